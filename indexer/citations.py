@@ -1,0 +1,53 @@
+"""Citations in text: 《title》 and 文号, each tied to the clause that contains it.
+
+A title immediately followed by its 文号 in brackets — 《…通知》（苏政发〔2024〕5号）—
+is one citation with both. Resolution to document ids happens corpus-wide in
+``indexer.resolve``; here every citation is unresolved.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from kb.models import Citation, Provision
+from indexer import regexes as rx
+from indexer.structure import normalise_doc_number
+
+
+def leaf_at(provisions: list[Provision], offset: int) -> str | None:
+    """The id of the innermost provision that contains ``offset`` (a clause where there is one)."""
+    best = None
+    for p in provisions:
+        if p.start <= offset < p.end and (best is None or p.depth >= best.depth):
+            best = p
+    return best.id if best else None
+
+
+def find_citations(doc_id: str, text: str, start: int, end: int,
+                   provisions: list[Provision]) -> list[Citation]:
+    """All citations in ``text[start:end]`` (the body), in order."""
+    body = text[start:end]
+    found: list[Citation] = []
+    title_spans = []
+    for m in rx.TITLE_CITATION.finditer(body):
+        a, b = start + m.start(), start + m.end()
+        number = None
+        tail = body[m.end():m.end() + 30]
+        dn = rx.DOC_NUMBER.match(tail.lstrip("（(").lstrip()) if tail[:1] in "（(" else None
+        if dn:
+            number = normalise_doc_number(dn)
+            b = start + m.end() + tail.index(dn.group()) + len(dn.group())
+            if text[b:b + 1] in "）)":
+                b += 1
+        title_spans.append((a, b))
+        found.append(Citation(doc_id, leaf_at(provisions, a), m["title"].strip(), number,
+                              text[a:b], a, b))
+    starts = [s for s, _ in title_spans]
+    for m in rx.DOC_NUMBER.finditer(body):
+        a, b = start + m.start(), start + m.end()
+        i = bisect.bisect_right(starts, a) - 1
+        if i >= 0 and title_spans[i][0] <= a < title_spans[i][1]:
+            continue  # already part of a 《title》（文号） citation
+        found.append(Citation(doc_id, leaf_at(provisions, a), None, normalise_doc_number(m),
+                              text[a:b], a, b))
+    return sorted(found, key=lambda c: c.start)

@@ -1,0 +1,71 @@
+"""Text normalisation: the one place where the text a parser sees is decided.
+
+``normalize(text)`` guarantees, for the parser and everything after it:
+
+1. No BOM, no control characters; line ends are ``\\n``; tabs, NBSP and the
+   ideographic space (U+3000) are plain spaces.
+2. Every line is stripped of surrounding spaces, runs of spaces inside a line
+   are kept as they are, and paragraphs (non-empty lines) are separated by
+   exactly one blank line. The text starts and ends with a non-space character.
+3. Digits and Latin letters are half-width (``ＰＭ２．５`` → ``PM2.5``), so
+   numbers, 文号 and indicators match one way.
+4. Chinese punctuation is full-width whatever the source used: ASCII ``( ) , : ;
+   ? !`` become ``（ ） ， ： ； ？ ！`` — except ``,`` ``:`` and ``.`` between
+   two digits (``1,000`` ``10:30`` ``1172.77``), which stay ASCII. The seed
+   document uses ASCII punctuation, official texts use full-width: after this
+   step both read the same.
+5. Nothing else changes: no simplified/traditional conversion, no NFKC (which
+   would turn ``Ⅲ`` into ``III`` and ``〔`` into ``(``).
+
+Every step maps one character to one character except (1) and (2), so within
+a line offsets are stable; provision offsets always index the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full-width digits and Latin letters → ASCII.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_WIDTH.update({0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0F: ord("/"), 0xFF1D: ord("=")})
+_WIDTH.update({0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "),
+               0x2009: ord(" "), 0x202F: ord(" "), ord("\t"): ord(" ")})
+
+# ASCII punctuation → the full-width form official texts use.
+_PUNCT = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+# Kept ASCII between digits: thousands separators, times, decimals.
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)([,:.．])(?=\d)")
+_PUNCT_RE = re.compile(r"[(),:;?!]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200d\ufeff\u2028\u2029]")
+
+
+def _fix_punct(line: str) -> str:
+    protected = {m.start() for m in _BETWEEN_DIGITS.finditer(line)}
+    out = []
+    for i, ch in enumerate(line):
+        if i in protected:
+            out.append("." if ch == "．" else ch)
+        else:
+            out.append(_PUNCT.get(ch, ch))
+    return "".join(out)
+
+
+def normalize_line(line: str) -> str:
+    """Normalise one line (guarantees 3–5, and the space mapping of 1)."""
+    line = line.translate(_WIDTH)
+    return _fix_punct(line).strip()
+
+
+def normalize(text: str) -> str:
+    """Normalise a whole document; see the module docstring for the guarantees."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub("", text)
+    lines = (normalize_line(raw) for raw in text.split("\n"))
+    return "\n\n".join(line for line in lines if line)
+
+
+def normalize_query(text: str) -> str:
+    """A query normalised like the documents, and lower-cased for matching."""
+    return normalize_line(_CONTROL_RE.sub("", text).replace("\n", " ")).lower()

@@ -1,0 +1,112 @@
+"""The per-document pipeline: a list of small stages, each ``ParsedDocument → ParsedDocument``.
+
+``parse_text`` is pure (text and metadata in, records out); ``parse_file`` adds
+the I/O edge. Corpus-wide stages (citation resolution, alignment links) run in
+``indexer.build`` after every document has been parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from kb.models import Citation, Document, Provision, Target, Task
+from indexer import citations, structure
+from indexer.corpus import guess_level
+from indexer.normalize import normalize
+
+
+@dataclass
+class ParsedDocument:
+    document: Document
+    provisions: list[Provision]
+    citations: list[Citation] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    parse: structure.ParseResult | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+Stage = Callable[[ParsedDocument], ParsedDocument]
+
+
+def slug(name: str) -> str:
+    """A file stem as a document id: ASCII letters, digits and '-' kept; anything else dropped."""
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.")
+    return s or "doc"
+
+
+def stage_citations(pd: ParsedDocument) -> ParsedDocument:
+    d = pd.document
+    pd.citations = citations.find_citations(d.id, d.text, d.body_start, d.body_end, pd.provisions)
+    return pd
+
+
+# Stages after structure. Extraction stages are appended here as they are added.
+STAGES: list[Stage] = [stage_citations]
+
+
+def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:
+    given = meta.get(key)
+    if given is None or parsed in (None, (), ""):
+        return
+    if isinstance(given, list):
+        given = tuple(given)
+    if given != parsed:
+        warnings.append(f"{name}: {key} in the sidecar ({given}) differs from the text ({parsed}); "
+                        "the sidecar value is used")
+
+
+def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = None) -> ParsedDocument:
+    """Text plus (sidecar) metadata → all records of one document."""
+    text = normalize(raw)
+    doc_id = str(meta.get("id") or doc_id or slug(Path(name).stem))
+    result = structure.parse(text, doc_id)
+    warnings = [f"{name}: {w}" for w in result.warnings]
+    h, sig = result.header, result.signature
+    _check(meta, "doc_number", h.doc_number, warnings, name)
+    _check(meta, "recipients", h.recipients, warnings, name)
+    _check(meta, "date", sig.date, warnings, name)
+    _check(meta, "issuer", sig.issuer, warnings, name)
+    issuer = meta.get("issuer") or sig.issuer or ""
+    if isinstance(issuer, list):
+        issuer = " ".join(issuer)
+    title = meta.get("title") or h.title or Path(name).stem
+    provisions = result.provisions
+    known = {"id", "title", "doc_number", "issuer", "date", "level", "status", "source", "recipients"}
+    document = Document(
+        id=doc_id,
+        title=title,
+        doc_number=meta.get("doc_number") or h.doc_number,
+        issuer=issuer,
+        date=meta.get("date") or sig.date,
+        level=meta.get("level") or guess_level(issuer),
+        status=meta.get("status") or "full",
+        source=str(meta.get("source") or Path(name).name),
+        recipients=tuple(meta.get("recipients") or h.recipients),
+        text=text,
+        body_start=result.body_start,
+        body_end=result.body_end,
+        parts=sum(p.kind == "part" for p in provisions),
+        articles=sum(p.kind == "article" for p in provisions),
+        clauses=sum(p.kind == "clause" for p in provisions),
+        meta={k: v for k, v in meta.items() if k not in known},
+        warnings=tuple(warnings),
+    )
+    pd = ParsedDocument(document, provisions, parse=result, warnings=warnings)
+    for stage in STAGES:
+        pd = stage(pd)
+    pd.document = replace(pd.document, warnings=tuple(pd.warnings))
+    return pd
+
+
+def parse_file(path: Path, meta: dict | None = None) -> ParsedDocument:
+    """Read a source file (any kind ``indexer.sources`` reads) and parse it."""
+    from indexer.sources import read_source
+
+    src = read_source(path)
+    merged = {**src.meta, **(meta or {})}
+    merged.setdefault("source", path.name)
+    return parse_text(src.text, merged, name=str(path))

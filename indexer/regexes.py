@@ -1,0 +1,104 @@
+"""Every pattern the parser uses, as a named constant with named groups.
+
+Patterns run on normalised text (``indexer.normalize``): digits are ASCII,
+Chinese punctuation is full-width. Where a source form is still ambiguous
+(``1．`` vs ``1.``) both are accepted. Each comment names the document form
+that forced the pattern.
+"""
+
+import re
+
+CN_NUM = "零〇一二三四五六七八九十百千两"
+
+# ---------------------------------------------------------------------------
+# Numbering at the start of a paragraph, outermost forms first.
+# ---------------------------------------------------------------------------
+
+# 第一章 总则 — regulations, 办法, 规定.
+CHAPTER = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)章)\s*(?P<rest>.*)$", re.S)
+# 第一节 — sections inside chapters.
+SECTION = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)节)\s*(?P<rest>.*)$", re.S)
+# 第三条 — articles of regulations; the article text follows on the same line.
+ARTICLE_TIAO = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)条)\s*(?P<rest>.*)$", re.S)
+# 三、加快… — parts of 意见/方案 (扬府发〔2024〕118号 uses 一、 to 六、).
+CN_COMMA = re.compile(rf"^(?P<marker>(?P<num>[{CN_NUM}]+)、)\s*(?P<rest>.*)$", re.S)
+# （五）持续深入… — articles of 意见/方案; ASCII parens are normalised to full-width.
+CN_PAREN = re.compile(rf"^(?P<marker>（(?P<num>[{CN_NUM}]+)）)\s*(?P<rest>.*)$", re.S)
+# 1．加强… / 1.加强… / 1、加强… — items of county plans; not 2024年 or 1.5倍.
+NUM_DOT = re.compile(r"^(?P<marker>(?P<num>\d{1,3})(?:[．、]|\.(?!\d)))\s*(?P<rest>.*)$", re.S)
+# （1） — sub-items.
+NUM_PAREN = re.compile(r"^(?P<marker>（(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", re.S)
+# ① — sub-sub-items.
+CIRCLED = re.compile(r"^(?P<marker>(?P<num>[\u2460-\u2473]))\s*(?P<rest>.*)$", re.S)
+# 附件 / 附件1 / 附件：… — annexes start a new top-level unit with numbering of their own.
+ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?)[：:\s]*(?P<rest>.*)$", re.S)
+
+# Marker types in the order the rank table in ``indexer.structure`` uses.
+NUMBERING = {
+    "chapter": CHAPTER,
+    "section": SECTION,
+    "tiao": ARTICLE_TIAO,
+    "cn_comma": CN_COMMA,
+    "cn_paren": CN_PAREN,
+    "num_dot": NUM_DOT,
+    "num_paren": NUM_PAREN,
+    "circled": CIRCLED,
+}
+
+# ---------------------------------------------------------------------------
+# Sentences and clauses.
+# ---------------------------------------------------------------------------
+
+# A clause ends at 。！？ or ； (semicolon-separated items, e.g. 到2027年，…；到2035年，…),
+# together with any closing quotes/brackets that follow (…“一园一策一图”。).
+CLAUSE_END = re.compile(r"[。！？；]+[”’」』）》]*")
+
+# ---------------------------------------------------------------------------
+# Header and signature.
+# ---------------------------------------------------------------------------
+
+# 文号: 扬府发〔2024〕118号, 苏政发[2024]5号, 国办发【2023】12号, 宝政办发（2024）3号.
+# Group ``prefix`` is the issuer code, ``year`` and ``serial`` the numbers.
+DOC_NUMBER = re.compile(
+    r"""
+    (?P<prefix>[\u4e00-\u9fff]{1,10}?[发函字办令通告])  # 扬府发 / 苏政办发 / 国函 / 宝政字
+    \s*
+    [〔\[【（(]                                       # bracket forms seen in the wild
+    (?P<year>(?:19|20)\d{2})
+    [〕\]】）)]
+    \s*
+    (?P<serial>\d{1,4})
+    \s*号
+    """,
+    re.X,
+)
+
+# A 《title》 citation; nested 《》 are not allowed inside titles.
+TITLE_CITATION = re.compile(r"《(?P<title>[^《》\n]{2,80})》")
+
+# 主送 line: ends with a colon, and names bodies (各…/…人民政府/…局/…单位).
+RECIPIENTS_LINE = re.compile(
+    r"^(?P<recipients>[^。；]{2,300}?(?:政府|单位|部门|委员会|管委会|局|厅|委|办|公司|）))[：]$"
+)
+
+# Dates: 2024年9月26日, and the Chinese-numeral form of signatures: 二〇二四年九月二十六日.
+DATE_ARABIC = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+DATE_CN = re.compile(rf"^(?P<y>[〇○零一二三四五六七八九]{{4}})年(?P<m>[{CN_NUM}]{{1,3}})月(?P<d>[{CN_NUM}]{{1,3}})日$")
+DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+
+# An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
+ISSUER_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委)$"
+)
+# （此件公开发布） and similar publication notes after the signature.
+PUBLICATION_NOTE = re.compile(r"^（此件[^）]{1,12}）$")
+
+# The title line of a document: 关于…的意见/通知/方案…, possibly prefixed by the issuer.
+TITLE_LINE = re.compile(
+    r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点)$"
+)
+
+# Closing paragraphs that follow the last numbered provision.
+CLOSING_CUE = re.compile(
+    r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
+)

@@ -1,0 +1,522 @@
+"""Normalised text → header, body provisions, signature. Pure functions, no I/O.
+
+The parser never refuses input: text with no recognisable numbering still
+yields provisions (one ``item`` per paragraph) and a warning.
+
+How the body is read, paragraph by paragraph:
+
+* Numbered paragraphs (patterns in ``indexer.regexes.NUMBERING``) open a node.
+  Nodes nest by a fixed rank: 第一章 > 第一节 > 第一条 > 一、 > （一） > 1． > （1） > ①.
+  A new node closes every open node of the same or an inner rank.
+* A node's kind follows from its type and its ancestors: 一、/第一章/第一节
+  outside any article are ``part``; （一）/第一条 outside any article are
+  ``article``; everything below an article (or a numbered form below a part
+  that has no articles) is ``item``.
+* Unnumbered paragraphs before the first numbered one are the ``preamble``;
+  after it they continue the open node, except a trailing run that follows a
+  one-paragraph node or starts with a closing cue (本意见…, 各地各有关部门…),
+  which is the ``closing``.
+* Each node's first sentence is its heading when it is short and more text
+  follows; the rest is split into ``clause`` leaves at 。！？ and ；, never
+  inside （）“”《》, with a trailing parenthetical annotation kept on its clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.models import Provision
+from indexer import regexes as rx
+
+# Rank of each numbering type: a smaller rank is an outer level.
+RANK = {name: i for i, name in enumerate(rx.NUMBERING)}
+ID_SEGMENT = {
+    "chapter": "chp", "section": "sec", "tiao": "art", "cn_comma": "part",
+    "cn_paren": "art", "num_dot": "item", "num_paren": "sub", "circled": "pt",
+}
+PART_TYPES = {"chapter", "section", "cn_comma"}
+ARTICLE_TYPES = {"tiao", "cn_paren"}
+HEADING_MAX = 40  # a first sentence longer than this is text, not a heading
+OPEN = "（“‘《「『(["
+CLOSE = "）”’》」』)]"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Header:
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    doc_number: str | None = None
+    doc_number_span: tuple[int, int] | None = None
+    recipients: tuple[str, ...] = ()
+    recipients_span: tuple[int, int] | None = None
+    lines: list[tuple[str, int, int]] = field(default_factory=list)  # (role, start, end)
+
+
+@dataclass
+class Signature:
+    issuer: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class ParseResult:
+    text: str
+    header: Header
+    signature: Signature
+    body_start: int
+    body_end: int
+    provisions: list[Provision]
+    warnings: list[str]
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(s: str) -> int | None:
+    """二十二 → 22, 十 → 10, 一百零五 → 105, 12 → 12, ③ → 3; None if not a number."""
+    if not s:
+        return None
+    if s.isdigit() and s.isascii():
+        return int(s)
+    if len(s) == 1 and "\u2460" <= s <= "\u2473":
+        return ord(s) - 0x2460 + 1
+    total, digit = 0, None
+    for ch in s:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            total += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def cn_year(s: str) -> int | None:
+    """二〇二四 → 2024 (digit by digit, as signatures write years)."""
+    digits = [_CN_DIGIT.get(ch) for ch in s]
+    return None if None in digits else int("".join(map(str, digits)))
+
+
+# ---------------------------------------------------------------------------
+# Paragraphs, header and signature
+# ---------------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    return [Paragraph(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+
+
+def numbering(line: str) -> tuple[str, re.Match] | None:
+    """The numbering type of a paragraph and its match, or None."""
+    for name, pattern in rx.NUMBERING.items():
+        m = pattern.match(line)
+        if m and m.group("rest").strip():
+            return name, m
+        if m and name in PART_TYPES | ARTICLE_TYPES:
+            return name, m  # a bare 第一章 / 一、 line still opens a unit
+    return None
+
+
+def parse_date(line: str) -> str | None:
+    m = rx.DATE_ARABIC.match(line)
+    if m:
+        return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    m = rx.DATE_CN.match(line)
+    if m:
+        y, mo, d = cn_year(m["y"]), cn_to_int(m["m"]), cn_to_int(m["d"])
+        if y and mo and d:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def split_recipients(s: str) -> tuple[str, ...]:
+    """Split a 主送 line at top-level ，/、 is too eager (经济技术开发区、…管委会 share a
+    suffix), so split at top-level ， only."""
+    out, depth, cur = [], 0, []
+    for ch in s:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if ch == "，" and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur).strip())
+    return tuple(x for x in out if x)
+
+
+def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
+    """The header lines at the top (title, 文号, 主送) and the index of the first body paragraph."""
+    header = Header()
+    end = 0
+    for i, p in enumerate(paras[:10]):
+        line = p.text
+        if numbering(line) or line.startswith("根据"):
+            break
+        dn = rx.DOC_NUMBER.fullmatch(line)
+        if dn:
+            header.doc_number = normalise_doc_number(dn)
+            header.doc_number_span = (p.start, p.end)
+            header.lines.append(("doc_number", p.start, p.end))
+            end = i + 1
+            continue
+        rm = rx.RECIPIENTS_LINE.match(line)
+        if rm and ("，" in line or "、" in line or line.startswith("各")):
+            header.recipients = split_recipients(rm["recipients"])
+            header.recipients_span = (p.start, p.start + len(rm["recipients"]))
+            header.lines.append(("recipients", p.start, p.end))
+            end = i + 1
+            break  # the 主送 line is the last line of a header
+        if rx.TITLE_LINE.match(line):
+            # The longest title line wins: a page often repeats a short title
+            # (关于…的实施意见) above the full one (市政府关于…的实施意见).
+            if header.title is None or len(line) >= len(header.title):
+                header.title = line
+                header.title_span = (p.start, p.end)
+            header.lines.append(("title", p.start, p.end))
+            end = i + 1
+            continue
+        if len(line) <= 20 and "。" not in line:
+            header.lines.append(("other", p.start, p.end))  # 政策文件, 发布机构 …
+            continue
+        break
+    # Lines marked "other" after the last real header line belong to the body.
+    header.lines = [ln for ln in header.lines if ln[1] < (paras[end - 1].end if end else 0)]
+    return header, end
+
+
+def parse_signature(paras: list[Paragraph], first_body: int) -> tuple[Signature, int]:
+    """Trailing issuer / date / publication-note lines; returns the index after the body."""
+    sig = Signature()
+    end = len(paras)
+    while end > first_body:
+        line = paras[end - 1].text
+        date = parse_date(line)
+        if date and sig.date is None and sig.issuer is None:
+            sig.date = date
+        elif rx.PUBLICATION_NOTE.match(line):
+            pass
+        elif rx.ISSUER_LINE.match(line) and (sig.date or sig.issuer):
+            sig.issuer = line if sig.issuer is None else f"{line} {sig.issuer}"
+        else:
+            break
+        end -= 1
+    if end == len(paras) or sig.date is None:
+        return Signature(), len(paras)
+    sig.start, sig.end = paras[end].start, paras[-1].end
+    return sig, end
+
+
+def normalise_doc_number(m: re.Match) -> str:
+    """Any bracket form → the official 〔YYYY〕 form: 苏政发[2024]5号 → 苏政发〔2024〕5号."""
+    return f"{m['prefix']}〔{m['year']}〕{int(m['serial'])}号"
+
+
+# ---------------------------------------------------------------------------
+# Clauses
+# ---------------------------------------------------------------------------
+
+
+def split_clauses(text: str, start: int) -> list[tuple[int, int]]:
+    """Spans (absolute offsets) of the clauses in ``text`` that begins at ``start``.
+
+    Splits after 。！？； (and closing quotes that follow) outside brackets and
+    quotes; a span that is only a parenthetical annotation joins the clause
+    before it. Leading/trailing spaces are excluded from spans.
+    """
+    spans: list[tuple[int, int]] = []
+    depth, seg = 0, 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "“‘" and depth == 0 or ch in OPEN and ch not in "“‘":
+            depth += 1
+        elif ch in CLOSE and depth > 0:
+            depth -= 1
+        elif ch in "”’" and depth > 0:
+            depth -= 1
+        if depth == 0 and ch in "。！？；":
+            j = i + 1
+            while j < n and text[j] in "。！？；":
+                j += 1
+            while j < n and text[j] in "”’」』":
+                j += 1
+            spans.append((seg, j))
+            seg = i = j
+            continue
+        i += 1
+    if seg < n:
+        spans.append((seg, n))
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip())
+        b -= len(piece) - len(piece.rstrip())
+        if a >= b:
+            continue
+        if out and text[a] in "（(" and text[b - 1] in "）)。；" and _is_annotation(text[a:b]):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return [(start + a, start + b) for a, b in out]
+
+
+def _is_annotation(s: str) -> bool:
+    s = s.rstrip("。；")
+    return s.startswith(("（", "(")) and s.endswith(("）", ")"))
+
+
+# ---------------------------------------------------------------------------
+# The body tree
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    type: str  # a NUMBERING key, or preamble / closing / para / annex
+    kind: str
+    num: int | None
+    marker: str | None
+    seg: str
+    id: str
+    parent: "_Node | None"
+    start: int
+    end: int
+    heading: str | None = None
+    heading_span: tuple[int, int] | None = None
+    regions: list[tuple[int, int]] = field(default_factory=list)  # own text (clause source)
+    children: list["_Node"] = field(default_factory=list)
+    rank: int = 0
+
+    def ancestors(self):
+        n = self.parent
+        while n is not None:
+            yield n
+            n = n.parent
+
+
+def _kind_for(type_: str, parent: _Node | None) -> str:
+    above = [] if parent is None else [parent, *parent.ancestors()]
+    inside_article = any(a.kind in ("article", "item") for a in above)
+    if type_ in PART_TYPES and not inside_article:
+        return "part"
+    if type_ in ARTICLE_TYPES and not inside_article:
+        return "article"
+    return "item"
+
+
+def _split_heading(text: str, start: int) -> tuple[tuple[int, int] | None, int]:
+    """The heading span of a numbered paragraph's rest, and where its own text begins.
+
+    A short line with no sentence end is all heading (一、总体要求); otherwise the
+    first sentence is the heading when it is short, has no ，/； (headings are
+    phrases) and more text follows ((一)优化空间开发保护格局。积极融入…).
+    """
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    if not stripped:
+        return None, start + len(text)
+    if len(stripped) <= HEADING_MAX and not re.search(r"[。！？；]", stripped):
+        return (start + lead, start + lead + len(stripped)), start + len(text)
+    m = re.search(r"[。！？]", stripped)
+    if (m and m.start() <= HEADING_MAX and stripped[m.end():].strip()
+            and not re.search(r"[，；：]", stripped[: m.start()])):
+        return (start + lead, start + lead + m.start()), start + lead + m.end()
+    return None, start
+
+
+def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Provision], list[str]]:
+    warnings: list[str] = []
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    used_ids: set[str] = set()
+    preamble: _Node | None = None
+    last_numbered_para = -1
+    annex_count = 0
+
+    def unique(seg: str, parent: _Node | None) -> tuple[str, str]:
+        base = f"{parent.id}__{seg}" if parent else seg
+        ident, k = base, 1
+        while ident in used_ids:
+            k += 1
+            ident = f"{base}_{k}"
+        used_ids.add(ident)
+        return ident, ident.rsplit("__", 1)[-1]
+
+    def open_node(type_, kind, num, marker, seg, p_start, parent, rank):
+        ident, seg = unique(seg, parent)
+        node = _Node(type_, kind, num, marker, seg, ident, parent, p_start, p_start, rank=rank)
+        (parent.children if parent else roots).append(node)
+        return node
+
+    numbered = [numbering(p.text) for p in paras]
+    annex = [bool(rx.ANNEX.match(p.text)) and len(p.text) <= 40 and "。" not in p.text for p in paras]
+    has_numbering = any(numbered) or any(annex)
+    if not has_numbering and paras:
+        warnings.append("no numbered structure (一、/（一）/1．/第一条) found; indexed paragraph by paragraph")
+
+    for i, p in enumerate(paras):
+        if annex[i]:
+            annex_count += 1
+            m = rx.ANNEX.match(p.text)
+            num = int(m["num"]) if m["num"] else annex_count
+            node = open_node("annex", "part", None, m["marker"], f"annex_{num}", p.start, None, -1)
+            node.heading = m["rest"].strip() or None
+            if node.heading:
+                h0 = p.text.index(node.heading, len(m["marker"]))
+                node.heading_span = (p.start + h0, p.start + h0 + len(node.heading))
+            node.end = p.end
+            stack = [node]
+            last_numbered_para = i
+            continue
+        hit = numbered[i]
+        if hit is None:
+            if not has_numbering:
+                node = open_node("para", "item", None, None, f"para_{i + 1}", p.start, None, 99)
+                node.regions.append((p.start, p.end))
+                node.end = p.end
+                continue
+            if not stack:
+                if preamble is None:
+                    preamble = open_node("preamble", "preamble", None, None, "preamble", p.start, None, -2)
+                preamble.regions.append((p.start, p.end))
+                preamble.end = p.end
+                continue
+            top = stack[-1]
+            top.regions.append((p.start, p.end))
+            for n in [top, *top.ancestors()]:
+                n.end = p.end
+            continue
+        type_, m = hit
+        rank = RANK[type_]
+        while stack and stack[-1].rank >= rank:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        kind = _kind_for(type_, parent)
+        num = cn_to_int(m["num"])
+        seg_name = ID_SEGMENT[type_]
+        if kind == "item" and type_ in PART_TYPES | ARTICLE_TYPES:
+            seg_name = "item"
+        node = open_node(type_, kind, num, m["marker"], f"{seg_name}_{num}", p.start, parent, rank)
+        rest_start = p.start + m.start("rest")
+        rest = p.text[m.start("rest"):]
+        span, own_start = _split_heading(rest, rest_start)
+        if span:
+            node.heading_span = span
+            node.heading = text[span[0]:span[1]]
+        if own_start < p.end:
+            node.regions.append((own_start, p.end))
+        node.end = p.end
+        for a in node.ancestors():
+            a.end = max(a.end, p.end)
+        stack.append(node)
+        last_numbered_para = i
+
+    # A trailing run of unnumbered paragraphs may be the closing rather than a
+    # continuation of the last open node: it is when it starts with a closing cue,
+    # or when that node had its text on its own numbered line and the run is short.
+    if stack and last_numbered_para < len(paras) - 1:
+        tail = paras[last_numbered_para + 1:]
+        top = stack[-1]
+        had_own_text = bool(top.regions) and top.regions[0][0] < tail[0].start
+        if rx.CLOSING_CUE.match(tail[0].text) or (had_own_text and len(tail) <= 2 and top.kind != "part"):
+            tail_starts = {t.start for t in tail}
+            for n in [top, *top.ancestors()]:
+                n.regions = [r for r in n.regions if r[0] not in tail_starts]
+                n.end = max([c.end for c in n.children] + [r[1] for r in n.regions]
+                            + [n.heading_span[1] if n.heading_span else n.start + len(n.marker or "")])
+            closing = open_node("closing", "closing", None, None, "closing", tail[0].start, None, -2)
+            closing.regions = [(t.start, t.end) for t in tail]
+            closing.end = tail[-1].end
+
+    provisions: list[Provision] = []
+    counts = {"part": 0}
+
+    def emit(node: _Node, part_no, article_no, item_no, label, depth):
+        if node.kind == "part":
+            part_no = node.num
+            counts["part"] += 1
+        elif node.kind == "article":
+            article_no = node.num
+        elif node.kind == "item" and node.type != "para":
+            item_no = node.num if item_no is None else item_no
+        elif node.type == "para":
+            item_no = node.num
+        label = _label(node, label)
+        provisions.append(Provision(
+            id=f"{doc_id}#{node.id}", doc_id=doc_id, kind=node.kind,
+            parent=f"{doc_id}#{node.parent.id}" if node.parent else None,
+            seq=len(provisions), part_no=part_no, article_no=article_no,
+            item_no=item_no if node.kind in ("item", "clause") or node.type == "para" else None,
+            clause_no=None, heading=node.heading, text=text[node.start:node.end],
+            start=node.start, end=node.end, marker=node.marker, label=label, depth=depth,
+        ))
+        # Own clauses come before children: an article's text precedes its items.
+        k = 0
+        for a, b in node.regions:
+            for cs, ce in split_clauses(text[a:b], a):
+                k += 1
+                provisions.append(Provision(
+                    id=f"{doc_id}#{node.id}__cl_{k}", doc_id=doc_id, kind="clause",
+                    parent=f"{doc_id}#{node.id}", seq=len(provisions), part_no=part_no,
+                    article_no=article_no, item_no=item_no if node.kind == "item" else None,
+                    clause_no=k, heading=None, text=text[cs:ce], start=cs, end=ce,
+                    label=label, depth=depth + 1,
+                ))
+        for child in node.children:
+            emit(child, part_no, article_no, item_no if node.kind == "item" else None, label, depth + 1)
+
+    for root in roots:
+        emit(root, None, None, None, "", 0)
+    provisions.sort(key=lambda pr: (pr.start, pr.depth if pr.kind != "clause" else 99))
+    provisions = [Provision(**{**pr.__dict__, "seq": i}) for i, pr in enumerate(provisions)]
+    return provisions, warnings
+
+
+def _label(node: _Node, parent_label: str) -> str:
+    if node.kind == "preamble":
+        return "序言"
+    if node.kind == "closing":
+        return "结语"
+    if node.type == "annex":
+        own = f"{node.marker}{(' ' + node.heading) if node.heading else ''}"
+    elif node.type == "cn_comma" and node.kind == "part":
+        own = f"第{node.marker[:-1]}部分"
+    elif node.type == "para":
+        own = f"第{node.num}段"
+    else:
+        own = node.marker or ""
+    if node.heading and node.type != "annex":
+        own = f"{own}{'' if node.type in ('cn_paren', 'num_paren', 'circled') else ' '}{node.heading}"
+    return f"{parent_label} / {own}" if parent_label else own
+
+
+def parse(text: str, doc_id: str) -> ParseResult:
+    """Parse normalised text (see ``indexer.normalize``) into header, body provisions and signature."""
+    paras = paragraphs(text)
+    header, first = parse_header(paras)
+    signature, last = parse_signature(paras, first)
+    body = paras[first:last]
+    provisions, warnings = parse_body(text, body, doc_id)
+    body_start = body[0].start if body else (paras[first].start if first < len(paras) else len(text))
+    body_end = body[-1].end if body else body_start
+    return ParseResult(text, header, signature, body_start, body_end, provisions, warnings)

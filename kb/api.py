@@ -1,0 +1,107 @@
+"""The read/query API over a built KB. The CLI and the app call only this.
+
+    from kb import open_kb
+    kb = open_kb()                       # $POLICYKB_HOME or ./.policykb
+    kb.documents()                       # [Document]
+    kb.show("yangzhou-2024-118")         # {"document": …, "provisions": […]}
+    kb.provision("yangzhou-2024-118#part_3__art_5__cl_4")
+
+One ``KB`` is safe to share across threads (the app caches it with
+``st.cache_resource``): SQLite connections are per thread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb import models, paths, store
+from kb.errors import KBNotBuiltError, NotFoundError
+
+DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
+              "parts", "articles", "clauses")
+
+
+class KB:
+    def __init__(self, build_dir: Path):
+        self.build_dir = Path(build_dir)
+        self.reader = store.Reader(self.build_dir / paths.DB_NAME)
+
+    # -- documents -----------------------------------------------------------
+
+    def documents(self) -> list[models.Document]:
+        return [store.document_from(d) for (d,) in self.reader.query(
+            "SELECT data FROM documents ORDER BY seq")]
+
+    def document(self, doc_id: str) -> models.Document:
+        rows = self.reader.query("SELECT data FROM documents WHERE id = ?", (doc_id,))
+        if not rows:
+            raise NotFoundError(f"no document '{doc_id}'; list the ids with `policykb docs`")
+        return store.document_from(rows[0][0])
+
+    def citations(self, doc_id: str | None = None) -> list[models.Citation]:
+        sql, params = "SELECT data FROM citations", ()
+        if doc_id:
+            sql, params = sql + " WHERE doc_id = ?", (doc_id,)
+        return [store.citation_from(d) for (d,) in self.reader.query(sql + " ORDER BY doc_id, start", params)]
+
+    def document_dict(self, doc: models.Document) -> dict:
+        """A document as the CLI's ``docs --json`` shape (plus extra fields)."""
+        out = {k: getattr(doc, k) for k in DOC_FIELDS}
+        out["recipients"] = list(doc.recipients)
+        out["cites"] = [{"title": c.title, "doc_number": c.doc_number, "resolved_id": c.resolved_id,
+                         "provision_id": c.provision_id, "text": c.text}
+                        for c in self.citations(doc.id)]
+        out["meta"] = doc.meta
+        out["warnings"] = list(doc.warnings)
+        return out
+
+    # -- provisions ----------------------------------------------------------
+
+    def provisions(self, doc_id: str, kinds: tuple[str, ...] | None = None) -> list[models.Provision]:
+        sql = "SELECT data FROM provisions WHERE doc_id = ?"
+        params: list = [doc_id]
+        if kinds:
+            sql += f" AND kind IN ({','.join('?' * len(kinds))})"
+            params += list(kinds)
+        return [store.provision_from(d) for (d,) in self.reader.query(sql + " ORDER BY seq", params)]
+
+    def provision(self, provision_id: str) -> models.Provision:
+        rows = self.reader.query("SELECT data FROM provisions WHERE id = ?", (provision_id,))
+        if not rows:
+            raise NotFoundError(f"no provision '{provision_id}'; ids look like "
+                                "'<doc-id>#part_3__art_5__cl_4' (see `policykb show <doc-id>`)")
+        return store.provision_from(rows[0][0])
+
+    def children(self, provision_id: str) -> list[models.Provision]:
+        return [store.provision_from(d) for (d,) in self.reader.query(
+            "SELECT data FROM provisions WHERE parent = ? ORDER BY seq", (provision_id,))]
+
+    def descendants(self, p: models.Provision) -> list[models.Provision]:
+        """A provision and everything inside it, in document order."""
+        return [store.provision_from(d) for (d,) in self.reader.query(
+            "SELECT data FROM provisions WHERE doc_id = ? AND (id = ? OR id LIKE ? ESCAPE '\\') ORDER BY seq",
+            (p.doc_id, p.id, p.id.replace("_", "\\_") + "\\_\\_%"))]
+
+    def show(self, ident: str) -> dict:
+        """``show ID``: a whole document, or one provision with its descendants."""
+        if "#" not in ident:
+            doc = self.document(ident)
+            return {"document": self.document_dict(doc),
+                    "provisions": [provision_dict(p) for p in self.provisions(ident)]}
+        p = self.provision(ident)
+        doc = self.document(p.doc_id)
+        return {"document": self.document_dict(doc), "provision": provision_dict(p),
+                "provisions": [provision_dict(x) for x in self.descendants(p)]}
+
+
+def provision_dict(p: models.Provision) -> dict:
+    return models.to_dict(p)
+
+
+def open_kb(home: str | Path | None = None) -> KB:
+    """Open the current build in the data directory."""
+    build_dir = paths.current_build(home)
+    if not (build_dir / paths.DB_NAME).exists():
+        raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
+                              "(or set POLICYKB_HOME to the data directory)")
+    return KB(build_dir)

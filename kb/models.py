@@ -1,0 +1,174 @@
+"""The data model: every record the indexer writes and the kb reads.
+
+Both sides import this one module. Records are frozen dataclasses; they carry
+their evidence (the matched text and its character offsets into the
+document's normalised text, see ``indexer.normalize``). Links between records
+are ids, never objects, so records serialise to JSON and SQLite unchanged.
+
+Provision ids follow the document's own numbering (see ``indexer.structure``)::
+
+    yangzhou-2024-118#part_3__art_5__cl_4
+    ^ document id     ^ 三、   ^ （五） ^ 4th sentence/semicolon item
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LEVELS = ("central", "provincial", "municipal", "county")
+STATUSES = ("full", "outline")
+PROVISION_KINDS = ("preamble", "part", "article", "item", "clause", "closing")
+PARTY_ROLES = ("lead", "support", "owner", "recipient", "mentioned")
+PARTY_SOURCES = ("explicit", "inferred", "inherited")
+LINK_KINDS = ("citation", "aligned", "confirmed")
+
+
+def to_dict(record: Any) -> dict:
+    """A record as a plain dict (JSON-ready); tuples become lists."""
+    return asdict(record)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference in the text to another document: 《title》 and/or 文号."""
+
+    doc_id: str
+    provision_id: str | None  # the clause (leaf provision) that cites it
+    title: str | None  # without the 《》
+    doc_number: str | None  # normalised, e.g. 扬府发〔2024〕118号
+    text: str  # the matched text as it stands in the document
+    start: int
+    end: int
+    resolved_id: str | None = None  # filled by citation resolution
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    doc_number: str | None
+    issuer: str
+    date: str | None  # YYYY-MM-DD
+    level: str  # one of LEVELS
+    status: str  # one of STATUSES
+    source: str  # where the text came from (file name in corpus/, URL)
+    recipients: tuple[str, ...] = ()
+    text: str = ""  # the whole normalised text; provision offsets index into it
+    body_start: int = 0  # the body (what provisions cover) is text[body_start:body_end]
+    body_end: int = 0
+    parts: int = 0
+    articles: int = 0
+    clauses: int = 0
+    meta: dict = field(default_factory=dict)  # anything else: url, upstream, verified flags …
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One node of the document tree.
+
+    ``start``/``end`` cover the provision and all its children; ``heading`` is
+    the article's first sentence (or the part's title line) and is also a span
+    of the text. Leaves (clauses, and containers without children) partition
+    the body: in document order, they do not overlap and, with the containers'
+    headings and markers, contain every non-space character of it.
+    """
+
+    id: str
+    doc_id: str
+    kind: str  # one of PROVISION_KINDS
+    parent: str | None
+    seq: int  # position in document order
+    part_no: int | None
+    article_no: int | None
+    item_no: int | None
+    clause_no: int | None
+    heading: str | None
+    text: str
+    start: int
+    end: int
+    marker: str | None = None  # the numbering as written: 三、 （五） 1． 第三条 …
+    label: str = ""  # human path: 第三部分 / （五）持续深入打好蓝天碧水净土保卫战
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    role: str  # one of PARTY_ROLES
+    source: str  # one of PARTY_SOURCES
+    evidence: str  # the text that supports it (the span, the keyword, or 主送)
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    year: int | None
+    month: int | None
+    text: str
+    source: str  # explicit | inherited
+    recurring: str | None = None  # 每季度, 每年 …
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    doc_id: str
+    clause_id: str
+    article_no: int | None
+    year: int | None
+    indicator: str
+    value: float | str | None
+    unit: str | None
+    qualifier: str | None
+    text: str
+    start: int | None = None
+    end: int | None = None
+    verified: bool | None = None  # for outline targets: confirmed in a published source?
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    clause_id: str
+    doc_id: str
+    article_no: int | None
+    item_no: int | None
+    text: str
+    parties: tuple[Party, ...] = ()
+    deadline: Deadline | None = None
+    targets: tuple[Target, ...] = ()
+    verbs: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A lower-level provision → the upstream provision it implements or cites."""
+
+    source_id: str  # the lower-level (downstream) provision
+    target_id: str  # the upstream provision
+    kind: str  # one of LINK_KINDS
+    score: float
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    doc_id: str
+    level: str
+    kind: str
+    part_no: int | None
+    article_no: int | None
+    heading: str | None
+    text: str
+    highlight: str
+    score: float
+    spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``text``
+    label: str = ""
+    status: str = "full"

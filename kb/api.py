@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb import models, paths, store
+from kb.citation import format_citation
 from kb.errors import KBNotBuiltError, NotFoundError
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
@@ -81,6 +82,21 @@ class KB:
         return [store.provision_from(d) for (d,) in self.reader.query(
             "SELECT data FROM provisions WHERE doc_id = ? AND (id = ? OR id LIKE ? ESCAPE '\\') ORDER BY seq",
             (p.doc_id, p.id, p.id.replace("_", "\\_") + "\\_\\_%"))]
+
+    def ancestors(self, p: models.Provision) -> list[models.Provision]:
+        """The containers of a provision, outermost first."""
+        chain = []
+        while p.parent:
+            p = self.provision(p.parent)
+            chain.append(p)
+        return chain[::-1]
+
+    def citation(self, provision_id: str) -> str:
+        """The official-style citation of a document id or provision id."""
+        if "#" not in provision_id:
+            return format_citation(self.document(provision_id))
+        p = self.provision(provision_id)
+        return format_citation(self.document(p.doc_id), p, self.ancestors(p))
 
     def show(self, ident: str) -> dict:
         """``show ID``: a whole document, or one provision with its descendants."""

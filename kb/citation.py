@@ -1,0 +1,72 @@
+"""Official-style citations of documents and provisions, as drafters write them.
+
+    《市政府关于全面推进美丽扬州建设的实施意见》（扬府发〔2024〕118号）第三部分第（五）条
+
+A part written 一、 is cited as 第三部分, a chapter as 第三章, an article written （五）
+as 第（五）条 and one written 第五条 as 第五条, an item as 第1项. A clause is cited by
+its article (citations do not count sentences). An outline document's citation
+says it is an outline, so nobody quotes our summary as the official text.
+"""
+
+from __future__ import annotations
+
+from kb.models import Document, Provision
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def int_to_cn(n: int) -> str:
+    """22 → 二十二, 10 → 十, 105 → 一百零五 (for 1 ≤ n < 1000)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + int_to_cn(rest) if rest < 10 else
+                                 ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
+    return CN_DIGITS[n // 100] + "百" + tail
+
+
+def document_citation(doc: Document) -> str:
+    cite = f"《{doc.title}》"
+    if doc.doc_number:
+        cite += f"（{doc.doc_number}）"
+    return cite
+
+
+def provision_path(p: Provision, chain: list[Provision]) -> str:
+    """The 第…部分第（…）条第…项 path of a provision, from its ancestors (outermost first)."""
+    out = []
+    for node in [*chain, p]:
+        marker = node.marker or ""
+        if node.kind == "part":
+            if marker.startswith("第"):
+                out.append(marker)  # 第三章 / 第二节
+            elif node.part_no is not None and marker.endswith("、"):
+                out.append(f"第{int_to_cn(node.part_no)}部分")
+            elif marker:
+                out.append(marker)  # 附件1
+            elif node.part_no is not None:
+                out.append(f"第{int_to_cn(node.part_no)}部分")
+        elif node.kind == "article":
+            if marker.startswith("第"):
+                out.append(marker)
+            elif node.article_no is not None:
+                out.append(f"第（{int_to_cn(node.article_no)}）条")
+        elif node.kind == "item" and node.item_no is not None and marker:
+            out.append(f"第{node.item_no}项")
+        elif node.kind in ("preamble", "closing"):
+            out.append("序言" if node.kind == "preamble" else "结语")
+    return "".join(out)
+
+
+def format_citation(doc: Document, p: Provision | None = None, chain: list[Provision] = ()) -> str:
+    """The citation of a document, or of a provision given its ancestors ``chain`` (outermost first)."""
+    cite = document_citation(doc)
+    if p is not None:
+        cite += provision_path(p, list(chain))
+    if doc.status == "outline":
+        cite += "〔提纲，非官方全文〕"
+    return cite

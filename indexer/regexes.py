@@ -98,6 +98,11 @@ TITLE_LINE = re.compile(
     r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点)$"
 )
 
+# A title without 关于 (江苏省生态环境监测条例, 扬州市…实施方案), accepted as the first title line only.
+TITLE_PLAIN = re.compile(
+    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)$"
+)
+
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"

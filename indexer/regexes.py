@@ -31,7 +31,7 @@ NUM_PAREN = re.compile(r"^(?P<marker>（(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", r
 # ① — sub-sub-items.
 CIRCLED = re.compile(r"^(?P<marker>(?P<num>[\u2460-\u2473]))\s*(?P<rest>.*)$", re.S)
 # 附件 / 附件1 / 附件：… — annexes start a new top-level unit with numbering of their own.
-ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?)[：:\s]*(?P<rest>.*)$", re.S)
+ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?(?:\s*[：:])?)\s*(?P<rest>.*)$", re.S)
 
 # Marker types in the order the rank table in ``indexer.structure`` uses.
 NUMBERING = {

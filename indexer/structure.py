@@ -338,7 +338,7 @@ def _split_heading(text: str, start: int) -> tuple[tuple[int, int] | None, int]:
     if len(stripped) <= HEADING_MAX and not re.search(r"[。！？；]", stripped):
         return (start + lead, start + lead + len(stripped)), start + len(text)
     m = re.search(r"[。！？]", stripped)
-    if (m and m.start() <= HEADING_MAX and stripped[m.end():].strip()
+    if (m and 0 < m.start() <= HEADING_MAX and stripped[m.end():].strip()
             and not re.search(r"[，；：]", stripped[: m.start()])):
         return (start + lead, start + lead + m.start()), start + lead + m.end()
     return None, start
@@ -547,7 +547,7 @@ def _label(node: _Node, parent_label: str) -> str:
     if node.kind == "closing":
         return "结语"
     if node.type == "annex":
-        own = f"{node.marker}{(' ' + node.heading) if node.heading else ''}"
+        own = f"{node.marker.rstrip('：')}{(' ' + node.heading) if node.heading else ''}"
     elif node.type == "cn_comma" and node.kind == "part":
         own = f"第{node.marker[:-1]}部分"
     elif node.type == "para":

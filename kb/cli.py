@@ -121,6 +121,26 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    try:
+        from bench.run import BenchError, format_report, run
+    except ImportError:
+        raise UsageError("the benchmark lives in bench/ of a source checkout; "
+                         "run `python -m kb.cli bench` from the project folder") from None
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()] if args.engines else None
+    try:
+        report = run(args.clauses, engines=engines, repeats=args.repeats, rounds=args.rounds,
+                     seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
+                     progress=None if args.quiet else sys.stderr)
+    except BenchError as e:
+        raise UsageError(str(e)) from None
+    if args.json:
+        emit_json(report)
+    else:
+        print(format_report(report))
+    return 0
+
+
 COMMANDS = {}
 
 
@@ -144,6 +164,17 @@ def make_parser() -> Parser:
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")
+    p = add("bench", cmd_bench, "the scale benchmark: synthetic corpus of N clauses, every engine and baseline in one run")
+    p.add_argument("--clauses", type=int, default=10000, help="clauses in the synthetic corpus (default 10000)")
+    p.add_argument("--engines", default=None, help="comma-separated engines (default: all, baselines included)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="runs of each engine (build + queries); default 3 up to 20000 clauses, else 1")
+    p.add_argument("--rounds", type=int, default=5, help="timed passes over the query mix per run (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus (default 0)")
+    p.add_argument("--corpus", type=Path, default=None, help="real corpus to derive from (default ./corpus)")
+    p.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
+    p.add_argument("--keep", action="store_true", help="keep the synthetic corpus and the indexes")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 

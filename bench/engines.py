@@ -1,0 +1,189 @@
+"""Every engine the benchmark runs, behind one small interface.
+
+``build(docs, index_dir)`` indexes parsed documents (``indexer.pipeline.ParsedDocument``) into
+an empty folder; ``open(index_dir)`` opens it for searching; ``search(query, limit)`` answers
+one ``bench.queries.BenchQuery`` with ``(total, ids)`` — the number of matching units and the
+ids of the best ``limit``. Every engine does the same work per query: parse the query text,
+search, count all matches, fetch the ids of the top ``limit``.
+
+* ``whoosh`` / ``tantivy`` — our engines, through the search seam (``kb.search``), exactly as
+  ``KB.search`` uses them.
+* ``baseline:whoosh-as-shipped`` — Whoosh with ``jieba.analyse.ChineseAnalyzer`` and default
+  settings: what a project gets from the jieba README.
+* ``baseline:sqlite-fts5`` — SQLite FTS5 (unicode61 tokenizer) over jieba-segmented text
+  (``jieba.cut``, words joined by spaces), filters as ``UNINDEXED`` columns.
+
+The baselines index the clause provisions with their document id, level and year.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable, Iterator
+
+from bench.queries import BenchQuery, fts5_match
+
+LIMIT = 20
+
+
+def doc_year(date: str | None) -> int | None:
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def clause_units(docs) -> Iterator[tuple[str, str, str, int | None, str]]:
+    """(id, doc_id, level, year, text) of every clause of the parsed documents."""
+    for pd in docs:
+        d = pd.document
+        year = doc_year(d.date)
+        for p in pd.provisions:
+            if p.kind == "clause":
+                yield p.id, d.id, d.level, year, p.text
+
+
+class Engine:
+    name = ""
+
+    def build(self, docs, index_dir: Path) -> None:
+        raise NotImplementedError
+
+    def open(self, index_dir: Path) -> None:
+        raise NotImplementedError
+
+    def search(self, q: BenchQuery, limit: int = LIMIT) -> tuple[int, list[str]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------
+# Baselines
+# ---------------------------------------------------------------------------
+
+
+class WhooshAsShipped(Engine):
+    """Whoosh + ``jieba.analyse.ChineseAnalyzer``, default writer and parser settings."""
+
+    name = "baseline:whoosh-as-shipped"
+
+    def schema(self):
+        from jieba.analyse import ChineseAnalyzer
+        from whoosh.fields import ID, TEXT, Schema
+
+        return Schema(id=ID(stored=True, unique=True), doc=ID, level=ID, year=ID,
+                      text=TEXT(stored=True, analyzer=ChineseAnalyzer()))
+
+    def build(self, docs, index_dir: Path) -> None:
+        import jieba
+        from whoosh import index
+
+        jieba.setLogLevel(logging.WARNING)
+        ix = index.create_in(str(index_dir), self.schema())
+        writer = ix.writer()
+        for pid, doc_id, level, year, text in clause_units(docs):
+            writer.add_document(id=pid, doc=doc_id, level=level, year=str(year or ""), text=text)
+        writer.commit()
+
+    def open(self, index_dir: Path) -> None:
+        import jieba
+        from whoosh import index
+        from whoosh.qparser import QueryParser
+
+        jieba.setLogLevel(logging.WARNING)
+        self.ix = index.open_dir(str(index_dir))
+        self.searcher = self.ix.searcher()
+        self.parser = QueryParser("text", self.ix.schema)
+
+    def search(self, q: BenchQuery, limit: int = LIMIT) -> tuple[int, list[str]]:
+        from whoosh import query as wq
+
+        parsed = self.parser.parse(q.text)
+        terms = [wq.Term(k, str(v)) for k, v in q.filters.items()]
+        flt = wq.And(terms) if terms else None
+        results = self.searcher.search(parsed, limit=limit, filter=flt)
+        return len(results), [hit["id"] for hit in results]
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class SqliteFts5(Engine):
+    """SQLite FTS5 over jieba-segmented text (words joined by spaces)."""
+
+    name = "baseline:sqlite-fts5"
+    FILE = "fts5.sqlite"
+
+    @staticmethod
+    def segment(text: str) -> list[str]:
+        import jieba
+
+        return [w for w in jieba.cut(text) if w.strip()]
+
+    def build(self, docs, index_dir: Path) -> None:
+        import sqlite3
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        con = sqlite3.connect(index_dir / self.FILE)
+        con.execute("CREATE VIRTUAL TABLE clauses USING fts5("
+                    "id UNINDEXED, doc UNINDEXED, level UNINDEXED, year UNINDEXED, text)")
+        con.executemany("INSERT INTO clauses VALUES (?,?,?,?,?)",
+                        ((pid, doc_id, level, year, " ".join(self.segment(text)))
+                         for pid, doc_id, level, year, text in clause_units(docs)))
+        con.commit()
+        con.execute("INSERT INTO clauses(clauses) VALUES ('optimize')")
+        con.commit()
+        con.close()
+
+    def open(self, index_dir: Path) -> None:
+        import sqlite3
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.con = sqlite3.connect(f"{(index_dir / self.FILE).as_uri()}?mode=ro", uri=True)
+
+    def search(self, q: BenchQuery, limit: int = LIMIT) -> tuple[int, list[str]]:
+        match = fts5_match(q.text, self.segment)
+        if not match:
+            return 0, []
+        where = "clauses MATCH ?"
+        params: list = [match]
+        for k, v in q.filters.items():
+            where += f" AND {k} = ?"
+            params.append(v)
+        rows = self.con.execute(
+            f"SELECT id, count(*) OVER () FROM clauses WHERE {where} ORDER BY rank LIMIT ?",
+            params + [limit]).fetchall()
+        return (rows[0][1] if rows else 0), [r[0] for r in rows]
+
+    def close(self) -> None:
+        self.con.close()
+
+
+# ---------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------
+
+BASELINES: dict[str, Callable[[], Engine]] = {
+    WhooshAsShipped.name: WhooshAsShipped,
+    SqliteFts5.name: SqliteFts5,
+}
+
+
+def ours() -> dict[str, Callable[[], Engine]]:
+    """Our engines, as registered behind the search seam (empty until the seam exists)."""
+    return {}
+
+
+def registry() -> dict[str, Callable[[], Engine]]:
+    return {**ours(), **BASELINES}
+
+
+def make(name: str) -> Engine:
+    engines = registry()
+    if name not in engines:
+        raise KeyError(f"no engine '{name}'; choose from {', '.join(engines)}")
+    return engines[name]()

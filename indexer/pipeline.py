@@ -103,9 +103,13 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
 
 
 def parse_file(path: Path, meta: dict | None = None) -> ParsedDocument:
-    """Read a source file (any kind ``indexer.sources`` reads) and parse it."""
-    from indexer.sources import read_source
+    """Read a source file (any kind ``indexer.sources`` reads, or an outline) and parse it."""
+    from indexer.sources import read_outline, read_source
 
+    if Path(path).name.endswith(".outline.yaml"):
+        from indexer.outline import build_outline
+
+        return build_outline(read_outline(Path(path)), str(path), {**(meta or {}), "source": Path(path).name})
     src = read_source(path)
     merged = {**src.meta, **(meta or {})}
     merged.setdefault("source", path.name)

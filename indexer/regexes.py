@@ -102,3 +102,19 @@ TITLE_LINE = re.compile(
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
 )
+
+# ---------------------------------------------------------------------------
+# Page layout of PDF sources (indexer.sources): lines that are page furniture.
+# ---------------------------------------------------------------------------
+
+# Page numbers as printed by official documents and office software: — 3 —, - 3 -, 3,
+# 第3页, 第 3 页 共 10 页, 3/10, Page 3 of 10.
+PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [—–\-－]{0,2}\s*\d{1,4}\s*[—–\-－]{0,2}          # — 3 —   - 3 -   3
+      | 第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?  # 第3页 / 第 3 页 共 10 页
+      | \d{1,4}\s*/\s*\d{1,4}                               # 3/10
+      | (?:Page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?          # Page 3 of 10
+    )\s*$""",
+    re.X | re.I,
+)

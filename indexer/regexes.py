@@ -118,3 +118,19 @@ PAGE_NUMBER = re.compile(
     )\s*$""",
     re.X | re.I,
 )
+
+# ---------------------------------------------------------------------------
+# Citation resolution (indexer.citations, indexer.resolve, indexer.notice).
+# ---------------------------------------------------------------------------
+
+# A notice that issues a plan: 湖东县人民政府关于印发《湖东县…实施方案》的通知 — the plan's title is
+# ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知).
+NOTICE_TITLE = re.compile(
+    r"^(?P<issuer>[^。；：《》]{0,40}?)关于(?:印发|转发|下发|修订印发)"
+    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
+)
+
+# Anaphoric references to a document cited before in the same text: 上述文件, 该意见, 前述方案.
+ANAPHORA = re.compile(
+    r"(?:上述|前述|上列|该)(?P<type>文件|实施意见|指导意见|意见|通知|实施方案|行动方案|方案|办法|规划|决定|规定|计划|纲要|条例|细则)"
+)

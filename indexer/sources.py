@@ -340,6 +340,10 @@ def read_meta_tags(soup) -> dict:
         key = (tag.get("name") or tag.get("property") or "").strip().lower()
         value = _clean(tag.get("content") or "")
         if key in names and value and names[key] not in out:
+            if names[key] == "published":
+                value = _norm_date(value)
+                if not value:
+                    continue
             out[names[key]] = value
     if soup.title and soup.title.string:
         out.setdefault("html_title", _clean(soup.title.string))
@@ -758,8 +762,20 @@ def join_lines(lines: list[str]) -> list[str]:
     return paras
 
 
+# Spaces a PDF text layer puts next to full-width punctuation (2 ．加强) or between digits and
+# CJK characters (2025 年); they are never meant in Chinese text.
+_PDF_SPACES = re.compile(
+    r"\s+(?=[，。．、；：？！）》」』”’〕】])|(?<=[（《「『“‘〔【])\s+"
+    r"|(?<=\d)\s+(?=[\u4e00-\u9fff．、])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
+
+
+def _clean_pdf_line(line: str) -> str:
+    return _PDF_SPACES.sub("", _despace(unicodedata.normalize("NFKC", line) if re.search(
+        "[\ufb00-\ufb06]", line) else line))
+
+
 def pdf_pages_to_text(pages: list[str]) -> str:
-    page_lines = [[_despace(x) for x in _page_lines(p)] for p in pages]
+    page_lines = [[_clean_pdf_line(x) for x in _page_lines(p)] for p in pages]
     page_lines = strip_page_furniture(page_lines)
     flat = [x for lines in page_lines for x in lines]
     return "\n".join(join_lines(flat))

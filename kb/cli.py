@@ -121,6 +121,34 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def cmd_ingest(args) -> int:
+    from kb import open_kb
+    from indexer.ingest import ingest
+
+    result = ingest(args.source, args.corpus, doc_id=args.id, level=args.level,
+                    progress=None if (args.quiet or args.json) else sys.stderr)
+    for w in result.warnings:
+        print(f"Warning: {w}", file=sys.stderr)
+    kb = open_kb()
+    d = kb.document_dict(kb.document(result.document.id))
+    if args.json:
+        emit_json({**d, "replaced": result.replaced, "files": [str(p) for p in result.files],
+                   "moved": [[str(a), str(b)] for a, b in result.moved],
+                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
+        return 0
+    print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
+          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
+    print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
+    resolved = [c for c in d["cites"] if c["resolved_id"]]
+    print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"
+          + ("：" + "，".join(sorted({c['resolved_id'] for c in resolved})) if resolved else ""))
+    if result.replaced:
+        print(f"  已替换提纲 {result.replaced}（提纲文件移至 {result.moved[0][1]}，可移回恢复）")
+    print("  文件：" + "，".join(str(p) for p in result.files))
+    print(f"已重建知识库：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联")
+    return 0
+
+
 COMMANDS = {}
 
 
@@ -141,6 +169,14 @@ def make_parser() -> Parser:
     add("docs", cmd_docs, "list documents")
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
+    p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
+            "http(s) URL) to the corpus and rebuild; the official text of an outlined document replaces the outline")
+    p.add_argument("source", metavar="PATH_OR_URL")
+    p.add_argument("--id", default=None, help="document id (letters, digits, - _ .); default: derived")
+    p.add_argument("--level", default=None, choices=("central", "provincial", "municipal", "county"),
+                   help="administrative level; default: the replaced outline's, else guessed from the issuer")
+    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default ./corpus)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")

@@ -716,7 +716,9 @@ def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     for lines in pages:
         for key in {_line_key(x) for x in lines[:edge] + lines[-edge:]}:
             counts[key] = counts.get(key, 0) + 1
-    repeated = {k for k, c in counts.items() if n >= 2 and c >= max(2, (n + 1) // 2)}
+    # Running headers/footers are short and are not sentences (湖东县人民政府文件, a date, a URL).
+    repeated = {k for k, c in counts.items() if n >= 2 and c >= max(2, (n + 1) // 2)
+                and len(k) <= 60 and not re.search(r"[。；！？]$", k)}
     out = []
     for lines in pages:
         keep = list(lines)

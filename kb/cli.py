@@ -18,6 +18,7 @@ from kb.errors import PolicyKBError
 
 LEVEL_ZH = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS_ZH = {"full": "全文", "outline": "提纲（非官方全文）"}
+VERIFIED_ZH = {True: "〔已核实〕", False: "〔未核实〕", "partial": "〔部分核实〕"}  # outline flags
 
 
 class UsageError(PolicyKBError):
@@ -90,12 +91,14 @@ def cmd_show(args) -> int:
     print(f"《{d['title']}》 {d['doc_number'] or ''} {d['issuer']} {d['date'] or ''}")
     if d["status"] == "outline":
         print("※ 这是根据公开事实整理的提纲文件，不是官方全文。")
+    flags = (d.get("meta") or {}).get("verified") or {} if d["status"] == "outline" else {}
     for p in out["provisions"]:
         indent = "  " * p["depth"]
+        flag = VERIFIED_ZH.get(flags.get(p["id"]), "") if p["id"] in flags else ""
         if p["kind"] == "clause":
             print(f"{indent}{p['text']}   [{p['id'].split('#', 1)[1]}]")
         else:
-            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}")
+            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}{flag}")
     return 0
 
 
@@ -115,6 +118,8 @@ def cmd_parse(args) -> int:
         print(f"Warning: {w}", file=sys.stderr)
     d = pd.document
     print(f"{d.id}: 《{d.title}》 {d.doc_number or ''} 部分 {d.parts} / 条 {d.articles} / 句 {d.clauses}")
+    if d.status == "outline":
+        print("※ 提纲文件（根据公开事实整理），不是官方全文")
     for p in pd.provisions:
         if p.kind != "clause":
             print(f"{'  ' * p.depth}{p.id.split('#', 1)[1]}  {p.label}")

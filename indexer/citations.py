@@ -50,8 +50,12 @@ def find_citations(doc_id: str, text: str, start: int, end: int,
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and title_spans[i][0] <= a < title_spans[i][1]:
             continue  # already part of a 《title》（文号） citation
-        found.append(Citation(doc_id, leaf_at(provisions, a), None, normalise_doc_number(m),
-                              text[a:b], a, b))
+        number = normalise_doc_number(m)
+        lead = rx.DOC_NUMBER_LEAD.match(m["prefix"])
+        if lead and lead.end() < len(m["prefix"]):  # 结合扬府发〔2024〕118号: the prose is not the 文号
+            a += lead.end()
+            number = number[lead.end():]
+        found.append(Citation(doc_id, leaf_at(provisions, a), None, number, text[a:b], a, b))
     first = min((c.start for c in found), default=None)
     for m in rx.ANAPHORA.finditer(body):
         a, b = start + m.start(), start + m.end()

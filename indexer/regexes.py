@@ -134,3 +134,9 @@ NOTICE_TITLE = re.compile(
 ANAPHORA = re.compile(
     r"(?:上述|前述|上列|该)(?P<type>文件|实施意见|指导意见|意见|通知|实施方案|行动方案|方案|办法|规划|决定|规定|计划|纲要|条例|细则)"
 )
+
+# Prose words that DOC_NUMBER's prefix swallows when a 文号 stands in running text:
+# 结合扬府发〔2024〕118号 → 扬府发〔2024〕118号. Trimmed from the front of a prose 文号's prefix.
+DOC_NUMBER_LEAD = re.compile(
+    r"^(?:根据|按照|依据|依照|遵照|参照|对照|结合|贯彻|落实|执行|印发|转发|详见|参见|见|和|及|与|或|并|以|即|的|等)+"
+)

@@ -110,6 +110,12 @@ class CitationIndex:
         ids = self.numbers.get(squash(number), set())
         return next(iter(ids)) if len(ids) == 1 else None
 
+    def number_suffix(self, number: str) -> str | None:
+        """The known 文号 that ends ``number`` (prose swallowed by the pattern: 要求扬府发〔2024〕118号)."""
+        key = squash(number)
+        hits = [k for k in self.numbers if key.endswith(k) and len(self.numbers[k]) == 1]
+        return max(hits, key=len) if hits else None
+
     def by_title(self, title: str) -> str | None:
         full, core, prefix = title_keys(title)
         for k in full:
@@ -144,6 +150,12 @@ def resolve_document(citations: list[Citation], index: CitationIndex) -> list[Ci
         else:
             if c.doc_number:
                 rid = index.by_number(c.doc_number)
+                known = None if rid or c.title else index.number_suffix(c.doc_number)
+                if known:  # trim the record to the 文号 itself
+                    cut = len(c.text) - len(known)
+                    if cut > 0 and c.text.endswith(known):
+                        c = replace(c, doc_number=known, text=c.text[cut:], start=c.start + cut)
+                    rid = index.by_number(known)
             if rid is None and c.title:
                 rid = index.by_title(c.title)
         out.append(replace(c, resolved_id=rid))

@@ -43,7 +43,7 @@ from kb.models import LEVELS, Document
 from indexer import corpus as corpus_mod
 from indexer import sources
 from indexer.build import BuildSummary, build
-from indexer.pipeline import ParsedDocument, parse_file, parse_text, slug
+from indexer.pipeline import ParsedDocument, parse_text, slug
 from indexer.resolve import issuers_compatible, squash, title_keys
 
 MIN_CJK = 20  # less Chinese text than this is not a policy document

@@ -112,13 +112,22 @@ def _encoding_name(declared: str | None) -> str | None:
         return None
 
 
+# Where the characters of Chinese documents live: ASCII and Latin-1, general punctuation, CJK
+# symbols, kana/bopomofo-free CJK ideographs (incl. extension A), enclosed numbers, full-width forms.
+_COMMON = re.compile(r"[\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u27ff\u2e80-\u303f\u3200-\u33ff"
+                     r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
 def _looks_like_text(text: str) -> bool:
-    sample = text[:20000]
+    """Text, not bytes decoded by the wrong codec: few control/private-use characters, and most
+    characters in the ranges Chinese documents use (UTF-16 decoding of garbage gives neither)."""
+    sample = text[:20000].lstrip("\ufeff")
     if not sample.strip():
         return False
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f")
-              or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
-    return bad / len(sample) < 0.01
+              or "\ue000" <= ch <= "\uf8ff" or ch in "\ufffd\ufeff")
+    common = len(_COMMON.findall(sample))
+    return bad / len(sample) < 0.01 and common / len(sample) > 0.8
 
 
 def _check_bytes(data: bytes, name: str) -> None:
@@ -157,8 +166,8 @@ def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, st
             text = ""
         if _looks_like_text(text):
             return text, "utf-16"
-        raise InputError(f"{name}: the file starts with a UTF-16 byte-order mark but is not UTF-16 text; "
-                         "re-save it as UTF-8")
+        raise InputError(f"{name}: cannot decode the text: it starts with a UTF-16 byte-order mark but is not "
+                         "UTF-16 text; re-save it as UTF-8")
     tried = []
     first = _encoding_name(declared)
     for encoding in ([first] if first else []) + ["utf-8", "gb18030"]:

@@ -74,7 +74,7 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
     issuer = meta.get("issuer") or sig.issuer or (note.issuer if note else None) or ""
     if isinstance(issuer, list):
         issuer = " ".join(issuer)
-    title = meta.get("title") or h.title or Path(name).stem
+    title = meta.get("title") or h.title or meta.get("page_title") or Path(name).stem  # page_title: from the source
     provisions = result.provisions
     known = {"id", "title", "doc_number", "issuer", "date", "level", "status", "source", "recipients"}
     document = Document(

@@ -694,8 +694,10 @@ def read_pdf(path: Path) -> SourceText:
                          "HTML page or .docx of the same document")
     meta = {}
     info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
-    if info_title and cjk_count(str(info_title)) >= 4:
-        meta["page_title"] = str(info_title).strip()
+    # Office writers put "Microsoft Word - 文件名.doc" there; keep only a real title.
+    info_title = re.sub(r"^(?:Microsoft\s+Word\s*-\s*)|\.(?:docx?|wps|pdf)$", "", str(info_title or "")).strip()
+    if info_title and cjk_count(info_title) >= 4:
+        meta["page_title"] = info_title
     return SourceText(path, pdf_pages_to_text(pages), meta, None, "pdf")
 
 

@@ -159,6 +159,34 @@ def test_density_finds_body_without_known_containers(tmp_path):
     assert src.meta["page_title"] == title  # from <title>, without the site name
 
 
+TABLE_PAGE = """<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"><title>某市城乡建设局关于开展城市体检工作的通知_某市城乡建设局</title></head>
+<body><table width="980"><tr><td class="top"><a href="/">首页</a> <a href="/1">机构</a> <a href="/2">公开</a></td></tr>
+<tr><td><table><tr><td class="nav2">您现在的位置：<a href="/">首页</a> &gt;&gt; 通知公告</td></tr>
+<tr><td align="center"><font size="5"><b>某市城乡建设局关于开展城市体检工作的通知</b></font></td></tr>
+<tr><td class="bt"><font>各县（市、区）住房城乡建设局：<br>
+&nbsp;&nbsp;&nbsp;&nbsp;为贯彻落实扬府发〔2024〕118号文件要求，推动城市高质量发展，现就开展2025年城市体检工作通知如下。<br>
+&nbsp;&nbsp;&nbsp;&nbsp;一、工作目标<br>
+&nbsp;&nbsp;&nbsp;&nbsp;全面查找城市建设发展中的问题短板，建立城市体检指标体系，形成城市体检报告。<br>
+&nbsp;&nbsp;&nbsp;&nbsp;二、工作安排<br>
+&nbsp;&nbsp;&nbsp;&nbsp;（一）自体检阶段。各地于2025年6月底前完成自体检工作，形成自体检报告。<br>
+&nbsp;&nbsp;&nbsp;&nbsp;（二）第三方体检阶段。市城乡建设局委托第三方机构开展体检，2025年9月底前完成。<br>
+某市城乡建设局<br>2025年3月1日</font></td></tr></table></td></tr>
+<tr><td class="foot">版权所有：某市城乡建设局 技术支持：某某公司</td></tr></table></body></html>"""
+
+
+def test_table_layout_page_with_br_paragraphs(tmp_path):
+    """An older layout: nested tables, the body one <td> of <br>-separated lines inside <font>."""
+    p = tmp_path / "old.html"
+    p.write_text(TABLE_PAGE, encoding="utf-8")
+    src = read_source(p)
+    lines = [x.strip() for x in src.text.split("\n")]
+    assert lines[0] == "某市城乡建设局关于开展城市体检工作的通知"
+    assert "（一）自体检阶段。各地于2025年6月底前完成自体检工作，形成自体检报告。" in lines
+    assert lines[-2:] == ["某市城乡建设局", "2025年3月1日"]
+    for furniture in ("您现在的位置", "版权所有", "机构"):
+        assert furniture not in src.text
+
+
 def test_wrongly_declared_charset_warns(tmp_path):
     p = tmp_path / "p.html"
     p.write_bytes(PLAIN_PAGE.format(cs="utf-8", title="某县人民政府关于加强生态环境保护工作的意见").encode("gbk"))

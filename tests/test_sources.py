@@ -183,7 +183,7 @@ def test_table_layout_page_with_br_paragraphs(tmp_path):
     assert lines[0] == "某市城乡建设局关于开展城市体检工作的通知"
     assert "（一）自体检阶段。各地于2025年6月底前完成自体检工作，形成自体检报告。" in lines
     assert lines[-2:] == ["某市城乡建设局", "2025年3月1日"]
-    for furniture in ("您现在的位置", "版权所有", "机构"):
+    for furniture in ("您现在的位置", "版权所有", "技术支持", "首页"):
         assert furniture not in src.text
 
 

@@ -83,6 +83,23 @@ def _parse_entry(entry) -> ParsedDocument:
     return pd
 
 
+_LOCK_FILES: list = []  # build locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (the parsing pool): close the inherited lock file, so the lock dies
+    with the build process itself even if a worker outlives it for a moment."""
+    for f in _LOCK_FILES:
+        try:
+            os.close(f.fileno())
+        except OSError:
+            pass
+    _LOCK_FILES.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 def _lock(home: Path):
     """Hold the data directory's build lock (released when the process ends, even by SIGKILL)."""
     f = open(home / LOCK_NAME, "a+")
@@ -98,6 +115,7 @@ def _lock(home: Path):
     f.truncate()
     f.write(str(os.getpid()))
     f.flush()
+    _LOCK_FILES.append(f)
     return f
 
 
@@ -161,6 +179,8 @@ def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys
     try:
         return _build(corpus_dir, home, progress, t0)
     finally:
+        if lock in _LOCK_FILES:
+            _LOCK_FILES.remove(lock)
         lock.close()
 
 

@@ -25,6 +25,7 @@ from typing import Callable
 from kb import paths, store
 from kb.models import Link
 from indexer import corpus as corpus_mod
+from indexer import search_index
 from indexer.pipeline import ParsedDocument, parse_file
 
 # Corpus-wide stages: (parsed documents) → links; each may also fill fields of
@@ -35,6 +36,7 @@ CORPUS_STAGES: list[CorpusStage] = []
 # Writers of the build folder beyond the SQLite file (the search index …):
 # called as writer(build_dir, parsed_documents, links).
 WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
+WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
 
 
 @dataclass

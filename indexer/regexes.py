@@ -102,3 +102,19 @@ TITLE_LINE = re.compile(
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
 )
+
+# ---------------------------------------------------------------------------
+# Search index: target years and deadlines in clause text (the --year filter).
+# ---------------------------------------------------------------------------
+
+# 到2027年 / 至2030年 / 展望2035年 / 力争2025年 (a cue before the year), or
+# 2025年底前 / 2027年前 / 2030年以前 / 2025年年底 (a cue after it), as in
+# 扬府发〔2024〕118号 (五): 到2027年，细颗粒物平均浓度优于国家目标…
+# A year with neither cue is a date or a baseline (2024年9月26日, 2020年以来)
+# and is not a target; ``indexer.search_index`` keeps a match only if ``cue`` or
+# ``end`` is set.
+TARGET_YEAR = re.compile(
+    r"(?P<cue>到|至|展望|力争|确保|争取|截至|截止)?\s*"
+    r"(?P<year>(?:19|20)\d{2})\s*年"
+    r"(?P<end>年?底前?|年?末|以前|之前|前)?"
+)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.analysis import CJK_RE, JOINER, JOINERS, SOFT, bigram_tokens, fold, split_word, word_tokens
 from kb.search import query as q
@@ -41,15 +42,19 @@ class Form:
 
     def pattern(self) -> re.Pattern:
         """Where this form stands in folded text: its words in order, with at most
-        soft separators between them (蜀冈瘦西湖 finds 蜀冈—瘦西湖, as the
-        bigram field does; see ``kb.analysis``). Latin
-        letters and digits at either end must not continue a longer word
-        (pm2 is not marked inside pm2.5)."""
-        joiner = f"[{re.escape(JOINERS)}]"
-        body = f"[{re.escape(SOFT)}]*".join(re.escape(w).replace(JOINER, joiner) for w in self.words)
-        head = r"(?<![0-9a-z])" if self.text[:1].isascii() and self.text[:1].isalnum() else ""
-        tail = r"(?![0-9a-z]|\.[0-9])" if self.text[-1:].isascii() and self.text[-1:].isalnum() else ""
-        return re.compile(head + body + tail)
+        soft separators between them (蜀冈瘦西湖 finds 蜀冈—瘦西湖, as the bigram
+        field does; see ``kb.analysis``). Latin letters and digits at either end
+        must not continue a longer word (pm2 is not marked inside pm2.5)."""
+        return _pattern(self.text, self.words)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(text: str, words: tuple[str, ...]) -> re.Pattern:
+    joiner = f"[{re.escape(JOINERS)}]"
+    body = f"[{re.escape(SOFT)}]*".join(re.escape(w).replace(JOINER, joiner) for w in words)
+    head = r"(?<![0-9a-z])" if text[:1].isascii() and text[:1].isalnum() else ""
+    tail = r"(?![0-9a-z]|\.[0-9])" if text[-1:].isascii() and text[-1:].isalnum() else ""
+    return re.compile(head + body + tail)
 
 
 @dataclass(frozen=True)

@@ -104,9 +104,12 @@ class WhooshIndex:
         flt = filter_query(filters)
         if query is None or flt is wq.NullQuery:
             return EngineResult(0)
-        results = self.searcher.search(query, limit=max(1, limit), filter=flt)
-        hits = [EngineHit(h["record"]["id"], float(h.score), h["record"]) for h in results]
-        return EngineResult(len(results), hits)
+        # One pass that scores every match: the total is exact (with a limit,
+        # Whoosh's len() ignores the filter and a count needs a second pass),
+        # and ties keep document order (UnlimitedCollector sorts by docnum).
+        results = self.searcher.search(query, limit=None, filter=flt)
+        hits = [EngineHit(h["record"]["id"], float(h.score), h["record"]) for h in results[:limit]]
+        return EngineResult(results.scored_length(), hits)
 
 
 # ---------------------------------------------------------------------------

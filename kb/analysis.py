@@ -38,7 +38,6 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Iterator
 
 from whoosh.analysis import Token, Tokenizer
@@ -353,10 +352,3 @@ class BigramTokenizer(_StreamTokenizer):
 
     stream = staticmethod(bigram_tokens)
 
-
-def word_analyzer() -> WordTokenizer:
-    return WordTokenizer()
-
-
-def bigram_analyzer() -> BigramTokenizer:
-    return BigramTokenizer()

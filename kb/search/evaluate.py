@@ -45,7 +45,7 @@ class Judged:
 @dataclass
 class JudgedFile:
     path: Path
-    doc_numbers_text: str  # the comment lines, where the 文号 is looked for
+    header: str  # the comment lines, where the 文号 is looked for
     queries: list[Judged]
 
 
@@ -88,7 +88,7 @@ def judged_document(kb, judged: JudgedFile, doc: str | None) -> str:
     if doc:
         kb.document(doc)
         return doc
-    header = judged.doc_numbers_text.translate(_BRACKETS)
+    header = judged.header.translate(_BRACKETS)
     found = [d.id for d in kb.documents() if d.doc_number and d.doc_number.translate(_BRACKETS) in header]
     if len(found) == 1:
         return found[0]

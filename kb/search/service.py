@@ -16,7 +16,7 @@ from kb.models import LEVELS, Hit
 from kb.search import query as q
 from kb.search.engine import Filters, engine_name, get_engine, index_dir
 from kb.search.highlight import find_spans, mark
-from kb.search.plan import plan, positive_units
+from kb.search.plan import Unit, plan, positive_units
 from kb.search.result import SearchResult
 from kb.search.vocab import synonyms
 
@@ -110,7 +110,7 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     notices.extend(parsed.notices)
     tree = plan(parsed.tree, notices)
     if tree is None:
-        if not parsed.notices:
+        if q.NOTICE_ONLY_NOT not in notices:
             notices.append(q.NOTICE_EMPTY)
         return SearchResult(query, 0, [], notices, "", engine_name(), _ms(t0))
 
@@ -141,8 +141,6 @@ def make_hit(r: dict, score: float, units) -> Hit:
 
 def _interpreted(tree) -> str:
     """The planned query as text: what was searched, after fallbacks and relaxing."""
-    from kb.search.plan import Unit
-
     if isinstance(tree, Unit):
         return f'"{tree.typed}"' if tree.exact else tree.typed
     if isinstance(tree, q.Not):

@@ -5,7 +5,8 @@ Schema: each place (``text``, ``headings``, ``context``, see
 WordTokenizer``, word positions) and as bigrams (``<place>_bi``,
 ``kb.analysis.BigramTokenizer``); a unit's form is a ``Phrase`` (or a
 ``Term``) in both. Filters are ID/KEYWORD fields. The whole record is stored,
-so a hit needs no second lookup.
+so a hit needs no second lookup. Records are added in ``seq`` order, so
+Whoosh's document numbers follow reading order and break score ties.
 
 A Whoosh index may be shared by threads; a searcher may not, so each thread
 keeps its own (``threading.local``). The build folder never changes once
@@ -22,7 +23,7 @@ from typing import Iterable
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.analysis import BigramTokenizer, WordTokenizer
 from kb.errors import KBNotBuiltError
@@ -43,7 +44,6 @@ def schema() -> Schema:
         level=ID,
         status=ID,
         kind=ID,
-        seq=NUMERIC(int, bits=64),
         years=KEYWORD(commas=True),
         parties=KEYWORD(commas=True),
         record=STORED,
@@ -72,7 +72,7 @@ class WhooshEngine:
         with ix.writer() as w:
             for r in records:
                 doc = dict(id=r.id, doc_id=r.doc_id, level=r.level, status=r.status, kind=r.kind,
-                           seq=r.seq, record=asdict(r),
+                           record=asdict(r),
                            years=",".join(str(y) for y in r.years),
                            parties=",".join(p.replace(",", " ") for p in r.parties))
                 for place in PLACES:

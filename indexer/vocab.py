@@ -82,11 +82,10 @@ def candidates(texts: Iterable[str], is_word: Callable[[str], bool], cut: Callab
 
 
 def corpus_texts(corpus: Path) -> list[str]:
-    from indexer.corpus import discover
-    from indexer.normalize import normalize
-    from indexer.sources import read_source
+    """The normalised text of every document, read as ``policykb build`` reads it."""
+    from indexer.build import parse_corpus
 
-    return [normalize(read_source(e.path).text) for e in discover(corpus)]
+    return [pd.document.text for pd in parse_corpus(corpus, progress=None)]
 
 
 TITLES = {"quoted": "引号中的术语（jieba 不视为一个词）", "repeated": "反复出现、被 jieba 切碎的短语",
@@ -111,4 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into head
+        sys.exit(0)

@@ -135,10 +135,15 @@ def test_spans_are_exact_for_every_hit(kb):
 # ---------------------------------------------------------------------------
 
 def test_doc_and_level_filters(kb):
-    assert kb.search("长江", doc=SEED_ID).total == kb.search("长江").total > 0
-    assert kb.search("长江", level="municipal").total > 0
-    assert kb.search("长江", level="市级").total > 0
-    assert kb.search("长江", level="central").total == 0
+    everywhere = kb.search("长江", limit=100)
+    one = kb.search("长江", doc=SEED_ID, limit=100)
+    assert 0 < one.total < everywhere.total and {h.doc_id for h in one.hits} == {SEED_ID}
+    municipal = kb.search("长江", level="municipal", limit=100)
+    assert municipal.total > 0 and {h.level for h in municipal.hits} == {"municipal"}
+    assert kb.search("长江", level="市级").total == municipal.total
+    central = kb.search("长江", level="central", limit=100)
+    assert {h.level for h in central.hits} <= {"central"}
+    assert kb.search("长江", level="county").total == 0
     with pytest.raises(QueryError, match="--level 'city' is not a level"):
         kb.search("长江", level="city")
     with pytest.raises(NotFoundError, match="no document 'nope'"):
@@ -328,3 +333,15 @@ def test_record_fields(kb):
     preamble = recs[0]
     assert (preamble.kind, preamble.headings, preamble.seq) == ("clause", "", 0)
     assert preamble.context.startswith("市政府关于全面推进美丽扬州建设的实施意见")
+
+
+def test_full_text_outranks_an_outline_with_the_same_words(kb):
+    res = kb.search("细颗粒物", limit=50)
+    assert {"full", "outline"} <= {h.status for h in res.hits}
+    assert res.hits[0].status == "full"
+
+
+def test_heading_pieces_are_not_marked_when_the_text_has_the_whole_term(kb):
+    for h in kb.search("生态保护红线", limit=50).hits:
+        if "生态保护红线" in h.text:
+            assert {h.heading[s:e] for s, e in h.heading_spans} <= {"生态保护红线"}, h.id

@@ -2,8 +2,9 @@
 
 Spans are found in ``kb.analysis.fold(text)``, which has the same length as
 the text, so they index the original text. A unit marks where one of its
-forms (what was typed, or a synonym) stands; only if none does, its partial
-forms (the words of a multi-word unit). Forms are whole strings, never their
+forms (what was typed, or a synonym) stands; only if none does — in the text
+or in the heading shown with it — its partial forms (the words of a
+multi-word unit). Forms are whole strings, never their
 characters or bigrams: a query for 马克思 marks 马克思 and never 马克, and
 邵伯湖 inside 高宝邵伯湖 is marked as exactly 邵伯湖.
 """
@@ -15,14 +16,17 @@ import html
 from kb.analysis import fold
 
 
-def find_spans(text: str | None, units) -> tuple[tuple[int, int], ...]:
+def find_spans(text: str | None, units, *also: str | None) -> tuple[tuple[int, int], ...]:
+    """Spans of the units in ``text``. A unit whose whole form stands in ``text`` or in
+    any of ``also`` (the hit's heading) marks only whole forms; otherwise its partial forms."""
     if not text or not units:
         return ()
     folded = fold(text)
+    others = [fold(t) for t in also if t]
     spans: list[tuple[int, int]] = []
     for unit in units:
         found = _find(folded, unit.forms)
-        if not found:
+        if not found and not any(_find(o, unit.forms) for o in others):
             found = _find(folded, unit.partial)
         spans.extend(found)
     return merge(spans)

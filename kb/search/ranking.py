@@ -36,6 +36,12 @@ SYNONYM_WEIGHT = 0.6
 # A piece of a multi-word unit (湖泊 of 湖泊生态修复), relative to the whole unit.
 PARTIAL_WEIGHT = 0.35
 
+# Provisions of an outline document (status "outline": facts and our own
+# summaries, not the official text) rank below the same match in a full text.
+# Applied as a document boost at index time (Whoosh scales term weights, so
+# the effect is a little weaker than a plain factor).
+STATUS_WEIGHTS = {"full": 1.0, "outline": 0.5}
+
 # BM25F: term-frequency saturation and length normalisation per field. Clauses
 # differ a lot in length (a short clause that names the thing is the better
 # answer); headings much less; context not at all.

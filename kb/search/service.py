@@ -130,8 +130,8 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
 
 
 def make_hit(r: dict, score: float, units) -> Hit:
-    spans = find_spans(r["text"], units)
-    heading_spans = find_spans(r.get("heading"), units)
+    spans = find_spans(r["text"], units, r.get("heading"))
+    heading_spans = find_spans(r.get("heading"), units, r["text"])
     return Hit(id=r["id"], doc_id=r["doc_id"], level=r["level"], kind=r["kind"], part_no=r["part_no"],
                article_no=r["article_no"], heading=r.get("heading"), text=r["text"],
                highlight=mark(r["text"], spans), score=round(score, 4), spans=spans,

@@ -31,7 +31,7 @@ from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
 from kb.search.plan import Form, Unit
 from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, PARTIAL_WEIGHT, PLACE_WEIGHTS,
-                               WORD_WEIGHT)
+                               STATUS_WEIGHTS, WORD_WEIGHT)
 
 PLACES = ("text", "headings", "context")
 MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
@@ -72,7 +72,7 @@ class WhooshEngine:
         with ix.writer() as w:
             for r in records:
                 doc = dict(id=r.id, doc_id=r.doc_id, level=r.level, status=r.status, kind=r.kind,
-                           record=asdict(r),
+                           record=asdict(r), _boost=STATUS_WEIGHTS.get(r.status, 1.0),
                            years=",".join(str(y) for y in r.years),
                            parties=",".join(p.replace(",", " ") for p in r.parties))
                 for place in PLACES:

@@ -96,15 +96,17 @@ class Baseline:
         return [(h["id"], h.get("article_no"), h.highlights("text")) for h in results]
 
 
-def baseline_quality(bl: Baseline, judged) -> dict:
-    from kb.search.evaluate import recall_at, reciprocal_rank
+def baseline_quality(bl: Baseline, judged, kb) -> dict:
+    """Recall@5 / MRR as ``policykb eval`` computes them, in the judged document."""
+    from kb.search.evaluate import judged_document, read_judged, recall_at, reciprocal_rank
 
     out = {}
     for path, queries in judged:
+        doc = judged_document(kb, read_judged(path), None)
         recalls, rrs = [], []
         for j in queries:
             ranking, seen = [], set()
-            for hid, art, _ in bl.search(j.query, limit=100):
+            for hid, art, _ in bl.search(j.query, doc=doc, limit=100):
                 key = art if art is not None else hid.rsplit("__", 1)[0]
                 if key not in seen:
                     seen.add(key)
@@ -144,7 +146,7 @@ def main(argv=None) -> int:
         (Path(tmp) / "baseline").mkdir()
         bl = Baseline(list(records(summary_.documents)), Path(tmp) / "baseline")
         bl_times, bl_cold = timed(lambda q: bl.search(q), queries, args.repeat)
-        bl_quality = baseline_quality(bl, judged)
+        bl_quality = baseline_quality(bl, judged, kb)
 
     rows = [summary("whoosh (kb.search: jieba words + bigrams, synonyms, highlights)", ours_times, ours_cold,
                     build_s, {"quality": ours_quality}),

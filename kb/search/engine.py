@@ -13,7 +13,13 @@ live outside the engine, so a new engine is one module with two classes::
     class MyIndex:
         def search(self, plan, filters, limit) -> EngineResult: ...
 
-and one line in ``ENGINES``. The engine is chosen by ``$POLICYKB_ENGINE``
+and one line in ``ENGINES``. Index each place (``text``, ``headings``,
+``context``) twice, from ``kb.analysis.word_tokens(value, index=True)`` and
+``kb.analysis.bigram_tokens(value, index=True)``: mind that the bigram stream
+puts single characters at the position of a bigram (several tokens per
+position) and both streams skip a position at hard separators; a unit form
+matches as the phrase of its ``words`` or of its ``bigrams`` (query-mode
+tokens, consecutive positions). The engine is chosen by ``$POLICYKB_ENGINE``
 (default ``whoosh``); ``policykb build`` writes the chosen engine's index into
 ``<build>/index/<engine name>/``. Field weights every engine applies are in
 ``kb.search.ranking``; the token streams are ``kb.analysis.word_tokens`` and

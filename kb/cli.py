@@ -126,6 +126,56 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from kb import open_kb
+    from kb.search.highlight import mark
+
+    kb = open_kb()
+    query = " ".join(args.query)
+    res = kb.search(query, doc=args.doc, level=args.level, year=args.year, party=args.party, limit=args.limit)
+    if args.json:
+        emit_json(res.to_dict())
+        return 0
+    on, off = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+
+    def marked(text, spans):
+        return mark(text, spans, on, off, escape=str)
+
+    shown = f"，显示前 {len(res.hits)} 条" if res.total > len(res.hits) else ""
+    print(f"检索“{query}”：共 {res.total} 条结果{shown}（{res.took_ms:.1f} 毫秒）")
+    for n in res.notices:
+        print(f"提示：{n}")
+    for name, syns in res.expansions.items():
+        print(f"同义词：{name} → {'、'.join(syns)}")
+    for i, h in enumerate(res.hits, 1):
+        where = f"{h.label}" if h.label else h.doc_id
+        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+        if h.heading and h.heading_spans:
+            print(f"    标题：{marked(h.heading, h.heading_spans)}")
+        print(f"    {marked(h.text, h.spans)}")
+        print(f"    {h.id}  得分 {h.score:.2f}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kb import open_kb
+    from kb.search.evaluate import evaluate
+
+    out = evaluate(open_kb(), Path(args.file), doc=args.doc)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
+    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    for r in out["per_query"]:
+        ranked = " ".join(str(k) for k in r["ranking"])
+        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
+    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
+    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+    return 0
+
+
 def cmd_ingest(args) -> int:
     from kb import open_kb
     from indexer.ingest import ingest
@@ -185,6 +235,16 @@ def make_parser() -> Parser:
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")
+    p = add("search", cmd_search, "clause-level full-text search (syntax: docs/search.md)")
+    p.add_argument("query", nargs="+", help='words, "exact phrases", AND/OR/NOT, (groups)')
+    p.add_argument("--doc", help="only this document (id from `policykb docs`)")
+    p.add_argument("--level", help="only documents of this level: central, provincial, municipal, county")
+    p.add_argument("--year", help="only provisions with this target year or deadline, e.g. 2027")
+    p.add_argument("--party", help="only provisions whose tasks name this party (or a name containing it)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
     return parser
 
 

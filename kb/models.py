@@ -172,3 +172,5 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``text``
     label: str = ""
     status: str = "full"
+    heading_spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``heading``
+    heading_highlight: str = ""

@@ -44,8 +44,18 @@ def stage_citations(pd: ParsedDocument) -> ParsedDocument:
     return pd
 
 
+def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
+    """Tasks (parties, deadlines) and targets: ``indexer.extract``."""
+    from indexer.extract import extract_document
+
+    span = pd.parse.header.recipients_span if pd.parse else None
+    pd.tasks, pd.targets = extract_document(pd.document, pd.provisions, span)
+    return pd
+
+
 # Stages after structure. Extraction stages are appended here as they are added.
 STAGES: list[Stage] = [stage_citations]
+STAGES.append(stage_tasks)
 
 
 def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:

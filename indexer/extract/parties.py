@@ -114,6 +114,10 @@ def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[st
         if not piece:
             continue
         inside = [m for m in orgs if s <= m.start and m.end <= e]
+        # 县城乡水务有限公司（县供水公司）: a bracketed name right after a name is its alias.
+        brackets = [(s + bs, s + be) for bs, be in bracket_spans(piece)]
+        inside = [m for m in inside if not any(
+            bs <= m.start and m.end <= be and any(o.end == bs for o in inside) for bs, be in brackets)]
         if inside:
             for m in inside:
                 out.append((org_name(m), m.start, m.end))
@@ -247,7 +251,7 @@ def _cues() -> dict:
     return {k: lx.longest_first(lex.list(k)) for k in (
         "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
         "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
-        "modals")}
+        "modals", "owner_role_before", "owner_role_after")}
 
 
 def _ends(s: str, words: list[str]) -> str | None:
@@ -323,6 +327,11 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             if w and _starts_with_action(text, ge, verbs, c["adverbs"]):
                 role, ev_s = "owner", gs - len(w)
                 ev_e = ge + 2
+        if role is None:
+            w = _ends(left, c["owner_role_before"])
+            r = _starts(right, c["owner_role_after"])
+            if w and r:  # 充分发挥生态环境部门职能作用
+                role, ev_s, ev_e = "owner", gs - len(w), ge + len(r)
         if role is None:
             at_start = gs == 0 or text[gs - 1] in _SEGMENT_START
             r = _starts(right, c["owner_after"])

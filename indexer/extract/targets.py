@@ -125,7 +125,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         qs, qe = q.start - offset, q.end - offset
         floor = 0
         for t in times:  # the indicator starts after a time phrase in its segment …
-            if t.end - offset <= qs:
+            if t.end - offset <= qs and not t.groups.get("base"):
                 floor = max(floor, t.end - offset)
         for p in quants:  # … and after the value before it (A达到95%、B达到90%)
             if p.end - offset <= qs:
@@ -164,7 +164,15 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             qualifier = g["qualifier"]
         else:
             continue
+        baseline = next((t for t in times if t.groups.get("base") and seg <= t.start - offset
+                         and t.end - offset <= qs), None)
+        if baseline is not None:  # 能耗较2020年下降14%: indicator 能耗, verb 较2020年下降
+            b0 = baseline.start - offset - seg
+            base_text = before[b0:]
+            before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        if baseline is not None:
+            verb = base_text
         verb = verb or pre_verb
         ind_start = seg + cut
         if q.id == "class" and verb is None:

@@ -305,7 +305,11 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
             for f in found]
         targets.extend(clause_targets)
-        carry = time_at(c.end) if c.text.rstrip().endswith(("；", ";")) else None
+        # A time phrase opening the clause (到2025年，A；B。) governs the rest of the sentence;
+        # one inside it (…，2025年10月底前完成主体工程；) stops at the semicolon.
+        opening = next((t for t in deadlines if t.start - c.start <= 2), None)
+        carry = (time_at(c.end) if opening is not None else start_carry) \
+            if c.text.rstrip().endswith(("；", ";")) else None
         if c.id in no_task:
             continue
 
@@ -350,20 +354,22 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 # text (after its verb) still dates the task.
                 t = next((x for x in deadlines if a_abs <= x.start < b_abs), None)
             rec = next((x for x in times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
+            recurring = rec.recurring if rec else None
+            dl_text = None
+            if t is None and ann_dl is not None and ann_dl.deadline is not None:
+                t = ann_dl.deadline  # the annotation's 完成时限
+                dl_text = ann_dl.deadline_text
+            if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
+                recurring = ann_dl.open_deadline  # 完成时限：长期坚持
+                rec = ann_dl
             deadline = None
             if t is not None:
-                year = None if (rec and t.relative) else t.year  # 每年12月底前: every year, not this one
-                deadline = Deadline(year, t.month, t.text, "explicit", rec.recurring if rec else None,
-                                    t.start, t.end, period=t.period)
-            elif rec is not None:
-                deadline = Deadline(None, None, rec.text, "explicit", rec.recurring, rec.start, rec.end)
-            elif ann_dl is not None and ann_dl.deadline is not None:
-                x = ann_dl.deadline
-                deadline = Deadline(x.year, x.month, ann_dl.deadline_text or x.text, "explicit",
-                                    x.recurring, x.start, x.end, period=x.period)
-            elif ann_dl is not None and ann_dl.open_deadline:
-                deadline = Deadline(None, None, ann_dl.deadline_text or ann_dl.open_deadline, "explicit",
-                                    ann_dl.open_deadline, ann_dl.start, ann_dl.end)
+                year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
+                deadline = Deadline(year, t.month, dl_text or t.text, "explicit",
+                                    recurring or t.recurring, t.start, t.end, period=t.period)
+            elif recurring is not None:
+                text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
+                deadline = Deadline(None, None, text_, "explicit", recurring, rec.start, rec.end)
             elif stages:
                 deadline = Deadline(stages[-1], None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
                                     "inherited", None, None, None, stages=stages)

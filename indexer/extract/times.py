@@ -10,6 +10,7 @@
     2024—2026年       period 2024–2026 (deadline 2026)
     每季度            recurring 每季度
     2024年起          start (not a deadline)
+    较2020年          baseline (not a deadline)
     6月底前 / 年底前   deadline in the document's year (``relative``)
 """
 
@@ -26,7 +27,7 @@ _START_POSTS = ("起", "以来", "开始", "以后", "后")
 
 @dataclass(frozen=True)
 class TimeInfo:
-    kind: str  # deadline | period | recurring | start | date
+    kind: str  # deadline | period | recurring | start | date | baseline
     year: int | None
     month: int | None
     recurring: str | None
@@ -77,7 +78,9 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
     # id "year" (and any user-added pattern with a year group)
     year = int(g["year"]) if g.get("year") else None
     month = int(g["month"]) if g.get("month") else _month_word(g.get("part"))
-    if post in _START_POSTS:
+    if g.get("base"):
+        kind = "baseline"  # 较2020年下降14%: the year compared with, not a deadline
+    elif post in _START_POSTS:
         kind = "start"
     elif g.get("day") and not post and not g.get("pre"):
         kind = "date"  # 2024年9月26日: a date, not a deadline

@@ -5,7 +5,9 @@
     kb = open_kb()
     export_tasks(kb, kb.tasks(doc="yangzhou-2024-118"), "xlsx", "任务分解表.xlsx")
 
-Columns: 序号, 任务, 牵头单位, 配合单位, 完成时限, 目标, 出处. A party that is
+Columns: 序号, 任务, 牵头单位, 配合单位, 完成时限, 目标, 出处. 牵头单位 lists the
+explicit leads, or the owners (the bodies the text sets to work) when no lead
+is named; owners beside a lead go to 配合单位. A party that is
 not written in the text says so in its cell: 市生态环境局（推断：碳排放权市场） is an
 inference from the topic table, 主送 bodies are inherited from the document's
 addressees, and a task with no responsible party reads 未明确. 出处 is the
@@ -39,8 +41,8 @@ def _names(parties, roles, source="explicit") -> list[str]:
 
 
 def lead_text(t: models.Task) -> str:
-    """牵头单位: explicit leads and owners; else the inferred lead; else the 主送; else 未明确."""
-    names = _names(t.parties, ("lead", "owner"))
+    """牵头单位: explicit leads (else owners); else the inferred lead; else the 主送; else 未明确."""
+    names = _names(t.parties, ("lead",)) or _names(t.parties, ("owner",))
     if names:
         return "、".join(names)
     inferred = [p for p in t.parties if p.source == "inferred" and p.role == "lead"]
@@ -53,7 +55,10 @@ def lead_text(t: models.Task) -> str:
 
 
 def support_text(t: models.Task) -> str:
+    """配合单位: explicit support, and the owners of a task that also names a lead."""
     names = _names(t.parties, ("support",))
+    if _names(t.parties, ("lead",)):
+        names += [n for n in _names(t.parties, ("owner",)) if n not in names]
     inferred = [f"{p.name}（推断：{p.evidence}）" for p in t.parties
                 if p.source == "inferred" and p.role == "support"]
     return "、".join(names + inferred) or NONE

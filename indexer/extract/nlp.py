@@ -36,6 +36,7 @@ from indexer.extract import patterns as pt
 
 ENT_LABELS = ("ORG", "PLACE", "TIME", "QUANTITY")
 EXT = "policykb"  # Doc extension: list of CharMatch with exact offsets
+TEXT_KEY = ("policykb", "text")
 
 if not Doc.has_extension(EXT):
     Doc.set_extension(EXT, default=None)
@@ -54,7 +55,11 @@ class CharRuler:
             raise ValueError(f"policykb char ruler: unknown pattern source '{source}' (entities|cues)")
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = pt.find_matches(doc.text, self.patterns)
+        # Doc.text joins every token's text: compute it once per Doc, not per component.
+        text = doc.user_data.get(TEXT_KEY)
+        if text is None:
+            text = doc.user_data[TEXT_KEY] = doc.text
+        matches = pt.find_matches(text, self.patterns)
         spans = []
         for m in matches:
             span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
@@ -65,7 +70,7 @@ class CharRuler:
         doc._.set(EXT, found)
         ents = [s for s in spans if s.label_ in ENT_LABELS]
         if ents:
-            doc.ents = filter_spans(list(doc.ents) + ents)
+            doc.set_ents(filter_spans(ents), default="unmodified")
         return doc
 
 

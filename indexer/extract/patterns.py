@@ -65,7 +65,9 @@ def _guarded(prefixes) -> str:
     parts = []
     for p in lx.longest_first(prefixes):
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
-        parts.append(f"(?<![{guard}]){re.escape(p)}" if guard else re.escape(p))
+        # The guard follows the literal so that the regex engine can still skip
+        # ahead to the prefix's first character.
+        parts.append(f"{re.escape(p)}(?<![{guard}]{re.escape(p)})" if guard else re.escape(p))
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 
@@ -203,6 +205,11 @@ def _trim_left(text: str, start: int, end: int, words: list[str], min_len: int =
     return start
 
 
+@lru_cache(maxsize=1)
+def _trim_words() -> list[str]:
+    return lx.longest_first(lx.load().list("left_trim"))
+
+
 def find_matches(text: str, patterns=None) -> list[CharMatch]:
     """Every pattern match in ``text``: leftmost-longest per label, exclusions applied.
 
@@ -210,7 +217,7 @@ def find_matches(text: str, patterns=None) -> list[CharMatch]:
     宝应县水利局); matches of one label do not.
     """
     patterns = entity_patterns() if patterns is None else patterns
-    trim_words = lx.longest_first(lx.load().list("left_trim"))
+    trim_words = _trim_words()
     raw: dict[str, list[tuple[int, int, int, Pattern, re.Match]]] = {}
     excluded: dict[str, list[tuple[int, int]]] = {}
     for order, p in enumerate(patterns):

@@ -28,8 +28,10 @@ Task ids are ``<clause id>__task_<n>``, n counting the tasks of the clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kb.models import Deadline, Document, Party, Provision, Target, Task
 from indexer.extract import lexicon as lx
@@ -102,6 +104,13 @@ def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _command_words() -> tuple[list[str], list[str], list[str]]:
+    lex = lx.load()
+    return (lx.longest_first(lex.list("adverbs") + lex.list("modals")),
+            lx.longest_first(lex.list("frames")), lex.list("disposal"))
+
+
 def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatch],
                   skip: list[tuple[int, int]]) -> list[CharMatch]:
     """Action verbs of text[a:b] that stand in command position.
@@ -110,10 +119,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
     负责 …) and adverbs, the next word must be an action verb. A segment that
     opens with a frame (围绕…, 针对…) or names a lead (由X…) counts any verb in it.
     """
-    lex = lx.load()
-    adverbs = lx.longest_first(lex.list("adverbs") + lex.list("modals"))
-    frames = lx.longest_first(lex.list("frames"))
-    disposal = lex.list("disposal")
+    adverbs, frames, disposal = _command_words()
     verbs = [m for m in matches if m.label == "ACTION" and not _inside(m.start, skip)]
     by_start = {m.start - offset: m for m in verbs}
     skippable = {}
@@ -167,6 +173,18 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
 # ---------------------------------------------------------------------------
 
 
+def _paragraphs(text: str, clauses: list[Provision]) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold clauses (the body's paragraphs), as (start, end)."""
+    out: list[tuple[int, int]] = []
+    for c in clauses:
+        if out and c.start < out[-1][1]:
+            continue
+        a = text.rfind("\n", 0, c.start) + 1
+        b = text.find("\n", c.end)
+        out.append((a, len(text) if b < 0 else b))
+    return out
+
+
 def _heading_offset(doc: Document, p: Provision) -> int | None:
     if not p.heading:
         return None
@@ -217,9 +235,28 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         nlp = get_nlp()
     from indexer.extract.nlp import matches as doc_matches
 
+    # The pipeline runs once per paragraph (an article or item with its clauses), not
+    # per clause: jieba and the rules cost less per character on longer texts, and a
+    # paragraph also holds the headings. Matches never cross 。；, so each clause takes
+    # the matches inside it.
+    paras = _paragraphs(document.text, clauses)
+    found: list[CharMatch] = []
+    for (ps, pe), d in zip(paras, nlp.pipe([document.text[a:b] for a, b in paras], batch_size=64)):
+        found.extend(m.shifted(ps) for m in doc_matches(d))
+    starts = [m.start for m in found]
+
+    def matches_in(a: int, b: int) -> list[CharMatch]:
+        i = bisect.bisect_left(starts, a)
+        out = []
+        while i < len(found) and found[i].start < b:
+            if found[i].end <= b:
+                out.append(found[i])
+            i += 1
+        return out
+
     infos: list[ClauseInfo] = []
-    for c, d in zip(clauses, nlp.pipe([c.text for c in clauses], batch_size=256)):
-        ms = [m.shifted(c.start) for m in doc_matches(d)]
+    for c in clauses:
+        ms = matches_in(c.start, c.end)
         anns = pt.parse_annotations(c.text, c.start, ms, doc_year)
         skip = [(a.start, a.end) for a in anns]
         skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
@@ -232,8 +269,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         if p.kind in ("article", "item") and p.heading and "（" in p.heading:
             off = _heading_offset(document, p)
             if off is not None:
-                ms = find_matches(p.heading)
-                anns = pt.parse_annotations(p.heading, off, [m.shifted(off) for m in ms], doc_year)
+                ms = matches_in(off, off + len(p.heading)) or [
+                    m.shifted(off) for m in find_matches(p.heading)]
+                anns = pt.parse_annotations(p.heading, off, ms, doc_year)
                 if anns:
                     container_ann[p.id] = anns[-1]
     last_clause: dict[str, ClauseInfo] = {}

@@ -176,6 +176,8 @@ ANNOTATION_CASES = [
      [("县住房城乡建设局", "lead"), ("县城乡水务有限公司", "support")], None),
     ("推进建设。（牵头部门：区城市管理局；协办单位：区市场监管局）",
      [("区城管局", "lead"), ("区市场监管局", "support")], None),
+    ("推进改革。（责任单位：市发展改革委（牵头），市工信局、市财政局）",
+     [("市发展改革委", "lead"), ("市工业和信息化局", "support"), ("市财政局", "support")], None),
     # A bracket without a role cue is not an annotation.
     ("积极推广生态环境导向的开发（EOD）模式。", [], None),
 ]

@@ -98,9 +98,13 @@ def split_top(text: str, seps: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()]
 
 
-def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, int, int]]:
+_LEAD_MARK = re.compile(r"[（(](?:牵头|牵头单位|总牵头)[）)]")
+
+
+def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, int, int, bool]]:
     """Bodies listed in text[a:b] (absolute offsets): the recognised ones under their
-    canonical names, anything else between 、 as written (an unknown body is still a body)."""
+    canonical names, anything else between 、 as written (an unknown body is still a body).
+    The flag marks a name written with （牵头） after it (责任单位：市发展改革委（牵头）、…)."""
     out = []
     for pa, pb in split_top(text[a:b], "、，,"):
         s, e = a + pa, a + pb
@@ -118,11 +122,12 @@ def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[st
         brackets = [(s + bs, s + be) for bs, be in bracket_spans(piece)]
         inside = [m for m in inside if not any(
             bs <= m.start and m.end <= be and any(o.end == bs for o in inside) for bs, be in brackets)]
+        marked = bool(_LEAD_MARK.search(piece))
         if inside:
             for m in inside:
-                out.append((org_name(m), m.start, m.end))
+                out.append((org_name(m), m.start, m.end, marked))
         else:
-            out.append((piece, s, e))
+            out.append((_LEAD_MARK.sub("", piece), s, e, marked))
     return out
 
 
@@ -184,7 +189,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
             full = text[names_from - offset:names_to - offset]
             names = _names_in(text, names_from - offset, names_to - offset,
                               [m.shifted(-offset) for m in orgs])
-            names = [(n, s + offset, e + offset) for n, s, e in names]
+            names = [(n, s + offset, e + offset, mk) for n, s, e, mk in names]
             if role is None:
                 # A piece with no cue continues the list before it (配合单位：A，B).
                 if roles and full.strip():
@@ -193,11 +198,15 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
             if role == "lead":
                 has_lead = True
             roles.append((role, names, ps, pe))
+        marked = any(mk for _, names, _, _ in roles for *_, mk in names)
         for role, names, ps, pe in roles:
             if role == "owner":
                 role = "support" if has_lead else "lead"
-            for n, s, e in names:
-                ann.parties.append(Party(n, role, "explicit", text[ps - offset:pe - offset], ps, pe))
+            for n, s, e, mk in names:
+                r = role
+                if marked and role in ("lead", "support"):
+                    r = "lead" if mk else "support"  # 市发展改革委（牵头）、市财政局
+                ann.parties.append(Party(n, r, "explicit", text[ps - offset:pe - offset], ps, pe))
         out.append(ann)
     return out
 

@@ -31,7 +31,7 @@ NUM_PAREN = re.compile(r"^(?P<marker>（(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", r
 # ① — sub-sub-items.
 CIRCLED = re.compile(r"^(?P<marker>(?P<num>[\u2460-\u2473]))\s*(?P<rest>.*)$", re.S)
 # 附件 / 附件1 / 附件：… — annexes start a new top-level unit with numbering of their own.
-ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?)[：:\s]*(?P<rest>.*)$", re.S)
+ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?(?:\s*[：:])?)\s*(?P<rest>.*)$", re.S)
 
 # Marker types in the order the rank table in ``indexer.structure`` uses.
 NUMBERING = {
@@ -98,7 +98,66 @@ TITLE_LINE = re.compile(
     r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点)$"
 )
 
+# A title without 关于 (江苏省生态环境监测条例, 扬州市…实施方案), accepted as the first title line only.
+TITLE_PLAIN = re.compile(
+    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)$"
+)
+
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
+)
+
+# ---------------------------------------------------------------------------
+# Page layout of PDF sources (indexer.sources): lines that are page furniture.
+# ---------------------------------------------------------------------------
+
+# Page numbers as printed by official documents and office software: — 3 —, - 3 -, 3,
+# 第3页, 第 3 页 共 10 页, 3/10, Page 3 of 10.
+PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [—–\-－]{0,2}\s*\d{1,4}\s*[—–\-－]{0,2}          # — 3 —   - 3 -   3
+      | 第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?  # 第3页 / 第 3 页 共 10 页
+      | \d{1,4}\s*/\s*\d{1,4}                               # 3/10
+      | (?:Page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?          # Page 3 of 10
+    )\s*$""",
+    re.X | re.I,
+)
+
+# ---------------------------------------------------------------------------
+# Citation resolution (indexer.citations, indexer.resolve, indexer.notice).
+# ---------------------------------------------------------------------------
+
+# A notice that issues a plan: 湖东县人民政府关于印发《湖东县…实施方案》的通知 — the plan's title is
+# ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知).
+NOTICE_TITLE = re.compile(
+    r"^(?P<issuer>[^。；：《》]{0,40}?)关于(?:印发|转发|下发|修订印发)"
+    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
+)
+
+# Anaphoric references to a document cited before in the same text: 上述文件, 该意见, 前述方案.
+ANAPHORA = re.compile(
+    r"(?:上述|前述|上列|该)(?P<type>文件|实施意见|指导意见|意见|通知|实施方案|行动方案|方案|办法|规划|决定|规定|计划|纲要|条例|细则)"
+)
+
+# Prose words that DOC_NUMBER's prefix swallows when a 文号 stands in running text:
+# 结合扬府发〔2024〕118号 → 扬府发〔2024〕118号. Trimmed from the front of a prose 文号's prefix.
+DOC_NUMBER_LEAD = re.compile(
+    r"^(?:根据|按照|依据|依照|遵照|参照|对照|结合|贯彻|落实|执行|印发|转发|详见|参见|见|和|及|与|或|并|以|即|的|等)+"
+)
+
+# ---------------------------------------------------------------------------
+# Search index: target years and deadlines in clause text (the --year filter).
+# ---------------------------------------------------------------------------
+
+# 到2027年 / 至2030年 / 展望2035年 / 力争2025年 (a cue before the year), or
+# 2025年底前 / 2027年前 / 2030年以前 / 2025年年底 (a cue after it), as in
+# 扬府发〔2024〕118号 (五): 到2027年，细颗粒物平均浓度优于国家目标…
+# A year with neither cue is a date or a baseline (2024年9月26日, 2020年以来)
+# and is not a target; ``indexer.search_index`` keeps a match only if ``cue`` or
+# ``end`` is set.
+TARGET_YEAR = re.compile(
+    r"(?P<cue>到|至|展望|力争|确保|争取|截至|截止)?\s*"
+    r"(?P<year>(?:19|20)\d{2})\s*年"
+    r"(?P<end>年?底前?|年?末|以前|之前|前)?"
 )

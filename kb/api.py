@@ -98,6 +98,15 @@ class KB:
         p = self.provision(provision_id)
         return format_citation(self.document(p.doc_id), p, self.ancestors(p))
 
+    # -- search (kb.search) ---------------------------------------------------
+
+    def search(self, query: str, *, doc: str | None = None, level: str | None = None, year=None,
+               party: str | None = None, limit: int = 20):
+        """Clause-level full-text search → ``kb.search.SearchResult`` (see docs/search.md)."""
+        from kb.search.service import search
+
+        return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+
     def show(self, ident: str) -> dict:
         """``show ID``: a whole document, or one provision with its descendants."""
         if "#" not in ident:

@@ -18,6 +18,7 @@ from kb.errors import PolicyKBError
 
 LEVEL_ZH = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS_ZH = {"full": "全文", "outline": "提纲（非官方全文）"}
+VERIFIED_ZH = {True: "〔已核实〕", False: "〔未核实〕", "partial": "〔部分核实〕"}  # outline flags
 
 
 class UsageError(PolicyKBError):
@@ -90,12 +91,14 @@ def cmd_show(args) -> int:
     print(f"《{d['title']}》 {d['doc_number'] or ''} {d['issuer']} {d['date'] or ''}")
     if d["status"] == "outline":
         print("※ 这是根据公开事实整理的提纲文件，不是官方全文。")
+    flags = (d.get("meta") or {}).get("verified") or {} if d["status"] == "outline" else {}
     for p in out["provisions"]:
         indent = "  " * p["depth"]
+        flag = VERIFIED_ZH.get(flags.get(p["id"]), "") if p["id"] in flags else ""
         if p["kind"] == "clause":
             print(f"{indent}{p['text']}   [{p['id'].split('#', 1)[1]}]")
         else:
-            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}")
+            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}{flag}")
     return 0
 
 
@@ -115,6 +118,8 @@ def cmd_parse(args) -> int:
         print(f"Warning: {w}", file=sys.stderr)
     d = pd.document
     print(f"{d.id}: 《{d.title}》 {d.doc_number or ''} 部分 {d.parts} / 条 {d.articles} / 句 {d.clauses}")
+    if d.status == "outline":
+        print("※ 提纲文件（根据公开事实整理），不是官方全文")
     for p in pd.provisions:
         if p.kind != "clause":
             print(f"{'  ' * p.depth}{p.id.split('#', 1)[1]}  {p.label}")
@@ -222,6 +227,84 @@ def cmd_eval_extract(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from kb import open_kb
+    from kb.search.highlight import mark
+
+    kb = open_kb()
+    query = " ".join(args.query)
+    res = kb.search(query, doc=args.doc, level=args.level, year=args.year, party=args.party, limit=args.limit)
+    if args.json:
+        emit_json(res.to_dict())
+        return 0
+    on, off = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+
+    def marked(text, spans):
+        return mark(text, spans, on, off, escape=str)
+
+    shown = f"，显示前 {len(res.hits)} 条" if res.total > len(res.hits) else ""
+    print(f"检索“{query}”：共 {res.total} 条结果{shown}（{res.took_ms:.1f} 毫秒）")
+    for n in res.notices:
+        print(f"提示：{n}")
+    for name, syns in res.expansions.items():
+        print(f"同义词：{name} → {'、'.join(syns)}")
+    for i, h in enumerate(res.hits, 1):
+        where = f"{h.label}" if h.label else h.doc_id
+        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+        if h.heading and h.heading_spans:
+            print(f"    标题：{marked(h.heading, h.heading_spans)}")
+        print(f"    {marked(h.text, h.spans)}")
+        print(f"    {h.id}  得分 {h.score:.2f}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kb import open_kb
+    from kb.search.evaluate import evaluate
+
+    out = evaluate(open_kb(), Path(args.file), doc=args.doc)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
+    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    for r in out["per_query"]:
+        ranked = " ".join(str(k) for k in r["ranking"])
+        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
+    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
+    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from kb import open_kb
+    from indexer.ingest import ingest
+
+    result = ingest(args.source, args.corpus, doc_id=args.id, level=args.level,
+                    progress=None if (args.quiet or args.json) else sys.stderr)
+    for w in result.warnings:
+        print(f"Warning: {w}", file=sys.stderr)
+    kb = open_kb()
+    d = kb.document_dict(kb.document(result.document.id))
+    if args.json:
+        emit_json({**d, "replaced": result.replaced, "files": [str(p) for p in result.files],
+                   "moved": [[str(a), str(b)] for a, b in result.moved],
+                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
+        return 0
+    print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
+          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
+    print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
+    resolved = [c for c in d["cites"] if c["resolved_id"]]
+    print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"
+          + ("：" + "，".join(sorted({c['resolved_id'] for c in resolved})) if resolved else ""))
+    if result.replaced:
+        print(f"  已替换提纲 {result.replaced}（提纲文件移至 {result.moved[0][1]}，可移回恢复）")
+    print("  文件：" + "，".join(str(p) for p in result.files))
+    print(f"已重建知识库：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联")
+    return 0
+
+
 COMMANDS = {}
 
 
@@ -242,6 +325,14 @@ def make_parser() -> Parser:
     add("docs", cmd_docs, "list documents")
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
+    p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
+            "http(s) URL) to the corpus and rebuild; the official text of an outlined document replaces the outline")
+    p.add_argument("source", metavar="PATH_OR_URL")
+    p.add_argument("--id", default=None, help="document id (letters, digits, - _ .); default: derived")
+    p.add_argument("--level", default=None, choices=("central", "provincial", "municipal", "county"),
+                   help="administrative level; default: the replaced outline's, else guessed from the issuer")
+    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default ./corpus)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")
@@ -261,6 +352,16 @@ def make_parser() -> Parser:
             "precision/recall of task, party, deadline and target extraction on a gold file")
     p.add_argument("gold", help="gold labels (JSON Lines), e.g. eval/extract_gold.jsonl")
     p.add_argument("--disagreements", action="store_true", help="also list every clause that disagrees")
+    p = add("search", cmd_search, "clause-level full-text search (syntax: docs/search.md)")
+    p.add_argument("query", nargs="+", help='words, "exact phrases", AND/OR/NOT, (groups)')
+    p.add_argument("--doc", help="only this document (id from `policykb docs`)")
+    p.add_argument("--level", help="only documents of this level: central, provincial, municipal, county")
+    p.add_argument("--year", help="only provisions with this target year or deadline, e.g. 2027")
+    p.add_argument("--party", help="only provisions whose tasks name this party (or a name containing it)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
     return parser
 
 

@@ -69,7 +69,7 @@ def deadline_text(d: models.Deadline | None) -> str:
     if d is None:
         return "未明确"
     if d.source == "inherited":
-        years = "、".join(str(y) for y in (d.stages or ((d.year,) if d.year else ())))
+        years = "、".join(str(y) for y in d.stages)
         return f"未明确（文件阶段目标年：{years}）" if years else "未明确"
     text = d.text
     if d.recurring and d.recurring not in text:

@@ -129,10 +129,10 @@ class Target:
     text: str
     start: int | None = None
     end: int | None = None
-    verified: bool | None = None  # for outline targets: confirmed in a published source?
+    verified: bool | str | None = None  # outline targets: True / False / "partial" (confirmed in a published source?)
     kind: str = "number"  # number | class (Ⅲ类) | coverage (全覆盖) | benchmark (优于国家目标)
     verb: str | None = None  # the link verb as written: 保持在, 稳定达到, 下降到 …
-    year_source: str | None = None  # explicit (a time phrase in force at the value) | None
+    year_source: str | None = None  # explicit (a time phrase in force) | annotation (完成时限) | None
 
 
 @dataclass(frozen=True)
@@ -182,3 +182,5 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``text``
     label: str = ""
     status: str = "full"
+    heading_spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``heading``
+    heading_highlight: str = ""

@@ -39,18 +39,18 @@ def names(parties, role, source="explicit"):
 # Every numbered item of the county plan: lead, support, (year, month) of each task's deadline.
 COUNTY_ITEMS = [
     (1, ["县生态环境局"], ["县工业和信息化局", "各镇人民政府"], {(2025, 12)}),
-    (2, ["县住房城乡建设局"], ["县交通运输局", "县城管局"], {(2035, None), (2026, 6)}),
+    (2, ["县住房城乡建设局"], ["县交通运输局", "县城管局"], {(None, None), (2026, 6)}),
     (3, ["县交通运输局"], ["县公安局", "县生态环境局"], {(2027, None)}),
     (4, ["县水利局"], ["县生态环境局", "县自然资源和规划局", "各镇人民政府"], {(None, None)}),
-    (5, ["县水利局"], ["县农业农村局", "县生态环境局", "射阳湖镇人民政府"], {(2035, None), (2026, 12), (2027, None)}),
+    (5, ["县水利局"], ["县农业农村局", "县生态环境局", "射阳湖镇人民政府"], {(None, None), (2026, 12), (2027, None)}),
     (6, ["县水利局", "县生态环境局"], [], {(2025, 9), (2025, 12)}),
     (7, ["县住房城乡建设局"], ["县农业农村局", "县城乡水务有限公司", "各镇人民政府"], {(2025, None)}),
     (8, ["县农业农村局"], ["县生态环境局"], {(2027, None)}),
     (9, ["县生态环境局"], ["县城管局", "县发展改革委", "县商务局"], {(2025, None)}),
     (10, ["县发展改革委"], ["县各有关部门"], {(2026, None)}),
     (11, ["县自然资源和规划局"], ["县林业站", "各镇人民政府"], {(2026, 12)}),
-    (12, ["县美丽宝应建设工作专班"], [], {(2035, None), (2025, 6)}),
-    (13, [], [], {(2035, None)}),
+    (12, ["县美丽宝应建设工作专班"], [], {(None, None), (2025, 6)}),
+    (13, [], [], {(None, None)}),
     (14, [], [], {(None, None)}),
 ]
 
@@ -206,7 +206,8 @@ def test_yangzhou_stage_years_inherited_not_explicit(yangzhou):
     goal_tasks = [t for t in yangzhou.tasks if "#part_1__" in t.clause_id]
     assert goal_tasks == []
     inherited = [t.deadline for t in yangzhou.tasks if t.deadline and t.deadline.source == "inherited"]
-    assert inherited and all(d.stages == (2025, 2030, 2035) and d.start is None for d in inherited)
+    assert inherited and all(d.stages == (2025, 2030, 2035) and d.start is None and d.year is None
+                             for d in inherited)
 
 
 def test_unassigned_task():

@@ -19,7 +19,8 @@ How a document is read (``extract_document``):
 5. Deadline: the time phrase in force at the task's verb — its scope runs to
    the next time phrase or the end of the sentence (a clause ending in ；
    passes it on to the next) — plus any recurrence (每季度); else the
-   annotation's 完成时限; else the stage years, as ``inherited``.
+   annotation's 完成时限; else the stage years, as ``inherited`` (``stages``
+   lists them; ``year`` stays null).
 6. Targets: ``indexer.extract.targets`` over every clause, the year being the
    time phrase in force at the value.
 
@@ -409,7 +410,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
                 deadline = Deadline(None, None, text_, "explicit", recurring, rec.start, rec.end)
             elif stages:
-                deadline = Deadline(stages[-1], None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
+                # No year of its own: the stage years are listed, the year stays empty, so
+                # nothing downstream mistakes the document's horizon for this task's deadline.
+                deadline = Deadline(None, None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
                                     "inherited", None, None, None, stages=stages)
 
             # -- inferred and inherited parties -----------------------------

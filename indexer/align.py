@@ -69,6 +69,20 @@ def terms(text: str) -> tuple[str, ...]:
             and not t.text.isdigit() and _CJK.fullmatch(t.text))
 
 
+def indicator_keys(indicator: str) -> set[str]:
+    """An indicator's comparable keys: its content words (细颗粒物平均浓度 → 细颗粒物, 浓度 …)."""
+    return {w for w in terms(indicator) if len(w) >= 2}
+
+
+def indicator_map(targets) -> dict[str, set[str]]:
+    """Clause id → the indicator keys of its targets."""
+    out: dict[str, set[str]] = {}
+    for t in targets:
+        if t.indicator:
+            out.setdefault(t.clause_id, set()).update(indicator_keys(t.indicator))
+    return out
+
+
 def bigrams(text: str) -> set[str]:
     s = "".join(_CJK.findall(text))
     return {s[i:i + 2] for i in range(len(s) - 1)}

@@ -112,10 +112,13 @@ def candidate_rows(kb, labels: list[Label]) -> list[list[tuple[dict, int, int]]]
     groups = []
     for lab in labels:
         if lab.target_doc not in ups:
-            ups[lab.target_doc] = align.Upstream.build(lab.target_doc, align.units_of(kb.provisions(lab.target_doc)))
+            inds = align.indicator_map(kb.targets(doc=lab.target_doc))
+            ups[lab.target_doc] = align.Upstream.build(
+                lab.target_doc, align.units_of(kb.provisions(lab.target_doc), inds))
         doc_id = lab.source_id.split("#", 1)[0]
         if doc_id not in downs:
-            units = align.units_of(kb.provisions(doc_id), kinds=("article", "item", "clause"))
+            units = align.units_of(kb.provisions(doc_id), align.indicator_map(kb.targets(doc=doc_id)),
+                                   kinds=("article", "item", "clause"))
             downs[doc_id] = {u.provision.id: u for u in units}
         up, unit = ups[lab.target_doc], downs[doc_id][lab.source_id]
         q = align.terms(unit.text)

@@ -38,20 +38,6 @@ def upstream_docs(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[s
     return [d for d, other in docs.items() if rank.get(other.document.level, 9) < mine]
 
 
-def indicator_map(pd: ParsedDocument) -> dict[str, set[str]]:
-    """Clause id → the indicators of its targets (short keys: 细颗粒物, 无废城市 …)."""
-    out: dict[str, set[str]] = {}
-    for t in pd.targets:
-        if t.indicator:
-            out.setdefault(t.clause_id, set()).update(indicator_keys(t.indicator))
-    return out
-
-
-def indicator_keys(indicator: str) -> set[str]:
-    """An indicator's comparable keys: its content words (细颗粒物平均浓度 → 细颗粒物, 浓度 …)."""
-    return {w for w in align.terms(indicator) if len(w) >= 2}
-
-
 def citation_links(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[Link]:
     out = []
     for c in pd.citations:
@@ -106,11 +92,11 @@ def link_stage(kb, docs: list[ParsedDocument]) -> list[Link]:
         ups = upstream_docs(pd, by_id)
         if not ups:
             continue
-        down_units = align.units_of(pd.provisions, indicator_map(pd), kinds=DOWN_KINDS)
+        down_units = align.units_of(pd.provisions, align.indicator_map(pd.targets), kinds=DOWN_KINDS)
         for up_id in ups:
             if up_id not in upstreams:
                 up_pd = by_id[up_id]
-                up = align.Upstream.build(up_id, align.units_of(up_pd.provisions, indicator_map(up_pd)))
+                up = align.Upstream.build(up_id, align.units_of(up_pd.provisions, align.indicator_map(up_pd.targets)))
                 article_of = {}
                 for i, u in enumerate(up.units):
                     article_of[u.provision.id] = i

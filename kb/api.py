@@ -123,6 +123,12 @@ class KB:
 
         return coverage(self, doc, against)
 
+    def compare_targets(self, doc: str | None = None, indicator: str | None = None) -> list[dict]:
+        """Targets of lower-level documents next to the same indicator upstream (kb/trace.py)."""
+        from kb.trace import compare_targets
+
+        return compare_targets(self, doc=doc, indicator=indicator)
+
     def show(self, ident: str) -> dict:
         """``show ID``: a whole document, or one provision with its descendants."""
         if "#" not in ident:

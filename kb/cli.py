@@ -188,6 +188,8 @@ def cmd_targets(args) -> int:
     from kb.api import target_dict
 
     kb = open_kb()
+    if args.compare:
+        return _compare_targets(kb, args)
     targets = kb.targets(doc=args.doc, year=args.year)
     if args.json:
         emit_json([target_dict(t) for t in targets])
@@ -201,6 +203,31 @@ def cmd_targets(args) -> int:
         print(f"{year}  {t.indicator}  {value}  {t.qualifier or ''}".rstrip()
               + f"    [{t.clause_id}]")
     print(f"共 {len(targets)} 项目标。")
+    return 0
+
+
+def _compare_targets(kb, args) -> int:
+    rows = kb.compare_targets(doc=args.doc, indicator=args.indicator)
+    if args.year:
+        rows = [r for r in rows if args.year in (r["downstream"]["year"], r["upstream"]["year"])]
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print("没有可与上级文件比较的目标。")
+        return 0
+
+    def show(t):
+        value = "" if t["value"] is None else f"{t['value']}{t['unit'] or ''}"
+        outline = "（提纲）" if t["status"] == "outline" else ""
+        return f"{t['doc_id']}{outline} {t['year'] or '年份未明确'}年 {t['indicator']} {value} {t['qualifier'] or ''}".strip()
+
+    for r in rows:
+        diff = f"  差值 {r['difference']:+g}" if r["difference"] is not None else ""
+        print(f"【{r['indicator']}】 名称相似度 {r['match']}{diff}")
+        for u in r["upstream_all_years"]:
+            print(f"  上级：{show(u)}")
+        print(f"  本级：{show(r['downstream'])}")
     return 0
 
 
@@ -416,6 +443,9 @@ def make_parser() -> Parser:
     p = add("targets", cmd_targets, "quantitative and categorical targets")
     p.add_argument("--doc", default=None, help="only this document id")
     p.add_argument("--year", type=int, default=None, help="only targets for this year")
+    p.add_argument("--compare", action="store_true",
+                   help="each target next to the same indicator in the upstream documents")
+    p.add_argument("--indicator", default=None, help="with --compare: only this indicator (e.g. 细颗粒物)")
     p = add("eval-extract", cmd_eval_extract,
             "precision/recall of task, party, deadline and target extraction on a gold file")
     p.add_argument("gold", help="gold labels (JSON Lines), e.g. eval/extract_gold.jsonl")

@@ -141,3 +141,80 @@ def coverage(kb, doc_id: str, against: str) -> dict:
 def _own_number(p: Provision) -> int | None:
     tail = p.id.rsplit("__", 1)[-1].rsplit("#", 1)[-1].rsplit("_", 1)[-1]
     return int(tail) if tail.isdigit() else None
+
+
+# ---------------------------------------------------------------------------
+# Target comparison across levels
+# ---------------------------------------------------------------------------
+
+MATCH = 0.55  # bigram Dice of two indicator names, at least, to compare them
+# (0.55 keeps 细颗粒物平均浓度 ~ 全国细颗粒物平均浓度 at 0.88 and refuses 国省考断面水质优良比例
+# ~ 近岸海域水质优良比例 at 0.53: a shared tail like 水质优良比例 is not the same indicator)
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(ch for ch in s if ch.isalnum())
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _dice(a: set, b: set) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _target_row(kb, t) -> dict:
+    d = kb.document(t.doc_id)
+    return {"doc_id": t.doc_id, "level": d.level, "status": d.status, "clause_id": t.clause_id,
+            "article_no": t.article_no, "year": t.year, "indicator": t.indicator, "value": t.value,
+            "unit": t.unit, "qualifier": t.qualifier, "text": t.text, "verified": t.verified}
+
+
+def compare_targets(kb, doc: str | None = None, indicator: str | None = None) -> list[dict]:
+    """Each target of a lower-level document next to the same indicator upstream.
+
+    The upstream match is the upstream target whose indicator name is most alike
+    (character-bigram Dice ≥ ``MATCH``), preferring one in an article the
+    downstream clause is linked to and one for the same year. ``match`` says how
+    alike the names are; ``difference`` is downstream − upstream when both are
+    numbers in the same unit (whether that is stricter depends on the indicator
+    and the qualifiers, which are shown).
+    """
+    from kb.models import LEVELS
+
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    docs = {d.id: d for d in kb.documents()}
+    targets = kb.targets()
+    rows = []
+    for t in targets:
+        if doc and t.doc_id != doc:
+            continue
+        mine = rank.get(docs[t.doc_id].level, 9)
+        ups = [u for u in targets if rank.get(docs[u.doc_id].level, 9) < mine]
+        if not ups:
+            continue
+        linked = {r[1] for r in _rows(kb, "source_id", [t.clause_id])}
+        linked_articles = {x.rsplit("__cl_", 1)[0] for x in linked}
+        best, best_key = None, (0.0,)
+        for u in ups:
+            name = _dice(_bigrams(t.indicator), _bigrams(u.indicator))
+            if name < MATCH:
+                continue
+            key = (name + (0.3 if u.clause_id.rsplit("__cl_", 1)[0] in linked_articles else 0.0)
+                   + (0.1 if u.year == t.year else 0.0), name)
+            if key > best_key:
+                best, best_key = u, key
+        if best is None:
+            continue
+        same_unit = (isinstance(t.value, (int, float)) and isinstance(best.value, (int, float))
+                     and (t.unit or "") == (best.unit or ""))
+        series = sorted((u for u in ups if u.indicator == best.indicator and u.doc_id == best.doc_id),
+                        key=lambda u: u.year or 0)
+        rows.append({"indicator": best.indicator, "downstream": _target_row(kb, t),
+                     "upstream": _target_row(kb, best), "upstream_all_years": [_target_row(kb, u) for u in series],
+                     "match": round(best_key[1], 3), "same_year": t.year == best.year,
+                     "difference": round(t.value - best.value, 4) if same_unit else None})
+    if indicator:
+        key = _bigrams(indicator)
+        rows = [r for r in rows if indicator in r["indicator"] or indicator in r["downstream"]["indicator"]
+                or _dice(key, _bigrams(r["indicator"])) >= MATCH]
+    rows.sort(key=lambda r: (r["indicator"], r["downstream"]["doc_id"], r["downstream"]["year"] or 0))
+    return rows

@@ -122,3 +122,20 @@ def test_county_items_trace_to_yangzhou_clauses(county_kb):
     ups = [e for e in kb.trace(soil.id)["upstream"] if e["kind"] == "aligned"]
     assert ups[0]["article_no"] == 5  # （五）持续深入打好蓝天碧水净土保卫战
     assert any(e["provision_kind"] == "clause" and "受污染耕地" in e["text"] for e in ups[:4])
+
+
+def test_target_comparison_pm25_across_levels(kb):
+    rows = [r for r in kb.compare_targets(doc=SEED_ID) if "细颗粒物" in r["indicator"]]
+    y2035 = next(r for r in rows if r["downstream"]["year"] == 2035)
+    assert y2035["downstream"]["value"] == 28 and y2035["downstream"]["qualifier"] == "左右"
+    assert y2035["upstream"]["doc_id"] == CENTRAL and y2035["upstream"]["year"] == 2035
+    assert [(u["year"], u["value"]) for u in y2035["upstream_all_years"]] == [(2027, 28), (2035, 25)]
+    assert y2035["difference"] == 3
+    # a shared tail (…水质优良比例) is not the same indicator: no comparison rather than a wrong one
+    assert not [r for r in kb.compare_targets(doc=SEED_ID) if r["indicator"].startswith("近岸海域")]
+
+
+def test_targets_compare_cli(use_home, capsys):
+    assert main(["targets", "--compare", "--indicator", "细颗粒物", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all("细颗粒物" in r["indicator"] for r in rows)

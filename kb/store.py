@@ -144,6 +144,18 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
         con.close()
 
 
+def add_links(path: Path, links: Iterable[models.Link]) -> None:
+    """Add links to a KB file being built (the link stage runs after the search index exists)."""
+    con = sqlite3.connect(path)
+    try:
+        con.executemany(
+            "INSERT INTO links VALUES (?,?,?,?,?)",
+            [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
+        con.commit()
+    finally:
+        con.close()
+
+
 # ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
@@ -166,6 +178,12 @@ class Reader:
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
 
     def meta(self) -> dict:
         return {k: v for k, v in self.query("SELECT key, value FROM meta")}

@@ -231,3 +231,15 @@ def test_dev_gold_county_is_fully_right():
     result = evaluate(gold, {gold[0]["source"]: parse_file(COUNTY)}, "gold")
     assert result.disagreements == []
     assert result.scores["lead"].tp >= 15 and result.scores["deadline_year"].tp >= 10
+
+
+def test_postposed_deadline_dates_the_work_before_it():
+    """…，2026年底前完成。（牵头单位：…）: one task, dated 2026, not a task of its own for 完成."""
+    from indexer.pipeline import parse_text
+
+    text = ("湖东县人民政府关于全面推进美丽湖东建设的实施方案\n\n二、重点任务\n\n（一）持续打好污染防治攻坚战\n\n"
+            "1．深化水污染治理。实施入河排污口排查整治，推进污水处理厂扩建，2026年底前完成。（牵头单位：县水务局）")
+    tasks = parse_text(text, {"level": "county", "issuer": "湖东县人民政府"}, doc_id="postposed").tasks
+    assert len(tasks) == 1
+    assert tasks[0].text.startswith("实施入河排污口排查整治")
+    assert (tasks[0].deadline.year, tasks[0].deadline.month, tasks[0].deadline.source) == (2026, 12, "explicit")

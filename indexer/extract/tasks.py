@@ -78,6 +78,11 @@ def department_for(dept: str, doc: Document) -> str:
     return level_prefix(doc) + dept
 
 
+# …，2026年底前完成。（牵头单位：…）: a deadline after the work, followed by nothing but a
+# verb of completion, dates the work before it rather than starting a task of its own.
+POSTPOSED_DEADLINE = re.compile(r"(?:全部|基本|全面)?(?:完成|建成|到位|落实到位|实现)[。；]?(?:（[^）]*）)?[。；]?$")
+
+
 def _inside(pos: int, spans) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -355,7 +360,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         # -- pieces and their command verbs ---------------------------------
         text, off = c.text, c.start
         cuts = [t.start - off for t in deadlines
-                if t.start > off and text[t.start - off - 1] in "，：；"]
+                if t.start > off and text[t.start - off - 1] in "，：；"
+                and not POSTPOSED_DEADLINE.match(text, t.end - off)]
         bounds = [0, *cuts, len(text)]
         pieces: list[list] = []
         for a, b in zip(bounds, bounds[1:]):

@@ -34,6 +34,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN"]
 
 
+class JSError(ValueError):
+    """A JavaScript expression threw (e.g. the page is between documents); polling retries."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -122,7 +126,7 @@ class Browser:
         base = f"http://127.0.0.1:{self.port}"
         targets = poll(lambda: [t for t in json.loads(http_get(base + "/json/list")) if t.get("type") == "page"],
                        timeout=30, interval=0.1, what="chromium's DevTools endpoint")
-        self.ws = connect(targets[0]["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=10)
+        self.ws = connect(targets[0]["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=10).__enter__()
         self.call("Page.enable")
         self.call("Runtime.enable")
         self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
@@ -165,7 +169,7 @@ class Browser:
     def eval(self, expression: str):
         out = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         if "exceptionDetails" in out:
-            raise RuntimeError(f"{expression}: {out['exceptionDetails'].get('text')}")
+            raise JSError(f"{expression}: {out['exceptionDetails'].get('text')}")
         return out.get("result", {}).get("value")
 
     def wait_for(self, expression: str, timeout: float = 60, interval: float = 0.05):

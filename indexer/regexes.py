@@ -31,7 +31,7 @@ NUM_PAREN = re.compile(r"^(?P<marker>（(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", r
 # ① — sub-sub-items.
 CIRCLED = re.compile(r"^(?P<marker>(?P<num>[\u2460-\u2473]))\s*(?P<rest>.*)$", re.S)
 # 附件 / 附件1 / 附件：… — annexes start a new top-level unit with numbering of their own.
-ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?)[：:\s]*(?P<rest>.*)$", re.S)
+ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?(?:\s*[：:])?)\s*(?P<rest>.*)$", re.S)
 
 # Marker types in the order the rank table in ``indexer.structure`` uses.
 NUMBERING = {
@@ -96,6 +96,11 @@ PUBLICATION_NOTE = re.compile(r"^（此件[^）]{1,12}）$")
 # The title line of a document: 关于…的意见/通知/方案…, possibly prefixed by the issuer.
 TITLE_LINE = re.compile(
     r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点)$"
+)
+
+# A title without 关于 (江苏省生态环境监测条例, 扬州市…实施方案), accepted as the first title line only.
+TITLE_PLAIN = re.compile(
+    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)$"
 )
 
 # Closing paragraphs that follow the last numbered provision.

@@ -186,7 +186,7 @@ def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
             header.lines.append(("recipients", p.start, p.end))
             end = i + 1
             break  # the 主送 line is the last line of a header
-        if rx.TITLE_LINE.match(line):
+        if rx.TITLE_LINE.match(line) or (header.title is None and rx.TITLE_PLAIN.match(line)):
             # The longest title line wins: a page often repeats a short title
             # (关于…的实施意见) above the full one (市政府关于…的实施意见).
             if header.title is None or len(line) >= len(header.title):
@@ -338,123 +338,173 @@ def _split_heading(text: str, start: int) -> tuple[tuple[int, int] | None, int]:
     if len(stripped) <= HEADING_MAX and not re.search(r"[。！？；]", stripped):
         return (start + lead, start + lead + len(stripped)), start + len(text)
     m = re.search(r"[。！？]", stripped)
-    if (m and m.start() <= HEADING_MAX and stripped[m.end():].strip()
+    if (m and 0 < m.start() <= HEADING_MAX and stripped[m.end():].strip()
             and not re.search(r"[，；：]", stripped[: m.start()])):
         return (start + lead, start + lead + m.start()), start + lead + m.end()
     return None, start
 
 
+def _is_annex_start(line: str) -> bool:
+    return bool(rx.ANNEX.match(line)) and len(line) <= 40 and "。" not in line
+
+
+def _mid_signature(paras: list[Paragraph]) -> int | None:
+    """Index of a signature block (issuer line, date line) that annexes follow, or None."""
+    for j in range(len(paras) - 2, -1, -1):
+        if rx.ISSUER_LINE.match(paras[j].text) and parse_date(paras[j + 1].text):
+            rest = [p.text for p in paras[j + 2:] if not rx.PUBLICATION_NOTE.match(p.text)]
+            if rest and _is_annex_start(rest[0]):
+                return j
+    return None
+
+
 def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Provision], list[str]]:
+    """Body paragraphs → provisions (see the module docstring for the rules)."""
     warnings: list[str] = []
     roots: list[_Node] = []
-    stack: list[_Node] = []
     used_ids: set[str] = set()
-    preamble: _Node | None = None
-    last_numbered_para = -1
-    annex_count = 0
 
-    def unique(seg: str, parent: _Node | None) -> tuple[str, str]:
+    def open_node(type_, kind, num, marker, seg, p_start, parent, rank):
         base = f"{parent.id}__{seg}" if parent else seg
         ident, k = base, 1
-        while ident in used_ids:
+        while ident in used_ids:  # numbering repeated by mistake: keep ids unique and stable
             k += 1
             ident = f"{base}_{k}"
         used_ids.add(ident)
-        return ident, ident.rsplit("__", 1)[-1]
-
-    def open_node(type_, kind, num, marker, seg, p_start, parent, rank):
-        ident, seg = unique(seg, parent)
-        node = _Node(type_, kind, num, marker, seg, ident, parent, p_start, p_start, rank=rank)
+        node = _Node(type_, kind, num, marker, ident.rsplit("__", 1)[-1], ident, parent, p_start, p_start,
+                     rank=rank)
         (parent.children if parent else roots).append(node)
         return node
 
-    numbered = [numbering(p.text) for p in paras]
-    annex = [bool(rx.ANNEX.match(p.text)) and len(p.text) <= 40 and "。" not in p.text for p in paras]
-    has_numbering = any(numbered) or any(annex)
-    if not has_numbering and paras:
-        warnings.append("no numbered structure (一、/（一）/1．/第一条) found; indexed paragraph by paragraph")
+    def extend(node: _Node, p: Paragraph) -> None:
+        node.regions.append((p.start, p.end))
+        for n in [node, *node.ancestors()]:
+            n.end = max(n.end, p.end)
 
-    for i, p in enumerate(paras):
-        if annex[i]:
-            annex_count += 1
-            m = rx.ANNEX.match(p.text)
-            num = int(m["num"]) if m["num"] else annex_count
-            node = open_node("annex", "part", None, m["marker"], f"annex_{num}", p.start, None, -1)
-            node.heading = m["rest"].strip() or None
-            if node.heading:
-                h0 = p.text.index(node.heading, len(m["marker"]))
-                node.heading_span = (p.start + h0, p.start + h0 + len(node.heading))
-            node.end = p.end
-            stack = [node]
-            last_numbered_para = i
-            continue
-        hit = numbered[i]
+    numbered = [numbering(p.text) for p in paras]
+    if not any(numbered) and not any(_is_annex_start(p.text) for p in paras):
+        if paras:
+            warnings.append("no numbered structure (一、/（一）/1．/第一条) found; indexed paragraph by paragraph")
+        for i, p in enumerate(paras):
+            node = open_node("para", "item", i + 1, None, f"para_{i + 1}", p.start, None, 99)
+            extend(node, p)
+        return _emit(text, roots, doc_id), warnings
+
+    # Where the main text ends: at a signature that annexes follow (with the attachment
+    # list just above it), else at the first annex, else at the end.
+    sig = _mid_signature(paras)
+    annex_at = next((i for i, p in enumerate(paras) if _is_annex_start(p.text)), len(paras))
+    main_end = annex_at
+    if sig is not None:
+        main_end = sig
+        # An attachment list (附件：1．…) just above the signature belongs to the closing.
+        for j in range(sig - 1, max(sig - 7, -1), -1):
+            if len(paras[j].text) > HEADING_MAX or "。" in paras[j].text:
+                break
+            if _is_annex_start(paras[j].text):
+                main_end = j
+                break
+        annex_at = next((i for i in range(sig + 2, len(paras)) if _is_annex_start(paras[i].text)), len(paras))
+
+    stack: list[_Node] = []
+    preamble: _Node | None = None
+    last_numbered = -1
+    for i in range(main_end):
+        p, hit = paras[i], numbered[i]
         if hit is None:
-            if not has_numbering:
-                node = open_node("para", "item", None, None, f"para_{i + 1}", p.start, None, 99)
-                node.regions.append((p.start, p.end))
-                node.end = p.end
-                continue
-            if not stack:
+            if stack:
+                extend(stack[-1], p)
+            else:
                 if preamble is None:
                     preamble = open_node("preamble", "preamble", None, None, "preamble", p.start, None, -2)
-                preamble.regions.append((p.start, p.end))
-                preamble.end = p.end
-                continue
-            top = stack[-1]
-            top.regions.append((p.start, p.end))
-            for n in [top, *top.ancestors()]:
-                n.end = p.end
+                extend(preamble, p)
             continue
-        type_, m = hit
-        rank = RANK[type_]
-        while stack and stack[-1].rank >= rank:
-            stack.pop()
-        parent = stack[-1] if stack else None
-        kind = _kind_for(type_, parent)
-        num = cn_to_int(m["num"])
-        seg_name = ID_SEGMENT[type_]
-        if kind == "item" and type_ in PART_TYPES | ARTICLE_TYPES:
-            seg_name = "item"
-        node = open_node(type_, kind, num, m["marker"], f"{seg_name}_{num}", p.start, parent, rank)
-        rest_start = p.start + m.start("rest")
-        rest = p.text[m.start("rest"):]
-        span, own_start = _split_heading(rest, rest_start)
-        if span:
-            node.heading_span = span
-            node.heading = text[span[0]:span[1]]
-        if own_start < p.end:
-            node.regions.append((own_start, p.end))
-        node.end = p.end
-        for a in node.ancestors():
-            a.end = max(a.end, p.end)
-        stack.append(node)
-        last_numbered_para = i
+        stack = _open_numbered(text, p, hit, stack, open_node)
+        last_numbered = i
 
-    # A trailing run of unnumbered paragraphs may be the closing rather than a
-    # continuation of the last open node: it is when it starts with a closing cue,
-    # or when that node had its text on its own numbered line and the run is short.
-    if stack and last_numbered_para < len(paras) - 1:
-        tail = paras[last_numbered_para + 1:]
+    # The closing: a trailing run of unnumbered paragraphs that starts with a closing
+    # cue, or that follows a node whose text stood on its own numbered line (then
+    # the run cannot be that node's continuation).
+    tail = paras[last_numbered + 1:main_end] if stack else []
+    closing_paras: list[Paragraph] = []
+    if tail:
         top = stack[-1]
-        had_own_text = bool(top.regions) and top.regions[0][0] < tail[0].start
-        if rx.CLOSING_CUE.match(tail[0].text) or (had_own_text and len(tail) <= 2 and top.kind != "part"):
-            tail_starts = {t.start for t in tail}
+        own_line = bool(top.regions) and top.regions[0][0] < tail[0].start
+        if rx.CLOSING_CUE.match(tail[0].text) or (own_line and len(tail) <= 2 and top.kind != "part"):
+            starts = {t.start for t in tail}
             for n in [top, *top.ancestors()]:
-                n.regions = [r for r in n.regions if r[0] not in tail_starts]
+                n.regions = [r for r in n.regions if r[0] not in starts]
                 n.end = max([c.end for c in n.children] + [r[1] for r in n.regions]
                             + [n.heading_span[1] if n.heading_span else n.start + len(n.marker or "")])
-            closing = open_node("closing", "closing", None, None, "closing", tail[0].start, None, -2)
-            closing.regions = [(t.start, t.end) for t in tail]
-            closing.end = tail[-1].end
+            closing_paras = list(tail)
+    closing_paras += paras[main_end:annex_at]  # attachment list and mid-document signature
+    if closing_paras:
+        closing = open_node("closing", "closing", None, None, "closing", closing_paras[0].start, None, -2)
+        for p in closing_paras:
+            extend(closing, p)
 
+    # Annexes: each restarts the numbering under its own top-level unit.
+    stack = []
+    for i in range(annex_at, len(paras)):
+        p = paras[i]
+        if _is_annex_start(p.text):
+            m = rx.ANNEX.match(p.text)
+            count = sum(1 for r in roots if r.type == "annex") + 1
+            num = int(m["num"]) if m["num"] else count
+            node = open_node("annex", "part", num, m["marker"], f"annex_{num}", p.start, None, -1)
+            rest = m["rest"].strip()
+            if rest:
+                h0 = p.text.rindex(rest)
+                node.heading, node.heading_span = rest, (p.start + h0, p.start + h0 + len(rest))
+            node.end = p.end
+            stack = [node]
+        elif numbered[i] is None:
+            node = stack[-1]
+            if node.type == "annex" and node.heading is None and not node.regions and not node.children \
+                    and len(p.text) <= HEADING_MAX and not re.search(r"[。；]", p.text):
+                node.heading, node.heading_span = p.text, (p.start, p.end)  # 附件 / 重点任务清单
+                node.end = p.end
+            else:
+                extend(node, p)
+        else:
+            stack = _open_numbered(text, p, numbered[i], stack, open_node)
+    return _emit(text, roots, doc_id), warnings
+
+
+def _open_numbered(text, p: Paragraph, hit, stack: list[_Node], open_node) -> list[_Node]:
+    """Open the node of a numbered paragraph under the right parent; returns the new stack."""
+    type_, m = hit
+    rank = RANK[type_]
+    stack = list(stack)
+    while stack and stack[-1].rank >= rank:
+        stack.pop()
+    parent = stack[-1] if stack else None
+    kind = _kind_for(type_, parent)
+    num = cn_to_int(m["num"])
+    seg_name = "item" if kind == "item" and type_ in PART_TYPES | ARTICLE_TYPES else ID_SEGMENT[type_]
+    node = open_node(type_, kind, num, m["marker"], f"{seg_name}_{num}", p.start, parent, rank)
+    rest_start = p.start + m.start("rest")
+    rest = p.text[m.start("rest"):]
+    # Articles of regulations (第三条 …) have no headings; their first sentence is text.
+    span, own_start = (None, rest_start) if type_ == "tiao" else _split_heading(rest, rest_start)
+    if span:
+        node.heading_span = span
+        node.heading = text[span[0]:span[1]]
+    if own_start < p.end:
+        node.regions.append((own_start, p.end))
+    node.end = p.end
+    for a in node.ancestors():
+        a.end = max(a.end, p.end)
+    stack.append(node)
+    return stack
+
+
+def _emit(text: str, roots: list[_Node], doc_id: str) -> list[Provision]:
     provisions: list[Provision] = []
-    counts = {"part": 0}
 
     def emit(node: _Node, part_no, article_no, item_no, label, depth):
-        if node.kind == "part":
+        if node.kind == "part" and node.type != "annex":
             part_no = node.num
-            counts["part"] += 1
         elif node.kind == "article":
             article_no = node.num
         elif node.kind == "item" and node.type != "para":
@@ -488,8 +538,7 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     for root in roots:
         emit(root, None, None, None, "", 0)
     provisions.sort(key=lambda pr: (pr.start, pr.depth if pr.kind != "clause" else 99))
-    provisions = [Provision(**{**pr.__dict__, "seq": i}) for i, pr in enumerate(provisions)]
-    return provisions, warnings
+    return [Provision(**{**pr.__dict__, "seq": i}) for i, pr in enumerate(provisions)]
 
 
 def _label(node: _Node, parent_label: str) -> str:
@@ -498,7 +547,7 @@ def _label(node: _Node, parent_label: str) -> str:
     if node.kind == "closing":
         return "结语"
     if node.type == "annex":
-        own = f"{node.marker}{(' ' + node.heading) if node.heading else ''}"
+        own = f"{node.marker.rstrip('：')}{(' ' + node.heading) if node.heading else ''}"
     elif node.type == "cn_comma" and node.kind == "part":
         own = f"第{node.marker[:-1]}部分"
     elif node.type == "para":
@@ -516,6 +565,10 @@ def parse(text: str, doc_id: str) -> ParseResult:
     header, first = parse_header(paras)
     signature, last = parse_signature(paras, first)
     body = paras[first:last]
+    if signature.date is None:
+        j = _mid_signature(body)  # signed above the annexes: the text stays in the closing
+        if j is not None:
+            signature = Signature(body[j].text, parse_date(body[j + 1].text), body[j].start, body[j + 1].end)
     provisions, warnings = parse_body(text, body, doc_id)
     body_start = body[0].start if body else (paras[first].start if first < len(paras) else len(text))
     body_end = body[-1].end if body else body_start

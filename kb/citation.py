@@ -47,7 +47,7 @@ def provision_path(p: Provision, chain: list[Provision]) -> str:
             elif node.part_no is not None and marker.endswith("、"):
                 out.append(f"第{int_to_cn(node.part_no)}部分")
             elif marker:
-                out.append(marker)  # 附件1
+                out.append(marker.rstrip("：:"))  # 附件1
             elif node.part_no is not None:
                 out.append(f"第{int_to_cn(node.part_no)}部分")
         elif node.kind == "article":

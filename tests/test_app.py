@@ -24,14 +24,14 @@ ARTICLE_6 = f"{SEED}#part_3__art_6"
 
 
 @pytest.fixture(scope="module")
-def kb_home(tmp_path_factory) -> Path:
+def app_home(tmp_path_factory) -> Path:
     return build_fixture_kb(tmp_path_factory.mktemp("appkb") / "home")
 
 
 @pytest.fixture
-def kb(kb_home, monkeypatch):
-    monkeypatch.setenv("POLICYKB_HOME", str(kb_home))
-    return open_kb(kb_home)
+def kb(app_home, monkeypatch):
+    monkeypatch.setenv("POLICYKB_HOME", str(app_home))
+    return open_kb(app_home)
 
 
 def has(kb, name: str) -> bool:

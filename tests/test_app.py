@@ -317,3 +317,13 @@ def test_graph_page_draws_the_document_tree(kb):
     dot = at.get("graphviz_chart")[0].proto.spec
     assert "（六）" in dot and "（一）" not in dot
     assert at.query_params["part"] == "3"
+
+
+def test_clause_parent_button_moves_up_and_updates_url(kb):
+    clause = f"{ARTICLE_6}__cl_4"
+    at = run(nav.CLAUSE, clause=clause)
+    assert "高邮湖" in visible_text("".join(htmls(at)))
+    at.button(key="open_parent").click().run()
+    assert_clean(at)
+    assert at.query_params["clause"] == ARTICLE_6
+    assert at.title[0].value.startswith("（六）")

@@ -51,6 +51,16 @@ def api(kb: KB, name: str) -> Callable | None:
     return fn if callable(fn) else None
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _documents(_kb: KB, build_dir: str) -> tuple:
+    return tuple(_kb.documents())
+
+
+def documents(kb: KB) -> tuple:
+    """All documents of the KB (read once per build: they carry their full text)."""
+    return _documents(kb, str(kb.build_dir))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def year_options(_kb: KB, build_dir: str) -> list[int]:
     """Years to filter by: target and deadline years when extracted, and document years."""
@@ -59,7 +69,7 @@ def year_options(_kb: KB, build_dir: str) -> list[int]:
         years |= {t.year for t in _kb.targets() if t.year}
     if api(_kb, "tasks"):
         years |= {t.deadline.year for t in _kb.tasks() if t.deadline and t.deadline.year}
-    years |= {int(d.date[:4]) for d in _kb.documents() if d.date and d.date[:4].isdigit()}
+    years |= {int(d.date[:4]) for d in documents(_kb) if d.date and d.date[:4].isdigit()}
     return sorted(years)
 
 
@@ -185,12 +195,12 @@ def copy_citation(kb: KB, ident: str) -> str:
 
 
 def doc_titles(kb: KB) -> dict[str, str]:
-    return {d.id: d.title for d in kb.documents()}
+    return {d.id: d.title for d in documents(kb)}
 
 
 def doc_label(kb: KB) -> Callable[[str], str]:
     """A selectbox format function: document id → 《title》 (with level and outline marks)."""
-    docs = {d.id: d for d in kb.documents()}
+    docs = {d.id: d for d in documents(kb)}
 
     def fmt(doc_id: str) -> str:
         d = docs.get(doc_id)

@@ -351,6 +351,15 @@ def dot_str(s: str) -> str:
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def node_width(label: str, fontsize: float = 11) -> str:
+    """A minimum node width in inches for ``label``: the in-browser Graphviz underestimates
+    CJK text (it measures with Latin font metrics), so wide characters count a full em."""
+    import unicodedata
+
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in label)
+    return f"{ems * fontsize / 72 + 0.3:.2f}"
+
+
 def short(s: str, n: int = 18) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
@@ -367,7 +376,8 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
              'fontname="Noto Sans CJK SC", fontsize=11];', 'edge [color="#999999"];']
     root = "doc"
     fill = "#fff7cc" if doc.status == "outline" else "#e3f0ff"
-    lines.append(f"{root} [label={dot_str(short(doc.title, 24))}, fillcolor={dot_str(fill)}, "
+    title = short(doc.title, 24)
+    lines.append(f"{root} [label={dot_str(title)}, width={node_width(title)}, fillcolor={dot_str(fill)}, "
                  f"tooltip={dot_str(doc.title)}];")
     ids = {}
     for i, p in enumerate(provisions):
@@ -376,7 +386,7 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
         ids[p.id] = f"p{i}"
         label = (p.marker or "") + short(p.heading or labels.kind(p.kind))
         color = "#f0f0f0" if p.kind == "part" else "#ffffff"
-        lines.append(f"p{i} [label={dot_str(label)}, fillcolor={dot_str(color)}, "
+        lines.append(f"p{i} [label={dot_str(label)}, width={node_width(label)}, fillcolor={dot_str(color)}, "
                      f"tooltip={dot_str(p.label)}];")
         parent = ids.get(p.parent or "", root)
         lines.append(f"{parent} -> p{i};")
@@ -388,7 +398,8 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
             per_article[art] = per_article.get(art, 0) + 1
             if per_article[art] > max_tasks_per_article:
                 continue
-            lines.append(f"t{j} [label={dot_str(short(t.text, 16))}, shape=note, fillcolor=\"#fafafa\", "
+            label = short(t.text, 16)
+            lines.append(f"t{j} [label={dot_str(label)}, width={node_width(label)}, shape=note, fillcolor=\"#fafafa\", "
                          f"tooltip={dot_str(t.text)}];")
             lines.append(f"{art} -> t{j};")
             for p in t.parties:
@@ -399,10 +410,12 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
                 lines.append(f"t{j} -> {node} [style={style}, label={dot_str(labels.role(p.role))}, "
                              "fontsize=9];")
         for name, node in party_nodes.items():
-            lines.append(f"{node} [label={dot_str(name)}, shape=ellipse, fillcolor=\"#d6eaff\"];")
+            lines.append(f"{node} [label={dot_str(name)}, width={node_width(name)}, shape=ellipse, "
+                         "fillcolor=\"#d6eaff\"];")
     for k, (label, resolved) in enumerate(cited):
         fill = "#e6f6e6" if resolved else "#eeeeee"
-        lines.append(f"c{k} [label={dot_str('《' + short(label, 20) + '》')}, fillcolor={dot_str(fill)}, "
+        name = "《" + short(label, 20) + "》"
+        lines.append(f"c{k} [label={dot_str(name)}, width={node_width(name)}, fillcolor={dot_str(fill)}, "
                      f"tooltip={dot_str(label)}];")
         lines.append(f"{root} -> c{k} [style=dotted, label=\"引用\", fontsize=9];")
     lines.append("}")

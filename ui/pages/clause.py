@@ -14,9 +14,19 @@ from ui import common, labels, nav, render
 PICKABLE = ("preamble", "part", "article", "item", "clause", "closing")
 
 
+def _open(pid: str) -> None:
+    st.session_state["c_clause"] = pid
+    st.session_state["c_doc"] = pid.split("#", 1)[0]
+
+
+def open_button(label: str, pid: str, key: str, icon: str | None = None) -> None:
+    """A button that shows another provision on this page (the URL follows)."""
+    st.button(label, key=key, icon=icon, on_click=_open, args=(pid,), type="tertiary")
+
+
 def picker(kb) -> str | None:
     """Document + provision selectboxes bound to ``?clause=``."""
-    docs = [d.id for d in kb.documents()]
+    docs = [d.id for d in common.documents(kb)]
     from_url = common.bind("c_clause", "clause", None)
     current = st.session_state.get("c_clause")
     doc_of_current = current.split("#", 1)[0] if current else None
@@ -104,7 +114,7 @@ def link_list(kb, title: str, links: list[dict]) -> None:
                         + "".join(f'<div class="pkb-text" style="font-size:.9rem;color:#444">依据：{render.esc(e)}</div>'
                                   for e in evidence[:3]) + "</div>")
             if link.get("id"):
-                common.link(nav.CLAUSE, "查看", ":material/segment:", clause=link["id"])
+                open_button("查看", link["id"], key=f"open_{title}_{i}", icon=":material/segment:")
 
 
 def links(kb, p) -> None:
@@ -146,7 +156,7 @@ def main() -> None:
         common.link(nav.DOCUMENT, "原文", ":material/description:", doc=doc.id)
     if p.parent:
         with crumbs[2]:
-            common.link(nav.CLAUSE, "上一级", ":material/arrow_upward:", clause=p.parent)
+            open_button("上一级", p.parent, key="open_parent", icon=":material/arrow_upward:")
     if doc.status == "outline":
         st.warning("提纲文件，非官方全文：以下条款文字为要点整理，引用时请以正式文件为准。",
                    icon=":material/warning:")

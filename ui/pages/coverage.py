@@ -28,7 +28,7 @@ def upstream_candidates(kb, doc, docs) -> list[str]:
 
 
 def pickers(kb) -> tuple[str, str | None]:
-    docs = kb.documents()
+    docs = common.documents(kb)
     ids = [d.id for d in docs]
     fmt = common.doc_label(kb)
     c1, c2 = st.columns(2)

@@ -54,7 +54,7 @@ def cited(kb, doc) -> None:
 def main() -> None:
     common.css()
     kb = common.get_kb()
-    docs = kb.documents()
+    docs = common.documents(kb)
     ids = [d.id for d in docs]
     common.bind("d_doc", "doc", ids[0] if ids else None)
     wanted = st.session_state.get("d_doc")

@@ -16,7 +16,7 @@ def main() -> None:
     common.css()
     st.title("关系图谱")
     kb = common.get_kb()
-    docs = [d.id for d in kb.documents()]
+    docs = [d.id for d in common.documents(kb)]
     c1, c2, c3 = st.columns([3, 2, 2])
     common.bind("g_doc", "doc", docs[0])
     common.choose("g_doc", docs, docs[0])

@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 
 
 def filters(kb) -> dict:
-    docs = [d.id for d in kb.documents()]
+    docs = [d.id for d in common.documents(kb)]
     c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
     doc_opts = [labels.ALL, *docs]
     common.bind("s_doc", "fdoc", labels.ALL)
@@ -103,7 +103,7 @@ def main() -> None:
         st.warning("没有找到匹配的条款：请换用更短或更常见的关键词，或放宽筛选条件。")
         return
     st.caption(f"共 {result.total} 条结果，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
-    docs = {d.id: d for d in kb.documents()}
+    docs = {d.id: d for d in common.documents(kb)}
     for rank, hit in enumerate(result.hits, 1):
         result_card(kb, hit, docs, rank)
     if result.total > len(result.hits):

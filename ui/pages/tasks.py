@@ -20,7 +20,7 @@ CHART_PARTIES = 20  # bars in the by-party chart
 
 def filters(kb) -> dict:
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
-    docs = [d.id for d in kb.documents()]
+    docs = [d.id for d in common.documents(kb)]
     doc_opts = [labels.ALL, *docs]
     common.bind("t_doc", "doc", labels.ALL)
     common.choose("t_doc", doc_opts, labels.ALL)

@@ -26,11 +26,12 @@ from kb import paths, store
 from kb.models import Link
 from indexer import corpus as corpus_mod
 from indexer.pipeline import ParsedDocument, parse_file
+from indexer.resolve import resolve_citations
 
 # Corpus-wide stages: (parsed documents) → links; each may also fill fields of
 # the documents' records (e.g. ``Citation.resolved_id``).
 CorpusStage = Callable[[list[ParsedDocument]], list[Link]]
-CORPUS_STAGES: list[CorpusStage] = []
+CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link stages read resolved_id
 
 # Writers of the build folder beyond the SQLite file (the search index …):
 # called as writer(build_dir, parsed_documents, links).

@@ -1,8 +1,10 @@
 """Citations in text: 《title》 and 文号, each tied to the clause that contains it.
 
 A title immediately followed by its 文号 in brackets — 《…通知》（苏政发〔2024〕5号）—
-is one citation with both. Resolution to document ids happens corpus-wide in
-``indexer.resolve``; here every citation is unresolved.
+is one citation with both. An anaphoric reference (上述文件, 该意见) after an
+earlier citation is a citation with neither title nor 文号, only its text.
+Resolution to document ids happens corpus-wide in ``indexer.resolve``; here
+every citation is unresolved.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ def find_citations(doc_id: str, text: str, start: int, end: int,
         i = bisect.bisect_right(starts, a) - 1
         if i >= 0 and title_spans[i][0] <= a < title_spans[i][1]:
             continue  # already part of a 《title》（文号） citation
-        found.append(Citation(doc_id, leaf_at(provisions, a), None, normalise_doc_number(m),
-                              text[a:b], a, b))
+        number = normalise_doc_number(m)
+        lead = rx.DOC_NUMBER_LEAD.match(m["prefix"])
+        if lead and lead.end() < len(m["prefix"]):  # 结合扬府发〔2024〕118号: the prose is not the 文号
+            a += lead.end()
+            number = number[lead.end():]
+        found.append(Citation(doc_id, leaf_at(provisions, a), None, number, text[a:b], a, b))
+    first = min((c.start for c in found), default=None)
+    for m in rx.ANAPHORA.finditer(body):
+        a, b = start + m.start(), start + m.end()
+        if first is not None and a > first:  # only after something it can refer back to
+            found.append(Citation(doc_id, leaf_at(provisions, a), None, None, text[a:b], a, b))
     return sorted(found, key=lambda c: c.start)

@@ -1,7 +1,10 @@
 """The corpus folder: which files are documents, and their sidecar metadata.
 
 A document is a source file (``.txt``/``.md`` and the other kinds
-``indexer.sources`` reads) with an optional sidecar ``<stem>.meta.yaml``.
+``indexer.sources`` reads) with an optional sidecar ``<stem>.meta.yaml``, or
+an outline file ``<id>.outline.yaml`` (``indexer.outline``: facts about a
+document whose official text we do not have). Sub-folders are not read: an
+outline replaced by its official text is kept in ``corpus/replaced/``.
 Sidecar values are authoritative; values parsed from the text (文号, 主送,
 signature, date) are checked against them and disagreements become warnings.
 """
@@ -20,6 +23,8 @@ from kb.models import LEVELS, STATUSES
 from indexer import sources
 
 SIDECAR = ".meta.yaml"
+OUTLINE = ".outline.yaml"
+REPLACED_DIR = "replaced"  # outlines replaced by their official text; not read by discover
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
 
@@ -28,6 +33,10 @@ class CorpusEntry:
     path: Path  # the source file
     meta: dict  # sidecar metadata (may be empty)
     sidecar: Path | None
+
+    @property
+    def is_outline(self) -> bool:
+        return self.path.name.endswith(OUTLINE)
 
 
 def read_sidecar(path: Path) -> dict:
@@ -57,7 +66,9 @@ def discover(corpus: Path) -> list[CorpusEntry]:
     for path in sorted(corpus.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
-        if path.suffix.lower() in sources.SUFFIXES and not path.name.endswith(SIDECAR):
+        if path.name.endswith(OUTLINE):
+            entries.append(CorpusEntry(path, {}, None))
+        elif path.suffix.lower() in sources.SUFFIXES and not path.name.endswith(SIDECAR):
             sidecar = path.with_name(path.stem + SIDECAR)
             meta = read_sidecar(sidecar) if sidecar.exists() else {}
             entries.append(CorpusEntry(path, meta, sidecar if sidecar.exists() else None))

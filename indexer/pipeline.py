@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.models import Citation, Document, Provision, Target, Task
-from indexer import citations, structure
+from indexer import citations, notice, structure
 from indexer.corpus import guess_level
 from indexer.normalize import normalize
 
@@ -45,7 +45,7 @@ def stage_citations(pd: ParsedDocument) -> ParsedDocument:
 
 
 # Stages after structure. Extraction stages are appended here as they are added.
-STAGES: list[Stage] = [stage_citations]
+STAGES: list[Stage] = [notice.stage_notice, stage_citations]
 
 
 def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:
@@ -61,7 +61,7 @@ def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None
 
 def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = None) -> ParsedDocument:
     """Text plus (sidecar) metadata → all records of one document."""
-    text = normalize(raw)
+    text = notice.prepare(normalize(raw))  # a no-op unless the text is a notice issuing a plan
     doc_id = str(meta.get("id") or doc_id or slug(Path(name).stem))
     result = structure.parse(text, doc_id)
     warnings = [f"{name}: {w}" for w in result.warnings]
@@ -70,10 +70,11 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
     _check(meta, "recipients", h.recipients, warnings, name)
     _check(meta, "date", sig.date, warnings, name)
     _check(meta, "issuer", sig.issuer, warnings, name)
-    issuer = meta.get("issuer") or sig.issuer or ""
+    note = notice.detect(text)  # a notice issuing a plan: its signature (mid-text) dates the document
+    issuer = meta.get("issuer") or sig.issuer or (note.issuer if note else None) or ""
     if isinstance(issuer, list):
         issuer = " ".join(issuer)
-    title = meta.get("title") or h.title or Path(name).stem
+    title = meta.get("title") or h.title or meta.get("page_title") or Path(name).stem  # page_title: from the source
     provisions = result.provisions
     known = {"id", "title", "doc_number", "issuer", "date", "level", "status", "source", "recipients"}
     document = Document(
@@ -81,7 +82,7 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
         title=title,
         doc_number=meta.get("doc_number") or h.doc_number,
         issuer=issuer,
-        date=meta.get("date") or sig.date,
+        date=meta.get("date") or sig.date or (note.date if note else None),
         level=meta.get("level") or guess_level(issuer),
         status=meta.get("status") or "full",
         source=str(meta.get("source") or Path(name).name),
@@ -103,10 +104,18 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
 
 
 def parse_file(path: Path, meta: dict | None = None) -> ParsedDocument:
-    """Read a source file (any kind ``indexer.sources`` reads) and parse it."""
-    from indexer.sources import read_source
+    """Read a source file (any kind ``indexer.sources`` reads, or an outline) and parse it."""
+    from indexer.sources import read_outline, read_source
 
-    src = read_source(path)
+    if Path(path).name.endswith(".outline.yaml"):
+        from indexer.outline import build_outline
+
+        return build_outline(read_outline(Path(path)), str(path), {**(meta or {}), "source": Path(path).name})
+    src = read_source(path, http_charset=(meta or {}).get("charset"))  # charset: kept by ingest from HTTP
     merged = {**src.meta, **(meta or {})}
     merged.setdefault("source", path.name)
-    return parse_text(src.text, merged, name=str(path))
+    pd = parse_text(src.text, merged, name=str(path))
+    if src.warnings:  # from reading (a page whose declared charset is wrong …)
+        pd.warnings[:0] = src.warnings
+        pd.document = replace(pd.document, warnings=tuple(pd.warnings))
+    return pd

@@ -107,3 +107,41 @@ TITLE_PLAIN = re.compile(
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
 )
+
+# ---------------------------------------------------------------------------
+# Page layout of PDF sources (indexer.sources): lines that are page furniture.
+# ---------------------------------------------------------------------------
+
+# Page numbers as printed by official documents and office software: — 3 —, - 3 -, 3,
+# 第3页, 第 3 页 共 10 页, 3/10, Page 3 of 10.
+PAGE_NUMBER = re.compile(
+    r"""^\s*(?:
+        [—–\-－]{0,2}\s*\d{1,4}\s*[—–\-－]{0,2}          # — 3 —   - 3 -   3
+      | 第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?  # 第3页 / 第 3 页 共 10 页
+      | \d{1,4}\s*/\s*\d{1,4}                               # 3/10
+      | (?:Page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?          # Page 3 of 10
+    )\s*$""",
+    re.X | re.I,
+)
+
+# ---------------------------------------------------------------------------
+# Citation resolution (indexer.citations, indexer.resolve, indexer.notice).
+# ---------------------------------------------------------------------------
+
+# A notice that issues a plan: 湖东县人民政府关于印发《湖东县…实施方案》的通知 — the plan's title is
+# ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知).
+NOTICE_TITLE = re.compile(
+    r"^(?P<issuer>[^。；：《》]{0,40}?)关于(?:印发|转发|下发|修订印发)"
+    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
+)
+
+# Anaphoric references to a document cited before in the same text: 上述文件, 该意见, 前述方案.
+ANAPHORA = re.compile(
+    r"(?:上述|前述|上列|该)(?P<type>文件|实施意见|指导意见|意见|通知|实施方案|行动方案|方案|办法|规划|决定|规定|计划|纲要|条例|细则)"
+)
+
+# Prose words that DOC_NUMBER's prefix swallows when a 文号 stands in running text:
+# 结合扬府发〔2024〕118号 → 扬府发〔2024〕118号. Trimmed from the front of a prose 文号's prefix.
+DOC_NUMBER_LEAD = re.compile(
+    r"^(?:根据|按照|依据|依照|遵照|参照|对照|结合|贯彻|落实|执行|印发|转发|详见|参见|见|和|及|与|或|并|以|即|的|等)+"
+)

@@ -1,20 +1,74 @@
-"""The edge: reading files into text. All file I/O and decoding of sources lives here.
+"""The edge: reading files and pages into text. All file/network I/O and decoding lives here.
 
 ``read_source(path)`` returns the document text (not yet normalised) and any
-metadata the file format itself carries. Every failure is an ``InputError``
-naming the file and what to do.
+metadata the source itself carries (an HTML page's metadata table, a PDF's
+title). Every failure is an ``InputError`` whose message names the file and
+says what to do. Readers by kind:
+
+* ``.txt`` / ``.md``: UTF-8, UTF-8 with BOM, UTF-16 with BOM, or GB18030 (a
+  superset of GBK and GB2312).
+* ``.html`` / ``.htm`` / ``.shtml``: government web pages. The declared charset
+  is honoured (``gb2312``/``gbk`` read as GB18030, which they usually are); the
+  metadata table (索引号/发布机构/文号/成文日期/发布日期/主题分类) and ``<meta>``
+  tags (ArticleTitle, PubDate, ContentSource …) are read into metadata; the
+  article body is found among navigation, breadcrumbs, share buttons and
+  footers by known container hints and, failing those, by text density
+  (``find_body``). Lists in ``indexer/data/html.yaml``.
+* ``.docx``: python-docx, body paragraphs and tables in document order.
+* ``.pdf``: pypdf (pure Python, already a dependency, reads the ToUnicode maps
+  CJK fonts carry — Identity-H and the Adobe-GB1 CMaps — and needs no native
+  library; pdfminer.six would lay text out better but is one more dependency
+  for the same text, PyMuPDF is AGPL and a binary wheel). Page headers,
+  footers and page numbers are dropped, lines broken by the layout are joined
+  back into paragraphs, radicals that CJK fonts map glyphs to (⼈ for 人) are
+  mapped back (``indexer/data/cjk_radicals.tsv``).
+* URLs (``fetch_url``): http/https only, with a timeout and a size cap; the
+  page is saved to a temporary file and read like a file of its kind.
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
+import unicodedata
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from kb.errors import InputError
+import yaml
+
+from kb.errors import CorpusError, InputError
+from indexer import regexes as rx
+
+DATA = Path(__file__).parent / "data"
 
 TEXT_SUFFIXES = {".txt", ".md"}
-SUFFIXES = TEXT_SUFFIXES  # extended as readers for other formats are added
-MAX_BYTES = 50 * 1024 * 1024
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES
+# Formats people will try, with what to do instead.
+UNSUPPORTED = {
+    ".doc": "open it in Word/WPS and save it as .docx",
+    ".wps": "open it in WPS and save it as .docx",
+    ".ofd": "export it to PDF from an OFD reader (e.g. 数科OFD阅读器) and ingest the .pdf",
+    ".rtf": "save it as .docx or .txt",
+    ".xls": "policy documents are read from text; save the document itself as .docx or .txt",
+    ".xlsx": "policy documents are read from text; save the document itself as .docx or .txt",
+}
+
+# Size caps. A policy text is a few hundred KB at most; PDFs and .docx carry fonts and images.
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+MAX_BINARY_BYTES = 30 * 1024 * 1024
+MAX_BYTES = MAX_BINARY_BYTES  # the largest anything may be (URLs are capped at this too)
+URL_TIMEOUT = 20  # seconds, per connection attempt and read
+USER_AGENT = "policykb/0.1 (+policy document ingest)"
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass
@@ -23,53 +77,802 @@ class SourceText:
     text: str
     meta: dict = field(default_factory=dict)
     encoding: str | None = None
+    kind: str = "text"  # text | html | docx | pdf
+    warnings: list[str] = field(default_factory=list)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Bytes → text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312).
+def cjk_count(text: str) -> int:
+    return len(CJK.findall(text))
 
-    Raises ``InputError`` for empty, binary or undecodable input.
-    """
-    if not data.strip():
-        raise InputError(f"{name}: the file is empty; give a document with text in it")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}: this looks like a binary file, not text; "
-                         "give a .txt/.md/.html/.docx/.pdf document")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text, encoding
-    raise InputError(f"{name}: cannot decode the text as UTF-8 or GB18030/GBK; "
-                     "re-save it as UTF-8 (e.g. iconv -f <encoding> -t utf-8)")
+
+# ---------------------------------------------------------------------------
+# Bytes → text
+# ---------------------------------------------------------------------------
+
+# Declared charsets that are really GB18030 (of which GBK and GB2312 are subsets): pages declared
+# gb2312 routinely use GBK characters (堃, 喆, 镕 …), which a strict gb2312 codec rejects.
+GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "windows-936",
+              "csgb2312", "euc-cn", "euccn", "x-euc-cn", "gb18030", "iso-ir-58", "chinese"}
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _encoding_name(declared: str | None) -> str | None:
+    """A declared charset as a Python codec name (GB family → gb18030); None if unknown."""
+    if not declared:
+        return None
+    name = declared.strip().strip("'\"").lower()
+    if name in GB_ALIASES:
+        return "gb18030"
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+# Where the characters of Chinese documents live: ASCII and Latin-1, general punctuation, CJK
+# symbols, kana/bopomofo-free CJK ideographs (incl. extension A), enclosed numbers, full-width forms.
+_COMMON = re.compile(r"[\t\n\r\f\x20-\x7e\xa0-\xff\u2000-\u27ff\u2e80-\u303f\u3200-\u33ff"
+                     r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 
 def _looks_like_text(text: str) -> bool:
-    sample = text[:20000]
+    """Text, not bytes decoded by the wrong codec: few control/private-use characters, and most
+    characters in the ranges Chinese documents use (UTF-16 decoding of garbage gives neither)."""
+    sample = text[:20000].lstrip("\ufeff")
     if not sample.strip():
         return False
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or "\ue000" <= ch <= "\uf8ff")
-    return bad / len(sample) < 0.01
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f")
+              or "\ue000" <= ch <= "\uf8ff" or ch in "\ufffd\ufeff")
+    common = len(_COMMON.findall(sample))
+    return bad / len(sample) < 0.01 and common / len(sample) > 0.8
 
 
-def read_bytes(path: Path) -> bytes:
+def _check_bytes(data: bytes, name: str) -> None:
+    if not data.strip() or not data.replace(UTF8_BOM, b"").strip():
+        raise InputError(f"{name}: the file is empty; give a document with text in it")
+    if b"\x00" in data[:4096] and not data.startswith(UTF16_BOMS):
+        raise InputError(f"{name}: this looks like a binary file, not text; "
+                         "give a .txt/.md/.html/.docx/.pdf document")
+
+
+def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
+    """Bytes → text and the encoding used.
+
+    A BOM decides (UTF-8, UTF-16); then a declared charset (HTTP header or
+    ``<meta charset>``), then UTF-8, then GB18030. A file that starts with a
+    UTF-8 BOM but is not UTF-8 is refused (a BOM glued onto GBK text, or onto
+    garbage) rather than read as mojibake. Raises ``InputError`` for empty,
+    binary or undecodable input.
+    """
+    _check_bytes(data, name)
+    if data.startswith(UTF8_BOM):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: the file starts with a UTF-8 byte-order mark but the rest is not "
+                             "UTF-8; re-save it as UTF-8 (e.g. iconv -f GB18030 -t UTF-8) or remove the "
+                             "first three bytes") from None
+        if not _looks_like_text(text):
+            raise InputError(f"{name}: after its UTF-8 byte-order mark the file holds no readable text; "
+                             "give the document itself as .txt/.html/.docx/.pdf")
+        return text, "utf-8-sig"
+    if data.startswith(UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = ""
+        if _looks_like_text(text):
+            return text, "utf-16"
+        raise InputError(f"{name}: cannot decode the text: it starts with a UTF-16 byte-order mark but is not "
+                         "UTF-16 text; re-save it as UTF-8")
+    tried = []
+    first = _encoding_name(declared)
+    for encoding in ([first] if first else []) + ["utf-8", "gb18030"]:
+        if encoding in tried:
+            continue
+        tried.append(encoding)
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    what = f"the declared {declared}, " if declared else ""
+    raise InputError(f"{name}: cannot decode the text as {what}UTF-8 or GB18030/GBK; "
+                     "re-save it as UTF-8 (e.g. iconv -f <encoding> -t utf-8)")
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as e:
         raise InputError(f"{path}: cannot read the file ({e.strerror}); check the path") from None
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: the file is {size // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit; "
-                         "split it or give the document alone")
-    return path.read_bytes()
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give one document file (or put files in corpus/ and run build)")
+    if size > limit:
+        raise InputError(f"{path}: the file is {size / 2**20:.1f} MB, over the {limit // 2**20} MB limit for "
+                         "this kind of file; give the document alone (without images or attachments)")
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read the file ({e.strerror}); check its permissions") from None
 
 
-def read_source(path: Path) -> SourceText:
-    """Read one source file of a supported kind."""
+# ---------------------------------------------------------------------------
+# Dispatch
+# ---------------------------------------------------------------------------
+
+
+def sniff_suffix(data: bytes) -> str | None:
+    """The kind of a file from its first bytes: .pdf, .docx, .html, or None."""
+    head = data[:2048].lstrip(UTF8_BOM).lstrip()
+    if head.startswith(b"%PDF-"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return ".docx"
+    low = head[:1024].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in low or b"<body" in low:
+        return ".html"
+    return None
+
+
+def read_source(path: Path, *, http_charset: str | None = None, url: str | None = None) -> SourceText:
+    """Read one source file of a supported kind (chosen by its suffix)."""
+    path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise InputError(f"{path}: '{suffix}' files cannot be read; {UNSUPPORTED[suffix]}")
     if suffix in TEXT_SUFFIXES:
-        text, encoding = decode(read_bytes(path), str(path))
-        return SourceText(path, text, {}, encoding)
-    raise InputError(f"{path}: unsupported file type '{suffix}'; "
+        data = read_bytes(path, MAX_TEXT_BYTES)
+        text, encoding = decode(data, str(path))
+        if sniff_suffix(data) == ".html" and re.search(r"</?(?:p|div|td|br)\b", text[:20000], re.I):
+            raise InputError(f"{path}: this text file holds HTML markup; rename it to .html and ingest it again")
+        return SourceText(path, fix_radicals(text), {}, encoding, "text")
+    if suffix in HTML_SUFFIXES:
+        return read_html(read_bytes(path, MAX_TEXT_BYTES), str(path), path=path,
+                         http_charset=http_charset, url=url)
+    if suffix in DOCX_SUFFIXES:
+        return read_docx(path)
+    if suffix in PDF_SUFFIXES:
+        return read_pdf(path)
+    raise InputError(f"{path}: unsupported file type '{suffix or '(none)'}'; "
                      f"give one of {', '.join(sorted(SUFFIXES))}")
+
+
+def read_outline(path: Path) -> dict:
+    """An outline file (``*.outline.yaml``) as a mapping."""
+    try:
+        data = yaml.safe_load(read_bytes(path, MAX_TEXT_BYTES).decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
+        raise CorpusError(f"{path}: not valid UTF-8 YAML ({str(e).splitlines()[0]}); fix the outline file") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: an outline must be a YAML mapping (title:, parts:, articles: …)")
+    return data
+
+
+# ---------------------------------------------------------------------------
+# CJK radicals (PDF text)
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _radical_table() -> dict[int, str]:
+    table = {}
+    for line in (DATA / "cjk_radicals.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            a, b = line.split("\t")[:2]
+            table[ord(a)] = b
+    for cp in range(0x2F00, 0x2FD6):  # Kangxi Radicals: NFKC gives the ideograph
+        table[cp] = unicodedata.normalize("NFKC", chr(cp))
+    return table
+
+
+def fix_radicals(text: str) -> str:
+    """⼈⺠政府 → 人民政府: radicals that stand for whole ideographs in extracted text."""
+    if not re.search(r"[\u2e80-\u2fdf]", text):
+        return text
+    return text.translate(_radical_table())
+
+
+# ---------------------------------------------------------------------------
+# HTML pages
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def html_rules() -> dict:
+    rules = yaml.safe_load((DATA / "html.yaml").read_text(encoding="utf-8"))
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731  (folded YAML scalars add spaces)
+    rules["negative_re"] = re.compile(squash(rules["negative_words"]), re.I)
+    rules["positive_re"] = re.compile(squash(rules["positive_words"]), re.I)
+    rules["furniture_re"] = re.compile(squash(rules["furniture_text"]))
+    labels = {}
+    for fieldname, names in rules["meta_fields"].items():
+        for n in names:
+            labels[squash(n)] = fieldname
+    rules["label_re"] = re.compile(
+        r"^\s*(?P<label>" + "|".join(sorted(map(re.escape, labels), key=len, reverse=True))
+        + r")\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
+    rules["labels"] = labels
+    rules["tag_names"] = {n.lower(): f for f, names in rules["meta_tags"].items() for n in names}
+    return rules
+
+
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*(?P<cs>[A-Za-z0-9_.:-]+)""", re.I)
+BLOCK_TAGS = {"p", "div", "section", "article", "main", "table", "tbody", "thead", "tfoot", "tr", "li",
+              "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+              "center", "form", "fieldset", "address", "header", "footer", "nav", "aside", "figure",
+              "figcaption", "hr", "caption"}
+DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "button",
+             "select", "input", "textarea", "link", "meta", "head", "map", "canvas", "video", "audio"]
+# (read_meta_tags reads <meta>/<title> before these are dropped)
+FURNITURE_TAGS = {"nav", "header", "footer", "aside"}
+SENTENCE_PUNCT = re.compile(r"[，。；：、,;]")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes (``<meta charset>`` / http-equiv)."""
+    m = META_CHARSET.search(data[:8192])
+    return m["cs"].decode("ascii", "replace") if m else None
+
+
+def _tokens(tag) -> str:
+    return " ".join([tag.get("id") or "", *(tag.get("class") or [])]) if getattr(tag, "attrs", None) else ""
+
+
+def _hidden(tag) -> bool:
+    style = (tag.get("style") or "").replace(" ", "").lower() if tag.attrs else ""
+    return "display:none" in style or "visibility:hidden" in style or tag.has_attr("hidden")
+
+
+def _norm_date(value: str) -> str | None:
+    m = re.search(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})", value or "")
+    if not m:
+        m = re.search(r"\b((?:19|20)\d{2})(\d{2})(\d{2})\b", value or "")
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", value.replace("\xa0", " ").replace("\u3000", " ")).strip()
+
+
+def read_meta_tags(soup) -> dict:
+    out = {}
+    names = html_rules()["tag_names"]
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or "").strip().lower()
+        value = _clean(tag.get("content") or "")
+        if key in names and value and names[key] not in out:
+            if names[key] == "published":
+                value = _norm_date(value)
+                if not value:
+                    continue
+            out[names[key]] = value
+    if soup.title and soup.title.string:
+        out.setdefault("html_title", _clean(soup.title.string))
+    return out
+
+
+def read_meta_table(soup) -> tuple[dict, list]:
+    """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
+
+    Labels and values come either in one cell (``文号：扬府发〔2024〕118号``) or in
+    neighbouring cells (``<td>文号</td><td>…</td>``, ``<dt>/<dd>``, ``<span>/<span>``).
+    """
+    rules = html_rules()
+    found: dict[str, str] = {}
+    holders = []
+    for el in soup.find_all(["td", "th", "li", "span", "dt", "dd", "p", "div", "strong", "b", "label", "em"]):
+        own = _clean(el.get_text(" "))
+        if not own or len(own) > 80:
+            continue
+        m = rules["label_re"].match(own)
+        if not m:
+            continue
+        fieldname = rules["labels"][re.sub(r"\s+", "", m["label"])]
+        value = m["value"]
+        if el.find(["td", "li", "dd", "p", "div"]) is not None:
+            continue  # a container of several fields; its cells are visited on their own
+        if not value:  # the value is in the next cell
+            nxt = el.find_next_sibling()
+            value = _clean(nxt.get_text(" ")) if nxt is not None else ""
+            if rules["label_re"].match(value or "") and value:
+                continue
+            if nxt is not None:
+                holders.append(nxt)
+        if not value or fieldname in found:
+            continue
+        found[fieldname] = value
+        holders.append(el)
+    if len(found) < 2:
+        return {}, []  # a lone "标题：" in the text is not a metadata table
+    meta: dict = {}
+    for k, v in found.items():
+        if k in ("date", "published"):
+            d = _norm_date(v)
+            if d:
+                meta[k] = d
+        elif k == "doc_number":
+            m = rx.DOC_NUMBER.search(v.replace(" ", ""))
+            if m:
+                from indexer.structure import normalise_doc_number
+
+                meta[k] = normalise_doc_number(m)
+        else:
+            meta[k] = v
+    # The smallest element holding all the labels: a table, list or div.
+    blocks = []
+    for el in holders:
+        block = el
+        for anc in el.parents:
+            if anc.name in ("table", "ul", "dl", "div", "section"):
+                block = anc
+                break
+        blocks.append(block)
+    return meta, blocks
+
+
+def _own_text_len(tag) -> int:
+    from bs4 import NavigableString
+
+    return sum(cjk_count(str(c)) for c in tag.children if isinstance(c, NavigableString))
+
+
+def _link_density(tag) -> float:
+    total = cjk_count(tag.get_text())
+    if total == 0:
+        return 1.0
+    links = sum(cjk_count(a.get_text()) for a in tag.find_all("a"))
+    return links / total
+
+
+def _drop_furniture(soup) -> None:
+    """Remove page furniture: nav/header/footer/aside, elements whose id/class says navigation,
+    breadcrumb, share, footer …, and short blocks whose text says so (当前位置, 分享到 …) — unless
+    they hold most of the page's text (then they are not furniture whatever they are called)."""
+    rules = html_rules()
+    page = max(cjk_count(soup.get_text()), 1)
+    doomed = []
+    for el in soup.find_all(True):
+        if el.name in ("html", "body"):
+            continue
+        n = None
+        tokens = _tokens(el)
+        if el.name in FURNITURE_TAGS or (tokens and rules["negative_re"].search(tokens)
+                                         and not rules["positive_re"].search(tokens)):
+            n = cjk_count(el.get_text())
+            if n < 0.5 * page or _link_density(el) > 0.5:
+                doomed.append(el)
+                continue
+        if _hidden(el):
+            doomed.append(el)
+            continue
+        if el.name in ("div", "p", "li", "td", "span", "ul", "dl", "table"):
+            text = _clean(el.get_text(" "))
+            if len(text) <= 120 and rules["furniture_re"].search(text):
+                doomed.append(el)
+    for el in doomed:
+        if not getattr(el, "decomposed", False) and el.parent is not None:
+            el.decompose()
+
+
+def find_body(soup):
+    """The element holding the article body, or None.
+
+    A known container (``body_hints``) wins when it holds enough text and few
+    links. Otherwise each paragraph-like block (p, td, pre, li, and divs with
+    text of their own) scores 1 + its punctuation count + its length/100 (at
+    most 3), added to its parent, half to its grandparent, a third to the one
+    above (Readability's scheme, measured in CJK characters and Chinese
+    punctuation). Candidates lose the share of their text that is link text and
+    gain/lose by their id/class words; the best one is the body.
+    """
+    rules = html_rules()
+    minimum = rules["min_body_chars"]
+    for selector in rules["body_hints"]:
+        for el in soup.select(selector):
+            if cjk_count(el.get_text()) >= minimum and _link_density(el) < 0.3:
+                return el
+    scores: dict[int, float] = {}
+    tags: dict[int, object] = {}
+    for el in soup.find_all(["p", "td", "pre", "li", "div", "section", "article", "font", "span"]):
+        if el.name in ("div", "section", "article", "font", "span"):
+            n = _own_text_len(el)
+            if el.find(["p", "div", "td", "table"]) is not None and n < 20:
+                continue
+        else:
+            n = cjk_count(el.get_text())
+        if n < 20:
+            continue
+        text = el.get_text()
+        score = 1 + len(SENTENCE_PUNCT.findall(text)) + min(n / 100, 3)
+        node = el if el.name in ("div", "section", "article", "td") else el.parent
+        for factor in (1.0, 0.5, 1 / 3):
+            if node is None or node.name in ("html", "[document]"):
+                break
+            scores[id(node)] = scores.get(id(node), 0.0) + score * factor
+            tags[id(node)] = node
+            node = node.parent
+    best, best_score = None, 0.0
+    for key, score in scores.items():
+        el = tags[key]
+        tokens = _tokens(el)
+        if tokens and rules["positive_re"].search(tokens):
+            score *= 1.25
+        if tokens and rules["negative_re"].search(tokens):
+            score *= 0.5
+        score *= 1 - _link_density(el)
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def block_text(el) -> str:
+    """The text of an element with paragraph breaks at block elements and <br>, cells split by tabs."""
+    from bs4 import Comment, NavigableString
+
+    out: list[str] = []
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                s = str(child)
+                # Source line breaks inside a paragraph: gone between CJK, a space between words.
+                s = re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])", "", s)
+                out.append(re.sub(r"[ \t\r\n\f]+", " ", s))
+                continue
+            name = child.name
+            if name == "br":
+                out.append("\n")
+            elif name in ("td", "th"):
+                walk(child)
+                out.append("\t")
+            elif name in BLOCK_TAGS:
+                out.append("\n")
+                walk(child)
+                out.append("\n")
+            else:
+                walk(child)
+
+    walk(el)
+    lines = [line.strip(" \t") for line in "".join(out).split("\n")]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _title_from(soup, meta: dict) -> str | None:
+    if meta.get("title"):
+        return meta["title"]
+    if meta.get("page_title"):
+        return meta["page_title"]
+    for h in soup.find_all(["h1", "h2"]):
+        t = _clean(h.get_text(" "))
+        if cjk_count(t) >= 6 and len(t) <= 120:
+            return t
+    t = meta.get("html_title")
+    if t:
+        parts = [p.strip() for p in re.split(r"[_|｜]|\s[-–—]\s", t) if p.strip()]
+        return max(parts, key=cjk_count) if parts else None
+    return None
+
+
+def read_html(data: bytes, name: str, *, path: Path | None = None, http_charset: str | None = None,
+              url: str | None = None) -> SourceText:
+    """A government web page → its body text, with the title on top, and the page's metadata."""
+    from bs4 import BeautifulSoup
+
+    declared = http_charset or declared_charset(data)
+    text, encoding = decode(data, name, declared)
+    warnings = []
+    if declared and _encoding_name(declared) and _encoding_name(declared) != encoding.replace("-sig", ""):
+        warnings.append(f"{name}: the page declares charset {declared} but is {encoding}; read as {encoding}")
+    has_open = re.search(r"<(?:html|body)[\s>]", text, re.I)
+    has_close = re.search(r"</(?:body|html)\s*>", text, re.I)
+    if has_open and not has_close:
+        raise InputError(f"{name}: the page is truncated (it has no </body> or </html>); download it again "
+                         "completely (save the whole page) and ingest the new file")
+    if not re.search(r"<[A-Za-z][^>]*>", text[:65536]):
+        raise InputError(f"{name}: this is not an HTML page (no tags); if it is plain text, rename it to .txt")
+    soup = BeautifulSoup(text, "lxml")
+    meta = read_meta_tags(soup)
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    table_meta, blocks = read_meta_table(soup)
+    meta.update(table_meta)
+    title = _title_from(soup, meta)
+    for block in blocks:
+        if not getattr(block, "decomposed", False) and block.parent is not None:
+            block.decompose()
+    _drop_furniture(soup)
+    body = find_body(soup)
+    body_text = block_text(body) if body is not None else ""
+    minimum = html_rules()["min_body_chars"]
+    if body is None or cjk_count(body_text) < minimum:
+        raise InputError(f"{name}: no article body found on the page (only navigation, links or too little "
+                         "text); open the page, copy the document text into a .txt file and ingest that, "
+                         "or save the page that shows the full document")
+    lines = body_text.split("\n")
+    if title:
+        squashed = re.sub(r"\s+", "", title)
+        if not any(squashed == re.sub(r"\s+", "", ln) for ln in lines[:6]):
+            lines.insert(0, title)
+    out_meta = {}
+    for key in ("title", "doc_number", "issuer", "date", "published", "index_no", "topic", "validity",
+                "keywords", "content_source", "column", "site"):
+        if meta.get(key):
+            out_meta[key] = meta[key]
+    if title and "title" not in out_meta:
+        out_meta["page_title"] = title
+    if url:
+        out_meta["source_url"] = url
+    return SourceText(Path(path or name), fix_radicals("\n".join(lines)), out_meta, encoding, "html", warnings)
+
+
+# ---------------------------------------------------------------------------
+# .docx
+# ---------------------------------------------------------------------------
+
+
+def read_docx(path: Path) -> SourceText:
+    """A Word 2007+ file: body paragraphs and tables in document order (one line per table row)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    read_bytes(path)  # size and readability checks
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise InputError(f"{path}: not a readable .docx file ({type(e).__name__}); if it is an old .doc or "
+                         ".wps file, open it in Word/WPS and save it as .docx") from None
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells: list[str] = []
+                for cell in row.cells:  # merged cells repeat: keep one
+                    t = cell.text.strip()
+                    if not cells or cells[-1] != t:
+                        cells.append(t)
+                lines.append("\t".join(cells))
+    text = "\n".join(lines)
+    if cjk_count(text) == 0 and not text.strip():
+        raise InputError(f"{path}: the .docx has no text in its body; give the document with its text "
+                         "(a scanned image inside Word cannot be read)")
+    meta = {}
+    title = (document.core_properties.title or "").strip()
+    if title and cjk_count(title) >= 4:
+        meta["page_title"] = title
+    return SourceText(path, fix_radicals(text), meta, None, "docx")
+
+
+# ---------------------------------------------------------------------------
+# .pdf
+# ---------------------------------------------------------------------------
+
+
+def read_pdf(path: Path) -> SourceText:
+    """A PDF with a text layer → its text, without page headers/footers/numbers, paragraphs rejoined."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    data = read_bytes(path)
+    if not data.lstrip()[:1024].startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+        raise InputError(f"{path}: not a PDF file (no %PDF header); check the file or give it the right suffix")
+    import io
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                raise InputError(f"{path}: the PDF is password-protected; remove the password "
+                                 "(print it to a new PDF) and ingest that") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AssertionError, OSError) as e:
+        raise InputError(f"{path}: the PDF cannot be read ({type(e).__name__}: {str(e)[:80]}); "
+                         "it may be damaged or truncated: download it again") from None
+    pages = [fix_radicals(p) for p in pages]
+    if sum(cjk_count(p) for p in pages) < 20:
+        raise InputError(f"{path}: the PDF has no text layer (a scan?); run OCR on it first, or give the "
+                         "HTML page or .docx of the same document")
+    meta = {}
+    info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    # Office writers put "Microsoft Word - 文件名.doc" there; keep only a real title.
+    info_title = re.sub(r"^(?:Microsoft\s+Word\s*-\s*)|\.(?:docx?|wps|pdf)$", "", str(info_title or "")).strip()
+    if info_title and cjk_count(info_title) >= 4:
+        meta["page_title"] = info_title
+    return SourceText(path, pdf_pages_to_text(pages), meta, None, "pdf")
+
+
+def _page_lines(page: str) -> list[str]:
+    return [ln.strip() for ln in page.replace("\r", "\n").split("\n") if ln.strip()]
+
+
+def _line_key(line: str) -> str:
+    """A header/footer line with its numbers blanked, so 第 3 页 and 第 4 页 compare equal."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+
+def _despace(line: str) -> str:
+    """Remove spaces a PDF put between CJK characters (关 于 印 发) when the line is spaced out."""
+    gaps = len(re.findall(r"(?<=[\u4e00-\u9fff，。；：、）（]) (?=[\u4e00-\u9fff，。；：、）（])", line))
+    if gaps and gaps >= 0.5 * max(cjk_count(line) - 1, 1):
+        return re.sub(r"(?<=[^\x00-\x7f]) +(?=[^\x00-\x7f])", "", line)
+    return line
+
+
+def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    """Drop running headers/footers (lines repeated at the top or bottom of most pages, numbers
+    ignored) and page-number lines (— 3 —, 第3页 共10页, 3/10, - 3 -)."""
+    n = len(pages)
+    edge = 3  # lines at each end of a page that may be furniture
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for key in {_line_key(x) for x in lines[:edge] + lines[-edge:]}:
+            counts[key] = counts.get(key, 0) + 1
+    # Running headers/footers are short and are not sentences (湖东县人民政府文件, a date, a URL).
+    repeated = {k for k, c in counts.items() if n >= 2 and c >= max(2, (n + 1) // 2)
+                and len(k) <= 60 and not re.search(r"[。；！？]$", k)}
+    out = []
+    for lines in pages:
+        keep = list(lines)
+        for side in (0, -1):
+            for _ in range(edge):
+                if not keep:
+                    break
+                line = keep[side]
+                if rx.PAGE_NUMBER.match(line) or _line_key(line) in repeated:
+                    keep.pop(side)
+                else:
+                    break
+        out.append(keep)
+    return out
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """Lines broken by the page width → paragraphs.
+
+    A line continues the paragraph before it unless the previous line ends a
+    sentence (。！？：； possibly followed by a closing quote/bracket), is
+    markedly shorter than the full lines of the document (a paragraph's last
+    line, a title, a signature), or the line starts with numbering (一、 （一）
+    1． 第一条 附件) or is a date line.
+    """
+    if not lines:
+        return []
+    widths = sorted(len(x) for x in lines)
+    full = widths[int(len(widths) * 0.8)] if len(widths) >= 3 else widths[-1]
+    paras = [lines[0]]
+    last = lines[0]  # the previous physical line
+    for line in lines[1:]:
+        ends = re.search(r"[。！？：；][”’」』）]?$", last)
+        short = len(last) < 0.85 * full
+        starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
+                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line))
+        if ends or short or starts:
+            paras.append(line)
+        else:
+            sep = " " if re.search(r"[A-Za-z0-9]$", last) and re.match(r"[A-Za-z0-9]", line) else ""
+            paras[-1] = paras[-1] + sep + line
+        last = line
+    return paras
+
+
+# Spaces a PDF text layer puts next to full-width punctuation (2 ．加强) or between digits and
+# CJK characters (2025 年); they are never meant in Chinese text.
+_PDF_SPACES = re.compile(
+    r"\s+(?=[，。．、；：？！）》」』”’〕】])|(?<=[（《「『“‘〔【])\s+"
+    r"|(?<=\d)\s+(?=[\u4e00-\u9fff．、])|(?<=[\u4e00-\u9fff])\s+(?=\d)")
+
+
+def _clean_pdf_line(line: str) -> str:
+    return _PDF_SPACES.sub("", _despace(unicodedata.normalize("NFKC", line) if re.search(
+        "[\ufb00-\ufb06]", line) else line))
+
+
+def pdf_pages_to_text(pages: list[str]) -> str:
+    page_lines = [[_clean_pdf_line(x) for x in _page_lines(p)] for p in pages]
+    page_lines = strip_page_furniture(page_lines)
+    flat = [x for lines in page_lines for x in lines]
+    return "\n".join(join_lines(flat))
+
+
+# ---------------------------------------------------------------------------
+# URLs
+# ---------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md",
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
+
+
+def is_url(s: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", s))
+
+
+class _NoOddRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise InputError(f"{req.full_url}: redirected to a non-http(s) address ({newurl}); "
+                             "save the page in a browser and ingest the file")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+@dataclass
+class Fetched:
+    url: str  # the final URL (after redirects)
+    path: Path  # a temporary file holding the body, with the suffix of its kind
+    charset: str | None
+    content_type: str | None
+
+
+def fetch_url(url: str, *, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES,
+              workdir: Path | None = None) -> Fetched:
+    """Download ``url`` (http/https only) to a temporary file, at most ``max_bytes``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{url}: only http:// and https:// addresses can be fetched; "
+                         "for a local file give its path")
+    opener = urllib.request.build_opener(_NoOddRedirects())
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        with opener.open(request, timeout=timeout) as resp:
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise InputError(f"{url}: the response is {int(length) / 2**20:.1f} MB, over the "
+                                 f"{max_bytes // 2**20} MB limit; download the document itself and ingest the file")
+            chunks, size = [], 0
+            while True:
+                chunk = resp.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InputError(f"{url}: the response is over the {max_bytes // 2**20} MB limit; "
+                                     "download the document itself and ingest the file")
+                chunks.append(chunk)
+            final = resp.geturl()
+            ctype = resp.headers.get_content_type()
+            charset = resp.headers.get_content_charset()
+    except InputError:
+        raise
+    except urllib.error.HTTPError as e:
+        raise InputError(f"{url}: the server answered HTTP {e.code} ({e.reason}); check the address, or save "
+                         "the page in a browser and ingest the file") from None
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        reason = getattr(e, "reason", e)
+        raise InputError(f"{url}: cannot fetch the page ({reason}); check the address and the network, or "
+                         "save the page in a browser and ingest the file") from None
+    data = b"".join(chunks)
+    suffix = Path(urllib.parse.urlsplit(final).path).suffix.lower()
+    if suffix not in SUFFIXES:
+        suffix = CONTENT_TYPES.get(ctype or "", "") or sniff_suffix(data) or ""
+    sniffed = sniff_suffix(data)
+    if sniffed and sniffed != suffix and suffix in HTML_SUFFIXES | TEXT_SUFFIXES | {""}:
+        suffix = sniffed
+    if suffix not in SUFFIXES:
+        raise InputError(f"{url}: the response is {ctype or 'of unknown type'}, not a web page, .txt, .docx "
+                         "or .pdf; give the address of the document itself")
+    fd, name = tempfile.mkstemp(prefix="policykb-fetch-", suffix=suffix, dir=workdir)
+    with open(fd, "wb") as f:
+        f.write(data)
+    return Fetched(final, Path(name), charset, ctype)

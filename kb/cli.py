@@ -18,6 +18,7 @@ from kb.errors import PolicyKBError
 
 LEVEL_ZH = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS_ZH = {"full": "全文", "outline": "提纲（非官方全文）"}
+VERIFIED_ZH = {True: "〔已核实〕", False: "〔未核实〕", "partial": "〔部分核实〕"}  # outline flags
 
 
 class UsageError(PolicyKBError):
@@ -90,12 +91,14 @@ def cmd_show(args) -> int:
     print(f"《{d['title']}》 {d['doc_number'] or ''} {d['issuer']} {d['date'] or ''}")
     if d["status"] == "outline":
         print("※ 这是根据公开事实整理的提纲文件，不是官方全文。")
+    flags = (d.get("meta") or {}).get("verified") or {} if d["status"] == "outline" else {}
     for p in out["provisions"]:
         indent = "  " * p["depth"]
+        flag = VERIFIED_ZH.get(flags.get(p["id"]), "") if p["id"] in flags else ""
         if p["kind"] == "clause":
             print(f"{indent}{p['text']}   [{p['id'].split('#', 1)[1]}]")
         else:
-            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}")
+            print(f"{indent}{p['marker'] or ''}{p['heading'] or p['label']}{flag}")
     return 0
 
 
@@ -115,9 +118,39 @@ def cmd_parse(args) -> int:
         print(f"Warning: {w}", file=sys.stderr)
     d = pd.document
     print(f"{d.id}: 《{d.title}》 {d.doc_number or ''} 部分 {d.parts} / 条 {d.articles} / 句 {d.clauses}")
+    if d.status == "outline":
+        print("※ 提纲文件（根据公开事实整理），不是官方全文")
     for p in pd.provisions:
         if p.kind != "clause":
             print(f"{'  ' * p.depth}{p.id.split('#', 1)[1]}  {p.label}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from kb import open_kb
+    from indexer.ingest import ingest
+
+    result = ingest(args.source, args.corpus, doc_id=args.id, level=args.level,
+                    progress=None if (args.quiet or args.json) else sys.stderr)
+    for w in result.warnings:
+        print(f"Warning: {w}", file=sys.stderr)
+    kb = open_kb()
+    d = kb.document_dict(kb.document(result.document.id))
+    if args.json:
+        emit_json({**d, "replaced": result.replaced, "files": [str(p) for p in result.files],
+                   "moved": [[str(a), str(b)] for a, b in result.moved],
+                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
+        return 0
+    print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
+          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
+    print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
+    resolved = [c for c in d["cites"] if c["resolved_id"]]
+    print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"
+          + ("：" + "，".join(sorted({c['resolved_id'] for c in resolved})) if resolved else ""))
+    if result.replaced:
+        print(f"  已替换提纲 {result.replaced}（提纲文件移至 {result.moved[0][1]}，可移回恢复）")
+    print("  文件：" + "，".join(str(p) for p in result.files))
+    print(f"已重建知识库：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联")
     return 0
 
 
@@ -141,6 +174,14 @@ def make_parser() -> Parser:
     add("docs", cmd_docs, "list documents")
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
+    p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
+            "http(s) URL) to the corpus and rebuild; the official text of an outlined document replaces the outline")
+    p.add_argument("source", metavar="PATH_OR_URL")
+    p.add_argument("--id", default=None, help="document id (letters, digits, - _ .); default: derived")
+    p.add_argument("--level", default=None, choices=("central", "provincial", "municipal", "county"),
+                   help="administrative level; default: the replaced outline's, else guessed from the issuer")
+    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default ./corpus)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")

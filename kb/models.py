@@ -127,7 +127,7 @@ class Target:
     text: str
     start: int | None = None
     end: int | None = None
-    verified: bool | None = None  # for outline targets: confirmed in a published source?
+    verified: bool | str | None = None  # outline targets: True / False / "partial" (confirmed in a published source?)
 
 
 @dataclass(frozen=True)

@@ -327,3 +327,19 @@ def test_clause_parent_button_moves_up_and_updates_url(kb):
     assert_clean(at)
     assert at.query_params["clause"] == ARTICLE_6
     assert at.title[0].value.startswith("（六）")
+
+
+def test_outline_flags_from_the_kb_are_shown(kb):
+    outlines = [d for d in kb.documents() if d.status == "outline" and isinstance(d.meta.get("verified"), dict)]
+    if not outlines:
+        pytest.skip("no outline document with verified flags in the corpus")
+    doc = outlines[0]
+    flags = doc.meta["verified"]
+    at = run(nav.DOCUMENT, doc=doc.id)
+    body = "".join(htmls(at))
+    assert any("提纲文件，非官方全文" in w.value for w in at.warning)
+    assert body.count('class="pkb-badge v-') == sum(
+        1 for p in kb.provisions(doc.id) if p.id in flags and p.kind in ("part", "article", "item", "preamble", "closing"))
+    pid, flag = next((k, v) for k, v in flags.items() if "__art_" in k or "part_" in k)
+    at = run(nav.CLAUSE, clause=pid)
+    assert any("核实状态" in w.value for w in at.warning)

@@ -17,10 +17,17 @@ DEADLINE_SOURCE = {"explicit": "明示", "inherited": "继承"}
 LINK_KIND = {"citation": "引用", "aligned": "对齐", "confirmed": "已确认"}
 COVERAGE = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
 
+# Outline documents flag each provision's facts (Document.meta["verified"]): True / False / "partial".
+VERIFIED = {True: "已核实", False: "未核实", "partial": "部分核实"}
+
 ALL = "全部"
 
 # Entity classes of the clause view (displaCy-style spans) and their labels.
 ENTITY = {"party": "责任单位", "time": "时间", "target": "目标"}
+
+
+def verified(flag) -> str:
+    return VERIFIED.get(flag, "") if isinstance(flag, (bool, str)) else ""
 
 
 def level(code: str | None) -> str:

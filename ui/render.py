@@ -31,6 +31,9 @@ CSS = """
 .pkb-badge.county{background:#e6f6e6;border-color:#8ccf8c}
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
+.pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
+.pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
+.pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
 .pkb-doc h3{margin-top:1.2rem}
 .pkb-doc h4{margin-top:.8rem;font-size:1.05rem}
 .pkb-doc p.pkb-clause{margin:.15rem 0 .15rem 1.2rem;line-height:1.8}
@@ -272,20 +275,29 @@ def toc_html(provisions: Sequence[models.Provision]) -> str:
     return "".join(out)
 
 
-def document_html(provisions: Sequence[models.Provision]) -> str:
+def verified_badge(flag) -> str:
+    """The 已核实 / 部分核实 / 未核实 badge of an outline provision ('' when it has no flag)."""
+    name = labels.verified(flag)
+    return badge(name, f"v-{str(flag).lower()}") if name else ""
+
+
+def document_html(provisions: Sequence[models.Provision], verified: dict | None = None) -> str:
     """The full text: parts and articles as headings with anchors, clauses as paragraphs.
 
-    Each clause carries its own anchor and a ¶ link to its clause view.
+    Each clause carries its own anchor and a ¶ link to its clause view. ``verified``
+    (an outline's provision id → flag) adds a badge to each flagged heading.
     """
+    verified = verified or {}
     out = ['<div class="pkb-doc">']
     for p in provisions:
         pid = esc(anchor(p.id))
+        flag = verified_badge(verified[p.id]) if p.id in verified else ""
         if p.kind in ("part", "preamble", "closing"):
             title = f"{p.marker or ''}{p.heading or ''}" if p.kind == "part" else labels.kind(p.kind)
-            out.append(f'<h3 id="{pid}">{esc(title)}</h3>')
+            out.append(f'<h3 id="{pid}">{esc(title)} {flag}</h3>')
         elif p.kind in ("article", "item"):
             tag = "h4" if p.kind == "article" else "h5"
-            out.append(f'<{tag} id="{pid}">{esc(p.marker or "")}{esc(p.heading or "")}'
+            out.append(f'<{tag} id="{pid}">{esc(p.marker or "")}{esc(p.heading or "")} {flag}'
                        f'<a class="pkb-anchor" href="{esc(clause_href(p.id))}" target="_self" '
                        f'title="条款详情">¶</a></{tag}>')
         elif p.kind == "clause":

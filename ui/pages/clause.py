@@ -158,8 +158,10 @@ def main() -> None:
         with crumbs[2]:
             open_button("上一级", p.parent, key="open_parent", icon=":material/arrow_upward:")
     if doc.status == "outline":
-        st.warning("提纲文件，非官方全文：以下条款文字为要点整理，引用时请以正式文件为准。",
-                   icon=":material/warning:")
+        verified = doc.meta.get("verified") if isinstance(doc.meta.get("verified"), dict) else {}
+        flag = labels.verified(verified.get(p.id)) if p.id in verified else "未标注"
+        st.warning(f"提纲文件，非官方全文：以下文字为本库整理的要点，不是官方原文，引用时请以正式文件为准。"
+                   f"核实状态：{flag}。", icon=":material/warning:")
     st.markdown("**引用**")
     common.copy_citation(kb, p.id)
 

@@ -9,8 +9,8 @@ import streamlit as st
 
 from ui import common, labels, nav, render
 
-OUTLINE_BANNER = ("提纲文件，非官方全文：本文件是根据公开信息整理的要点提纲，条款文字不是官方原文；"
-                  "引用时请以正式发布的文件为准。")
+OUTLINE_BANNER = "提纲文件，非官方全文："
+OUTLINE_DEFAULT = "本文件是根据公开信息整理的要点提纲，条款文字不是官方原文；引用时请以正式发布的文件为准。"
 
 
 def metadata(kb, doc) -> None:
@@ -18,6 +18,9 @@ def metadata(kb, doc) -> None:
             ("成文日期", doc.date or "—"), ("层级", labels.level(doc.level)),
             ("状态", "提纲（非官方全文）" if doc.status == "outline" else "全文"),
             ("来源", doc.meta.get("url") or doc.source or "—")]
+    if doc.meta.get("official_url"):
+        checked = "" if doc.meta.get("official_url_verified", True) else "（未核实）"
+        rows.append(("官方网址", f"{doc.meta['official_url']}{checked}"))
     if doc.recipients:
         rows.append(("主送", "、".join(doc.recipients)))
     common.html('<table class="pkb-meta">' + "".join(
@@ -68,7 +71,8 @@ def main() -> None:
 
     st.title(doc.title)
     if doc.status == "outline":
-        st.warning(OUTLINE_BANNER, icon=":material/warning:")
+        notice = str(doc.meta.get("outline_notice") or OUTLINE_DEFAULT).removeprefix("〔提纲〕")
+        st.warning(OUTLINE_BANNER + notice, icon=":material/warning:")
     common.copy_citation(kb, doc.id)
     metadata(kb, doc)
     cited(kb, doc)
@@ -81,7 +85,8 @@ def main() -> None:
         common.html(render.toc_html(provisions))
     with body:
         st.subheader("全文")
-        common.html(render.document_html(provisions))
+        verified = doc.meta.get("verified") if doc.status == "outline" else None
+        common.html(render.document_html(provisions, verified if isinstance(verified, dict) else None))
 
 
 common.run_page(main)

@@ -263,7 +263,8 @@ def toc_html(provisions: Sequence[models.Provision]) -> str:
         if p.kind in ("part", "preamble", "closing"):
             if open_part:
                 out.append("</ul></li>")
-            name = p.label.split(" / ")[-1] if p.label else labels.kind(p.kind)
+            name = (f"{p.marker or ''}{p.heading or ''}" if p.kind == "part" and (p.marker or p.heading)
+                    else labels.kind(p.kind))
             out.append(f'<li><a href="#{esc(anchor(p.id))}">{esc(name)}</a><ul>')
             open_part = True
         elif p.kind == "article":

@@ -25,6 +25,7 @@ from typing import Callable
 from kb import paths, store
 from kb.models import Link
 from indexer import corpus as corpus_mod
+from indexer import search_index
 from indexer.pipeline import ParsedDocument, parse_file
 from indexer.resolve import resolve_citations
 
@@ -36,6 +37,7 @@ CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link
 # Writers of the build folder beyond the SQLite file (the search index …):
 # called as writer(build_dir, parsed_documents, links).
 WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
+WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
 
 
 @dataclass

@@ -126,6 +126,157 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def _party_text(p) -> str:
+    from kb.export import ROLE_ZH, SOURCE_ZH
+
+    how = SOURCE_ZH.get(p.source, p.source)
+    if p.source == "inferred":
+        how += f"，依据“{p.evidence}”"
+    return f"{p.name}（{ROLE_ZH.get(p.role, p.role)}·{how}）"
+
+
+def cmd_tasks(args) -> int:
+    from kb import open_kb
+    from kb.api import task_dict
+    from kb.export import deadline_text, export_tasks, lead_text, support_text, target_text
+
+    kb = open_kb()
+    tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
+    if args.format or args.output:
+        if not (args.format and args.output):
+            raise UsageError("--format and --output go together, e.g. "
+                             "`--format xlsx --output 任务分解表.xlsx`")
+        path = export_tasks(kb, tasks, args.format, args.output)
+        if args.json:
+            emit_json({"output": str(path), "format": args.format, "tasks": len(tasks)})
+        else:
+            print(f"已导出任务分解表：{path}（{len(tasks)} 项任务）")
+        return 0
+    if args.json:
+        emit_json([task_dict(t) for t in tasks])
+        return 0
+    if not tasks:
+        print("没有符合条件的任务。")
+        return 0
+    for i, t in enumerate(tasks, 1):
+        print(f"[{i}] {t.id}")
+        if t.label:
+            print(f"    出处：{t.label}")
+        print(f"    任务：{t.text}")
+        if t.unassigned:
+            print("    责任单位：未明确（unassigned）")
+        else:
+            print(f"    牵头：{lead_text(t)}")
+            support = support_text(t)
+            if support != "—":
+                print(f"    配合：{support}")
+        others = [p for p in t.parties if p.role in ("owner", "recipient", "mentioned") and p.source != "inherited"]
+        if others:
+            print("    其他：" + "；".join(_party_text(p) for p in others))
+        print(f"    时限：{deadline_text(t.deadline)}"
+              + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
+        for x in t.targets:
+            print(f"    目标：{target_text(x)}")
+    print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
+          f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
+          f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项。")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    from kb import open_kb
+    from kb.api import target_dict
+
+    kb = open_kb()
+    targets = kb.targets(doc=args.doc, year=args.year)
+    if args.json:
+        emit_json([target_dict(t) for t in targets])
+        return 0
+    if not targets:
+        print("没有符合条件的目标。")
+        return 0
+    for t in targets:
+        value = "" if t.value is None else f"{t.value}{t.unit or ''}"
+        year = f"{t.year}年" if t.year else "年份未明确"
+        print(f"{year}  {t.indicator}  {value}  {t.qualifier or ''}".rstrip()
+              + f"    [{t.clause_id}]")
+    print(f"共 {len(targets)} 项目标。")
+    return 0
+
+
+def cmd_eval_extract(args) -> int:
+    from indexer.extract.evaluate import FIELDS, run
+
+    result = run(Path(args.gold))
+    if args.json:
+        out = result.as_dict()
+        if not args.disagreements:
+            out.pop("disagreements")
+        emit_json(out)
+        return 0
+    print(f"金标准：{result.gold}（{result.clauses} 个条款，文件：{'、'.join(result.documents)}）")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
+    fmt = (lambda x: "  —" if x is None else f"{x:.3f}")
+    for f in FIELDS:
+        s = result.scores[f].as_dict()
+        print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['f1']):>8}"
+              f"{fmt(s['agreement']):>8}   {s['tp']}/{s['fp']}/{s['fn']}")
+    if args.disagreements:
+        for d in result.disagreements:
+            print(f"  ✗ {d['field']}: {d['anchor']}  金标准 {d['gold']}  抽取 {d['predicted']}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from kb import open_kb
+    from kb.search.highlight import mark
+
+    kb = open_kb()
+    query = " ".join(args.query)
+    res = kb.search(query, doc=args.doc, level=args.level, year=args.year, party=args.party, limit=args.limit)
+    if args.json:
+        emit_json(res.to_dict())
+        return 0
+    on, off = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+
+    def marked(text, spans):
+        return mark(text, spans, on, off, escape=str)
+
+    shown = f"，显示前 {len(res.hits)} 条" if res.total > len(res.hits) else ""
+    print(f"检索“{query}”：共 {res.total} 条结果{shown}（{res.took_ms:.1f} 毫秒）")
+    for n in res.notices:
+        print(f"提示：{n}")
+    for name, syns in res.expansions.items():
+        print(f"同义词：{name} → {'、'.join(syns)}")
+    for i, h in enumerate(res.hits, 1):
+        where = f"{h.label}" if h.label else h.doc_id
+        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+        if h.heading and h.heading_spans:
+            print(f"    标题：{marked(h.heading, h.heading_spans)}")
+        print(f"    {marked(h.text, h.spans)}")
+        print(f"    {h.id}  得分 {h.score:.2f}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kb import open_kb
+    from kb.search.evaluate import evaluate
+
+    out = evaluate(open_kb(), Path(args.file), doc=args.doc)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
+    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    for r in out["per_query"]:
+        ranked = " ".join(str(k) for k in r["ranking"])
+        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
+    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
+    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+    return 0
+
+
 def cmd_ingest(args) -> int:
     from kb import open_kb
     from indexer.ingest import ingest
@@ -185,6 +336,32 @@ def make_parser() -> Parser:
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")
+    p = add("tasks", cmd_tasks, "tasks with parties and deadlines; --format csv|xlsx --output FILE "
+            "exports the 任务分解表")
+    p.add_argument("--doc", default=None, help="only this document id")
+    p.add_argument("--party", default=None, help="only tasks naming this body (aliases such as 发改委 work)")
+    p.add_argument("--year", type=int, default=None, help="only tasks with this deadline or target year")
+    p.add_argument("--role", default=None, choices=["lead", "support", "owner", "recipient", "mentioned"],
+                   help="with --party: only in this role; alone: tasks having a party in this role")
+    p.add_argument("--format", default=None, choices=["csv", "xlsx"], help="export format")
+    p.add_argument("--output", default=None, help="file to export to (with --format)")
+    p = add("targets", cmd_targets, "quantitative and categorical targets")
+    p.add_argument("--doc", default=None, help="only this document id")
+    p.add_argument("--year", type=int, default=None, help="only targets for this year")
+    p = add("eval-extract", cmd_eval_extract,
+            "precision/recall of task, party, deadline and target extraction on a gold file")
+    p.add_argument("gold", help="gold labels (JSON Lines), e.g. eval/extract_gold.jsonl")
+    p.add_argument("--disagreements", action="store_true", help="also list every clause that disagrees")
+    p = add("search", cmd_search, "clause-level full-text search (syntax: docs/search.md)")
+    p.add_argument("query", nargs="+", help='words, "exact phrases", AND/OR/NOT, (groups)')
+    p.add_argument("--doc", help="only this document (id from `policykb docs`)")
+    p.add_argument("--level", help="only documents of this level: central, provincial, municipal, county")
+    p.add_argument("--year", help="only provisions with this target year or deadline, e.g. 2027")
+    p.add_argument("--party", help="only provisions whose tasks name this party (or a name containing it)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
     return parser
 
 

@@ -177,12 +177,19 @@ class Browser:
         return poll(lambda: self.eval(expression), timeout=timeout, interval=interval, what=expression)
 
     def settled(self, timeout: float = 30) -> None:
-        """Wait until Streamlit has finished running the script (no running indicator, twice in a row)."""
-        js = ("!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-              "document.fonts.status === 'loaded' && "
-              "!document.querySelector('[data-stale=\"true\"]')")
+        """Wait until Streamlit has finished running the script and drawn its output.
+
+        ``stApp`` carries the script-run state (``data-test-script-state``, which
+        Streamlit's own end-to-end tests read); after ``notRunning`` the page has no
+        placeholder skeletons or stale elements left, and the fonts have loaded.
+        """
+        js = ("(() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+              " return !!app && app.dataset.testScriptState === 'notRunning'"
+              " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+              " && !document.querySelector('[data-stale=\"true\"]')"
+              " && document.fonts.status === 'loaded'; })()")
         self.wait_for(js, timeout=timeout)
-        time.sleep(0.3)  # let the last frame paint; then check again
+        time.sleep(0.2)  # a rerun (st.switch_page, a URL update) may start right after; check again
         self.wait_for(js, timeout=timeout)
 
     def dialogs(self) -> list[dict]:

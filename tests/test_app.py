@@ -67,6 +67,7 @@ def visible_text(markup: str) -> str:
     """Markup → the text a browser shows (tags dropped, entities decoded)."""
     import html
 
+    markup = re.sub(r'<span class="pkb-ent-label">.*?</span>', "", markup)  # entity tags
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
@@ -188,10 +189,6 @@ def test_unknown_clause_is_a_chinese_error(kb):
 
 
 def test_clause_entities_come_from_task_evidence(kb):
-    if not has(kb, "tasks"):
-        at = run(nav.CLAUSE, clause=ARTICLE_6)
-        assert any("任务抽取尚未完成" in c.value for c in at.caption)
-        return
     tasks = [t for t in kb.tasks(doc="escape-test") if t.parties or t.deadline]
     assert tasks, "the fixture names 县数据局 and 到2026年"
     at = run(nav.CLAUSE, clause=tasks[0].clause_id)
@@ -212,13 +209,7 @@ def test_clause_links_or_notice(kb):
 # ---------------------------------------------------------------------------
 
 
-def needs(kb, name):
-    if not has(kb, name):
-        pytest.skip(f"KB.{name} has not landed on this branch yet; the page shows a notice instead")
-
-
 def test_search_deep_link_shows_cards_with_citations(kb):
-    needs(kb, "search")
     at = run(q="高邮湖")
     assert at.text_input(key="q").value == "高邮湖"
     cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
@@ -226,11 +217,10 @@ def test_search_deep_link_shows_cards_with_citations(kb):
     first = re.search(r'data-hit-id="([^"]+)"', cards[0]).group(1)
     assert "<mark>" in "".join(cards)
     assert kb.citation(first) in [c.value for c in at.code]
-    assert any(re.search(r"__art_(6|12)\b", re.search(r'data-hit-id="([^"]+)"', c).group(1)) for c in cards[:3])
+    assert any(re.search(r"__art_(6|12)(__|$)", re.search(r'data-hit-id="([^"]+)"', c).group(1)) for c in cards[:3])
 
 
 def test_search_box_drives_a_real_query_and_the_url(kb):
-    needs(kb, "search")
     at = run()
     at.text_input(key="q").input("挥发性有机物").run()
     assert_clean(at)
@@ -240,7 +230,6 @@ def test_search_box_drives_a_real_query_and_the_url(kb):
 
 
 def test_search_filters(kb):
-    needs(kb, "search")
     at = run(q="治理")
     at.selectbox(key="s_doc").select("escape-test").run()
     assert_clean(at)
@@ -255,7 +244,6 @@ def test_search_filters(kb):
 
 
 def test_search_result_with_markup_is_escaped(kb):
-    needs(kb, "search")
     at = run(q="字样 显示")
     cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
     assert any("escape-test" in c for c in cards)
@@ -263,19 +251,11 @@ def test_search_result_with_markup_is_escaped(kb):
 
 
 def test_search_outline_badge(kb):
-    needs(kb, "search")
     at = run(q="湖泊")
     cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
     outline = [c for c in cards if 'data-hit-id="outline-test#' in c]
     assert outline and all("pkb-badge outline" in c for c in outline)
     assert all("pkb-badge outline" not in c for c in cards if f'data-hit-id="{SEED}#' in c)
-
-
-def test_search_page_without_search_api_says_so(kb):
-    if has(kb, "search"):
-        pytest.skip("KB.search exists: the real search tests above cover the page")
-    at = run(q="高邮湖")
-    assert any("KB.search" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------------------
@@ -285,9 +265,6 @@ def test_search_page_without_search_api_says_so(kb):
 
 def test_tasks_page(kb):
     at = run(nav.TASKS)
-    if not has(kb, "tasks"):
-        assert any("KB.tasks" in i.value for i in at.info)
-        return
     total = len(kb.tasks())
     assert at.metric[0].value == str(total)
     at.selectbox(key="t_doc").select("escape-test").run()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -32,7 +33,19 @@ from ui import labels, nav, render
 @st.cache_resource(show_spinner="正在打开知识库…", max_entries=4)
 def _open_kb(home: str, build_dir: str) -> KB:
     del build_dir  # only the cache key: a new build opens a new KB
-    return open_kb(home)
+    kb = open_kb(home)
+    threading.Thread(target=_warm, args=(kb,), name="policykb-warm", daemon=True).start()
+    return kb
+
+
+def _warm(kb: KB) -> None:
+    """Load the search analyzer's dictionary and the index once, in the background, so the
+    first search of a freshly started app does not pay for it when it comes from another page."""
+    try:
+        if api(kb, "search"):
+            kb.search("规划", limit=1)
+    except Exception as e:  # warming is best effort; the real query reports its own error
+        print(f"policykb app: warm-up failed: {type(e).__name__}: {e}", file=sys.stderr)
 
 
 def get_kb() -> KB:

@@ -23,7 +23,7 @@ VERIFIED = {True: "已核实", False: "未核实", "partial": "部分核实"}
 ALL = "全部"
 
 # Entity classes of the clause view (displaCy-style spans) and their labels.
-ENTITY = {"party": "责任单位", "time": "时间", "target": "目标"}
+ENTITY = {"party": "责任单位", "time": "时间", "target": "目标", "inferred": "推断依据"}
 
 
 def verified(flag) -> str:

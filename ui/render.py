@@ -46,6 +46,7 @@ CSS = """
 .pkb-ent.party{background:#d6eaff}
 .pkb-ent.time{background:#ffe0b3}
 .pkb-ent.target{background:#d9f2d9}
+.pkb-ent.inferred{background:transparent;border:1px dashed #7aa7d9}
 .pkb-legend span{margin-right:.6em}
 </style>
 """
@@ -160,6 +161,7 @@ class Entity:
     end: int
     cls: str  # one of labels.ENTITY
     title: str  # tooltip: role, value …
+    label: str = ""  # the tag shown after the span (default: labels.ENTITY[cls])
 
 
 def locate(text: str, base: int, start: int | None, end: int | None, expected: str | None) -> tuple[int, int] | None:
@@ -191,6 +193,12 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
         for p in t.parties:
             if p.source == "inherited" or p.role == "recipient":
                 continue  # not written in this clause
+            if p.source == "inferred":  # the words the party was inferred from, not its name
+                span = locate(text, base, p.start, p.end, p.evidence)
+                if span:
+                    ents.append(Entity(*span, "inferred", f"据此推断责任单位：{p.name}（{labels.role(p.role)}）",
+                                       f"推断：{p.name}"))
+                continue
             span = locate(text, base, p.start, p.end, p.name if p.start is None else None) \
                 or locate(text, base, None, None, p.name)
             if span:
@@ -216,7 +224,8 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
 def resolve_overlaps(ents: Iterable[Entity], n: int) -> list[Entity]:
     """Keep non-overlapping entities: longer first, then earlier; result in text order."""
     kept: list[Entity] = []
-    for e in sorted(ents, key=lambda e: (-(e.end - e.start), e.start)):
+    # written entities before inferred evidence, then longer before shorter, then earlier
+    for e in sorted(ents, key=lambda e: (e.cls == "inferred", -(e.end - e.start), e.start)):
         if e.start < 0 or e.end > n or e.end <= e.start:
             continue
         if all(e.end <= k.start or e.start >= k.end for k in kept):
@@ -230,7 +239,7 @@ def entities_html(text: str, ents: Sequence[Entity]) -> str:
     for e in resolve_overlaps(ents, len(text)):
         parts.append(esc(text[pos:e.start]))
         parts.append(f'<mark class="pkb-ent {esc(e.cls)}" title="{esc(e.title)}">{esc(text[e.start:e.end])}'
-                     f'<span class="pkb-ent-label">{esc(labels.ENTITY.get(e.cls, e.cls))}</span></mark>')
+                     f'<span class="pkb-ent-label">{esc(e.label or labels.ENTITY.get(e.cls, e.cls))}</span></mark>')
         pos = e.end
     parts.append(esc(text[pos:]))
     return "".join(parts)
@@ -314,31 +323,23 @@ def document_html(provisions: Sequence[models.Provision], verified: dict | None 
 # ---------------------------------------------------------------------------
 
 
-def party_names(task: models.Task, roles: Iterable[str]) -> str:
-    roles = set(roles)
-    names = []
-    for p in task.parties:
-        if p.role in roles and p.name not in names:
-            names.append(p.name)
-    return "、".join(names)
-
-
 def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[dict]:
-    """The 任务分解表 as rows with Chinese column names."""
+    """The 任务分解表 as rows with Chinese column names, worded as the export words them."""
+    from kb import export
+
     rows = []
     for t in tasks:
         d = t.deadline
         rows.append({
             "任务编号": t.id,
             "文件": doc_titles.get(t.doc_id, t.doc_id),
-            "条": t.article_no,
+            "出处": t.label or t.clause_id.split("#", 1)[-1],
             "任务内容": t.text,
-            "牵头单位": party_names(t, ("lead",)),
-            "配合单位": party_names(t, ("support",)),
-            "责任主体": party_names(t, ("owner", "mentioned", "recipient")),
-            "完成时限": d.text if d else "",
-            "目标年份": d.year if d and d.year else None,
-            "量化目标": "；".join(g.text for g in t.targets),
+            "牵头单位": export.lead_text(t),
+            "配合单位": export.support_text(t),
+            "完成时限": export.deadline_text(d),
+            "目标年份": d.year if d and d.source == "explicit" and d.year else None,
+            "量化目标": export.targets_text(t),
             "条款": t.clause_id,
         })
     return rows

@@ -90,7 +90,7 @@ def tasks_table(tasks) -> None:
     for r in rows:
         r.pop("文件", None)
     st.dataframe(rows, hide_index=True, width="stretch",
-                 column_order=["任务内容", "牵头单位", "配合单位", "责任主体", "完成时限", "量化目标", "任务编号"])
+                 column_order=["任务内容", "牵头单位", "配合单位", "完成时限", "量化目标"])
 
 
 def link_list(kb, title: str, links: list[dict]) -> None:

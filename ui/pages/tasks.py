@@ -128,7 +128,7 @@ def main() -> None:
     rows = render.task_rows(tasks, common.doc_titles(kb))
     event = st.dataframe(
         rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="t_table",
-        column_order=["文件", "条", "任务内容", "牵头单位", "配合单位", "责任主体", "完成时限", "目标年份", "量化目标"],
+        column_order=["文件", "出处", "任务内容", "牵头单位", "配合单位", "完成时限", "目标年份", "量化目标"],
         column_config={"任务内容": st.column_config.TextColumn(width="large"),
                        "目标年份": st.column_config.NumberColumn(format="%d")})
     selected = event.selection.rows if event is not None else []

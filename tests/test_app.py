@@ -271,6 +271,16 @@ def test_tasks_page(kb):
     assert_clean(at)
     assert at.metric[0].value == str(len(kb.tasks(doc="escape-test")))
     assert at.query_params["doc"] == "escape-test"
+    labels_ = [b.proto.label for b in at.get("download_button")]
+    assert labels_ == ["导出 Excel", "导出 CSV"]
+    at.selectbox(key="t_role").select("lead").run()
+    assert_clean(at)
+    assert at.metric[0].value == str(len(kb.tasks(doc="escape-test", role="lead")))
+    assert at.query_params["role"] == "lead"
+    year = next(t.deadline.year for t in kb.tasks(doc=SEED) if t.deadline and t.deadline.year)
+    at = run(nav.TASKS, doc=SEED, year=str(year))
+    assert at.selectbox(key="t_year").value == year
+    assert at.metric[0].value == str(len(kb.tasks(doc=SEED, year=year)))
 
 
 def test_coverage_page(kb):

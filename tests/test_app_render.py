@@ -120,3 +120,11 @@ def test_graph_dot_quotes_labels():
     assert '\\"引号\\"' in dot and "\\\\" in dot
     assert "p1 -> t0;" in dot  # the task hangs under its article
     assert dot.count("->") == 5  # doc→part, part→article, article→task, task→party, doc→cited
+
+
+def test_target_year_is_marked_as_time():
+    text = "到2027年，宝应湖水质稳定达到Ⅲ类。"
+    g = Target("d", "d#cl_1", None, 2027, "宝应湖水质", "Ⅲ类", None, None, "宝应湖水质稳定达到Ⅲ类",
+               start=6, end=17, year_source="explicit")
+    ents = render.clause_entities(text, 0, [], [g])
+    assert [(text[e.start:e.end], e.cls) for e in ents] == [("到2027年", "time"), ("宝应湖水质稳定达到Ⅲ类", "target")]

@@ -218,12 +218,20 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
         if span:
             value = "" if g.value is None else f"{g.value}{g.unit or ''}"
             ents.append(Entity(*span, "target", f"{g.indicator} {g.qualifier or ''}{value}".strip()))
+        if g.year and g.year_source == "explicit":
+            # the target's stated year: the last "…{year}年" before the target in this text
+            limit = span[0] if span else len(text)
+            at = text.rfind(f"{g.year}年", 0, limit)
+            if at >= 0:
+                start = at - 1 if at > 0 and text[at - 1] in "到至于" else at
+                ents.append(Entity(start, at + len(f"{g.year}年"), "time", f"目标年份 {g.year}"))
     return resolve_overlaps(ents, len(text))
 
 
 def resolve_overlaps(ents: Iterable[Entity], n: int) -> list[Entity]:
     """Keep non-overlapping entities: longer first, then earlier; result in text order."""
     kept: list[Entity] = []
+    ents = list({(e.start, e.end, e.cls): e for e in ents}.values())
     # written entities before inferred evidence, then longer before shorter, then earlier
     for e in sorted(ents, key=lambda e: (e.cls == "inferred", -(e.end - e.start), e.start)):
         if e.start < 0 or e.end > n or e.end <= e.start:
@@ -323,6 +331,13 @@ def document_html(provisions: Sequence[models.Provision], verified: dict | None 
 # ---------------------------------------------------------------------------
 
 
+def task_year(t: models.Task) -> int | None:
+    """The year a task is due: its stated deadline year, else the year of its first dated target."""
+    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
+        return t.deadline.year
+    return next((g.year for g in t.targets if g.year), None)
+
+
 def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[dict]:
     """The 任务分解表 as rows with Chinese column names, worded as the export words them."""
     from kb import export
@@ -338,7 +353,7 @@ def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[
             "牵头单位": export.lead_text(t),
             "配合单位": export.support_text(t),
             "完成时限": export.deadline_text(d),
-            "目标年份": d.year if d and d.source == "explicit" and d.year else None,
+            "目标年份": task_year(t),
             "量化目标": export.targets_text(t),
             "条款": t.clause_id,
         })

@@ -55,7 +55,7 @@ def filters(kb) -> dict:
 def charts(tasks, role: str | None) -> None:
     roles = {role} if role else {"lead", "support", "owner"}
     by_party = render.count_by(name for t in tasks for name in {p.name for p in t.parties if p.role in roles})
-    by_year = render.count_by(t.deadline.year if t.deadline else None for t in tasks)
+    by_year = render.count_by(render.task_year(t) for t in tasks)
     left, right = st.columns(2)
     with left:
         st.markdown("**按责任单位统计**")
@@ -63,8 +63,8 @@ def charts(tasks, role: str | None) -> None:
             data = pd.DataFrame({"责任单位": list(by_party)[:CHART_PARTIES],
                                  "任务数": list(by_party.values())[:CHART_PARTIES]})
             chart = alt.Chart(data).mark_bar().encode(
-                x=alt.X("任务数:Q", title="任务数"),
-                y=alt.Y("责任单位:N", sort="-x", title=None),
+                x=alt.X("任务数:Q", title="任务数", axis=alt.Axis(tickMinStep=1, format="d")),
+                y=alt.Y("责任单位:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
                 tooltip=["责任单位", "任务数"])
             st.altair_chart(chart, width="stretch")
         else:
@@ -75,7 +75,8 @@ def charts(tasks, role: str | None) -> None:
             data = pd.DataFrame({"目标年份": list(by_year), "任务数": list(by_year.values())})
             chart = alt.Chart(data).mark_bar().encode(
                 x=alt.X("目标年份:O", sort="ascending", title="目标年份"),
-                y=alt.Y("任务数:Q", title="任务数"), tooltip=["目标年份", "任务数"])
+                y=alt.Y("任务数:Q", title="任务数", axis=alt.Axis(tickMinStep=1, format="d")),
+                tooltip=["目标年份", "任务数"])
             st.altair_chart(chart, width="stretch")
         else:
             st.caption("暂无带年份的任务")
@@ -119,17 +120,21 @@ def main() -> None:
     m = st.columns(4)
     m[0].metric("任务", len(tasks))
     m[1].metric("涉及单位", len({p.name for t in tasks for p in t.parties if p.role != "recipient"}))
-    m[2].metric("有完成时限", sum(1 for t in tasks if t.deadline))
+    m[2].metric("有明确时限", sum(1 for t in tasks if t.deadline and t.deadline.source == "explicit"))
     m[3].metric("含量化目标", sum(1 for t in tasks if t.targets))
     if not tasks:
         st.warning("没有符合条件的任务：请放宽筛选条件。")
         return
     export(kb, f)
     rows = render.task_rows(tasks, common.doc_titles(kb))
+    columns = ["任务内容", "牵头单位", "配合单位", "完成时限", "目标年份", "量化目标", "出处"]
+    if not f["doc"]:
+        columns.append("文件")
     event = st.dataframe(
         rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="t_table",
-        column_order=["文件", "出处", "任务内容", "牵头单位", "配合单位", "完成时限", "目标年份", "量化目标"],
+        column_order=columns,
         column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                       "出处": st.column_config.TextColumn(width="medium"),
                        "目标年份": st.column_config.NumberColumn(format="%d")})
     selected = event.selection.rows if event is not None else []
     if selected:

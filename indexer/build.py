@@ -27,6 +27,7 @@ from kb.models import Link
 from indexer import corpus as corpus_mod
 from indexer import search_index
 from indexer.pipeline import ParsedDocument, parse_file
+from indexer.link import link_stage
 from indexer.resolve import resolve_citations
 
 # Corpus-wide stages: (parsed documents) → links; each may also fill fields of
@@ -38,6 +39,11 @@ CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link
 # called as writer(build_dir, parsed_documents, links).
 WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
 WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
+
+# Stages that need the written build (they query its search index): called as
+# linker(kb, parsed_documents) with a KB opened on the unpublished build; the
+# links they return are added to its SQLite file.
+LINKERS: list[Callable] = [link_stage]
 
 
 @dataclass
@@ -103,6 +109,14 @@ def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys
                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})
         for writer in WRITERS:
             writer(tmp, docs, links)
+        if LINKERS:
+            from kb.api import KB
+
+            draft = KB(tmp)
+            new_links = [lk for linker in LINKERS for lk in linker(draft, docs)]
+            draft.close()
+            store.add_links(tmp / paths.DB_NAME, new_links)
+            links.extend(new_links)
         os.replace(tmp, final)
         link_tmp = home / f".current-{stamp}"
         os.symlink(final.name, link_tmp)

@@ -27,6 +27,10 @@ class KB:
         self.build_dir = Path(build_dir)
         self.reader = store.Reader(self.build_dir / paths.DB_NAME)
 
+    def close(self) -> None:
+        """Close this thread's database connection (the KB stays usable: it reopens on demand)."""
+        self.reader.close()
+
     # -- documents -----------------------------------------------------------
 
     def documents(self) -> list[models.Document]:
@@ -106,6 +110,24 @@ class KB:
         from kb.search.service import search
 
         return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+
+    def trace(self, provision_id: str) -> dict:
+        """Upstream and downstream links of a provision (``trace --json`` shape, see kb/trace.py)."""
+        from kb.trace import trace
+
+        return trace(self, provision_id)
+
+    def coverage(self, doc: str, against: str) -> dict:
+        """Which articles of ``against`` the document ``doc`` covers (``coverage --json`` shape)."""
+        from kb.trace import coverage
+
+        return coverage(self, doc, against)
+
+    def compare_targets(self, doc: str | None = None, indicator: str | None = None) -> list[dict]:
+        """Targets of lower-level documents next to the same indicator upstream (kb/trace.py)."""
+        from kb.trace import compare_targets
+
+        return compare_targets(self, doc=doc, indicator=indicator)
 
     def show(self, ident: str) -> dict:
         """``show ID``: a whole document, or one provision with its descendants."""

@@ -188,6 +188,8 @@ def cmd_targets(args) -> int:
     from kb.api import target_dict
 
     kb = open_kb()
+    if args.compare:
+        return _compare_targets(kb, args)
     targets = kb.targets(doc=args.doc, year=args.year)
     if args.json:
         emit_json([target_dict(t) for t in targets])
@@ -201,6 +203,31 @@ def cmd_targets(args) -> int:
         print(f"{year}  {t.indicator}  {value}  {t.qualifier or ''}".rstrip()
               + f"    [{t.clause_id}]")
     print(f"共 {len(targets)} 项目标。")
+    return 0
+
+
+def _compare_targets(kb, args) -> int:
+    rows = kb.compare_targets(doc=args.doc, indicator=args.indicator)
+    if args.year:
+        rows = [r for r in rows if args.year in (r["downstream"]["year"], r["upstream"]["year"])]
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print("没有可与上级文件比较的目标。")
+        return 0
+
+    def show(t):
+        value = "" if t["value"] is None else f"{t['value']}{t['unit'] or ''}"
+        outline = "（提纲）" if t["status"] == "outline" else ""
+        return f"{t['doc_id']}{outline} {t['year'] or '年份未明确'}年 {t['indicator']} {value} {t['qualifier'] or ''}".strip()
+
+    for r in rows:
+        diff = f"  差值 {r['difference']:+g}" if r["difference"] is not None else ""
+        print(f"【{r['indicator']}】 名称相似度 {r['match']}{diff}")
+        for u in r["upstream_all_years"]:
+            print(f"  上级：{show(u)}")
+        print(f"  本级：{show(r['downstream'])}")
     return 0
 
 
@@ -305,6 +332,74 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+STATUS_LABEL = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
+KIND_ZH = {"citation": "明示引用", "aligned": "计算对齐", "confirmed": "人工确认"}
+
+
+def cmd_trace(args) -> int:
+    from kb import open_kb
+
+    out = open_kb().trace(args.id)
+    if args.json:
+        emit_json(out)
+        return 0
+    p = out["provision"]
+    print(f"{p['citation']}")
+    print(f"  {p['heading'] or p['text'][:60]}")
+    for side, title in (("upstream", "上级对应"), ("downstream", "下级落实")):
+        print(f"\n{title}（{len(out[side])}）：")
+        for e in out[side][:args.limit]:
+            outline = " ※提纲" if e["status"] == "outline" else ""
+            print(f"  [{e['strength']} {e['score']:.2f} {KIND_ZH.get(e['kind'], e['kind'])}]{outline} {e['citation']}")
+            print(f"      {e['text'][:70]}")
+            if e["evidence"]:
+                print(f"      依据：{'；'.join(e['evidence'])}")
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from kb import open_kb
+
+    out = open_kb().coverage(args.doc, args.against)
+    if args.json:
+        emit_json(out)
+        return 0
+    s = out["summary"]
+    print(f"{args.doc} 对标 {args.against}：已覆盖 {s['covered']}，部分覆盖 {s['partial']}，未覆盖 {s['uncovered']}")
+    for r in out["rows"]:
+        by = "、".join(x.split("#", 1)[1] for x in r["covered_by"][:4])
+        print(f"  {r['article_no'] or '':>3} {STATUS_LABEL[r['status']]:<5} {r['score']:.2f}  {r['heading'] or ''}"
+              + (f"  ← {by}" if by else ""))
+    return 0
+
+
+def cmd_eval_align(args) -> int:
+    from kb import open_kb
+    from indexer import align_eval
+
+    kb = open_kb()
+    labels = align_eval.read_labels(args.file)
+    out = align_eval.evaluate(kb, labels)
+    if args.calibrate:
+        from indexer.align import MODEL_PATH
+
+        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"对齐评测（{out['labels']} 条标注：条 {out['articles']}，句 {out['clauses']}）")
+    print(f"  条：top-1 {out['article_top1']}  top-3 {out['article_top3']}")
+    print(f"  句：top-1 {out['clause_top1']}  top-3 {out['clause_top3']}")
+    print(f"  合计：top-1 {out['top1']}  top-3 {out['top3']}")
+    for m in out["misses"]:
+        print(f"  未命中 {m['source_id']} → {m['target_doc']}：应为 {m['expected']}，得到 {m['got']}")
+    if args.calibrate:
+        c = out["calibration"]
+        print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
+              "请重新 policykb build 使新分数生效")
+    return 0
+
+
 COMMANDS = {}
 
 
@@ -348,6 +443,9 @@ def make_parser() -> Parser:
     p = add("targets", cmd_targets, "quantitative and categorical targets")
     p.add_argument("--doc", default=None, help="only this document id")
     p.add_argument("--year", type=int, default=None, help="only targets for this year")
+    p.add_argument("--compare", action="store_true",
+                   help="each target next to the same indicator in the upstream documents")
+    p.add_argument("--indicator", default=None, help="with --compare: only this indicator (e.g. 细颗粒物)")
     p = add("eval-extract", cmd_eval_extract,
             "precision/recall of task, party, deadline and target extraction on a gold file")
     p.add_argument("gold", help="gold labels (JSON Lines), e.g. eval/extract_gold.jsonl")
@@ -359,6 +457,16 @@ def make_parser() -> Parser:
     p.add_argument("--year", help="only provisions with this target year or deadline, e.g. 2027")
     p.add_argument("--party", help="only provisions whose tasks name this party (or a name containing it)")
     p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p = add("trace", cmd_trace, "upstream and downstream links of a provision (article or clause)")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=10, help="entries shown per side (human output)")
+    p = add("coverage", cmd_coverage, "which upstream articles a document covers (对标)")
+    p.add_argument("--doc", required=True, help="the (lower-level) document id")
+    p.add_argument("--against", required=True, help="the upstream document id")
+    p = add("eval-align", cmd_eval_align, "alignment accuracy (top-1/top-3) on labelled pairs")
+    p.add_argument("file", type=Path)
+    p.add_argument("--calibrate", action="store_true",
+                   help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
     p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
     p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
     p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")

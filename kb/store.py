@@ -136,9 +136,23 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
                 "INSERT INTO targets VALUES (?,?,?,?,?)",
                 [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
                  for j, t in enumerate(pd.targets)])
-        con.executemany(
-            "INSERT INTO links VALUES (?,?,?,?,?)",
-            [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
+        _insert_links(con, links)
+        con.commit()
+    finally:
+        con.close()
+
+
+def _insert_links(con: sqlite3.Connection, links: Iterable[models.Link]) -> None:
+    con.executemany(
+        "INSERT INTO links VALUES (?,?,?,?,?)",
+        [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
+
+
+def add_links(path: Path, links: Iterable[models.Link]) -> None:
+    """Add links to a KB file being built (the link stage runs after the search index exists)."""
+    con = sqlite3.connect(path)
+    try:
+        _insert_links(con, links)
         con.commit()
     finally:
         con.close()
@@ -166,6 +180,12 @@ class Reader:
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
 
     def meta(self) -> dict:
         return {k: v for k, v in self.query("SELECT key, value FROM meta")}

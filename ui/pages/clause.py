@@ -103,17 +103,22 @@ def link_list(kb, title: str, links: list[dict]) -> None:
         with st.container(border=True):
             doc = titles.get(link.get("doc_id"), link.get("doc_id"))
             score = link.get("score")
+            strength = f"·{link['strength']}" if link.get("strength") else ""
             head = (render.badge(labels.link_kind(link.get("kind")), "") +
                     render.level_badge(link.get("level") or "") +
-                    (render.badge(f"得分 {score:.2f}", "score") if isinstance(score, (int, float)) else ""))
+                    (render.outline_badge() if link.get("status") == "outline" else "") +
+                    (render.badge(f"得分 {score:.2f}{strength}", "score") if isinstance(score, (int, float)) else ""))
             evidence = link.get("evidence") or []
             if isinstance(evidence, str):
                 evidence = [evidence]
+            label = link.get("label") or ""
+            text = link.get("text") or ""
+            body = f'<div class="pkb-text">{render.esc(text)}</div>' if text and text not in label else ""
             common.html(f'<div class="pkb-card"><div class="pkb-path">{head}<b>《{render.esc(doc)}》</b>'
-                        f'{render.esc(link.get("label") or "")}</div>'
-                        + "".join(f'<div class="pkb-text" style="font-size:.9rem;color:#444">依据：{render.esc(e)}</div>'
-                                  for e in evidence[:3]) + "</div>")
-            if link.get("id"):
+                        f'{render.esc(label)}</div>{body}'
+                        + "".join(f'<div style="font-size:.85rem;color:#555">依据：{render.esc(e)}</div>'
+                                  for e in evidence[:4]) + "</div>")
+            if link.get("id") and "#" in link["id"]:
                 open_button("查看", link["id"], key=f"open_{title}_{i}", icon=":material/segment:")
 
 

@@ -49,24 +49,82 @@ def pickers(kb) -> tuple[str, str | None]:
 
 
 def matrix_html(rows: list[dict]) -> str:
-    head = ("<tr><th>上级条目</th><th>覆盖情况</th><th>得分</th><th>本级落实条款</th></tr>")
+    """The coverage matrix: one row per upstream article, its status, score and covering provisions."""
+    head = "<tr><th>上级条目</th><th>覆盖情况</th><th>得分</th><th>本级落实条款</th></tr>"
     body = []
     for r in rows:
         status = r.get("status") or ""
         color = STATUS_COLOR.get(status, "#fff")
-        no = r.get("article_no")
-        title = f"（{no}）" if no is not None else ""
+        name = (r.get("label") or "").split(" / ")[-1] or r.get("heading") or ""
+        if r.get("id"):
+            name_html = (f'<a href="{render.esc(render.clause_href(r["id"]))}" target="_self">'
+                         f"{render.esc(name)}</a>")
+        else:
+            name_html = render.esc(name)
         covered = "".join(
             f'<a href="{render.esc(render.clause_href(pid))}" target="_self">{render.esc(render.anchor(pid))}</a><br>'
             for pid in r.get("covered_by") or [])
         score = r.get("score")
+        strength = f"（{r['strength']}）" if r.get("strength") else ""
         body.append(
-            f'<tr><td>{render.esc(title)}{render.esc(r.get("heading") or "")}</td>'
+            f"<tr><td>{name_html}</td>"
             f'<td style="background:{color};white-space:nowrap">{render.esc(labels.coverage(status))}</td>'
-            f'<td>{"" if score is None else f"{float(score):.2f}"}</td><td>{covered or "—"}</td></tr>')
+            f'<td style="white-space:nowrap">{"" if score is None else f"{float(score):.2f}"}{render.esc(strength)}</td>'
+            f'<td>{covered or "—"}</td></tr>')
     return ('<table class="pkb-matrix" style="width:100%;border-collapse:collapse">' + head + "".join(body)
             + "</table><style>.pkb-matrix td,.pkb-matrix th{border:1px solid #ddd;padding:.3em .5em;"
             "vertical-align:top;text-align:left}</style>")
+
+
+def target_value(t: dict) -> str:
+    if t.get("value") is None:
+        return t.get("qualifier") or ""
+    value = t["value"]
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    qualifier = t.get("qualifier") or ""
+    if qualifier.startswith("力争"):
+        return f"{qualifier}{value}{t.get('unit') or ''}"
+    return f"{value}{t.get('unit') or ''}{qualifier}"
+
+
+def target_rows(rows: list[dict], titles: dict[str, str]) -> list[dict]:
+    out = []
+    for r in rows:
+        down, up = r["downstream"], r["upstream"]
+        out.append({
+            "指标": down.get("indicator"),
+            "本级年份": down.get("year"),
+            "本级目标": target_value(down),
+            "上级文件": titles.get(up.get("doc_id"), up.get("doc_id")),
+            "上级指标": up.get("indicator"),
+            "上级年份": up.get("year"),
+            "上级目标": target_value(up),
+            "同一年份": "是" if r.get("same_year") else "否",
+            "差值": r.get("difference"),
+            "名称相似度": r.get("match"),
+            "上级核实": labels.verified(up.get("verified")) if up.get("status") == "outline" else "全文",
+            "本级条款": down.get("clause_id"),
+        })
+    return out
+
+
+def targets_section(kb, doc_id: str, against: str) -> None:
+    compare = common.api(kb, "compare_targets")
+    if compare is None:
+        common.not_built_notice("目标对比", "上下级量化目标对比（KB.compare_targets）")
+        return
+    rows = compare(doc=doc_id)
+    only = st.checkbox("只看所选上级文件的目标", value=True, key="v_only")
+    if only:
+        rows = [r for r in rows if r["upstream"].get("doc_id") == against]
+    if not rows:
+        st.caption("没有找到可对比的量化目标（本级文件的目标在上级文件中没有同名指标）。")
+        return
+    table = target_rows(rows, common.doc_titles(kb))
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"本级年份": st.column_config.NumberColumn(format="%d"),
+                                "上级年份": st.column_config.NumberColumn(format="%d")})
+    st.caption("差值 = 本级 − 上级（仅当两者都是数值且单位相同时给出）；是否更严格取决于指标方向和限定词。")
 
 
 def main() -> None:
@@ -84,7 +142,7 @@ def main() -> None:
     else:
         out = coverage(doc_id, against)
         rows = out.get("rows", [])
-        counts = render.count_by(r.get("status") for r in rows)
+        counts = out.get("summary") or render.count_by(r.get("status") for r in rows)
         m = st.columns(3)
         for col, status in zip(m, ("covered", "partial", "uncovered")):
             col.metric(labels.coverage(status), counts.get(status, 0))
@@ -92,8 +150,7 @@ def main() -> None:
             st.warning("上级文件是提纲（非官方全文）：对标结果仅供参考，请以正式文件核对。", icon=":material/warning:")
         common.html(matrix_html(rows))
     st.subheader("目标对比")
-    if common.api(kb, "compare_targets") is None:
-        common.not_built_notice("目标对比", "上下级量化目标对比（KB.compare_targets）")
+    targets_section(kb, doc_id, against)
 
 
 common.run_page(main)

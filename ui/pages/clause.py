@@ -93,14 +93,19 @@ def tasks_table(tasks) -> None:
                  column_order=["任务内容", "牵头单位", "配合单位", "完成时限", "量化目标"])
 
 
+SHOWN_LINKS = 5  # per column; the rest fold into an expander
+
+
 def link_list(kb, title: str, links: list[dict]) -> None:
     st.markdown(f"**{title}（{len(links)}）**")
     if not links:
         st.caption("暂无")
         return
     titles = common.doc_titles(kb)
+    rest = st.expander(f"其余 {len(links) - SHOWN_LINKS} 条") if len(links) > SHOWN_LINKS else None
     for i, link in enumerate(links):
-        with st.container(border=True):
+        box = st.container(border=True) if i < SHOWN_LINKS else rest.container(border=True)
+        with box:
             doc = titles.get(link.get("doc_id"), link.get("doc_id"))
             score = link.get("score")
             strength = f"·{link['strength']}" if link.get("strength") else ""

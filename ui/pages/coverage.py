@@ -48,7 +48,21 @@ def pickers(kb) -> tuple[str, str | None]:
     return doc_id, against
 
 
-def matrix_html(rows: list[dict]) -> str:
+def short_ref(kb, pid: str) -> str:
+    """A provision as a drafter names it in a table: （五）第3句, （五）持续深入…, 第二部分."""
+    try:
+        p = kb.provision(pid)
+    except Exception:  # a stale id in a link row: show it as it is
+        return render.anchor(pid)
+    if p.kind == "clause":
+        parent = kb.provision(p.parent) if p.parent else None
+        head = (parent.marker or labels.kind(parent.kind)) if parent else ""
+        return f"{head}第{p.clause_no}句" if p.clause_no else head
+    name = f"{p.marker or ''}{p.heading or labels.kind(p.kind)}"
+    return render.short(name, 14)
+
+
+def matrix_html(rows: list[dict], ref=render.anchor) -> str:
     """The coverage matrix: one row per upstream article, its status, score and covering provisions."""
     head = "<tr><th>上级条目</th><th>覆盖情况</th><th>得分</th><th>本级落实条款</th></tr>"
     body = []
@@ -61,9 +75,9 @@ def matrix_html(rows: list[dict]) -> str:
                          f"{render.esc(name)}</a>")
         else:
             name_html = render.esc(name)
-        covered = "".join(
-            f'<a href="{render.esc(render.clause_href(pid))}" target="_self">{render.esc(render.anchor(pid))}</a><br>'
-            for pid in r.get("covered_by") or [])
+        covered = "　".join(
+            f'<a href="{render.esc(render.clause_href(pid))}" target="_self" title="{render.esc(pid)}">'
+            f'{render.esc(ref(pid))}</a>' for pid in r.get("covered_by") or [])
         score = r.get("score")
         strength = f"（{r['strength']}）" if r.get("strength") else ""
         body.append(
@@ -148,7 +162,7 @@ def main() -> None:
             col.metric(labels.coverage(status), counts.get(status, 0))
         if kb.document(against).status == "outline":
             st.warning("上级文件是提纲（非官方全文）：对标结果仅供参考，请以正式文件核对。", icon=":material/warning:")
-        common.html(matrix_html(rows))
+        common.html(matrix_html(rows, lambda pid: short_ref(kb, pid)))
     st.subheader("目标对比")
     targets_section(kb, doc_id, against)
 

@@ -128,3 +128,19 @@ def test_target_year_is_marked_as_time():
                start=6, end=17, year_source="explicit")
     ents = render.clause_entities(text, 0, [], [g])
     assert [(text[e.start:e.end], e.cls) for e in ents] == [("到2027年", "time"), ("宝应湖水质稳定达到Ⅲ类", "target")]
+
+
+def test_graph_dot_aggregates_tasks_per_article_and_party():
+    from kb.models import Document
+
+    doc = Document(id="d", title="文件", doc_number=None, issuer="", date=None, level="county", status="full",
+                   source="")
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1)]
+    lead = Party("县局", "lead", "explicit", "")
+    guess = Party("县委", "lead", "inferred", "")
+    ts = [Task(id=f"t{i}", clause_id=f"d#part_1__art_1__cl_{i}", doc_id="d", article_no=1, item_no=None,
+               text="任务", parties=parties) for i, parties in enumerate([(lead,), (lead, guess)], 1)]
+    dot = render.graph_dot(doc, ps, ts, aggregate=True)
+    assert "t1 [" not in dot  # no task nodes
+    assert 'p1 -> q0 [style=solid, label="2项"' in dot and 'p1 -> q1 [style=dashed, label="1项"' in dot

@@ -395,11 +395,13 @@ def short(s: str, n: int = 18) -> str:
 
 def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
               tasks: Sequence[models.Task] | None, cited: Sequence[tuple[str, str | None]] = (),
-              max_tasks_per_article: int = 6) -> str:
+              max_tasks_per_article: int = 6, aggregate: bool = False) -> str:
     """DOT source of document → parts → articles → tasks → parties (and cited documents).
 
-    ``tasks`` None means the task API is not there yet: the graph stops at articles.
-    ``cited`` is (label, resolved document id or None) of the documents it cites.
+    ``tasks`` None means the task API is not there: the graph stops at articles.
+    ``aggregate`` draws article → party edges labelled with the number of tasks
+    instead of one node per task (for a whole document). ``cited`` is (label,
+    resolved document id or None) of the documents it cites.
     """
     lines = ["digraph G {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
              'fontname="Noto Sans CJK SC", fontsize=11];', 'edge [color="#999999"];']
@@ -422,22 +424,30 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
     if tasks is not None:
         party_nodes: dict[str, str] = {}
         per_article: dict[str, int] = {}
+        edges: dict[tuple[str, str], list[bool]] = {}  # (article, party) → explicit? per task
         for j, t in enumerate(tasks):
             art = next((ids[a] for a in containers(t.clause_id) if a in ids), root)
+            parties = [p for p in t.parties if p.role != "recipient"]
+            if aggregate:
+                for p in {p.name: p for p in parties}.values():
+                    node = party_nodes.setdefault(p.name, f"q{len(party_nodes)}")
+                    edges.setdefault((art, node), []).append(p.source == "explicit")
+                continue
             per_article[art] = per_article.get(art, 0) + 1
             if per_article[art] > max_tasks_per_article:
                 continue
             label = short(t.text, 16)
-            lines.append(f"t{j} [label={dot_str(label)}, width={node_width(label)}, shape=note, fillcolor=\"#fafafa\", "
-                         f"tooltip={dot_str(t.text)}];")
+            lines.append(f"t{j} [label={dot_str(label)}, width={node_width(label)}, shape=note, "
+                         f"fillcolor=\"#fafafa\", tooltip={dot_str(t.text)}];")
             lines.append(f"{art} -> t{j};")
-            for p in t.parties:
-                if p.role == "recipient":
-                    continue
+            for p in parties:
                 node = party_nodes.setdefault(p.name, f"q{len(party_nodes)}")
                 style = "solid" if p.source == "explicit" else "dashed"
                 lines.append(f"t{j} -> {node} [style={style}, label={dot_str(labels.role(p.role))}, "
                              "fontsize=9];")
+        for (art, node), explicit in edges.items():
+            style = "solid" if any(explicit) else "dashed"
+            lines.append(f"{art} -> {node} [style={style}, label={dot_str(f'{len(explicit)}项')}, fontsize=9];")
         for name, node in party_nodes.items():
             lines.append(f"{node} [label={dot_str(name)}, width={node_width(name)}, shape=ellipse, "
                          "fillcolor=\"#d6eaff\"];")

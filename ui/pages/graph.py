@@ -59,7 +59,10 @@ def main() -> None:
                                            for c in kb.citations(doc_id)]
     if not has_tasks:
         st.caption("任务抽取尚未完成：图谱目前展示 文件 → 部分 → 条目 与引用关系，任务与责任单位将在合入后显示。")
-    st.graphviz_chart(render.graph_dot(doc, shown, tasks, cited), width="stretch")
+    aggregate = part == labels.ALL and party == labels.ALL
+    if aggregate and has_tasks:
+        st.caption("整份文件：条目 → 责任单位，连线上的数字为任务数（虚线为推断）。选择某一部分或某个单位可展开到每项任务。")
+    st.graphviz_chart(render.graph_dot(doc, shown, tasks, cited, aggregate=aggregate), width="stretch")
 
     st.subheader("逐条浏览")
     by_article: dict[str, list] = {}

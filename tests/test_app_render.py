@@ -144,3 +144,12 @@ def test_graph_dot_aggregates_tasks_per_article_and_party():
     dot = render.graph_dot(doc, ps, ts, aggregate=True)
     assert "t1 [" not in dot  # no task nodes
     assert 'p1 -> q0 [style=solid, label="2项"' in dot and 'p1 -> q1 [style=dashed, label="1项"' in dot
+
+
+def test_hit_card_marks_the_heading_match_in_the_path():
+    hit = Hit(id="d#part_3__art_6__cl_1", doc_id="d", level="municipal", kind="clause", part_no=3, article_no=6,
+              heading="全面推进高宝邵伯湖综合治理", text="严格执行生态环境准入制度。", highlight="", score=2.0,
+              label="第三部分 推动生态环境实现根本好转 / （六）全面推进高宝邵伯湖综合治理",
+              heading_spans=((4, 9),))
+    card = render.hit_card_html(hit, None, 1)
+    assert "（六）全面推进<mark>高宝邵伯湖</mark>综合治理" in card

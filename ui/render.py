@@ -144,9 +144,12 @@ def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int) -> st
         badges += outline_badge()
     badges += badge(f"相关度 {hit.score:.2f}", "score")
     path = hit.label or (hit.heading or "")
+    heading_spans = hit.heading_spans
+    at = path.rfind(hit.heading) if hit.heading and heading_spans else -1
+    path_html = mark_html(path, [(a + at, b + at) for a, b in heading_spans]) if at >= 0 else esc(path)
     return (f'<div class="pkb-card" data-hit-id="{esc(hit.id)}" data-rank="{rank}">'
             f'<div class="pkb-path">{badges}<b>《{esc(title)}》</b>{esc(number)}'
-            f'{" · " + esc(path) if path else ""}</div>'
+            f'{" · " + path_html if path else ""}</div>'
             f'<div class="pkb-text">{hit_snippet_html(hit)}</div></div>')
 
 

@@ -356,3 +356,26 @@ def test_outline_flags_from_the_kb_are_shown(kb):
     pid, flag = next((k, v) for k, v in flags.items() if "__art_" in k or "part_" in k)
     at = run(nav.CLAUSE, clause=pid)
     assert any("核实状态" in w.value for w in at.warning)
+
+
+def test_search_more_results_and_notices(kb):
+    total = kb.search("治理", limit=1).total
+    assert total > 20, "the fixture corpus has many 治理 clauses"
+    at = run(q="治理")
+    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    assert len(cards) == 20
+    at.button(key="s_more").click().run()
+    assert_clean(at)
+    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    assert len(cards) == min(40, total)
+    at = run(q='"高邮湖')  # unbalanced quote: searched as plain words, with the engine's notice
+    notices = kb.search('"高邮湖').notices
+    assert notices and [i.value for i in at.info] == notices
+    assert [h for h in htmls(at) if 'class="pkb-card"' in h]
+
+
+def test_search_without_hits_says_what_to_do(kb):
+    at = run(q="不存在的检索词甲乙丙丁")
+    if kb.search("不存在的检索词甲乙丙丁").hits:
+        pytest.skip("the engine found something for the nonsense query")
+    assert any("没有找到" in w.value for w in at.warning)

@@ -9,9 +9,11 @@ import time
 
 import streamlit as st
 
+from kb.errors import QueryError
 from ui import common, labels, nav, render
 
 PAGE_SIZE = 20
+MAX_SHOWN = 200  # "显示更多" stops here; narrow the search to see others
 
 
 def filters(kb) -> dict:
@@ -94,8 +96,12 @@ def main() -> None:
         st.session_state["s_asked"], st.session_state["s_limit"] = asked, PAGE_SIZE
     limit = st.session_state["s_limit"]
     t0 = time.perf_counter()
-    result = search(query.strip(), doc=f["doc"], level=f["level"], year=f["year"], party=f["party"],
-                    limit=limit)
+    try:
+        result = search(query.strip(), doc=f["doc"], level=f["level"], year=f["year"], party=f["party"],
+                        limit=limit)
+    except QueryError:
+        st.error("检索条件无法使用：请修改检索词或放宽筛选条件后重试。", icon=":material/error:")
+        return
     ms = (time.perf_counter() - t0) * 1000
     for notice in result.notices:
         st.info(notice)
@@ -107,8 +113,10 @@ def main() -> None:
     for rank, hit in enumerate(result.hits, 1):
         result_card(kb, hit, docs, rank)
     if result.total > len(result.hits):
-        if st.button("显示更多结果", icon=":material/expand_more:"):
-            st.session_state["s_limit"] = limit + PAGE_SIZE
+        if limit >= MAX_SHOWN:
+            st.caption(f"最多显示前 {MAX_SHOWN} 条：请加检索词或筛选条件缩小范围。")
+        elif st.button("显示更多结果", icon=":material/expand_more:", key="s_more"):
+            st.session_state["s_limit"] = min(limit + PAGE_SIZE, MAX_SHOWN)
             st.rerun()
 
 

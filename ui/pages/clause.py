@@ -102,9 +102,11 @@ def link_list(kb, title: str, links: list[dict]) -> None:
         st.caption("暂无")
         return
     titles = common.doc_titles(kb)
-    rest = st.expander(f"其余 {len(links) - SHOWN_LINKS} 条") if len(links) > SHOWN_LINKS else None
+    rest = None
     for i, link in enumerate(links):
-        box = st.container(border=True) if i < SHOWN_LINKS else rest.container(border=True)
+        if i == SHOWN_LINKS:  # created here so that it comes after the first cards
+            rest = st.expander(f"其余 {len(links) - SHOWN_LINKS} 条")
+        box = st.container(border=True) if rest is None else rest.container(border=True)
         with box:
             doc = titles.get(link.get("doc_id"), link.get("doc_id"))
             score = link.get("score")

@@ -99,3 +99,18 @@ def test_document_markup_renders_as_text(home, app, browser):
     assert not browser.dialogs(), "a script in the document ran"
     shot = browser.screenshot(ARTIFACTS / "document-escape.png")
     print(f"\nbrowser: escaped document; screenshot {shot}")
+
+
+def test_result_card_link_opens_the_clause_in_the_same_session(home, app, browser):
+    browser.open(f"{app.url}/?q={quote('高邮湖')}")
+    browser.wait_for(f"{CARDS} > 0")
+    browser.settled()
+    first = browser.eval("document.querySelector('.pkb-card[data-hit-id]').dataset.hitId")
+    clicked = browser.eval("(() => { const a = Array.from(document.querySelectorAll('a'))"
+                           ".find(e => e.innerText.includes('条款详情')); if (!a) return false; a.click(); return true; })()")
+    assert clicked, "each result card has a 条款详情 link"
+    browser.wait_for(f"location.pathname.endsWith('/clause') && "
+                     f"new URLSearchParams(location.search).get('clause') === {first!r}")
+    browser.settled()
+    assert browser.eval("document.querySelector('h1').innerText").strip()
+    assert "条文" in browser.eval("document.body.innerText")

@@ -98,7 +98,7 @@ def fold(text: str) -> str:
 # jieba: one private tokenizer per process
 # ---------------------------------------------------------------------------
 
-def _cache_dir() -> str:
+def cache_dir() -> str:
     """A folder this user can write, for jieba's prefix-dictionary cache.
 
     jieba writes its cache with mode 0600; a shared ``/tmp/jieba.cache`` made
@@ -158,7 +158,7 @@ class _Jieba:
 
         jieba.setLogLevel(logging.WARNING)
         tk = jieba.Tokenizer()
-        tk.tmp_dir = _cache_dir()
+        tk.tmp_dir = cache_dir()
         tk.initialize()
         joined = []
         for word, freq, tag in read_userdict((DATA / USERDICT).read_text(encoding="utf-8")):

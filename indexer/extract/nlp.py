@@ -89,13 +89,13 @@ def build_nlp() -> Language:
 
     import jieba
 
-    from kb.analysis import _cache_dir
+    from kb.analysis import cache_dir
 
     # spaCy's zh tokenizer uses jieba's global dictionary: keep its load quiet and its
     # cache file in our cache folder (jieba writes it 0600, so a shared /tmp cache
     # built by one user is unreadable to the next).
     jieba.setLogLevel(logging.WARNING)
-    jieba.dt.tmp_dir = _cache_dir()
+    jieba.dt.tmp_dir = cache_dir()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("policykb_char_ruler", name="policykb_entities", config={"source": "entities"})
     nlp.add_pipe("policykb_char_ruler", name="policykb_cues", config={"source": "cues"})

@@ -39,7 +39,7 @@ EXTRA_QUERIES = ['"生态保护红线"', '"高宝邵伯湖"', "碳达峰 AND NOT
 def judged_queries() -> list[tuple[Path, list]]:
     from kb.search.evaluate import read_judged
 
-    return [(p, read_judged(p).queries) for p in sorted((ROOT / "eval").glob("*.tsv"))]
+    return [(p, read_judged(p).queries) for p in sorted((ROOT / "eval").glob("*queries*.tsv"))]
 
 
 def timed(fn, queries, repeat: int) -> tuple[list[float], float]:

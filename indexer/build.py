@@ -34,7 +34,9 @@ from kb import paths, store
 from kb.errors import PolicyKBError
 from kb.models import Link
 from indexer import corpus as corpus_mod
+from indexer import search_index
 from indexer.pipeline import ParsedDocument, parse_file
+from indexer.link import link_stage
 from indexer.resolve import resolve_citations
 
 # Corpus-wide stages: (parsed documents) → links; each may also fill fields of
@@ -45,6 +47,12 @@ CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link
 # Writers of the build folder beyond the SQLite file (the search index …):
 # called as writer(build_dir, parsed_documents, links).
 WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
+WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
+
+# Stages that need the written build (they query its search index): called as
+# linker(kb, parsed_documents) with a KB opened on the unpublished build; the
+# links they return are added to its SQLite file.
+LINKERS: list[Callable] = [link_stage]
 
 
 @dataclass
@@ -212,6 +220,16 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
             t = time.perf_counter()
             writer(tmp, docs, links)
             timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
+        if LINKERS:
+            from kb.api import KB
+
+            t = time.perf_counter()
+            draft = KB(tmp)
+            new_links = [lk for linker in LINKERS for lk in linker(draft, docs)]
+            draft.close()
+            store.add_links(tmp / paths.DB_NAME, new_links)
+            links.extend(new_links)
+            timings["linkers"] = time.perf_counter() - t
         os.replace(tmp, final)
         link_tmp = home / f".current-{stamp}"
         os.symlink(final.name, link_tmp)

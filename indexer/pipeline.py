@@ -44,8 +44,20 @@ def stage_citations(pd: ParsedDocument) -> ParsedDocument:
     return pd
 
 
+def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
+    """Tasks (parties, deadlines) and targets: ``indexer.extract``."""
+    from indexer.extract import extract_document
+
+    if pd.document.status == "outline":
+        return pd  # an outline's records come from indexer.outline, not from its summary text
+    span = pd.parse.header.recipients_span if pd.parse else None
+    pd.tasks, pd.targets = extract_document(pd.document, pd.provisions, span)
+    return pd
+
+
 # Stages after structure. Extraction stages are appended here as they are added.
 STAGES: list[Stage] = [notice.stage_notice, stage_citations]
+STAGES.append(stage_tasks)
 
 
 def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:

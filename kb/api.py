@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kb import models, paths, store
 from kb.citation import format_citation
-from kb.errors import KBNotBuiltError, NotFoundError
+from kb.errors import KBNotBuiltError, NotFoundError, QueryError
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
               "parts", "articles", "clauses")
@@ -26,6 +26,10 @@ class KB:
     def __init__(self, build_dir: Path):
         self.build_dir = Path(build_dir)
         self.reader = store.Reader(self.build_dir / paths.DB_NAME)
+
+    def close(self) -> None:
+        """Close this thread's database connection (the KB stays usable: it reopens on demand)."""
+        self.reader.close()
 
     # -- documents -----------------------------------------------------------
 
@@ -98,6 +102,33 @@ class KB:
         p = self.provision(provision_id)
         return format_citation(self.document(p.doc_id), p, self.ancestors(p))
 
+    # -- search (kb.search) ---------------------------------------------------
+
+    def search(self, query: str, *, doc: str | None = None, level: str | None = None, year=None,
+               party: str | None = None, limit: int = 20):
+        """Clause-level full-text search → ``kb.search.SearchResult`` (see docs/search.md)."""
+        from kb.search.service import search
+
+        return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+
+    def trace(self, provision_id: str) -> dict:
+        """Upstream and downstream links of a provision (``trace --json`` shape, see kb/trace.py)."""
+        from kb.trace import trace
+
+        return trace(self, provision_id)
+
+    def coverage(self, doc: str, against: str) -> dict:
+        """Which articles of ``against`` the document ``doc`` covers (``coverage --json`` shape)."""
+        from kb.trace import coverage
+
+        return coverage(self, doc, against)
+
+    def compare_targets(self, doc: str | None = None, indicator: str | None = None) -> list[dict]:
+        """Targets of lower-level documents next to the same indicator upstream (kb/trace.py)."""
+        from kb.trace import compare_targets
+
+        return compare_targets(self, doc=doc, indicator=indicator)
+
     def show(self, ident: str) -> dict:
         """``show ID``: a whole document, or one provision with its descendants."""
         if "#" not in ident:
@@ -108,6 +139,61 @@ class KB:
         doc = self.document(p.doc_id)
         return {"document": self.document_dict(doc), "provision": provision_dict(p),
                 "provisions": [provision_dict(x) for x in self.descendants(p)]}
+
+    # -- tasks, parties, targets (issue 4) ------------------------------------
+
+    def tasks(self, doc: str | None = None, party: str | None = None, year: int | None = None,
+              role: str | None = None) -> list[models.Task]:
+        """Tasks in document order, filtered.
+
+        ``party`` matches a party name containing it, after alias normalisation
+        (``发改委`` finds 市发展改革委); ``role`` limits the match to that role (alone
+        it keeps tasks having any party in that role); ``year`` matches a stated
+        deadline year or target year (inherited stage years do not match).
+        """
+        if role is not None and role not in models.PARTY_ROLES:
+            raise QueryError(f"--role '{role}' is not one of {', '.join(models.PARTY_ROLES)}")
+        sql = "SELECT t.data FROM tasks t JOIN documents d ON d.id = t.doc_id WHERE 1=1"
+        params: list = []
+        if doc:
+            self.document(doc)  # NotFoundError names the fix
+            sql += " AND t.doc_id = ?"
+            params.append(doc)
+        if party is not None and party.strip():
+            names = {party.strip(), _canonical_party(party)}
+            cond = " OR ".join("p.name LIKE ? ESCAPE '\\'" for _ in names)
+            sub = f"SELECT p.task_id FROM task_parties p WHERE ({cond})"
+            params += [_like(n) for n in names]
+            if role:
+                sub += " AND p.role = ?"
+                params.append(role)
+            sql += f" AND t.id IN ({sub})"
+        elif role:
+            sql += " AND t.id IN (SELECT task_id FROM task_parties WHERE role = ?)"
+            params.append(role)
+        if year is not None:
+            sql += " AND t.id IN (SELECT task_id FROM task_years WHERE year = ?)"
+            params.append(int(year))
+        sql += " ORDER BY d.seq, t.seq"
+        return [store.task_from(d) for (d,) in self.reader.query(sql, params)]
+
+    def targets(self, doc: str | None = None, year: int | None = None) -> list[models.Target]:
+        """Targets in document order; ``year`` matches the target's stated year."""
+        sql = "SELECT t.data FROM targets t JOIN documents d ON d.id = t.doc_id WHERE 1=1"
+        params: list = []
+        if doc:
+            self.document(doc)
+            sql += " AND t.doc_id = ?"
+            params.append(doc)
+        if year is not None:
+            sql += " AND t.year = ?"
+            params.append(int(year))
+        return [store.target_from(d) for (d,) in self.reader.query(sql + " ORDER BY d.seq, t.seq", params)]
+
+    def parties(self) -> list[str]:
+        """Every party name of every task (any role and source), sorted."""
+        return [n for (n,) in self.reader.query(
+            "SELECT DISTINCT name FROM task_parties WHERE name IS NOT NULL ORDER BY name")]
 
 
 def provision_dict(p: models.Provision) -> dict:
@@ -121,3 +207,31 @@ def open_kb(home: str | Path | None = None) -> KB:
         raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
                               "(or set POLICYKB_HOME to the data directory)")
     return KB(build_dir)
+
+
+# ---------------------------------------------------------------------------
+# Tasks, parties, targets (issue 4)
+# ---------------------------------------------------------------------------
+
+
+def _canonical_party(name: str) -> str:
+    """发改委 → 发展改革委 (the lexicon the extractor used); unknown names unchanged."""
+    try:
+        from indexer.extract.lexicon import canonical_name
+    except ImportError:  # the read side installed without the indexer
+        return name.strip()
+    return canonical_name(name)
+
+
+def _like(s: str) -> str:
+    return "%" + s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def task_dict(t: models.Task) -> dict:
+    """A task in the CLI's ``tasks --json`` shape (plus extra fields)."""
+    return models.to_dict(t)
+
+
+def target_dict(t: models.Target) -> dict:
+    """A target in the CLI's ``targets --json`` shape (plus extra fields)."""
+    return models.to_dict(t)

@@ -128,6 +128,184 @@ def cmd_parse(args) -> int:
     return 0
 
 
+def _party_text(p) -> str:
+    from kb.export import ROLE_ZH, SOURCE_ZH
+
+    how = SOURCE_ZH.get(p.source, p.source)
+    if p.source == "inferred":
+        how += f"，依据“{p.evidence}”"
+    return f"{p.name}（{ROLE_ZH.get(p.role, p.role)}·{how}）"
+
+
+def cmd_tasks(args) -> int:
+    from kb import open_kb
+    from kb.api import task_dict
+    from kb.export import deadline_text, export_tasks, lead_text, support_text, target_text
+
+    kb = open_kb()
+    tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
+    if args.format or args.output:
+        if not (args.format and args.output):
+            raise UsageError("--format and --output go together, e.g. "
+                             "`--format xlsx --output 任务分解表.xlsx`")
+        path = export_tasks(kb, tasks, args.format, args.output)
+        if args.json:
+            emit_json({"output": str(path), "format": args.format, "tasks": len(tasks)})
+        else:
+            print(f"已导出任务分解表：{path}（{len(tasks)} 项任务）")
+        return 0
+    if args.json:
+        emit_json([task_dict(t) for t in tasks])
+        return 0
+    if not tasks:
+        print("没有符合条件的任务。")
+        return 0
+    for i, t in enumerate(tasks, 1):
+        print(f"[{i}] {t.id}")
+        if t.label:
+            print(f"    出处：{t.label}")
+        print(f"    任务：{t.text}")
+        if t.unassigned:
+            print("    责任单位：未明确（unassigned）")
+        else:
+            print(f"    牵头：{lead_text(t)}")
+            support = support_text(t)
+            if support != "—":
+                print(f"    配合：{support}")
+        others = [p for p in t.parties if p.role in ("owner", "recipient", "mentioned") and p.source != "inherited"]
+        if others:
+            print("    其他：" + "；".join(_party_text(p) for p in others))
+        print(f"    时限：{deadline_text(t.deadline)}"
+              + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
+        for x in t.targets:
+            print(f"    目标：{target_text(x)}")
+    print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
+          f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
+          f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项。")
+    return 0
+
+
+def cmd_targets(args) -> int:
+    from kb import open_kb
+    from kb.api import target_dict
+
+    kb = open_kb()
+    if args.compare:
+        return _compare_targets(kb, args)
+    targets = kb.targets(doc=args.doc, year=args.year)
+    if args.json:
+        emit_json([target_dict(t) for t in targets])
+        return 0
+    if not targets:
+        print("没有符合条件的目标。")
+        return 0
+    for t in targets:
+        value = "" if t.value is None else f"{t.value}{t.unit or ''}"
+        year = f"{t.year}年" if t.year else "年份未明确"
+        print(f"{year}  {t.indicator}  {value}  {t.qualifier or ''}".rstrip()
+              + f"    [{t.clause_id}]")
+    print(f"共 {len(targets)} 项目标。")
+    return 0
+
+
+def _compare_targets(kb, args) -> int:
+    rows = kb.compare_targets(doc=args.doc, indicator=args.indicator)
+    if args.year:
+        rows = [r for r in rows if args.year in (r["downstream"]["year"], r["upstream"]["year"])]
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print("没有可与上级文件比较的目标。")
+        return 0
+
+    def show(t):
+        value = "" if t["value"] is None else f"{t['value']}{t['unit'] or ''}"
+        outline = "（提纲）" if t["status"] == "outline" else ""
+        return f"{t['doc_id']}{outline} {t['year'] or '年份未明确'}年 {t['indicator']} {value} {t['qualifier'] or ''}".strip()
+
+    for r in rows:
+        diff = f"  差值 {r['difference']:+g}" if r["difference"] is not None else ""
+        print(f"【{r['indicator']}】 名称相似度 {r['match']}{diff}")
+        for u in r["upstream_all_years"]:
+            print(f"  上级：{show(u)}")
+        print(f"  本级：{show(r['downstream'])}")
+    return 0
+
+
+def cmd_eval_extract(args) -> int:
+    from indexer.extract.evaluate import FIELDS, run
+
+    result = run(Path(args.gold))
+    if args.json:
+        out = result.as_dict()
+        if not args.disagreements:
+            out.pop("disagreements")
+        emit_json(out)
+        return 0
+    print(f"金标准：{result.gold}（{result.clauses} 个条款，文件：{'、'.join(result.documents)}）")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
+    fmt = (lambda x: "  —" if x is None else f"{x:.3f}")
+    for f in FIELDS:
+        s = result.scores[f].as_dict()
+        print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['f1']):>8}"
+              f"{fmt(s['agreement']):>8}   {s['tp']}/{s['fp']}/{s['fn']}")
+    if args.disagreements:
+        for d in result.disagreements:
+            print(f"  ✗ {d['field']}: {d['anchor']}  金标准 {d['gold']}  抽取 {d['predicted']}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from kb import open_kb
+    from kb.search.highlight import mark
+
+    kb = open_kb()
+    query = " ".join(args.query)
+    res = kb.search(query, doc=args.doc, level=args.level, year=args.year, party=args.party, limit=args.limit)
+    if args.json:
+        emit_json(res.to_dict())
+        return 0
+    on, off = ("\033[1;33m", "\033[0m") if sys.stdout.isatty() else ("【", "】")
+
+    def marked(text, spans):
+        return mark(text, spans, on, off, escape=str)
+
+    shown = f"，显示前 {len(res.hits)} 条" if res.total > len(res.hits) else ""
+    print(f"检索“{query}”：共 {res.total} 条结果{shown}（{res.took_ms:.1f} 毫秒）")
+    for n in res.notices:
+        print(f"提示：{n}")
+    for name, syns in res.expansions.items():
+        print(f"同义词：{name} → {'、'.join(syns)}")
+    for i, h in enumerate(res.hits, 1):
+        where = f"{h.label}" if h.label else h.doc_id
+        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+        if h.heading and h.heading_spans:
+            print(f"    标题：{marked(h.heading, h.heading_spans)}")
+        print(f"    {marked(h.text, h.spans)}")
+        print(f"    {h.id}  得分 {h.score:.2f}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kb import open_kb
+    from kb.search.evaluate import evaluate
+
+    out = evaluate(open_kb(), Path(args.file), doc=args.doc)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
+    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    for r in out["per_query"]:
+        ranked = " ".join(str(k) for k in r["ranking"])
+        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
+    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
+    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+    return 0
+
+
 def cmd_ingest(args) -> int:
     from kb import open_kb
     from indexer.ingest import ingest
@@ -156,6 +334,71 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+STATUS_LABEL = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
+KIND_ZH = {"citation": "明示引用", "aligned": "计算对齐", "confirmed": "人工确认"}
+
+
+def cmd_trace(args) -> int:
+    from kb import open_kb
+
+    out = open_kb().trace(args.id)
+    if args.json:
+        emit_json(out)
+        return 0
+    p = out["provision"]
+    print(f"{p['citation']}")
+    print(f"  {p['heading'] or p['text'][:60]}")
+    for side, title in (("upstream", "上级对应"), ("downstream", "下级落实")):
+        print(f"\n{title}（{len(out[side])}）：")
+        for e in out[side][:args.limit]:
+            outline = " ※提纲" if e["status"] == "outline" else ""
+            print(f"  [{e['strength']} {e['score']:.2f} {KIND_ZH.get(e['kind'], e['kind'])}]{outline} {e['citation']}")
+            print(f"      {e['text'][:70]}")
+            if e["evidence"]:
+                print(f"      依据：{'；'.join(e['evidence'])}")
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    from kb import open_kb
+
+    out = open_kb().coverage(args.doc, args.against)
+    if args.json:
+        emit_json(out)
+        return 0
+    s = out["summary"]
+    print(f"{args.doc} 对标 {args.against}：已覆盖 {s['covered']}，部分覆盖 {s['partial']}，未覆盖 {s['uncovered']}")
+    for r in out["rows"]:
+        by = "、".join(x.split("#", 1)[1] for x in r["covered_by"][:4])
+        print(f"  {r['article_no'] or '':>3} {STATUS_LABEL[r['status']]:<5} {r['score']:.2f}  {r['heading'] or ''}"
+              + (f"  ← {by}" if by else ""))
+    return 0
+
+
+def cmd_eval_align(args) -> int:
+    from kb import open_kb
+    from indexer import align_eval
+
+    kb = open_kb()
+    labels = align_eval.read_labels(args.file)
+    out = align_eval.evaluate(kb, labels)
+    if args.calibrate:
+        from indexer.align import MODEL_PATH
+
+        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+    if args.json:
+        emit_json(out)
+        return 0
+    print(f"对齐评测（{out['labels']} 条标注：条 {out['articles']}，句 {out['clauses']}）")
+    print(f"  条：top-1 {out['article_top1']}  top-3 {out['article_top3']}")
+    print(f"  句：top-1 {out['clause_top1']}  top-3 {out['clause_top3']}")
+    print(f"  合计：top-1 {out['top1']}  top-3 {out['top3']}")
+    for m in out["misses"]:
+        print(f"  未命中 {m['source_id']} → {m['target_doc']}：应为 {m['expected']}，得到 {m['got']}")
+    if args.calibrate:
+        c = out["calibration"]
+        print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
+              "请重新 policykb build 使新分数生效")
 def cmd_bench(args) -> int:
     try:
         from bench.run import BenchError, format_report, run
@@ -207,6 +450,45 @@ def make_parser() -> Parser:
     p = add("parse", cmd_parse, "parse one file and print its records without storing (debugging)")
     p.add_argument("file")
     p.add_argument("--with-text", action="store_true", help="include the normalised text")
+    p = add("tasks", cmd_tasks, "tasks with parties and deadlines; --format csv|xlsx --output FILE "
+            "exports the 任务分解表")
+    p.add_argument("--doc", default=None, help="only this document id")
+    p.add_argument("--party", default=None, help="only tasks naming this body (aliases such as 发改委 work)")
+    p.add_argument("--year", type=int, default=None, help="only tasks with this deadline or target year")
+    p.add_argument("--role", default=None, choices=["lead", "support", "owner", "recipient", "mentioned"],
+                   help="with --party: only in this role; alone: tasks having a party in this role")
+    p.add_argument("--format", default=None, choices=["csv", "xlsx"], help="export format")
+    p.add_argument("--output", default=None, help="file to export to (with --format)")
+    p = add("targets", cmd_targets, "quantitative and categorical targets")
+    p.add_argument("--doc", default=None, help="only this document id")
+    p.add_argument("--year", type=int, default=None, help="only targets for this year")
+    p.add_argument("--compare", action="store_true",
+                   help="each target next to the same indicator in the upstream documents")
+    p.add_argument("--indicator", default=None, help="with --compare: only this indicator (e.g. 细颗粒物)")
+    p = add("eval-extract", cmd_eval_extract,
+            "precision/recall of task, party, deadline and target extraction on a gold file")
+    p.add_argument("gold", help="gold labels (JSON Lines), e.g. eval/extract_gold.jsonl")
+    p.add_argument("--disagreements", action="store_true", help="also list every clause that disagrees")
+    p = add("search", cmd_search, "clause-level full-text search (syntax: docs/search.md)")
+    p.add_argument("query", nargs="+", help='words, "exact phrases", AND/OR/NOT, (groups)')
+    p.add_argument("--doc", help="only this document (id from `policykb docs`)")
+    p.add_argument("--level", help="only documents of this level: central, provincial, municipal, county")
+    p.add_argument("--year", help="only provisions with this target year or deadline, e.g. 2027")
+    p.add_argument("--party", help="only provisions whose tasks name this party (or a name containing it)")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    p = add("trace", cmd_trace, "upstream and downstream links of a provision (article or clause)")
+    p.add_argument("id")
+    p.add_argument("--limit", type=int, default=10, help="entries shown per side (human output)")
+    p = add("coverage", cmd_coverage, "which upstream articles a document covers (对标)")
+    p.add_argument("--doc", required=True, help="the (lower-level) document id")
+    p.add_argument("--against", required=True, help="the upstream document id")
+    p = add("eval-align", cmd_eval_align, "alignment accuracy (top-1/top-3) on labelled pairs")
+    p.add_argument("file", type=Path)
+    p.add_argument("--calibrate", action="store_true",
+                   help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
     p = add("bench", cmd_bench, "the scale benchmark: synthetic corpus of N clauses, every engine and baseline in one run")
     p.add_argument("--clauses", type=int, default=10000, help="clauses in the synthetic corpus (default 10000)")
     p.add_argument("--engines", default=None, help="comma-separated engines (default: all, baselines included)")

@@ -27,3 +27,7 @@ class NotFoundError(PolicyKBError):
 
 class QueryError(PolicyKBError):
     """A query or filter that cannot be used even after falling back to plain terms."""
+
+
+class ConfigError(PolicyKBError):
+    """A setting (environment variable, option) with a value we cannot use."""

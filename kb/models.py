@@ -137,6 +137,8 @@ class Deadline:
     recurring: str | None = None  # 每季度, 每年 …
     start: int | None = None
     end: int | None = None
+    stages: tuple[int, ...] = ()  # inherited: the document's stage years (2025, 2030, 2035)
+    period: tuple[int, int] | None = None  # “十四五”期间 → (2021, 2025)
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,9 @@ class Target:
     start: int | None = None
     end: int | None = None
     verified: bool | str | None = None  # outline targets: True / False / "partial" (confirmed in a published source?)
+    kind: str = "number"  # number | class (Ⅲ类) | coverage (全覆盖) | benchmark (优于国家目标)
+    verb: str | None = None  # the link verb as written: 保持在, 稳定达到, 下降到 …
+    year_source: str | None = None  # explicit (a time phrase in force) | annotation (完成时限) | None
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,11 @@ class Task:
     verbs: tuple[str, ...] = ()
     start: int | None = None
     end: int | None = None
+    label: str = ""  # the clause's human path: 第三部分 / （五）持续深入打好蓝天碧水净土保卫战
+    # Who is responsible, by the best source found: explicit | inferred | inherited |
+    # unassigned (no lead, owner or support at all; recipients/mentions do not count).
+    assignment: str = "unassigned"
+    unassigned: bool = True
 
 
 @dataclass(frozen=True)
@@ -197,3 +207,5 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``text``
     label: str = ""
     status: str = "full"
+    heading_spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``heading``
+    heading_highlight: str = ""

@@ -126,16 +126,33 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
                             (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
                 con.executemany("INSERT INTO task_parties VALUES (?,?,?,?)",
                                 [(t.id, p.name, p.role, p.source) for p in t.parties])
-                years = {t.deadline.year} if t.deadline and t.deadline.year else set()
+                # Only stated years: an inherited deadline (the document's stage years) does not
+                # make a task match `--year`.
+                years = ({t.deadline.year} if t.deadline and t.deadline.year
+                         and t.deadline.source == "explicit" else set())
                 years |= {x.year for x in t.targets if x.year}
                 con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in sorted(years)])
             con.executemany(
                 "INSERT INTO targets VALUES (?,?,?,?,?)",
                 [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
                  for j, t in enumerate(pd.targets)])
-        con.executemany(
-            "INSERT INTO links VALUES (?,?,?,?,?)",
-            [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
+        _insert_links(con, links)
+        con.commit()
+    finally:
+        con.close()
+
+
+def _insert_links(con: sqlite3.Connection, links: Iterable[models.Link]) -> None:
+    con.executemany(
+        "INSERT INTO links VALUES (?,?,?,?,?)",
+        [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
+
+
+def add_links(path: Path, links: Iterable[models.Link]) -> None:
+    """Add links to a KB file being built (the link stage runs after the search index exists)."""
+    con = sqlite3.connect(path)
+    try:
+        _insert_links(con, links)
         con.commit()
     finally:
         con.close()
@@ -163,6 +180,12 @@ class Reader:
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
         return self.con.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
 
     def meta(self) -> dict:
         return {k: v for k, v in self.query("SELECT key, value FROM meta")}

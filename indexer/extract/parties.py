@@ -1,0 +1,389 @@
+"""Responsible parties: annotations and running text → ``Party`` records with role and source.
+
+Two places name who does a task:
+
+* **annotations** in brackets, common in county and department plans::
+
+      （牵头单位：县水利局；配合单位：县自然资源和规划局、各镇人民政府）
+      （市发展改革委牵头，市各有关部门按职责分工负责）
+      （责任单位：县生态环境局；完成时限：2025年底前）
+
+  ``parse_annotations`` finds them (brackets may nest: 各县（市、区）…) and
+  reads lead / support bodies and a 完成时限;
+
+* **running text**, where the words around a body decide its role
+  (``running_text_parties``)::
+
+      由市生态文明建设领导小组统筹推进          lead
+      会同县财政局                              support
+      将年度工作情况书面报市生态环境局           recipient
+      向市委、市政府报告                        recipient
+      推进宝应县、高邮市、江都区建立…           owner (the doers)
+      各镇人民政府要…  /  各地各有关部门结合…    owner
+      充分发挥生态环境部门职能作用              mentioned
+
+Every explicit party's ``evidence`` is the text it was read from and
+``start``/``end`` its offsets in the document text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kb.models import Party
+from indexer.extract import lexicon as lx
+from indexer.extract.patterns import HAN, CharMatch, trie_regex
+from indexer.extract.times import TimeInfo, interpret
+
+OPEN, CLOSE = "（(", "）)"
+SEPARATORS = ("、", "和", "及", "与", "以及", "，")  # between bodies of one list
+_LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
+
+
+@dataclass
+class Annotation:
+    start: int  # absolute offsets of the bracketed text, brackets included
+    end: int
+    text: str
+    parties: list[Party] = field(default_factory=list)
+    deadline: TimeInfo | None = None
+    open_deadline: str | None = None  # 长期 / 持续 …
+    deadline_text: str | None = None
+
+
+# ---------------------------------------------------------------------------
+# Annotations
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _annotation_cues() -> tuple[dict, dict, re.Pattern]:
+    lex = lx.load()
+    labels = {role: lx.longest_first(words) for role, words in lex.mapping("annotation_labels").items()}
+    suffixes = {role: lx.longest_first(words) for role, words in lex.mapping("annotation_suffixes").items()}
+    cue_words = [w for ws in labels.values() for w in ws] + [w for ws in suffixes.values() for w in ws]
+    return labels, suffixes, re.compile(trie_regex(cue_words))
+
+
+def bracket_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of top-level （…） in ``text``, brackets included, nested brackets inside."""
+    spans, depth, start = [], 0, None
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0 and start is not None:
+                spans.append((start, i + 1))
+                start = None
+    return spans
+
+
+def split_top(text: str, seps: str) -> list[tuple[int, int]]:
+    """(start, end) pieces of ``text`` split at any of ``seps`` outside brackets."""
+    out, depth, seg = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+        elif depth == 0 and ch in seps:
+            out.append((seg, i))
+            seg = i + 1
+    out.append((seg, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+_LEAD_MARK = re.compile(r"[（(](?:牵头|牵头单位|总牵头)[）)]")
+
+
+def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, int, int, bool]]:
+    """Bodies listed in text[a:b] (absolute offsets): the recognised ones under their
+    canonical names, anything else between 、 as written (an unknown body is still a body).
+    The flag marks a name written with （牵头） after it (责任单位：市发展改革委（牵头）、…)."""
+    out = []
+    for pa, pb in split_top(text[a:b], "、，,"):
+        s, e = a + pa, a + pb
+        piece = text[s:e]
+        # strip filler around a name: 等 / 各自 / spaces
+        lead_ws = len(piece) - len(piece.lstrip())
+        s += lead_ws
+        piece = piece.strip()
+        piece = re.sub(r"(?:等(?:部门|单位)?|等有关部门|等相关部门)$", "", piece)
+        e = s + len(piece)
+        if not piece:
+            continue
+        inside = [m for m in orgs if s <= m.start and m.end <= e]
+        # 县城乡水务有限公司（县供水公司）: a bracketed name right after a name is its alias.
+        brackets = [(s + bs, s + be) for bs, be in bracket_spans(piece)]
+        inside = [m for m in inside if not any(
+            bs <= m.start and m.end <= be and any(o.end == bs for o in inside) for bs, be in brackets)]
+        marked = bool(_LEAD_MARK.search(piece))
+        if inside:
+            for m in inside:
+                out.append((org_name(m), m.start, m.end, marked))
+        else:
+            out.append((_LEAD_MARK.sub("", piece), s, e, marked))
+    return out
+
+
+def org_name(m: CharMatch) -> str:
+    """The canonical name of an ORG/PLACE match: prefix as written + canonical department name."""
+    if m.label != "ORG" or m.id != "department" or "core" not in m.groups:
+        return m.text
+    return (m.groups.get("prefix") or "") + lx.load().canonical_core(m.groups["core"])
+
+
+def parse_annotations(text: str, offset: int, matches: list[CharMatch],
+                      doc_year: int | None = None) -> list[Annotation]:
+    """The responsibility annotations in ``text`` (a clause starting at ``offset``)."""
+    labels, suffixes, cue_re = _annotation_cues()
+    open_words = lx.load().mapping("open_deadlines")
+    out = []
+    for bs, be in bracket_spans(text):
+        inner = text[bs + 1:be - 1]
+        if not cue_re.search(inner):
+            continue
+        a0 = offset + bs
+        ann = Annotation(a0, offset + be, text[bs:be])
+        inner_off = offset + bs + 1
+        orgs = [m for m in matches if m.label in ("ORG", "PLACE") and inner_off <= m.start < offset + be - 1]
+        orgs = _prefer_orgs(orgs)
+        times = [m for m in matches if m.label == "TIME" and inner_off <= m.start < offset + be - 1]
+        has_lead = False
+        pieces = split_top(inner, "；;。，,")
+        roles: list[tuple[str, list[tuple[str, int, int]], int, int]] = []
+        for pa, pb in pieces:
+            piece = inner[pa:pb].strip()
+            ps = inner_off + pa + (len(inner[pa:pb]) - len(inner[pa:pb].lstrip()))
+            pe = ps + len(piece)
+            role = None
+            names_from, names_to = ps, pe
+            for r, words in labels.items():
+                w = next((w for w in words if piece.startswith(w)), None)
+                if w and piece[len(w):len(w) + 1] in ("：", ":"):
+                    role = r
+                    names_from = ps + len(w) + 1
+                    break
+            if role is None:
+                for r in ("support", "lead", "owner"):
+                    w = next((w for w in suffixes.get(r, []) if piece.endswith(w)), None)
+                    if w:
+                        role = r
+                        names_to = pe - len(w)
+                        break
+            if role == "deadline":
+                ann.deadline_text = text[names_from - offset:pe - offset]
+                t = [interpret(m, doc_year) for m in times if names_from <= m.start < pe]
+                t = [x for x in t if x.is_deadline or x.kind == "recurring"]
+                if t:
+                    ann.deadline = t[0]
+                else:
+                    rest = ann.deadline_text
+                    ann.open_deadline = next((v for k, v in open_words.items() if k in rest), None)
+                continue
+            full = text[names_from - offset:names_to - offset]
+            names = _names_in(text, names_from - offset, names_to - offset,
+                              [m.shifted(-offset) for m in orgs])
+            names = [(n, s + offset, e + offset, mk) for n, s, e, mk in names]
+            if role is None:
+                # A piece with no cue continues the list before it (配合单位：A，B).
+                if roles and full.strip():
+                    roles[-1][1].extend(names)
+                continue
+            if role == "lead":
+                has_lead = True
+            roles.append((role, names, ps, pe))
+        marked = any(mk for _, names, _, _ in roles for *_, mk in names)
+        for role, names, ps, pe in roles:
+            if role == "owner":
+                role = "support" if has_lead else "lead"
+            for n, s, e, mk in names:
+                r = role
+                if marked and role in ("lead", "support"):
+                    r = "lead" if mk else "support"  # 市发展改革委（牵头）、市财政局
+                ann.parties.append(Party(n, r, "explicit", text[ps - offset:pe - offset], ps, pe))
+        out.append(ann)
+    return out
+
+
+def _prefer_orgs(ms: list[CharMatch]) -> list[CharMatch]:
+    """ORG and PLACE matches without overlaps, the longer (usually the ORG) kept."""
+    ms = sorted(ms, key=lambda m: (m.start, -(m.end - m.start), m.label != "ORG"))
+    out, last = [], -1
+    for m in ms:
+        if m.start >= last:
+            out.append(m)
+            last = m.end
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Running text
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """Consecutive bodies joined by 、/和/及: 宝应县、高邮市、江都区."""
+
+    members: list[CharMatch]
+
+    @property
+    def start(self) -> int:
+        return self.members[0].start
+
+    @property
+    def end(self) -> int:
+        return self.members[-1].end
+
+
+def groups(text: str, offset: int, bodies: list[CharMatch]) -> list[Group]:
+    out: list[Group] = []
+    for m in bodies:
+        if out:
+            gap = text[out[-1].end - offset:m.start - offset]
+            if gap in _LIST_SEPARATORS:
+                out[-1].members.append(m)
+                continue
+        out.append(Group([m]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    lex = lx.load()
+    return {k: lx.longest_first(lex.list(k)) for k in (
+        "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
+        "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
+        "modals", "owner_role_before", "owner_role_after")}
+
+
+def _ends(s: str, words: list[str]) -> str | None:
+    return next((w for w in words if s.endswith(w)), None)
+
+
+def _starts(s: str, words: list[str]) -> str | None:
+    return next((w for w in words if s.startswith(w)), None)
+
+
+def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str]) -> bool:
+    """Does an action verb start at ``pos`` (relative), after optional adverbs/modals?"""
+    i = pos
+    for _ in range(4):
+        if any(v.start == i for v in verbs):
+            return True
+        w = _starts(text[i:], adverbs)
+        if not w:
+            return False
+        i += len(w)
+    return any(v.start == i for v in verbs)
+
+
+_SEGMENT_START = "，。；：、"
+
+
+def running_text_parties(text: str, offset: int, matches: list[CharMatch],
+                         skip: list[tuple[int, int]]) -> list[tuple[Party, CharMatch]]:
+    """Parties named in the running text of a clause (``text`` starts at ``offset``).
+
+    ``skip`` are absolute spans to ignore (annotations, 《titles》). Returns
+    (party, the body's match) pairs; PLACEs are kept only as doers (owner).
+    """
+    c = _cues()
+    bodies = [m for m in matches if m.label in ("ORG", "PLACE")
+              and not any(s <= m.start < e for s, e in skip)]
+    bodies = _prefer_orgs(bodies)
+    verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
+    out: list[tuple[Party, CharMatch]] = []
+    for g in groups(text, offset, bodies):
+        gs, ge = g.start - offset, g.end - offset
+        left, right = text[max(0, gs - 8):gs], text[ge:ge + 10]
+        role, ev_s, ev_e = None, gs, ge
+        w = _ends(left, c["lead_before"])
+        if w:
+            role, ev_s = "lead", gs - len(w)
+            r = _starts(right, c["lead_after"])
+            if r:
+                ev_e = ge + len(r)
+        if role is None:
+            r = _starts(right, c["support_after"])
+            if r:
+                role, ev_e = "support", ge + len(r)
+        if role is None:
+            r = _starts(right, c["lead_after"])
+            if r:
+                role, ev_e = "lead", ge + len(r)
+        if role is None:
+            w = _ends(left, c["support_before"])
+            if w:
+                role, ev_s = "support", gs - len(w)
+        if role is None:
+            w = _ends(left, c["recipient_before"])
+            if w:
+                role, ev_s = "recipient", gs - len(w)
+        if role is None:
+            w = _ends(left, c["recipient_before_to"])
+            r = _starts(right, c["recipient_after_to"])
+            if w and r:
+                role, ev_s, ev_e = "recipient", gs - len(w), ge + len(r)
+        if role is None:
+            w = _ends(left, c["causative_before"])
+            if w and _starts_with_action(text, ge, verbs, c["adverbs"]):
+                role, ev_s = "owner", gs - len(w)
+                ev_e = ge + 2
+        if role is None:
+            w = _ends(left, c["owner_role_before"])
+            r = _starts(right, c["owner_role_after"])
+            if w and r:  # 充分发挥生态环境部门职能作用
+                role, ev_s, ev_e = "owner", gs - len(w), ge + len(r)
+        if role is None:
+            at_start = gs == 0 or text[gs - 1] in _SEGMENT_START
+            r = _starts(right, c["owner_after"])
+            if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"])):
+                role = "owner"
+                ev_e = ge + (len(r) if r else 2)
+        if role is None:
+            role = "mentioned"
+        ev_e = min(ev_e, len(text))
+        for m in g.members:
+            if m.label == "PLACE" and role in ("mentioned",):
+                continue
+            name = org_name(m)
+            out.append((Party(name, role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e), m))
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_list_after_causative() -> re.Pattern:
+    """推进A县、B区建立… for places not in places.yaml: an enumeration (two or more) of
+    names of 2–4 characters ending in 县/市/区, then an action verb."""
+    c = _cues()
+    lex = lx.load()
+    item = HAN + "{1,3}(?:县|市|区)"
+    return re.compile(
+        "(?:" + trie_regex(c["causative_before"]) + ")"
+        + "(?P<list>" + item + "(?:、" + item + ")+)"
+        + "(?=" + trie_regex(lex.list("action_verbs")) + ")")
+
+
+_NOT_PLACE_END = ("城市", "景区", "园区", "社区", "城区", "街区", "片区", "强市", "大市", "名市")
+
+
+def unknown_place_owners(text: str, offset: int, known: list[tuple[int, int]]) -> list[Party]:
+    """Owners written as an enumeration of places the gazetteer does not know."""
+    out = []
+    for m in place_list_after_causative().finditer(text):
+        s, e = m.span("list")
+        if any(ks < offset + e and offset + s < ke for ks, ke in known):
+            continue
+        names = [m.group("list")[pa:pb] for pa, pb in split_top(m.group("list"), "、")]
+        if any(n.endswith(_NOT_PLACE_END) for n in names):
+            continue
+        for name in names:
+            out.append(Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end()))
+    return out

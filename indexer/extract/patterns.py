@@ -1,0 +1,248 @@
+"""Character-level patterns: entity regexes from ``entity_patterns.jsonl`` plus phrase lists.
+
+Matching works on the characters of the text, never on jieba's words: jieba
+segments 由市生态环境局 as 由市 / 生态环境局, so a token pattern for
+市生态环境局 would miss it. ``find_matches`` is a pure function from text to
+``CharMatch`` records (label, pattern id, exact offsets, named groups); the
+spaCy component in ``indexer.extract.nlp`` maps them onto tokens.
+
+The ``regex`` of a JSONL pattern may use ``{MACRO}`` placeholders, filled here
+from the lexicons (see ``macros``): ``{PREFIX}`` level prefixes and places,
+``{DEPARTMENT}`` every department name and alias, ``{UNIT}`` units, and so
+on. Phrase lists become prefix-factored regexes (``trie_regex``), so a list
+of hundreds of names costs about as much as one word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from indexer.extract import lexicon as lx
+
+HAN = r"[\u4e00-\u9fff]"
+
+# Single-character prefixes that are also the last character of common words:
+# 城市 / 全市 / 超市 are not the level 市, 社区 / 园区 / 景区 not the level 区.
+_PREFIX_GUARD = {
+    "市": "城全都超门本该上股夜坊集",
+    "县": "郡本全该州",
+    "区": "城园社地山湖景辖小片矿街园试点新保城功能示范片分",
+    "省": "全本该节反",
+    "镇": "城乡重全本该村",
+    "乡": "城家返故下本全老同",
+}
+
+
+def trie_regex(words) -> str:
+    """An alternation of ``words`` factored by common prefixes (longest match first)."""
+    words = [w for w in set(words) if w]
+    if not words:
+        return "(?!)"
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        # Longer continuations first: Python's alternation takes the first that matches.
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return f"(?:{body})?"
+        return body
+
+    return "(?:" + build(trie) + ")"
+
+
+def _guarded(prefixes) -> str:
+    parts = []
+    for p in lx.longest_first(prefixes):
+        guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
+        # The guard follows the literal so that the regex engine can still skip
+        # ahead to the prefix's first character.
+        parts.append(f"{re.escape(p)}(?<![{guard}]{re.escape(p)})" if guard else re.escape(p))
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def _suffixes(words) -> str:
+    parts = []
+    for w in lx.longest_first(words):
+        if w == "局":  # 布局 / 格局 / 大局 are not bureaus
+            parts.append("(?<![布格结全大当时政开出饭药骗棋])局(?![面部势限])")
+        elif w == "办":  # 举办 / 督办 / 创办 are not offices
+            parts.append("(?<![举创承督交开兴查协包主合代试])办(?![法理好事公学])")
+        elif w == "中心":  # 城市中心 / 市中心 are not service centres
+            parts.append("(?<![城市])中心")
+        else:
+            parts.append(re.escape(w))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@lru_cache(maxsize=1)
+def macros() -> dict[str, str]:
+    """``{NAME}`` → regex source, built from the lexicons."""
+    lex = lx.load()
+    w = lex.words
+    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases)]
+    stems = [d.stem for d in lex.departments if d.stem]
+    return {
+        "PLACE": trie_regex(lex.places),
+        "LEVEL": _guarded(lex.prefixes),
+        "PREFIX": "(?:" + trie_regex(lex.places) + "|" + _guarded(lex.prefixes) + ")",
+        "DEPARTMENT": trie_regex(dep_words),
+        "COLLECTIVE": trie_regex(lex.collective),
+        "STEM": trie_regex(stems),
+        "GENERIC_SUFFIX": _suffixes(lex.generic_suffixes),
+        "ZONE": trie_regex(lex.zone_suffixes),
+        "TIME_PRE": trie_regex(["力争到", "力争在", "确保到", "确保在", "争取到", "争取在", "截至", "截止到",
+                                "截止", "到", "至", "于", "在", "展望", "预计到", "力争", "确保", "争取"]),
+        "TIME_POST": trie_regex(["前", "以前", "之前", "前后", "起", "以来", "开始", "以后", "后", "期间"]),
+        "MONTH_WORD": trie_regex(w.get("month_words", {}).keys()),
+        "PLAN": trie_regex(w.get("plan_periods", {}).keys()),
+        "RECURRING": trie_regex(w.get("recurring", {}).keys()),
+        "UNIT": trie_regex(w.get("units", [])),
+        "POST_QUALIFIER": trie_regex(w.get("post_qualifiers", {}).keys()),
+        "COVERAGE": trie_regex(w.get("coverage_words", [])),
+        "BENCHMARK_VERB": trie_regex(w.get("benchmark_verbs", [])),
+        "BENCHMARK_OBJECT": trie_regex(w.get("benchmark_objects", [])),
+    }
+
+
+_MACRO_RE = re.compile(r"\{([A-Z_]+)\}")
+
+
+def expand(regex: str, where: str = "entity_patterns.jsonl") -> str:
+    table = macros()
+
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in table:
+            raise lx.LexiconError(f"indexer/data/{where}: unknown macro {{{m.group(1)}}} in a regex; "
+                                  f"use one of {', '.join(sorted(table))}")
+        return table[m.group(1)]
+
+    return _MACRO_RE.sub(sub, regex)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    label: str
+    id: str
+    regex: re.Pattern
+    trim: bool = False  # strip left_trim words off the front of a match
+    exclude: bool = False  # a match suppresses matches of the same label it overlaps
+
+
+@dataclass(frozen=True)
+class CharMatch:
+    """One match with exact character offsets into the text it was found in."""
+
+    label: str
+    id: str
+    start: int
+    end: int
+    text: str
+    groups: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def shifted(self, offset: int) -> "CharMatch":
+        return CharMatch(self.label, self.id, self.start + offset, self.end + offset, self.text, self.groups)
+
+
+def _compile(entry: dict, where: str) -> Pattern:
+    if "regex" in entry:
+        source = expand(entry["regex"], where)
+    else:
+        source = re.escape(entry["pattern"])
+    try:
+        rx = re.compile(source)
+    except re.error as e:
+        raise lx.LexiconError(f"indexer/data/{where}: pattern '{entry.get('id')}' is not a valid "
+                              f"regex ({e}); fix it") from None
+    return Pattern(entry["label"], str(entry.get("id") or entry["label"].lower()), rx,
+                   bool(entry.get("trim")), bool(entry.get("exclude")))
+
+
+@lru_cache(maxsize=1)
+def entity_patterns() -> tuple[Pattern, ...]:
+    """The entity patterns (ORG, PLACE, TIME, QUANTITY) in file order."""
+    return tuple(_compile(e, "entity_patterns.jsonl") for e in lx.read_jsonl("entity_patterns.jsonl"))
+
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> tuple[Pattern, ...]:
+    """Action verbs (ACTION, with noun compounds as exclusions) and topic keywords (TOPIC)."""
+    lex = lx.load()
+    out = [
+        Pattern("ACTION", "not_action", re.compile(trie_regex(lex.list("noun_compounds"))), exclude=True),
+        # 得到有效保障 / 得以落实: a passive result, not an order.
+        Pattern("ACTION", "not_action_passive",
+                re.compile(r"(?:得到|得以|受到)(?:有效|进一步|明显|全面|切实)?" + HAN + "{2}"), exclude=True),
+        Pattern("ACTION", "verb", re.compile(trie_regex(lex.list("action_verbs")))),
+    ]
+    by_dept: dict[str, list[str]] = {}
+    for kw, dept in lex.topics:
+        by_dept.setdefault(dept, []).append(kw)
+    for dept, kws in by_dept.items():
+        out.append(Pattern("TOPIC", dept, re.compile(trie_regex(kws))))
+    return tuple(out)
+
+
+def _trim_left(text: str, start: int, end: int, words: list[str], min_len: int = 3) -> int:
+    changed = True
+    while changed:
+        changed = False
+        for w in words:
+            if text.startswith(w, start) and end - (start + len(w)) >= min_len:
+                start += len(w)
+                changed = True
+                break
+    return start
+
+
+@lru_cache(maxsize=1)
+def _trim_words() -> list[str]:
+    return lx.longest_first(lx.load().list("left_trim"))
+
+
+def find_matches(text: str, patterns=None) -> list[CharMatch]:
+    """Every pattern match in ``text``: leftmost-longest per label, exclusions applied.
+
+    Matches of different labels may overlap (宝应县 is a PLACE inside the ORG
+    宝应县水利局); matches of one label do not.
+    """
+    patterns = entity_patterns() if patterns is None else patterns
+    trim_words = _trim_words()
+    raw: dict[str, list[tuple[int, int, int, Pattern, re.Match]]] = {}
+    excluded: dict[str, list[tuple[int, int]]] = {}
+    for order, p in enumerate(patterns):
+        for m in p.regex.finditer(text):
+            s, e = m.span()
+            if s == e:
+                continue
+            if p.exclude:
+                excluded.setdefault(p.label, []).append((s, e))
+                continue
+            if p.trim:
+                s = _trim_left(text, s, e, trim_words)
+            raw.setdefault(p.label, []).append((s, e, order, p, m))
+    out: list[CharMatch] = []
+    for label, items in raw.items():
+        items.sort(key=lambda t: (t[0], -(t[1] - t[0]), t[2]))
+        blocked = excluded.get(label, [])
+        last_end = -1
+        for s, e, _, p, m in items:
+            if s < last_end:
+                continue
+            if any(bs <= s < be for bs, be in blocked):
+                continue
+            groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            out.append(CharMatch(label, p.id, s, e, text[s:e], groups))
+            last_end = e
+    out.sort(key=lambda c: (c.start, -(c.end - c.start), c.label))
+    return out

@@ -1,0 +1,218 @@
+"""Quantitative and categorical targets: QUANTITY matches → (indicator, value, unit, qualifier, year).
+
+For each QUANTITY match in a clause, the indicator is the text before it in
+its comma-separated segment, less the time phrase, leading words such as
+确保/力争 and the link verb (保持在, 稳定在, 下降到 …)::
+
+    到2035年，生态保护红线和生态空间管控区域面积保持在1172.77平方千米以上
+      → 生态保护红线和生态空间管控区域面积 | 1172.77 | 平方千米 | 以上 | 2035
+    国省考断面水质优良比例95%左右        → … | 95 | % | 左右
+    宝应湖水质稳定达到Ⅲ类                → 宝应湖水质 | Ⅲ类 | – | 稳定达到
+    细颗粒物平均浓度优于国家目标          → … | null | – | 优于国家目标
+    推动…料仓“全封闭”建设全覆盖          → …建设 | 全覆盖
+    完成30个农村生活污水治理项目          → 农村生活污水治理项目 | 30 | 个 (value first: the
+                                            indicator follows)
+
+The year is that of the deadline in force at the value (``year_source``
+"explicit"), or null: a target never takes a year it does not state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.extract import lexicon as lx
+from indexer.extract.patterns import CharMatch
+from indexer.extract.times import TimeInfo
+
+BOUNDARY = "，；。：！？\n"
+
+
+@dataclass
+class FoundTarget:
+    indicator: str
+    value: float | int | str | None
+    unit: str | None
+    qualifier: str | None
+    year: int | None
+    year_source: str | None
+    verb: str | None
+    kind: str  # number | class | coverage | benchmark
+    start: int  # absolute offsets of the evidence (indicator … value qualifier)
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    lex = lx.load()
+    return {
+        "link": lx.longest_first(lex.list("link_verbs")),
+        "class": lx.longest_first(lex.list("class_verbs")),
+        "pre": lex.mapping("pre_qualifiers"),
+        "pre_words": lx.longest_first(lex.mapping("pre_qualifiers").keys()),
+        "post": lex.mapping("post_qualifiers"),
+        "trim": lx.longest_first(lex.list("indicator_trim") + lex.list("adverbs")),
+        "lead_verbs": lx.longest_first(lex.list("count_verbs")),
+    }
+
+
+def number(s: str) -> int | float:
+    v = float(s)
+    return int(v) if v.is_integer() and "." not in s else v
+
+
+def _segment_start(text: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and text[i - 1] not in BOUNDARY:
+        i -= 1
+    return i
+
+
+def _segment_end(text: str, pos: int) -> int:
+    i = pos
+    while i < len(text) and text[i] not in BOUNDARY + "、":
+        i += 1
+    return i
+
+
+def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
+    """(indicator, chars cut from the left, link verb, aspirational?) from the text before a value."""
+    w = _words()
+    verb = None
+    changed = True
+    while changed:  # right end: link verbs (稳定在, 保持在 …)
+        changed = False
+        for lv in w["link"]:
+            if s.endswith(lv) and len(s) > len(lv) - 1:
+                verb = lv if verb is None else lv + verb
+                s = s[:-len(lv)]
+                changed = True
+                break
+    cut = 0
+    aspirational = False
+    changed = True
+    while changed:  # left end: 确保 / 力争 / adverbs
+        changed = False
+        for t in w["trim"]:
+            if s.startswith(t) and len(s) > len(t):
+                if t == "力争":
+                    aspirational = True
+                s = s[len(t):]
+                cut += len(t)
+                changed = True
+                break
+    for lv in ("达到", "实现", "完成", "建成"):  # a leading verb left over: 实现全覆盖
+        if s == lv:
+            verb, s, cut = lv, "", cut + len(lv)
+    return s.strip("的 "), cut, verb, aspirational
+
+
+def find_targets(text: str, offset: int, matches: list[CharMatch],
+                 time_at, skip: list[tuple[int, int]] = ()) -> list[FoundTarget]:
+    """Targets in ``text`` (a clause starting at ``offset``).
+
+    ``time_at(pos)`` gives the deadline ``TimeInfo`` in force at absolute
+    position ``pos`` (or None); ``skip`` are absolute spans to ignore
+    (annotations, 《titles》).
+    """
+    w = _words()
+    out: list[FoundTarget] = []
+    times = [m for m in matches if m.label == "TIME"]
+    quants = [m for m in matches if m.label == "QUANTITY" and not any(s <= m.start < e for s, e in skip)]
+    for q in quants:
+        qs, qe = q.start - offset, q.end - offset
+        floor = 0
+        for t in times:  # the indicator starts after a time phrase in its segment …
+            if t.end - offset <= qs and not t.groups.get("base"):
+                floor = max(floor, t.end - offset)
+        for p in quants:  # … and after the value before it (A达到95%、B达到90%)
+            if p.end - offset <= qs:
+                floor = max(floor, p.end - offset)
+        seg = _segment_start(text, qs, floor)
+        while seg < qs and text[seg] in "、和及与 ":
+            seg += 1
+        before = text[seg:qs]
+        g = q.groups
+        value: float | int | str | None
+        unit = qualifier = None
+        kind = q.id
+        pre_q = pre_verb = None
+        if q.id == "number":
+            value = number(g["value"])
+            unit = (g.get("mult") or "") + g["unit"]
+            pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
+            if pre:
+                pre_q = w["pre"][pre]
+                before = before[:-len(pre)]
+                pre_verb = pre
+            if g.get("post"):
+                qualifier = w["post"].get(g["post"], g["post"])
+            elif pre_q:
+                qualifier = pre_q
+        elif q.id == "class":
+            value = g["value"]
+            verb = next((v for v in w["class"] if before.endswith(v)), None)
+            if verb is None:
+                continue  # Ⅲ类水比例: part of an indicator, not a value
+            qualifier = w["post"].get(g["post"]) if g.get("post") else verb
+        elif q.id == "coverage":
+            value = g["value"]
+        elif q.id == "benchmark":
+            value = None
+            qualifier = g["qualifier"]
+        else:
+            continue
+        baseline = next((t for t in times if t.groups.get("base") and seg <= t.start - offset
+                         and t.end - offset <= qs), None)
+        if baseline is not None:  # 能耗较2020年下降14%: indicator 能耗, verb 较2020年下降
+            b0 = baseline.start - offset - seg
+            base_text = before[b0:]
+            before = before[:b0]
+        indicator, cut, verb, aspirational = _strip_indicator(before)
+        if baseline is not None:
+            verb = base_text
+        verb = verb or pre_verb
+        ind_start = seg + cut
+        if q.id == "class" and verb is None:
+            verb = next((v for v in w["class"] if before.endswith(v)), None)
+        lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
+        tail_end = _segment_end(text, qe)
+        tail = text[qe:tail_end].strip("的 ")
+        if lead_verb and q.id == "number" and len(tail) >= 2 and tail[0] not in "以左上下":
+            # 完成全县12家重点企业…治理: verb + scope before the value, the indicator after it.
+            verb, indicator = lead_verb, tail
+            qe_ev = tail_end
+        elif lead_verb and len(indicator) - len(lead_verb) >= 2 and q.id == "number":
+            # 新建改造城镇污水管网40公里 → 城镇污水管网 (verb 新建改造)
+            verb = ""
+            while lead_verb and len(indicator) - len(lead_verb) >= 2:
+                verb += lead_verb
+                indicator = indicator[len(lead_verb):]
+                ind_start += len(lead_verb)
+                lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
+            qe_ev = qe
+        elif not indicator:
+            # Value first (完成30个农村生活污水治理项目): the indicator follows the value.
+            if tail and q.id == "number":
+                indicator = tail
+                ind_start = seg + cut
+                qe_ev = tail_end
+            elif out and not before.strip():
+                indicator = out[-1].indicator  # 分别达到75%、50%: the indicator of the value before
+                qe_ev = qe
+            else:
+                continue
+        else:
+            qe_ev = qe
+        if aspirational:
+            qualifier = "力争" if not qualifier else f"力争…{qualifier}"
+        t: TimeInfo | None = time_at(q.start)
+        year = t.year if t else None
+        year_source = None if not year else ("annotation" if t.from_annotation else "explicit")
+        s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
+        out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
+                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset]))
+    return out
+

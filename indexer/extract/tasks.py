@@ -1,0 +1,484 @@
+"""A parsed document → its tasks (with parties and deadlines) and targets.
+
+How a document is read (``extract_document``):
+
+1. Every clause goes through the spaCy pipeline once (``nlp.pipe``), which
+   finds bodies, places, time phrases, quantities, action verbs and topic
+   keywords with exact character offsets.
+2. The parts whose heading is a goal heading (总体要求, 主要目标 …) state
+   goals: their time phrases are the document's *stage years*, their
+   clauses yield targets but no tasks. The preamble yields neither.
+3. A clause is cut before each time phrase that opens a comma segment
+   (严格生态保护红线监管，|到2035年，…面积保持在…以上，确保…); each piece in
+   which an action verb stands in command position (after adverbs, a time
+   phrase, or a body) is a task; a piece without one joins the task before it.
+4. Parties: annotations (the clause's own, else the one closing its item or
+   article, else one in the heading), then the running text. With no explicit
+   lead or owner, the topic table gives an *inferred* lead (keyword as
+   evidence) and the document's 主送 become *inherited* recipients.
+5. Deadline: the time phrase in force at the task's verb — its scope runs to
+   the next time phrase or the end of the sentence (a clause ending in ；
+   passes it on to the next) — plus any recurrence (每季度); else the
+   annotation's 完成时限; else the stage years, as ``inherited`` (``stages``
+   lists them; ``year`` stays null).
+6. Targets: ``indexer.extract.targets`` over every clause, the year being the
+   time phrase in force at the value.
+
+Task ids are ``<clause id>__task_<n>``, n counting the tasks of the clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from kb.models import Deadline, Document, Party, Provision, Target, Task
+from indexer.extract import lexicon as lx
+from indexer.extract import parties as pt
+from indexer.extract.patterns import CharMatch, find_matches
+from indexer.extract.targets import find_targets
+from indexer.extract.times import TimeInfo, deadline_text, interpret
+
+TITLE_RE = re.compile(r"《[^《》]*》")
+SEGMENT_SEPS = "，；：。！？"
+RESPONSIBLE = ("lead", "owner", "support")
+
+
+@dataclass
+class ClauseInfo:
+    clause: Provision
+    matches: list[CharMatch]
+    annotations: list[pt.Annotation]
+    skip: list[tuple[int, int]]
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def level_prefix(doc: Document) -> str:
+    """The prefix of the issuer's own departments: 市 for 扬州市人民政府, 县 for 宝应县人民政府."""
+    for name in reversed((doc.issuer or "").split()):
+        m = re.search(r"(省|市|县|区|旗|镇|乡)(?:人民政府|政府|委员会|党委|委)(?:办公室|办公厅)?$", name)
+        if m:
+            return m.group(1)
+    return {"provincial": "省", "municipal": "市", "county": "县"}.get(doc.level, "")
+
+
+def department_for(dept: str, doc: Document) -> str:
+    """A department of the topic table as the issuer's own body: 生态环境局 → 市生态环境局."""
+    d = lx.load().department(dept)
+    if doc.level == "central":
+        return (d.levels.get("central") if d else None) or dept
+    if doc.level == "provincial":
+        return "省" + ((d.levels.get("provincial") if d else None) or dept)
+    return level_prefix(doc) + dept
+
+
+# …，2026年底前完成。（牵头单位：…）: a deadline after the work, followed by nothing but a
+# verb of completion, dates the work before it rather than starting a task of its own.
+POSTPOSED_DEADLINE = re.compile(r"(?:全部|基本|全面)?(?:完成|建成|到位|落实到位|实现)[。；]?(?:（[^）]*）)?[。；]?$")
+
+
+def _inside(pos: int, spans) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Comma segments of text[a:b] (relative offsets), outside brackets."""
+    out, depth, seg = [], 0, a
+    for i in range(a, b):
+        ch = text[i]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+        elif depth == 0 and ch in SEGMENT_SEPS:
+            if i > seg:
+                out.append((seg, i))
+            seg = i + 1
+    if seg < b:
+        out.append((seg, b))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Task verbs
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _command_words() -> tuple[list[str], list[str], list[str]]:
+    lex = lx.load()
+    return (lx.longest_first(lex.list("adverbs") + lex.list("modals")),
+            lx.longest_first(lex.list("frames")), lex.list("disposal"))
+
+
+def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatch],
+                  skip: list[tuple[int, int]]) -> list[CharMatch]:
+    """Action verbs of text[a:b] that stand in command position.
+
+    In each comma segment: after optional time phrases, bodies (with 由 / 要 /
+    负责 …) and adverbs, the next word must be an action verb. A segment that
+    opens with a frame (围绕…, 针对…) or names a lead (由X…) counts any verb in it.
+    """
+    adverbs, frames, disposal = _command_words()
+    verbs = [m for m in matches if m.label == "ACTION" and not _inside(m.start, skip)]
+    by_start = {m.start - offset: m for m in verbs}
+    skippable = {}
+    for m in matches:
+        if m.label in ("TIME", "ORG", "PLACE") and not _inside(m.start, skip):
+            s = m.start - offset
+            skippable[s] = max(skippable.get(s, s), m.end - offset)
+    found: list[CharMatch] = []
+    for s, e in _segments(text, a, b):
+        i = s
+        while i < e and text[i] in " 、“”":
+            i += 1
+        hit = None
+        after_object = None
+        for _ in range(12):
+            if i in by_start:
+                hit = by_start[i]
+                break
+            if text[i:i + 1] in disposal:  # 将年度工作情况书面报…: the verb follows the object
+                after_object = i + 1
+                break
+            if text.startswith("由其", i):
+                i += 2
+            elif i in skippable:
+                i = skippable[i]
+            elif text.startswith("由", i) and i + 1 in skippable:
+                i = skippable[i + 1]
+            elif text[i:i + 1] in "、和及与" and i + 1 in skippable:
+                i += 1
+            else:
+                w = next((x for x in adverbs if text.startswith(x, i)), None)
+                if not w:
+                    break
+                i += len(w)
+        if hit is not None:
+            found.append(hit)
+            continue
+        # 由X统筹推进 inside a segment: the verb after the body.
+        lead_at = [skippable[k] for k in skippable if s < k < e and text[k - 1:k] == "由"]
+        opener = next((x for x in frames if text.startswith(x, s)), None)
+        after = min(lead_at) if lead_at else (s + len(opener) if opener else after_object)
+        if after is not None:
+            inner = [v for v in verbs if after <= v.start - offset < e]
+            if inner:
+                found.append(inner[0])
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------
+
+
+def _paragraphs(text: str, clauses: list[Provision]) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold clauses (the body's paragraphs), as (start, end)."""
+    out: list[tuple[int, int]] = []
+    for c in clauses:
+        if out and c.start < out[-1][1]:
+            continue
+        a = text.rfind("\n", 0, c.start) + 1
+        b = text.find("\n", c.end)
+        out.append((a, len(text) if b < 0 else b))
+    return out
+
+
+def _heading_offset(doc: Document, p: Provision) -> int | None:
+    if not p.heading:
+        return None
+    i = doc.text.find(p.heading, p.start, p.end)
+    return i if i >= 0 else None
+
+
+def _stage_years(infos: list[ClauseInfo], goal: set[str], doc_year) -> tuple[int, ...]:
+    years = set()
+    for ci in infos:
+        if ci.clause.id in goal:
+            for m in ci.matches:
+                if m.label == "TIME" and not _inside(m.start, ci.skip):
+                    t = interpret(m, doc_year)
+                    if t.is_deadline and t.year and not t.relative:
+                        years.add(t.year)
+    return tuple(sorted(years))
+
+
+def extract_document(document: Document, provisions: list[Provision], header_recipients_span=None,
+                     nlp=None) -> tuple[list[Task], list[Target]]:
+    """All tasks and targets of one document (pure: records in, records out)."""
+    if document.status == "outline":
+        return [], []  # an outline's text is our summary, not the official wording
+    clauses = [p for p in provisions if p.kind == "clause"]
+    if not clauses:
+        return [], []
+    by_id = {p.id: p for p in provisions}
+    lex = lx.load()
+    doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
+
+    goal_words = lex.list("goal_headings")
+    goal_containers = {p.id for p in provisions if p.kind in ("part", "article", "item") and p.heading
+                       and any(w in p.heading for w in goal_words)}
+
+    def chain(p: Provision) -> list[Provision]:
+        out = []
+        while p.parent and p.parent in by_id:
+            p = by_id[p.parent]
+            out.append(p)
+        return out
+
+    goal_clauses = {c.id for c in clauses if any(a.id in goal_containers for a in chain(c))}
+    no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in chain(c))} | goal_clauses
+
+    if nlp is None:
+        from indexer.extract.nlp import get_nlp
+        nlp = get_nlp()
+    from indexer.extract.nlp import matches as doc_matches
+
+    # The pipeline runs once per paragraph (an article or item with its clauses), not
+    # per clause: jieba and the rules cost less per character on longer texts, and a
+    # paragraph also holds the headings. Matches never cross 。；, so each clause takes
+    # the matches inside it.
+    paras = _paragraphs(document.text, clauses)
+    found: list[CharMatch] = []
+    for (ps, pe), d in zip(paras, nlp.pipe([document.text[a:b] for a, b in paras], batch_size=64)):
+        found.extend(m.shifted(ps) for m in doc_matches(d))
+    starts = [m.start for m in found]
+
+    def matches_in(a: int, b: int) -> list[CharMatch]:
+        i = bisect.bisect_left(starts, a)
+        out = []
+        while i < len(found) and found[i].start < b:
+            if found[i].end <= b:
+                out.append(found[i])
+            i += 1
+        return out
+
+    infos: list[ClauseInfo] = []
+    for c in clauses:
+        ms = matches_in(c.start, c.end)
+        anns = pt.parse_annotations(c.text, c.start, ms, doc_year)
+        skip = [(a.start, a.end) for a in anns]
+        skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
+        infos.append(ClauseInfo(c, ms, anns, skip))
+
+    # Annotations that speak for a whole item/article: one in its heading, or one
+    # closing its last own clause.
+    container_ann: dict[str, pt.Annotation] = {}
+    for p in provisions:
+        if p.kind in ("article", "item") and p.heading and "（" in p.heading:
+            off = _heading_offset(document, p)
+            if off is not None:
+                ms = matches_in(off, off + len(p.heading)) or [
+                    m.shifted(off) for m in find_matches(p.heading)]
+                anns = pt.parse_annotations(p.heading, off, ms, doc_year)
+                if anns:
+                    container_ann[p.id] = anns[-1]
+    last_clause: dict[str, ClauseInfo] = {}
+    for ci in infos:
+        if ci.clause.parent:
+            last_clause[ci.clause.parent] = ci
+    for parent, ci in last_clause.items():
+        if by_id.get(parent) is None or by_id[parent].kind not in ("article", "item"):
+            continue
+        tail = ci.clause.text.rstrip("。；！？ ")
+        for a in ci.annotations:
+            if a.end - ci.clause.start == len(tail) and (a.parties or a.deadline or a.open_deadline):
+                container_ann.setdefault(parent, a)
+
+    def applicable(ci: ClauseInfo) -> tuple[list[Party], pt.Annotation | None]:
+        own = [a for a in ci.annotations if a.parties]
+        own_dl = next((a for a in ci.annotations if a.deadline or a.open_deadline), None)
+        parties = [p for a in own for p in a.parties]
+        dl = own_dl
+        for anc in chain(ci.clause):
+            a = container_ann.get(anc.id)
+            if a is None:
+                continue
+            if not parties and a.parties:
+                parties = list(a.parties)
+            if dl is None and (a.deadline or a.open_deadline):
+                dl = a
+            if parties and dl:
+                break
+        return parties, dl
+
+    stages = _stage_years(infos, goal_clauses, doc_year)
+    inherited_evidence, inh_s, inh_e = "主送", None, None
+    if header_recipients_span:
+        inh_s, inh_e = header_recipients_span
+        inherited_evidence = document.text[inh_s:inh_e]
+    prefix_level = document
+
+    tasks: list[Task] = []
+    targets: list[Target] = []
+    carry: TimeInfo | None = None
+    prev_parent = None
+    for ci in infos:
+        c = ci.clause
+        if c.parent != prev_parent:
+            carry = None
+        prev_parent = c.parent
+        times = [interpret(m, doc_year) for m in ci.matches
+                 if m.label == "TIME" and not _inside(m.start, ci.skip)]
+        deadlines = [t for t in times if t.is_deadline]
+        start_carry = carry
+
+        def time_at(pos: int, _dl=deadlines, _carry=start_carry) -> TimeInfo | None:
+            before = [t for t in _dl if t.start < pos]
+            return before[-1] if before else _carry
+
+        ann_parties, ann_dl = applicable(ci)
+
+        def target_time(pos: int, _ann=ann_dl) -> TimeInfo | None:
+            t = time_at(pos)
+            if t is None and _ann is not None and _ann.deadline is not None and _ann.deadline.is_deadline:
+                return replace(_ann.deadline, from_annotation=True)  # the item's 完成时限
+            return t
+
+        found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
+        clause_targets = [Target(
+            doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
+            indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
+            start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
+            for f in found]
+        targets.extend(clause_targets)
+        # A time phrase opening the clause (到2025年，A；B。) governs the rest of the sentence;
+        # one inside it (…，2025年10月底前完成主体工程；) stops at the semicolon.
+        opening = next((t for t in deadlines if t.start - c.start <= 2), None)
+        carry = (time_at(c.end) if opening is not None else start_carry) \
+            if c.text.rstrip().endswith(("；", ";")) else None
+        if c.id in no_task:
+            continue
+
+        # -- pieces and their command verbs ---------------------------------
+        text, off = c.text, c.start
+        cuts = [t.start - off for t in deadlines
+                if t.start > off and text[t.start - off - 1] in "，：；"
+                and not POSTPOSED_DEADLINE.match(text, t.end - off)]
+        bounds = [0, *cuts, len(text)]
+        pieces: list[list] = []
+        for a, b in zip(bounds, bounds[1:]):
+            vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
+            if not vs and pieces:
+                pieces[-1][1] = b
+            else:
+                pieces.append([a, b, vs])
+        pieces = [p for p in pieces if p[2]]
+        if not pieces and clause_targets and applicable(ci)[0]:
+            # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
+            # is named for is a task even without a verb of command.
+            pieces = [[0, len(text), []]]
+        if not pieces:
+            continue
+
+        running = pt.running_text_parties(text, off, ci.matches, ci.skip)
+        known_spans = [(m.start, m.end) for _, m in running]
+        extra = pt.unknown_place_owners(text, off, known_spans)
+
+        for n, (a, b, vs) in enumerate(pieces, 1):
+            a_abs, b_abs = off + a, off + b
+            parties: list[Party] = list(ann_parties)
+            for p, _m in running:
+                if p.role in RESPONSIBLE or a_abs <= p.start < b_abs:
+                    parties.append(p)
+            parties += extra
+            parties = _dedupe(parties)
+
+            # -- deadline --------------------------------------------------
+            v0 = vs[0].start if vs else b_abs  # no verb: the time phrase in force over the piece
+            t = time_at(v0)
+            if t is None:
+                # 加快淘汰…，到2027年，…占比达到95%以上: a deadline inside the task's own
+                # text (after its verb) still dates the task.
+                t = next((x for x in deadlines if a_abs <= x.start < b_abs), None)
+            rec = next((x for x in times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
+            recurring = rec.recurring if rec else None
+            dl_text = None
+            if t is None and ann_dl is not None and ann_dl.deadline is not None:
+                t = ann_dl.deadline  # the annotation's 完成时限
+                dl_text = ann_dl.deadline_text
+            if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
+                recurring = ann_dl.open_deadline  # 完成时限：长期坚持
+                rec = ann_dl
+            deadline = None
+            if t is not None:
+                year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
+                deadline = Deadline(year, t.month, dl_text or t.text, "explicit",
+                                    recurring or t.recurring, t.start, t.end, period=t.period)
+            elif recurring is not None:
+                text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
+                deadline = Deadline(None, None, text_, "explicit", recurring, rec.start, rec.end)
+            elif stages:
+                # No year of its own: the stage years are listed, the year stays empty, so
+                # nothing downstream mistakes the document's horizon for this task's deadline.
+                deadline = Deadline(None, None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
+                                    "inherited", None, None, None, stages=stages)
+
+            # -- inferred and inherited parties -----------------------------
+            explicit_resp = [p for p in parties if p.source == "explicit" and p.role in ("lead", "owner")]
+            specific = [p for p in explicit_resp if not _collective(p.name)]
+            has_lead = any(p.role == "lead" for p in explicit_resp)
+            if not has_lead and not specific:
+                guess = _infer(ci.matches, a_abs, b_abs, ci.skip, prefix_level)
+                if guess:
+                    parties.append(guess)
+            if not explicit_resp:
+                for r in document.recipients:
+                    parties.append(Party(r, "recipient", "inherited", inherited_evidence, inh_s, inh_e))
+            assignment = _assignment(parties)
+            tasks.append(Task(
+                id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=document.id, article_no=c.article_no,
+                item_no=c.item_no, text=text[a:b].strip("，；： "), parties=tuple(parties),
+                deadline=deadline,
+                targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
+                verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
+                end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
+                unassigned=assignment == "unassigned"))
+    return tasks, targets
+
+
+def _lstrip(s: str) -> int:
+    return len(s) - len(s.lstrip("，；： "))
+
+
+def _rstrip(s: str) -> int:
+    return len(s) - len(s.rstrip("，；： "))
+
+
+def _collective(name: str) -> bool:
+    lex = lx.load()
+    return any(name.endswith(c) for c in lex.collective)
+
+
+def _dedupe(parties: list[Party]) -> list[Party]:
+    seen, out = set(), []
+    for p in parties:
+        key = (p.name, p.role, p.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    # A body read as lead or support is not also "mentioned".
+    responsible = {p.name for p in out if p.role != "mentioned"}
+    return [p for p in out if p.role != "mentioned" or p.name not in responsible]
+
+
+def _infer(matches: list[CharMatch], a: int, b: int, skip, document: Document) -> Party | None:
+    topics = [m for m in matches if m.label == "TOPIC" and a <= m.start < b and not _inside(m.start, skip)]
+    if not topics:
+        return None
+    best = min(topics, key=lambda m: (m.start, -(m.end - m.start)))
+    return Party(department_for(best.id, document), "lead", "inferred", best.text, best.start, best.end)
+
+
+def _assignment(parties: list[Party]) -> str:
+    for source in ("explicit", "inferred", "inherited"):
+        if any(p.source == source and (p.role in RESPONSIBLE or source == "inherited") for p in parties):
+            return source
+    return "unassigned"

@@ -1,0 +1,101 @@
+"""Time expressions → what they say: a deadline year (and month), a period, a recurrence.
+
+``interpret`` reads the named groups of a TIME match (see
+``indexer/data/entity_patterns.jsonl``) and returns a ``TimeInfo``:
+
+    到2027年          deadline 2027
+    2025年底前        deadline 2025-12
+    2026年6月底前     deadline 2026-06
+    “十四五”期间      period 2021–2025 (deadline 2025)
+    2024—2026年       period 2024–2026 (deadline 2026)
+    每季度            recurring 每季度
+    2024年起          start (not a deadline)
+    较2020年          baseline (not a deadline)
+    6月底前 / 年底前   deadline in the document's year (``relative``)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexer.extract import lexicon as lx
+from indexer.extract.patterns import CharMatch
+
+DEADLINE_KINDS = ("deadline", "period")
+_START_POSTS = ("起", "以来", "开始", "以后", "后")
+
+
+@dataclass(frozen=True)
+class TimeInfo:
+    kind: str  # deadline | period | recurring | start | date | baseline
+    year: int | None
+    month: int | None
+    recurring: str | None
+    text: str
+    start: int
+    end: int
+    period: tuple[int, int] | None = None
+    relative: bool = False  # the year comes from the document's date (年底前, 6月底前)
+    from_annotation: bool = False  # read from an annotation's 完成时限, not the running text
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.kind in DEADLINE_KINDS and (self.year is not None or self.month is not None)
+
+
+def _month_word(part: str | None) -> int | None:
+    if not part:
+        return None
+    words = lx.load().mapping("month_words")
+    return int(words[part]) if part in words else None
+
+
+def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
+    g = m.groups
+    words = lx.load().words
+    base = dict(text=m.text, start=m.start, end=m.end)
+    if m.id == "recurring":
+        label = words.get("recurring", {}).get(g.get("recur"), g.get("recur"))
+        return TimeInfo("recurring", None, None, label, **base)
+    if m.id == "plan_period":
+        years = words.get("plan_periods", {}).get(g.get("plan"))
+        if not years:
+            return TimeInfo("date", None, None, None, **base)
+        y0, y1 = int(years[0]), int(years[1])
+        return TimeInfo("period", y1, None, None, period=(y0, y1), **base)
+    if m.id == "year_range":
+        y0, y1 = int(g["year0"]), int(g["year"])
+        return TimeInfo("period", y1, _month_word(g.get("part")), None, period=(min(y0, y1), y1), **base)
+    post = g.get("post")
+    if m.id in ("relative_year", "relative_month"):
+        rel = g.get("rel")
+        year = doc_year
+        if rel == "明年" and doc_year:
+            year = doc_year + 1
+        month = int(g["month"]) if g.get("month") else _month_word(g.get("part"))
+        kind = "start" if post in _START_POSTS else "deadline"
+        return TimeInfo(kind, year, month, None, relative=True, **base)
+    # id "year" (and any user-added pattern with a year group)
+    year = int(g["year"]) if g.get("year") else None
+    month = int(g["month"]) if g.get("month") else _month_word(g.get("part"))
+    if g.get("base"):
+        kind = "baseline"  # 较2020年下降14%: the year compared with, not a deadline
+    elif post in _START_POSTS:
+        kind = "start"
+    elif g.get("day") and not post and not g.get("pre"):
+        kind = "date"  # 2024年9月26日: a date, not a deadline
+    else:
+        kind = "deadline"
+    return TimeInfo(kind, year, month, None, **base)
+
+
+def deadline_text(year: int | None, month: int | None, recurring: str | None = None) -> str:
+    """A short Chinese rendering: 2026年6月 / 2027年 / 每季度 / 2025年12月（每季度）."""
+    s = ""
+    if year:
+        s = f"{year}年" + (f"{month}月" if month else "")
+    elif month:
+        s = f"{month}月"
+    if recurring:
+        s = f"{s}（{recurring}）" if s else recurring
+    return s

@@ -1,0 +1,131 @@
+"""The link stage of ``policykb build``: citation links and computed alignment links.
+
+Runs after the SQLite file and the search index of the new build are written,
+on a ``KB`` opened on that (not yet published) build, so candidate upstream
+provisions come from the search index itself (see ``indexer.align`` for the
+signals and the score).
+
+* ``citation`` links: a clause that cites a document of the KB (a resolved
+  《title》 or 文号) → that document, score 1.0, the citation as evidence.
+* ``aligned`` links: every article, item and clause of a lower-level document
+  → the upstream articles it most likely implements (at most ``PER_UNIT``,
+  score ≥ ``align.MIN_SCORE``); where the upstream document is a full text, also
+  → the clause of that article that shares most with it.
+
+Upstream documents of D are the documents D cites that are of a higher level;
+where D cites none in the KB, every document of a higher level.
+"""
+
+from __future__ import annotations
+
+from kb.models import Link, Provision
+from indexer import align
+from indexer.pipeline import ParsedDocument
+
+PER_UNIT = 3
+CANDIDATES = 8  # salient terms searched per downstream article or item
+CLAUSE_EXTRA = 6  # a clause's candidates: its article's, plus its own best BM25 matches
+DOWN_KINDS = ("article", "item", "clause")
+
+
+def upstream_docs(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[str]:
+    rank = align.LEVEL_RANK
+    mine = rank.get(pd.document.level, 9)
+    cited = [c.resolved_id for c in pd.citations if c.resolved_id and c.resolved_id in docs]
+    higher = [d for d in dict.fromkeys(cited) if rank.get(docs[d].document.level, 9) < mine]
+    if cited:
+        return higher
+    return [d for d, other in docs.items() if rank.get(other.document.level, 9) < mine]
+
+
+def citation_links(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[Link]:
+    out = []
+    for c in pd.citations:
+        if c.resolved_id and c.resolved_id != pd.document.id and c.provision_id:
+            out.append(Link(c.provision_id, c.resolved_id, "citation", 1.0, (f"明示引用{c.text}",)))
+    return out
+
+
+def _search_candidates(kb, unit: align.Unit, up: align.Upstream, article_of: dict[str, int]) -> list[int]:
+    """Upstream unit indexes found by searching the index with the provision's salient terms."""
+    words = sorted(set(align.terms(unit.text)), key=lambda w: (-up.idf.get(w, 0.0), w))[:CANDIDATES]
+    found: list[int] = []
+    if words:
+        result = kb.search(" OR ".join(words), doc=up.doc_id, limit=CANDIDATES * 3)
+        for h in result.hits:
+            i = article_of.get(h.id)
+            if i is None:
+                i = next((article_of[k] for k in _ancestors(h.id) if k in article_of), None)
+            if i is not None and i not in found:
+                found.append(i)
+    # A short outline article may share a heading with the provision and little text:
+    # keep every upstream article whose heading overlaps, whatever the search returned.
+    for i, u in enumerate(up.units):
+        if i not in found and unit.heading and align.dice(align.bigrams(unit.heading), align.bigrams(u.heading)) > 0.2:
+            found.append(i)
+    return found
+
+
+def _ancestors(pid: str) -> list[str]:
+    doc, _, path = pid.partition("#")
+    parts = path.split("__")
+    return [f"{doc}#{'__'.join(parts[:k])}" for k in range(len(parts) - 1, 0, -1)]
+
+
+def _best_clause(unit: align.Unit, article: Provision, provisions: list[Provision]) -> Provision | None:
+    clauses = [p for p in provisions if p.kind == "clause" and p.id.startswith(article.id + "__")]
+    if len(clauses) < 2:
+        return None
+    mine = set(align.terms(unit.text))
+    scored = [(len(mine & set(align.terms(c.text))), -c.seq, c) for c in clauses]
+    best = max(scored, key=lambda x: (x[0], x[1]))
+    return best[2] if best[0] >= 2 else None
+
+
+def link_stage(kb, docs: list[ParsedDocument]) -> list[Link]:
+    """All citation and alignment links of the corpus (called by ``indexer.build``)."""
+    by_id = {pd.document.id: pd for pd in docs}
+    upstreams: dict[str, tuple[align.Upstream, dict[str, int]]] = {}
+    links: list[Link] = []
+    for pd in docs:
+        links.extend(citation_links(pd, by_id))
+        ups = upstream_docs(pd, by_id)
+        if not ups:
+            continue
+        down_units = align.units_of(pd.provisions, align.indicator_map(pd.targets), kinds=DOWN_KINDS)
+        for up_id in ups:
+            if up_id not in upstreams:
+                up_pd = by_id[up_id]
+                up = align.Upstream.build(up_id, align.units_of(up_pd.provisions, align.indicator_map(up_pd.targets)))
+                article_of = {}
+                for i, u in enumerate(up.units):
+                    article_of[u.provision.id] = i
+                    for p in up_pd.provisions:
+                        if p.id.startswith(u.provision.id + "__"):
+                            article_of[p.id] = i
+                upstreams[up_id] = (up, article_of)
+            up, article_of = upstreams[up_id]
+            full = by_id[up_id].document.status == "full"
+            found: dict[str, list[int]] = {}  # searched candidates of articles and items
+            for unit in down_units:
+                p = unit.provision
+                if p.kind != "clause":
+                    cands = found[p.id] = _search_candidates(kb, unit, up, article_of)
+                else:
+                    # A clause is searched through its container (one query per article
+                    # keeps the build fast) and topped up with its own best matches.
+                    cands = list(found.get(p.parent, []))
+                    q = align.terms(unit.text)
+                    own = sorted(range(len(up.units)), key=lambda i: -up.bm25(q, i))[:CLAUSE_EXTRA]
+                    cands += [i for i in own if i not in cands]
+                for score, i, _f in align.rank(unit, up, cands)[:PER_UNIT]:
+                    if score < align.MIN_SCORE:
+                        break
+                    target = up.units[i].provision
+                    ev = align.evidence(unit, up, i)
+                    links.append(Link(unit.provision.id, target.id, "aligned", round(score, 4), ev))
+                    clause = _best_clause(unit, target, by_id[up_id].provisions) if full else None
+                    if clause is not None:
+                        links.append(Link(unit.provision.id, clause.id, "aligned", round(score, 4),
+                                          ev + (f"最相近的一句：{clause.id.split('#', 1)[1]}",)))
+    return links

@@ -1,0 +1,155 @@
+"""The 任务分解表 (task breakdown table): tasks → CSV or XLSX, and the Chinese wording of task fields.
+
+    from kb import open_kb
+    from kb.export import export_tasks
+    kb = open_kb()
+    export_tasks(kb, kb.tasks(doc="yangzhou-2024-118"), "xlsx", "任务分解表.xlsx")
+
+Columns: 序号, 任务, 牵头单位, 配合单位, 完成时限, 目标, 出处. 牵头单位 lists the
+explicit leads, or the owners (the bodies the text sets to work) when no lead
+is named; owners beside a lead go to 配合单位. A party that is
+not written in the text says so in its cell: 市生态环境局（推断：碳排放权市场） is an
+inference from the topic table, 主送 bodies are inherited from the document's
+addressees, and a task with no responsible party reads 未明确. 出处 is the
+official-style citation of the source clause (``KB.citation``).
+
+The ``*_text`` helpers are shared with the CLI's readable output.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from kb import models
+from kb.errors import PolicyKBError
+
+COLUMNS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标", "出处")
+FORMATS = ("csv", "xlsx")
+ROLE_ZH = {"lead": "牵头", "support": "配合", "owner": "责任主体", "recipient": "报送/主送对象",
+           "mentioned": "提及"}
+SOURCE_ZH = {"explicit": "原文明确", "inferred": "推断", "inherited": "继承"}
+NONE = "—"
+
+
+class ExportError(PolicyKBError):
+    """The task table cannot be written where asked."""
+
+
+def _names(parties, roles, source="explicit") -> list[str]:
+    return list(dict.fromkeys(p.name for p in parties if p.role in roles and p.source == source))
+
+
+def lead_text(t: models.Task) -> str:
+    """牵头单位: explicit leads (else owners); else the inferred lead; else the 主送; else 未明确."""
+    names = _names(t.parties, ("lead",)) or _names(t.parties, ("owner",))
+    if names:
+        return "、".join(names)
+    inferred = [p for p in t.parties if p.source == "inferred" and p.role == "lead"]
+    if inferred:
+        return "、".join(f"{p.name}（推断：{p.evidence}）" for p in inferred)
+    inherited = _names(t.parties, ("recipient",), "inherited")
+    if inherited:
+        return "未明确（主送：" + "、".join(inherited) + "）"
+    return "未明确"
+
+
+def support_text(t: models.Task) -> str:
+    """配合单位: explicit support, and the owners of a task that also names a lead."""
+    names = _names(t.parties, ("support",))
+    if _names(t.parties, ("lead",)):
+        names += [n for n in _names(t.parties, ("owner",)) if n not in names]
+    inferred = [f"{p.name}（推断：{p.evidence}）" for p in t.parties
+                if p.source == "inferred" and p.role == "support"]
+    return "、".join(names + inferred) or NONE
+
+
+def deadline_text(d: models.Deadline | None) -> str:
+    """完成时限 as written (到2027年, 2026年6月底前, 每季度), or the inherited stage years."""
+    if d is None:
+        return "未明确"
+    if d.source == "inherited":
+        years = "、".join(str(y) for y in d.stages)
+        return f"未明确（文件阶段目标年：{years}）" if years else "未明确"
+    text = d.text
+    if d.recurring and d.recurring not in text:
+        text = f"{text}（{d.recurring}）"
+    return text
+
+
+def target_text(t: models.Target) -> str:
+    """国省考断面水质优良比例95%左右（2027年）."""
+    year = f"（{t.year}年）" if t.year else ""
+    return f"{t.text}{year}"
+
+
+def targets_text(t: models.Task) -> str:
+    return "；".join(target_text(x) for x in t.targets) or NONE
+
+
+def rows(kb, tasks: list[models.Task]) -> list[list]:
+    """The table rows (without the header), citations looked up once per clause."""
+    cites: dict[str, str] = {}
+    out = []
+    for i, t in enumerate(tasks, 1):
+        if t.clause_id not in cites:
+            cites[t.clause_id] = kb.citation(t.clause_id)
+        out.append([i, t.text, lead_text(t), support_text(t), deadline_text(t.deadline),
+                    targets_text(t), cites[t.clause_id]])
+    return out
+
+
+def _check_path(path: Path) -> None:
+    if path.exists() and path.is_dir():
+        raise ExportError(f"--output {path}: is a folder; give a file name such as {path / '任务分解表.xlsx'}")
+    if not path.parent.exists():
+        raise ExportError(f"--output {path}: the folder {path.parent} does not exist; create it first "
+                          "or write somewhere else")
+
+
+def export_tasks(kb, tasks: list[models.Task], fmt: str, path) -> Path:
+    """Write the 任务分解表 of ``tasks`` as ``fmt`` (csv|xlsx) to ``path``; returns the path."""
+    fmt = (fmt or "").lower()
+    if fmt not in FORMATS:
+        raise ExportError(f"--format '{fmt}' is not supported; use one of {', '.join(FORMATS)}")
+    path = Path(path)
+    _check_path(path)
+    table = rows(kb, tasks)
+    try:
+        if fmt == "csv":
+            # UTF-8 with BOM so that Excel opens the Chinese text correctly.
+            with path.open("w", encoding="utf-8-sig", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(COLUMNS)
+                w.writerows(table)
+        else:
+            _write_xlsx(path, table)
+    except PermissionError:
+        raise ExportError(f"--output {path}: permission denied; close the file if it is open in "
+                          "Excel, or write somewhere else") from None
+    except OSError as e:
+        raise ExportError(f"--output {path}: cannot write ({e.strerror}); write somewhere else") from None
+    return path
+
+
+def _write_xlsx(path: Path, table: list[list]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务分解表"
+    ws.append(list(COLUMNS))
+    for row in table:
+        ws.append(row)
+    widths = {"A": 6, "B": 60, "C": 26, "D": 30, "E": 18, "F": 40, "G": 50}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    wb.save(path)

@@ -1,0 +1,123 @@
+"""The backend seam: what every search engine (Whoosh today, tantivy later) implements.
+
+An engine only stores records and evaluates a *planned* query
+(``kb.search.plan``): units that already carry their jieba words, bigrams and
+synonyms. Query parsing, synonym expansion, highlighting and result shaping
+live outside the engine, so a new engine is one module with two classes::
+
+    class MyEngine:
+        name = "my"
+        def build(self, index_dir, records): ...    # write an index of IndexRecord
+        def open(self, index_dir) -> MyIndex: ...
+
+    class MyIndex:
+        def search(self, plan, filters, limit) -> EngineResult: ...
+
+and one line in ``ENGINES``. Index each place (``text``, ``headings``,
+``context``) twice, from ``kb.analysis.word_tokens(value, index=True)`` and
+``kb.analysis.bigram_tokens(value, index=True)``: mind that the bigram stream
+puts single characters at the position of a bigram (several tokens per
+position) and both streams skip a position at hard separators; a unit form
+matches as the phrase of its ``words`` or of its ``bigrams`` (query-mode
+tokens, consecutive positions). The engine is chosen by ``$POLICYKB_ENGINE``
+(default ``whoosh``); ``policykb build`` writes the chosen engine's index into
+``<build>/index/<engine name>/``. Field weights every engine applies are in
+``kb.search.ranking``; the token streams are ``kb.analysis.word_tokens`` and
+``kb.analysis.bigram_tokens``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from kb.errors import ConfigError
+
+ENV = "POLICYKB_ENGINE"
+DEFAULT = "whoosh"
+# name → "module:Class"; imported only when chosen.
+ENGINES = {
+    "whoosh": "kb.search.whoosh_engine:WhooshEngine",
+}
+INDEX_DIR = "index"
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """One searchable provision (a leaf: a clause, or a container without children).
+
+    ``text`` is what a hit shows and highlights; ``heading`` is the nearest
+    container heading (shown with the hit), ``headings`` every heading above the
+    provision inside its part (ranked as the heading field), ``context`` the
+    part heading and the document's title, 文号 and issuer (a weak signal).
+    """
+
+    id: str
+    doc_id: str
+    seq: int  # position in the whole corpus, document order: ties rank in reading order
+    level: str
+    status: str
+    kind: str
+    part_no: int | None
+    article_no: int | None
+    item_no: int | None
+    label: str
+    heading: str | None
+    text: str
+    headings: str = ""
+    context: str = ""
+    years: tuple[int, ...] = ()  # target years and deadlines
+    parties: tuple[str, ...] = ()  # responsible parties from tasks
+
+
+@dataclass(frozen=True)
+class Filters:
+    doc: str | None = None
+    level: str | None = None
+    year: int | None = None
+    parties: tuple[str, ...] | None = None  # any of these names; None = no party filter
+
+
+@dataclass(frozen=True)
+class EngineHit:
+    id: str
+    score: float
+    record: dict  # the stored IndexRecord fields
+
+
+@dataclass
+class EngineResult:
+    total: int
+    hits: list[EngineHit] = field(default_factory=list)
+
+
+class Index(Protocol):
+    def search(self, plan, filters: Filters, limit: int) -> EngineResult: ...
+
+
+class Engine(Protocol):
+    name: str
+
+    def build(self, index_dir: Path, records: Iterable[IndexRecord]) -> None: ...
+
+    def open(self, index_dir: Path) -> Index: ...
+
+
+def engine_name(name: str | None = None) -> str:
+    return (name or os.environ.get(ENV) or DEFAULT).strip().lower()
+
+
+def get_engine(name: str | None = None) -> Engine:
+    """The engine called ``name``, else ``$POLICYKB_ENGINE``, else Whoosh."""
+    name = engine_name(name)
+    if name not in ENGINES:
+        raise ConfigError(f"{ENV}={name!r} is not a search engine; use one of: {', '.join(sorted(ENGINES))}")
+    module, cls = ENGINES[name].split(":")
+    return getattr(importlib.import_module(module), cls)()
+
+
+def index_dir(build_dir: Path, name: str) -> Path:
+    return Path(build_dir) / INDEX_DIR / name

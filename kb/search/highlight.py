@@ -1,0 +1,60 @@
+"""Highlights: exact character spans of the query's units in a hit's text.
+
+Spans are found in ``kb.analysis.fold(text)``, which has the same length as
+the text, so they index the original text. A unit marks where one of its
+forms (what was typed, or a synonym) stands; only if none does — in the text
+or in the heading shown with it — its partial forms (the words of a
+multi-word unit). Forms are whole strings, never their
+characters or bigrams: a query for 马克思 marks 马克思 and never 马克, and
+邵伯湖 inside 高宝邵伯湖 is marked as exactly 邵伯湖.
+"""
+
+from __future__ import annotations
+
+import html
+
+from kb.analysis import fold
+
+
+def find_spans(text: str | None, units, *also: str | None) -> tuple[tuple[int, int], ...]:
+    """Spans of the units in ``text``. A unit whose whole form stands in ``text`` or in
+    any of ``also`` (the hit's heading) marks only whole forms; otherwise its partial forms."""
+    if not text or not units:
+        return ()
+    folded = fold(text)
+    others = [fold(t) for t in also if t]
+    spans: list[tuple[int, int]] = []
+    for unit in units:
+        found = _find(folded, unit.forms)
+        if not found and not any(_find(o, unit.forms) for o in others):
+            found = _find(folded, unit.partial)
+        spans.extend(found)
+    return merge(spans)
+
+
+def _find(folded: str, forms) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for f in forms for m in f.pattern().finditer(folded) if m.end() > m.start()]
+
+
+def merge(spans) -> tuple[tuple[int, int], ...]:
+    """Sorted spans with overlapping or touching ones joined."""
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return tuple((s, e) for s, e in out)
+
+
+def mark(text: str | None, spans, open_: str = "<mark>", close: str = "</mark>", escape=html.escape) -> str:
+    """The text with each span wrapped (HTML-escaped by default)."""
+    if not text:
+        return ""
+    out, pos = [], 0
+    for s, e in spans:
+        out.append(escape(text[pos:s]))
+        out.append(open_ + escape(text[s:e]) + close)
+        pos = e
+    out.append(escape(text[pos:]))
+    return "".join(out)

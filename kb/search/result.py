@@ -1,0 +1,35 @@
+"""``SearchResult``: what ``KB.search`` returns, and its ``search --json`` shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kb.models import Hit
+
+# The CLI contract's fields first (see /CLI contract: search), then extras.
+HIT_FIELDS = ("id", "doc_id", "level", "kind", "part_no", "article_no", "heading", "text", "highlight",
+              "score", "spans", "label", "status", "heading_spans", "heading_highlight")
+
+
+def hit_dict(h: Hit) -> dict:
+    out = {k: getattr(h, k) for k in HIT_FIELDS}
+    out["spans"] = [list(s) for s in h.spans]
+    out["heading_spans"] = [list(s) for s in h.heading_spans]
+    return out
+
+
+@dataclass
+class SearchResult:
+    query: str  # as the user typed it
+    total: int  # matching provisions (hits holds at most ``limit`` of them)
+    hits: list[Hit]
+    notices: list[str] = field(default_factory=list)  # fallbacks, truncation, relaxing (Chinese)
+    interpreted: str = ""  # what was searched, after fallbacks
+    engine: str = ""
+    took_ms: float = 0.0
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # typed word → synonyms also searched
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [hit_dict(h) for h in self.hits],
+                "notices": list(self.notices), "interpreted": self.interpreted,
+                "expansions": self.expansions, "engine": self.engine, "took_ms": self.took_ms}

@@ -1,0 +1,174 @@
+"""The Whoosh engine: IndexRecords → a Whoosh index; a planned query → ranked records.
+
+Schema: each place (``text``, ``headings``, ``context``, see
+``kb.search.ranking``) is indexed twice, as jieba words (``kb.analysis.
+WordTokenizer``, word positions) and as bigrams (``<place>_bi``,
+``kb.analysis.BigramTokenizer``); a unit's form is a ``Phrase`` (or a
+``Term``) in both. Filters are ID/KEYWORD fields. The whole record is stored,
+so a hit needs no second lookup. Records are added in ``seq`` order, so
+Whoosh's document numbers follow reading order and break score ties.
+
+A Whoosh index may be shared by threads; a searcher may not, so each thread
+keeps its own (``threading.local``). The build folder never changes once
+written, so a searcher never needs refreshing.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from kb.analysis import BigramTokenizer, WordTokenizer
+from kb.errors import KBNotBuiltError
+from kb.search import query as q
+from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
+from kb.search.plan import Form, Unit
+from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, PARTIAL_WEIGHT, PLACE_WEIGHTS,
+                               STATUS_WEIGHTS, WORD_WEIGHT)
+
+PLACES = ("text", "headings", "context")
+MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
+
+
+def schema() -> Schema:
+    fields = dict(
+        id=ID(unique=True),
+        doc_id=ID,
+        level=ID,
+        status=ID,
+        kind=ID,
+        years=KEYWORD(commas=True),
+        parties=KEYWORD(commas=True),
+        record=STORED,
+    )
+    for place in PLACES:
+        fields[place] = TEXT(analyzer=WordTokenizer(), phrase=True)
+        fields[place + "_bi"] = TEXT(analyzer=BigramTokenizer(), phrase=True)
+    return Schema(**fields)
+
+
+def weighting() -> scoring.BM25F:
+    per_field = {}
+    for place, b in BM25_B.items():
+        per_field[f"{place}_B"] = b
+        per_field[f"{place}_bi_B"] = b
+    return scoring.BM25F(B=BM25_B["text"], K1=BM25_K1, **per_field)
+
+
+class WhooshEngine:
+    name = "whoosh"
+
+    def build(self, index_dir: Path, records: Iterable[IndexRecord]) -> None:
+        index_dir = Path(index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(index_dir), schema())
+        with ix.writer() as w:
+            for r in records:
+                doc = dict(id=r.id, doc_id=r.doc_id, level=r.level, status=r.status, kind=r.kind,
+                           record=asdict(r), _boost=STATUS_WEIGHTS.get(r.status, 1.0),
+                           years=",".join(str(y) for y in r.years),
+                           parties=",".join(p.replace(",", " ") for p in r.parties))
+                for place in PLACES:
+                    value = getattr(r, place) or ""
+                    doc[place] = doc[place + "_bi"] = value
+                w.add_document(**doc)
+
+    def open(self, index_dir: Path) -> "WhooshIndex":
+        if not whoosh_index.exists_in(str(index_dir)):
+            raise KBNotBuiltError(f"{index_dir}: no Whoosh search index in this build; rebuild with "
+                                  "`policykb build` (with POLICYKB_ENGINE=whoosh or unset)")
+        return WhooshIndex(whoosh_index.open_dir(str(index_dir)))
+
+
+class WhooshIndex:
+    def __init__(self, ix):
+        self.ix = ix
+        self._local = threading.local()
+
+    @property
+    def searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._local.searcher = self.ix.searcher(weighting=weighting())
+        return s
+
+    def search(self, plan, filters: Filters, limit: int) -> EngineResult:
+        query = to_whoosh(plan)
+        flt = filter_query(filters)
+        if query is None or flt is wq.NullQuery:
+            return EngineResult(0)
+        # One pass that scores every match: the total is exact (with a limit,
+        # Whoosh's len() ignores the filter and a count needs a second pass),
+        # and ties keep document order (UnlimitedCollector sorts by docnum).
+        results = self.searcher.search(query, limit=None, filter=flt)
+        hits = [EngineHit(h["record"]["id"], float(h.score), h["record"]) for h in results[:limit]]
+        return EngineResult(results.scored_length(), hits)
+
+
+# ---------------------------------------------------------------------------
+# Plan → Whoosh query
+# ---------------------------------------------------------------------------
+
+def _sequence(field: str, tokens: tuple[str, ...], boost: float):
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return wq.Term(field, tokens[0], boost=boost)
+    # A phrase scores the sum of its tokens: divide to score their mean.
+    return wq.Phrase(field, list(tokens), boost=boost / len(tokens))
+
+
+def _form(form: Form, place: str, weight: float) -> list:
+    w = weight * form.weight * PLACE_WEIGHTS[place]
+    qs = [_sequence(place, form.words, w * WORD_WEIGHT),
+          _sequence(place + "_bi", form.bigrams, w * BIGRAM_WEIGHT)]
+    return [x for x in qs if x is not None]
+
+
+def unit_query(unit: Unit):
+    def alternatives(places):
+        subs = []
+        for place in places:
+            for f in unit.forms:
+                subs += _form(f, place, 1.0)
+            for f in unit.partial:
+                subs += _form(f, place, PARTIAL_WEIGHT)
+        return subs
+
+    match = wq.Or(alternatives(MATCH_PLACES))
+    return wq.AndMaybe(match, wq.Or(alternatives(["context"])))
+
+
+def to_whoosh(node):
+    if node is None:
+        return None
+    if isinstance(node, Unit):
+        return unit_query(node)
+    if isinstance(node, q.Not):
+        return wq.Not(to_whoosh(node.item))
+    items = [to_whoosh(x) for x in node.items]
+    return wq.And(items) if isinstance(node, q.And) else wq.Or(items)
+
+
+def filter_query(f: Filters):
+    terms = []
+    if f.doc:
+        terms.append(wq.Term("doc_id", f.doc))
+    if f.level:
+        terms.append(wq.Term("level", f.level))
+    if f.year is not None:
+        terms.append(wq.Term("years", str(f.year)))
+    if f.parties is not None:
+        if not f.parties:
+            return wq.NullQuery
+        terms.append(wq.Or([wq.Term("parties", p.replace(",", " ")) for p in f.parties]))
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)

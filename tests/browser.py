@@ -1,0 +1,218 @@
+"""Drive a real headless Chromium over the DevTools protocol, and run the app under ``streamlit run``.
+
+Used by ``tests/test_browser.py`` (and handy by hand)::
+
+    with AppServer(home) as app, Browser() as browser:
+        browser.open(app.url + "/?q=高邮湖")
+        browser.wait_for("document.querySelectorAll('.pkb-card').length > 0")
+        browser.screenshot(Path("tests/artifacts/search.png"))
+
+No fixed sleeps: every wait polls the DOM (or the server's health endpoint)
+until a condition holds or a deadline passes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from websockets.sync.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN"]
+
+
+class JSError(ValueError):
+    """A JavaScript expression threw (e.g. the page is between documents); polling retries."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str, timeout: float = 2.0) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 (loopback only)
+        return r.read()
+
+
+def poll(fn, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """Call ``fn`` until it returns something truthy; its value, or TimeoutError."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            value = fn()
+            if value:
+                return value
+        except (OSError, ValueError) as e:  # not up yet
+            last_error = e
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}"
+                       + (f" (last error: {last_error})" if last_error else ""))
+
+
+class AppServer:
+    """``streamlit run app.py`` on 127.0.0.1 and a free port, with ``POLICYKB_HOME=home``."""
+
+    def __init__(self, home: Path, port: int | None = None):
+        self.home = Path(home)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="pkb-streamlit-", suffix=".log", delete=False)
+
+    def __enter__(self) -> "AppServer":
+        env = {**os.environ, "POLICYKB_HOME": str(self.home)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(self.port),
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            poll(lambda: self.proc.poll() is None and http_get(self.url + "/_stcore/health") == b"ok",
+                 timeout=60, interval=0.1, what="the streamlit server's health check")
+        except TimeoutError:
+            self.__exit__()
+            raise RuntimeError(f"streamlit did not start; its log: {self.log_text()[-2000:]}") from None
+        return self
+
+    def log_text(self) -> str:
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class Browser:
+    """A headless Chromium with one page, driven over a CDP websocket."""
+
+    def __init__(self, width: int = 1400, height: int = 1000):
+        self.width, self.height = width, height
+        self.port = free_port()
+        self.profile = tempfile.mkdtemp(prefix="pkb-chromium-")
+        self.proc: subprocess.Popen | None = None
+        self.ws = None
+        self._id = 0
+        self.events: list[dict] = []
+
+    def __enter__(self) -> "Browser":
+        if not CHROMIUM:
+            raise RuntimeError("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}",
+             f"--remote-debugging-port={self.port}", "--remote-debugging-address=127.0.0.1",
+             f"--window-size={self.width},{self.height}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{self.port}"
+        targets = poll(lambda: [t for t in json.loads(http_get(base + "/json/list")) if t.get("type") == "page"],
+                       timeout=30, interval=0.1, what="chromium's DevTools endpoint")
+        self.ws = connect(targets[0]["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=10).__enter__()
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+        self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
+                  deviceScaleFactor=1, mobile=False)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.ws is not None:
+                self.ws.close()
+        finally:
+            if self.proc and self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait()
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+    def call(self, method: str, timeout: float = 30, **params) -> dict:
+        self._id += 1
+        my_id = self._id
+        self.ws.send(json.dumps({"id": my_id, "method": method, "params": params}))
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if msg.get("id") == my_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+            if msg.get("method") == "Page.javascriptDialogOpening":  # never let an alert block the page
+                self.ws.send(json.dumps({"id": 10**9 + len(self.events), "method": "Page.handleJavaScriptDialog",
+                                         "params": {"accept": True}}))
+
+    def open(self, url: str) -> None:
+        self.call("Page.navigate", url=url)
+
+    def eval(self, expression: str):
+        out = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in out:
+            raise JSError(f"{expression}: {out['exceptionDetails'].get('text')}")
+        return out.get("result", {}).get("value")
+
+    def wait_for(self, expression: str, timeout: float = 60, interval: float = 0.05):
+        """Poll a JavaScript expression until it is truthy; returns its value."""
+        return poll(lambda: self.eval(expression), timeout=timeout, interval=interval, what=expression)
+
+    def settled(self, timeout: float = 30) -> None:
+        """Wait until Streamlit has finished running the script and drawn its output.
+
+        ``stApp`` carries the script-run state (``data-test-script-state``, which
+        Streamlit's own end-to-end tests read); after ``notRunning`` the page has no
+        placeholder skeletons or stale elements left, and the fonts have loaded.
+        """
+        js = ("(() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+              " return !!app && app.dataset.testScriptState === 'notRunning'"
+              " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+              " && !document.querySelector('[data-stale=\"true\"]')"
+              " && document.fonts.status === 'loaded'; })()")
+        self.wait_for(js, timeout=timeout)
+        time.sleep(0.2)  # a rerun (st.switch_page, a URL update) may start right after; check again
+        self.wait_for(js, timeout=timeout)
+
+    def dialogs(self) -> list[dict]:
+        return [e for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]
+
+    def screenshot(self, path: Path, full_page: bool = True) -> Path:
+        params = {"format": "png"}
+        if full_page:
+            metrics = self.call("Page.getLayoutMetrics")
+            size = metrics.get("cssContentSize") or metrics.get("contentSize")
+            # Streamlit scrolls inside its main container: capture the window, taller if the app is taller
+            height = max(self.height, int(self.eval(
+                "Math.max(...Array.from(document.querySelectorAll('[data-testid=\"stMain\"], section.main, "
+                "[data-testid=\"stAppViewContainer\"]')).map(e => e.scrollHeight), 0)") or 0))
+            height = min(height, 6000)
+            if size and height > self.height:
+                self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=height,
+                          deviceScaleFactor=1, mobile=False)
+                self.settled()
+        data = self.call("Page.captureScreenshot", **params)["data"]
+        if full_page:
+            self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
+                      deviceScaleFactor=1, mobile=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path

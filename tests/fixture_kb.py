@@ -1,0 +1,28 @@
+"""A small KB for the app tests: the real seed corpus plus two fixture documents.
+
+``escape-test`` has markup in its text (``<script>``, ``<b>``, ``<a href=javascript:…>``) that
+must render as text; ``outline-test`` is an outline document (status: outline).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from indexer.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "app_corpus"
+
+
+def build_fixture_kb(home: Path, with_fixtures: bool = True) -> Path:
+    """Copy the corpus (and the fixture documents) beside ``home`` and build the KB into ``home``."""
+    corpus = home.parent / f"{home.name}-corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    sources = [ROOT / "corpus"] + ([FIXTURES] if with_fixtures else [])
+    for src in sources:
+        for f in src.iterdir():
+            if f.is_file():
+                shutil.copy2(f, corpus / f.name)
+    build(corpus, home, progress=None)
+    return home

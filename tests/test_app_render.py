@@ -1,0 +1,155 @@
+"""``ui.render``: escaping, spans, entities, the reader's anchors, the graph's DOT source."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import given, strategies as st
+
+from kb.models import Deadline, Hit, Party, Provision, Target, Task
+from ui import render
+
+
+def test_mark_html_escapes_text_and_marks_spans():
+    text = '<script>alert("x")</script> 高邮湖水质'
+    out = render.mark_html(text, [(28, 31)])
+    assert out.startswith("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; ")
+    assert "<mark>高邮湖</mark>" in out
+    assert "<script" not in out
+
+
+@given(st.text(max_size=60), st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=6))
+def test_mark_html_never_breaks_markup(text, spans):
+    out = render.mark_html(text, spans)
+    assert out.count("<mark>") == out.count("</mark>")
+    assert html.unescape(re.sub(r"</?mark>", "", out)) == text
+    assert "<" not in re.sub(r"</?mark>", "", out)
+
+
+def test_clean_spans_clips_sorts_merges():
+    assert render.clean_spans([(5, 8), (-3, 2), (7, 12), (20, 30), (4, 4)], 25) == [(0, 2), (5, 12), (20, 25)]
+
+
+def test_safe_highlight_keeps_real_marks_only():
+    # the text itself contains a literal "<mark>" that the search layer escaped
+    hl = "a &lt;mark&gt; b <mark>高邮湖</mark> <script>"
+    out = render.safe_highlight(hl)
+    assert "<mark>高邮湖</mark>" in out
+    assert "&amp;lt;mark&amp;gt;" in out and "<script>" not in out
+
+
+def test_window_keeps_the_first_span_visible():
+    text = "甲" * 300 + "高邮湖" + "乙" * 300
+    snippet, spans = render.window(text, [(300, 303)], width=100)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    a, b = spans[0]
+    assert snippet[a:b] == "高邮湖"
+
+
+def test_hit_card_escapes_and_badges():
+    hit = Hit(id="d#part_1__art_1__cl_1", doc_id="d", level="county", kind="clause", part_no=1, article_no=1,
+              heading=None, text="显示<script>x</script>高邮湖", highlight="", score=1.5, spans=((20, 23),),
+              label="第一部分 / （一）<b>x</b>", status="outline")
+    card = render.hit_card_html(hit, None, 1)
+    assert "<script" not in card and "<b>x" not in card and "&lt;b&gt;x" in card
+    assert "pkb-badge outline" in card and "县级" in card
+    assert 'data-hit-id="d#part_1__art_1__cl_1"' in card
+
+
+def task(text, base, **kw):
+    return Task(id="t1", clause_id="d#cl_1", doc_id="d", article_no=None, item_no=None, text=text, **kw)
+
+
+def test_clause_entities_from_offsets_and_fallbacks():
+    text = "到2026年，县数据局负责完成检查，水质优良比例达到90%以上。"
+    base = 1000
+    t = task(text, base,
+             parties=(Party("县数据局", "lead", "explicit", "县数据局负责", base + 7, base + 11),
+                      Party("县政府", "recipient", "inherited", "主送"),
+                      Party("各镇", "support", "explicit", "各镇配合", None, None)),  # not in this text
+             deadline=Deadline(2026, None, "到2026年", "explicit", start=base, end=base + 6),
+             targets=(Target("d", "d#cl_1", None, 2026, "水质优良比例", 90, "%", "以上", "水质优良比例达到90%以上",
+                             start=None, end=None),))
+    ents = render.clause_entities(text, base, [t])
+    got = [(text[e.start:e.end], e.cls) for e in ents]
+    assert got == [("到2026年", "time"), ("县数据局", "party"), ("水质优良比例达到90%以上", "target")]
+    out = render.entities_html(text, ents)
+    assert out.count('<mark class="pkb-ent ') == 3 and "责任单位" in out
+
+
+def test_locate_ignores_stale_offsets():
+    assert render.locate("甲乙丙丁", 10, 50, 52, "乙丙") == (1, 3)
+    assert render.locate("甲乙丙丁", 10, 11, 13, "乙丙") == (1, 3)
+    assert render.locate("甲乙丙丁", 10, None, None, "戊") is None
+
+
+def test_overlapping_entities_keep_the_longer():
+    ents = [render.Entity(0, 4, "party", ""), render.Entity(2, 8, "target", ""), render.Entity(9, 10, "time", "")]
+    kept = render.resolve_overlaps(ents, 10)
+    assert [(e.start, e.end) for e in kept] == [(2, 8), (9, 10)]
+
+
+def prov(pid, kind, parent=None, marker=None, heading=None, text="", depth=0, part_no=None):
+    return Provision(id=pid, doc_id="d", kind=kind, parent=parent, seq=0, part_no=part_no, article_no=None,
+                     item_no=None, clause_no=None, heading=heading, text=text, start=0, end=len(text),
+                     marker=marker, label=f"{marker or ''}{heading or ''}", depth=depth)
+
+
+def test_reader_and_toc_anchor_every_article():
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体<要求>", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1),
+          prov("d#part_1__art_1__cl_1", "clause", "d#part_1__art_1", text="<i>正文</i>", depth=2)]
+    toc = render.toc_html(ps)
+    doc = render.document_html(ps)
+    assert 'href="#part_1__art_1"' in toc and 'id="part_1__art_1"' in doc
+    assert "&lt;i&gt;正文&lt;/i&gt;" in doc and "<i>" not in doc and "<要求>" not in toc + doc
+    assert 'href="clause?clause=d%23part_1__art_1__cl_1"' in doc
+
+
+def test_graph_dot_quotes_labels():
+    from kb.models import Document
+
+    doc = Document(id="d", title='含"引号"\\的标题', doc_number=None, issuer="", date=None, level="county",
+                   status="full", source="")
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1)]
+    t = task("任务", 0, parties=(Party("县\"局", "lead", "explicit", ""),))
+    t = Task(**{**t.__dict__, "clause_id": "d#part_1__art_1__cl_1"})
+    dot = render.graph_dot(doc, ps, [t], [("上级文件", None)])
+    assert '\\"引号\\"' in dot and "\\\\" in dot
+    assert "p1 -> t0;" in dot  # the task hangs under its article
+    assert dot.count("->") == 5  # doc→part, part→article, article→task, task→party, doc→cited
+
+
+def test_target_year_is_marked_as_time():
+    text = "到2027年，宝应湖水质稳定达到Ⅲ类。"
+    g = Target("d", "d#cl_1", None, 2027, "宝应湖水质", "Ⅲ类", None, None, "宝应湖水质稳定达到Ⅲ类",
+               start=6, end=17, year_source="explicit")
+    ents = render.clause_entities(text, 0, [], [g])
+    assert [(text[e.start:e.end], e.cls) for e in ents] == [("到2027年", "time"), ("宝应湖水质稳定达到Ⅲ类", "target")]
+
+
+def test_graph_dot_aggregates_tasks_per_article_and_party():
+    from kb.models import Document
+
+    doc = Document(id="d", title="文件", doc_number=None, issuer="", date=None, level="county", status="full",
+                   source="")
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1)]
+    lead = Party("县局", "lead", "explicit", "")
+    guess = Party("县委", "lead", "inferred", "")
+    ts = [Task(id=f"t{i}", clause_id=f"d#part_1__art_1__cl_{i}", doc_id="d", article_no=1, item_no=None,
+               text="任务", parties=parties) for i, parties in enumerate([(lead,), (lead, guess)], 1)]
+    dot = render.graph_dot(doc, ps, ts, aggregate=True)
+    assert "t1 [" not in dot  # no task nodes
+    assert 'p1 -> q0 [style=solid, label="2项"' in dot and 'p1 -> q1 [style=dashed, label="1项"' in dot
+
+
+def test_hit_card_marks_the_heading_match_in_the_path():
+    hit = Hit(id="d#part_3__art_6__cl_1", doc_id="d", level="municipal", kind="clause", part_no=3, article_no=6,
+              heading="全面推进高宝邵伯湖综合治理", text="严格执行生态环境准入制度。", highlight="", score=2.0,
+              label="第三部分 推动生态环境实现根本好转 / （六）全面推进高宝邵伯湖综合治理",
+              heading_spans=((4, 9),))
+    card = render.hit_card_html(hit, None, 1)
+    assert "（六）全面推进<mark>高宝邵伯湖</mark>综合治理" in card

@@ -13,12 +13,15 @@ search, count all matches, fetch the ids of the top ``limit``.
 * ``baseline:sqlite-fts5`` — SQLite FTS5 (unicode61 tokenizer) over jieba-segmented text
   (``jieba.cut``, words joined by spaces), filters as ``UNINDEXED`` columns.
 
-The baselines index the clause provisions with their document id, level and year.
+Every engine indexes the same units: the searchable provisions the search-index writer makes
+(``indexer.search_index.records``); the baselines index their text with document id, level and
+the years the ``--year`` filter uses.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -27,18 +30,14 @@ from bench.queries import BenchQuery, fts5_match
 LIMIT = 20
 
 
-def doc_year(date: str | None) -> int | None:
-    return int(date[:4]) if date and date[:4].isdigit() else None
+def units(docs) -> Iterator[tuple[str, str, str, tuple[int, ...], str]]:
+    """(id, doc_id, level, years, text) of every searchable provision, as the search index
+    writer makes them (``indexer.search_index.records``): the baselines index the same units,
+    with the same year filter values (target years and deadlines), as our engines."""
+    from indexer.search_index import records
 
-
-def clause_units(docs) -> Iterator[tuple[str, str, str, int | None, str]]:
-    """(id, doc_id, level, year, text) of every clause of the parsed documents."""
-    for pd in docs:
-        d = pd.document
-        year = doc_year(d.date)
-        for p in pd.provisions:
-            if p.kind == "clause":
-                yield p.id, d.id, d.level, year, p.text
+    for r in records(docs):
+        yield r.id, r.doc_id, r.level, r.years, r.text
 
 
 class Engine:
@@ -56,6 +55,63 @@ class Engine:
     def close(self) -> None:
         pass
 
+    def after_build(self, docs, index_dir: Path) -> None:
+        """Anything else the engine needs to answer queries (not part of the timed build)."""
+
+    def index_path(self, index_dir: Path) -> Path:
+        """What counts as the index on disk."""
+        return index_dir
+
+
+# ---------------------------------------------------------------------------
+# Ours, through the search seam
+# ---------------------------------------------------------------------------
+
+
+class SeamEngine(Engine):
+    """One of our engines (``kb.search.engine.ENGINES``) exactly as ``KB.search`` uses it.
+
+    The timed build is the search-index writer of ``policykb build``
+    (``indexer.search_index.write``) with ``$POLICYKB_ENGINE`` set; the KB's SQLite file is
+    written afterwards (untimed) because ``KB.search`` checks filters against it. A query is
+    ``KB.search(text, doc=…, level=…, year=…, limit=20)``: parse, plan (synonyms, partial
+    words), the engine, hits with their highlights.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def build(self, docs, index_dir: Path) -> None:
+        from kb.search.engine import ENV
+        from indexer.search_index import write
+
+        os.environ[ENV] = self.name
+        write(index_dir, docs, [])
+
+    def after_build(self, docs, index_dir: Path) -> None:
+        from kb import paths, store
+
+        store.write(index_dir / paths.DB_NAME, docs, [])
+
+    def index_path(self, index_dir: Path) -> Path:
+        from kb.search.engine import index_dir as engine_dir
+
+        return engine_dir(index_dir, self.name)
+
+    def open(self, index_dir: Path) -> None:
+        from kb.api import KB
+        from kb.search.engine import ENV
+        from kb.search.service import open_index
+
+        os.environ[ENV] = self.name
+        self.kb = KB(index_dir)
+        open_index(self.kb)
+
+    def search(self, q: BenchQuery, limit: int = LIMIT) -> tuple[int, list[str]]:
+        res = self.kb.search(q.text, doc=q.filters.get("doc"), level=q.filters.get("level"),
+                             year=q.filters.get("year"), limit=limit)
+        return res.total, [h.id for h in res.hits]
+
 
 # ---------------------------------------------------------------------------
 # Baselines
@@ -69,9 +125,9 @@ class WhooshAsShipped(Engine):
 
     def schema(self):
         from jieba.analyse import ChineseAnalyzer
-        from whoosh.fields import ID, TEXT, Schema
+        from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-        return Schema(id=ID(stored=True, unique=True), doc=ID, level=ID, year=ID,
+        return Schema(id=ID(stored=True, unique=True), doc=ID, level=ID, year=KEYWORD,
                       text=TEXT(stored=True, analyzer=ChineseAnalyzer()))
 
     def build(self, docs, index_dir: Path) -> None:
@@ -81,8 +137,8 @@ class WhooshAsShipped(Engine):
         jieba.setLogLevel(logging.WARNING)
         ix = index.create_in(str(index_dir), self.schema())
         writer = ix.writer()
-        for pid, doc_id, level, year, text in clause_units(docs):
-            writer.add_document(id=pid, doc=doc_id, level=level, year=str(year or ""), text=text)
+        for pid, doc_id, level, years, text in units(docs):
+            writer.add_document(id=pid, doc=doc_id, level=level, year=" ".join(map(str, years)), text=text)
         writer.commit()
 
     def open(self, index_dir: Path) -> None:
@@ -130,8 +186,8 @@ class SqliteFts5(Engine):
         con.execute("CREATE VIRTUAL TABLE clauses USING fts5("
                     "id UNINDEXED, doc UNINDEXED, level UNINDEXED, year UNINDEXED, text)")
         con.executemany("INSERT INTO clauses VALUES (?,?,?,?,?)",
-                        ((pid, doc_id, level, year, " ".join(self.segment(text)))
-                         for pid, doc_id, level, year, text in clause_units(docs)))
+                        ((pid, doc_id, level, "".join(f" {y} " for y in years), " ".join(self.segment(text)))
+                         for pid, doc_id, level, years, text in units(docs)))
         con.commit()
         con.execute("INSERT INTO clauses(clauses) VALUES ('optimize')")
         con.commit()
@@ -152,8 +208,12 @@ class SqliteFts5(Engine):
         where = "clauses MATCH ?"
         params: list = [match]
         for k, v in q.filters.items():
-            where += f" AND {k} = ?"
-            params.append(v)
+            if k == "year":
+                where += " AND instr(year, ?) > 0"
+                params.append(f" {v} ")
+            else:
+                where += f" AND {k} = ?"
+                params.append(v)
         rows = self.con.execute(
             f"SELECT id, count(*) OVER () FROM clauses WHERE {where} ORDER BY rank LIMIT ?",
             params + [limit]).fetchall()
@@ -174,8 +234,11 @@ BASELINES: dict[str, Callable[[], Engine]] = {
 
 
 def ours() -> dict[str, Callable[[], Engine]]:
-    """Our engines, as registered behind the search seam (empty until the seam exists)."""
-    return {}
+    """Our engines, as registered behind the search seam (Whoosh first: the default)."""
+    from kb.search.engine import DEFAULT, ENGINES
+
+    names = [DEFAULT] + sorted(n for n in ENGINES if n != DEFAULT)
+    return {n: (lambda n=n: SeamEngine(n)) for n in names}
 
 
 def registry() -> dict[str, Callable[[], Engine]]:

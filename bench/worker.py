@@ -70,6 +70,7 @@ def main(argv=None) -> int:
     engine.build(docs, args.index)
     build_s = time.perf_counter() - t0
     rss_built = rss_mb()
+    engine.after_build(docs, args.index)
     del docs
     gc.collect()
 
@@ -99,7 +100,7 @@ def main(argv=None) -> int:
         "engine": args.engine,
         "build_s": build_s,
         "open_s": open_s,
-        "index_mb": dir_mb(args.index),
+        "index_mb": dir_mb(engine.index_path(args.index)),
         "peak_rss_mb": (self_kb + kids_kb) / 1024,
         "peak_rss_self_mb": self_kb / 1024,
         "peak_rss_helpers_mb": kids_kb / 1024,

@@ -62,6 +62,10 @@ class Engine:
         """What counts as the index on disk."""
         return index_dir
 
+    def build_stats(self) -> dict:
+        """Facts the engine keeps about its last build (helper processes and their peak memory)."""
+        return {}
+
 
 # ---------------------------------------------------------------------------
 # Ours, through the search seam
@@ -97,6 +101,14 @@ class SeamEngine(Engine):
         from kb.search.engine import index_dir as engine_dir
 
         return engine_dir(index_dir, self.name)
+
+    def build_stats(self) -> dict:
+        import importlib
+
+        from kb.search.engine import ENGINES
+
+        module = importlib.import_module(ENGINES[self.name].split(":")[0])
+        return dict(getattr(module, "LAST_BUILD", {}))
 
     def open(self, index_dir: Path) -> None:
         from kb.api import KB

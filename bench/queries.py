@@ -56,6 +56,18 @@ def load_queries(text: str | None = None) -> list[BenchQuery]:
     return out
 
 
+def resolve_docs(queries: list[BenchQuery], doc_ids: list[str]) -> list[BenchQuery]:
+    """``doc=@k`` filters → the k-th document id (1-based, wrapping around a small corpus)."""
+    out = []
+    for q in queries:
+        ref = q.filters.get("doc")
+        if isinstance(ref, str) and ref.startswith("@") and doc_ids:
+            k = int(ref[1:]) - 1
+            q = BenchQuery(q.kind, q.text, {**q.filters, "doc": doc_ids[k % len(doc_ids)]})
+        out.append(q)
+    return out
+
+
 def fts5_match(text: str, segment) -> str:
     """Our query syntax → an FTS5 MATCH expression over text indexed as space-separated words.
 

@@ -78,12 +78,18 @@ def prepare(clauses: int, workdir: Path, source_corpus: Path, seed: int, progres
             "generate_s": round(gen_s, 3), "parse_s": round(parse_s, 3), "corpus_dir": str(corpus_dir)}
 
 
-def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int) -> dict:
-    """Run one engine in a subprocess; its peak RSS also comes from ``wait4``."""
+def _env() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("POLICYKB_ENGINE", None)  # each run says which engine it uses
+    return env
+
+
+def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_budget: float = 0.0) -> dict:
+    """Run one engine in a subprocess; its peak RSS also comes from ``wait4``."""
+    env = _env()
     cmd = [sys.executable, "-m", "bench.worker", engine, str(workdir / "parsed.pickle"), str(index_dir),
-           "--rounds", str(rounds)]
+           "--rounds", str(rounds), "--query-budget", str(query_budget)]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -97,6 +103,32 @@ def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int) -> dict
     result = json.loads(stdout.strip().splitlines()[-1])
     result["peak_rss_wait4_mb"] = usage.ru_maxrss / 1024
     return result
+
+
+def full_build(engine: str, workdir: Path, corpus_dir: Path) -> dict:
+    """``policykb build`` of the synthetic corpus with ``engine``, as a user runs it: parse,
+    extract, link, index; its own per-stage timings, wall time and the largest process's
+    peak memory (``wait4``: the build, or one of its worker processes)."""
+    env = _env()
+    env["POLICYKB_ENGINE"] = engine
+    env["POLICYKB_HOME"] = str(workdir / f"home-{engine}")
+    cmd = [sys.executable, "-m", "kb.cli", "build", "--corpus", str(corpus_dir), "--json", "--quiet"]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        last = [ln for ln in stderr.splitlines() if ln.startswith("Error")] or stderr.strip().splitlines()[-1:]
+        raise BenchError(f"`policykb build` with {engine} failed: {(last or ['(no output)'])[-1]}")
+    data = json.loads(stdout)
+    shutil.rmtree(workdir / f"home-{engine}", ignore_errors=True)
+    return {"engine": engine, "seconds": round(seconds, 2), "build_seconds": data.get("seconds"),
+            "timings": data.get("timings", {}), "documents": len(data.get("documents", [])),
+            "links": data.get("links"), "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
 def summarize(name: str, runs: list[dict]) -> dict:
@@ -129,6 +161,8 @@ def summarize(name: str, runs: list[dict]) -> dict:
         "zero_hit_queries": runs[0]["zero_hit"],
         "matches_total": sum(runs[0]["totals"]),
         "repeats": len(runs),
+        "rounds_run": [r.get("rounds_run") for r in runs],
+        "helpers": runs[0].get("helpers", 0),
         "build_s_all": [round(r["build_s"], 3) for r in runs],
     }
 
@@ -174,7 +208,7 @@ def checks(results: list[dict], clauses: int) -> list[dict]:
 
 def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None = None, rounds: int = 5,
         seed: int = 0, workdir: Path | None = None, source_corpus: Path | None = None, keep: bool = False,
-        progress=sys.stderr) -> dict:
+        query_budget: float = 300.0, full_builds: list[str] | None = None, progress=sys.stderr) -> dict:
     available = engines_mod.registry()
     names = engines or list(available)
     unknown = [n for n in names if n not in available]
@@ -195,7 +229,7 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
                 index_dir = workdir / f"index-{name.replace(':', '_')}-{rep}"
                 _log(progress, f"{name}: build + {rounds + 1} passes of the query mix "
                                f"(repeat {rep + 1}/{repeats}) …")
-                res = run_worker(name, workdir, index_dir, rounds)
+                res = run_worker(name, workdir, index_dir, rounds, query_budget)
                 _log(progress, f"{name}: build {res['build_s']:.1f} s, index {res['index_mb']:.1f} MB, "
                                f"peak RSS {res['peak_rss_mb']:.0f} MB")
                 runs[name].append(res)
@@ -203,6 +237,13 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
                     shutil.rmtree(index_dir, ignore_errors=True)
         results = [summarize(n, runs[n]) for n in names]
         ratios(results)
+        builds = []
+        for name in full_builds or []:
+            if name not in engines_mod.ours():
+                raise BenchError(f"--full-build {name}: not one of our engines ({', '.join(engines_mod.ours())})")
+            _log(progress, f"policykb build of the synthetic corpus with {name} …")
+            builds.append(full_build(name, workdir, Path(facts["corpus_dir"])))
+            _log(progress, f"policykb build with {name}: {builds[-1]['seconds']:.1f} s")
         return {
             "clauses": clauses,
             "documents": facts["documents"],
@@ -216,6 +257,7 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
                         "platform": platform.platform()},
             "workdir": str(workdir) if keep or not own else None,
             "results": results,
+            "full_builds": builds,
             "checks": checks(results, clauses),
         }
     finally:
@@ -252,6 +294,12 @@ def format_report(report: dict) -> str:
     for r in report["results"]:
         if r["zero_hit_queries"]:
             lines.append(f"  {r['engine']}: {len(r['zero_hit_queries'])} 个查询无结果")
+    for b in report.get("full_builds", []):
+        parts = "，".join(f"{k} {v:.1f}" for k, v in b["timings"].items())
+        lines.append("")
+        lines.append(f"完整构建（policykb build，{b['engine']}）：{b['seconds']:.1f} 秒，{b['documents']} 个文件，"
+                     f"{b['links']} 条关联，最大进程峰值内存 {b['peak_rss_largest_process_mb']:.0f} MB")
+        lines.append(f"  各阶段（秒）：{parts}")
     if report["checks"]:
         lines.append("")
         lines.append("目标（issue 8，100k 条句子时）：")

@@ -4,8 +4,9 @@
 
 Loads the parsed documents, builds the index (timed), opens it (timed), runs the query mix
 once to warm up and then ``rounds`` more times, timing each query; prints one JSON object on
-stdout. Peak memory is read from the kernel: ``ru_maxrss`` of this process and of any helper
-processes it started (their sum, an upper bound), and ``VmHWM`` from ``/proc``.
+stdout. Peak memory is read from the kernel: ``ru_maxrss`` of this process plus the peak
+(``VmHWM``) each helper process of the engine reports (their sum: an upper bound, as if all
+peaked at once). ``--query-budget`` caps the timed passes of a very slow engine.
 """
 
 from __future__ import annotations
@@ -53,14 +54,17 @@ def main(argv=None) -> int:
     ap.add_argument("index", type=Path)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--limit", type=int, default=20)
+    ap.add_argument("--query-budget", type=float, default=0.0,
+                    help="seconds of timed queries at most (fewer rounds for a slow engine; 0 = no cap)")
     args = ap.parse_args(argv)
 
     from bench import engines
-    from bench.queries import load_queries
+    from bench.queries import load_queries, resolve_docs
 
     queries = load_queries()
     with open(args.parsed, "rb") as f:
         docs = pickle.load(f)
+    queries = resolve_docs(queries, [pd.document.id for pd in docs])
     gc.collect()
     rss_loaded = rss_mb()
     engine = engines.make(args.engine)
@@ -70,6 +74,7 @@ def main(argv=None) -> int:
     engine.build(docs, args.index)
     build_s = time.perf_counter() - t0
     rss_built = rss_mb()
+    build_stats = engine.build_stats()
     engine.after_build(docs, args.index)
     del docs
     gc.collect()
@@ -79,13 +84,18 @@ def main(argv=None) -> int:
     open_s = time.perf_counter() - t0
 
     totals, zero = [], []
+    t0 = time.perf_counter()
     for q in queries:  # warm-up round: caches, lazy loading, first-query costs
         total, ids = engine.search(q, args.limit)
         totals.append(total)
         if not total:
             zero.append(q.label())
+    warmup_s = time.perf_counter() - t0
+    n_rounds = args.rounds
+    if args.query_budget > 0 and warmup_s * n_rounds > args.query_budget:
+        n_rounds = max(1, int(args.query_budget / max(warmup_s, 1e-9)))
     rounds = []
-    for _ in range(args.rounds):
+    for _ in range(n_rounds):
         times = []
         for q in queries:
             t = time.perf_counter_ns()
@@ -94,16 +104,22 @@ def main(argv=None) -> int:
         rounds.append(times)
     engine.close()
 
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Helper processes (the tantivy build's tokenizers) report their own peak (VmHWM):
+    # ru_maxrss of a child also counts this process's memory it shared before exec.
+    helpers_mb = sum(p or 0.0 for p in build_stats.get("helper_peak_rss_mb", []))
     out = {
         "engine": args.engine,
         "build_s": build_s,
         "open_s": open_s,
         "index_mb": dir_mb(engine.index_path(args.index)),
-        "peak_rss_mb": (self_kb + kids_kb) / 1024,
-        "peak_rss_self_mb": self_kb / 1024,
-        "peak_rss_helpers_mb": kids_kb / 1024,
+        "peak_rss_mb": self_mb + helpers_mb,
+        "peak_rss_self_mb": self_mb,
+        "peak_rss_helpers_mb": helpers_mb,
+        "helpers": build_stats.get("helpers", 0),
+        "children_ru_maxrss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "rounds_run": n_rounds,
+        "warmup_s": warmup_s,
         "vm_hwm_mb": hwm_mb(),
         "rss_loaded_mb": rss_loaded,
         "rss_after_build_mb": rss_built,

@@ -85,6 +85,21 @@ def _jobs() -> int:
     return os.cpu_count() or 1
 
 
+def _die_with_parent() -> None:
+    """In a parsing worker: end when the build process ends, even by SIGKILL (an orphaned
+    worker would wait forever on a queue whose other end it holds itself)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent ended before prctl
+        os._exit(1)
+
+
 def _parse_entry(entry) -> ParsedDocument:
     pd = parse_file(entry.path, entry.meta)
     pd.parse = None  # the parser's intermediate result: large, and no writer needs it
@@ -150,7 +165,7 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr) -> list[ParsedDocument]:
         # fork is fast; a process with other threads (the app) must not fork.
         fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
             chunk = max(1, min(16, len(entries) // (jobs * 8)))
             for i, pd in enumerate(pool.map(_parse_entry, entries, chunksize=chunk)):
                 _progress(i, len(entries), entries[i].path.name, progress)

@@ -409,6 +409,8 @@ def cmd_bench(args) -> int:
     try:
         report = run(args.clauses, engines=engines, repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
+                     query_budget=args.query_budget,
+                     full_builds=[e.strip() for e in args.full_build.split(",") if e.strip()] if args.full_build else None,
                      progress=None if args.quiet else sys.stderr)
     except BenchError as e:
         raise UsageError(str(e)) from None
@@ -499,6 +501,10 @@ def make_parser() -> Parser:
     p.add_argument("--corpus", type=Path, default=None, help="real corpus to derive from (default ./corpus)")
     p.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
     p.add_argument("--keep", action="store_true", help="keep the synthetic corpus and the indexes")
+    p.add_argument("--query-budget", type=float, default=300.0,
+                   help="seconds of timed queries per engine run at most (a slow engine runs fewer passes)")
+    p.add_argument("--full-build", default=None, metavar="ENGINES",
+                   help="also time a complete `policykb build` of the synthetic corpus with these engines")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 

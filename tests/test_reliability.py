@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import pytest
 from conftest import CORPUS, ROOT, SEED_ID
 from kb.cli import main
 
-KILL_CLAUSES = 20000  # big enough that writing the new build takes a while on any machine
+KILL_CLAUSES = 5000  # enough that writing the new build (SQLite, search index) takes seconds
 
 
 def run(capsys, *argv):
@@ -79,11 +80,20 @@ def big_corpus(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    """The seed document alone: a previous KB that builds in a moment."""
+    out = tmp_path_factory.mktemp("small-corpus")
+    for p in CORPUS.glob(f"{SEED_ID}.*"):
+        shutil.copy(p, out / p.name)
+    return out
+
+
 @pytest.fixture
-def built_home(tmp_path) -> Path:
-    """A data directory with one complete build of the real corpus."""
+def built_home(tmp_path, small_corpus) -> Path:
+    """A data directory with one complete build of the seed document."""
     home = tmp_path / "home"
-    proc = cli(home, "build", "--quiet")
+    proc = cli(home, "build", "--quiet", "--corpus", str(small_corpus))
     assert proc.returncode == 0, proc.stderr
     return home
 
@@ -112,12 +122,32 @@ def kill_midway(home: Path, corpus: Path, wait_for: str | None) -> Path:
     assert tmp is not None, (f"the build ended (exit {proc.returncode}) before it could be killed "
                              "midway; raise KILL_CLAUSES")
     assert proc.returncode == -signal.SIGKILL
+    # No worker process (parsing pool, tokenizing helper) outlives the build.
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(corpus)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not processes_mentioning(str(corpus)), "a worker of the killed build is still running"
     return tmp
 
 
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line mentions ``text`` (zombies excluded)."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            if text in (d / "cmdline").read_bytes().decode(errors="replace") and \
+                    (d / "stat").read_text().split(") ", 1)[1][:1] != "Z":
+                out.append(int(d.name))
+        except OSError:
+            continue
+    return out
+
+
 @pytest.mark.parametrize("wait_for", [None, "kb.sqlite"], ids=["tmp-folder-created", "writing-kb"])
-def test_build_killed_midway_leaves_previous_kb_usable(built_home, big_corpus, wait_for, capsys,
-                                                       monkeypatch):
+def test_build_killed_midway_leaves_previous_kb_usable(built_home, big_corpus, small_corpus, wait_for,
+                                                       capsys, monkeypatch):
     home = built_home
     before_ids = doc_ids(home)
     before_target = os.readlink(home / "current")
@@ -137,7 +167,7 @@ def test_build_killed_midway_leaves_previous_kb_usable(built_home, big_corpus, w
     assert code == 0 and "船舶受电设施改造" in out, err
 
     # The next build succeeds and clears the leftovers.
-    proc = cli(home, "build", "--quiet")
+    proc = cli(home, "build", "--quiet", "--corpus", str(small_corpus))
     assert proc.returncode == 0, proc.stderr
     assert not leftover.exists()
     names = build_dirs(home)
@@ -145,7 +175,7 @@ def test_build_killed_midway_leaves_previous_kb_usable(built_home, big_corpus, w
     assert doc_ids(home) == before_ids
 
 
-def test_stale_leftovers_of_any_kind_are_cleared(built_home):
+def test_stale_leftovers_of_any_kind_are_cleared(built_home, small_corpus):
     """Leftovers a kill can leave at each step: a .tmp folder, a finished folder never
     linked, a temporary symlink not yet renamed."""
     home = built_home
@@ -156,13 +186,13 @@ def test_stale_leftovers_of_any_kind_are_cleared(built_home):
     os.symlink("build-20000101-000000-2-000002", home / ".current-20000101-000000-2-000002")
     assert SEED_ID in doc_ids(home)  # readers ignore them
     assert os.readlink(home / "current") == current
-    proc = cli(home, "build", "--quiet")
+    proc = cli(home, "build", "--quiet", "--corpus", str(small_corpus))
     assert proc.returncode == 0, proc.stderr
     left = build_dirs(home)
     assert len(left) == 1 and os.readlink(home / "current") == left[0], left
 
 
-def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, big_corpus):
+def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, big_corpus, small_corpus):
     home = built_home
     env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen([sys.executable, "-m", "kb.cli", "build", "--quiet", "--corpus", str(big_corpus)],
@@ -176,7 +206,7 @@ def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, b
             time.sleep(0.002)
         assert first.poll() is None, "the first build ended before the second started"
         t = time.monotonic()
-        second = cli(home, "build", "--quiet")
+        second = cli(home, "build", "--quiet", "--corpus", str(small_corpus))
         assert time.monotonic() - t < 30
         line = assert_one_line_error(second, code=1)
         assert f"another `policykb build` (pid {first.pid})" in line
@@ -184,6 +214,6 @@ def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, b
         first.kill()
         first.wait()
     # The lock dies with its holder: the next build runs.
-    proc = cli(home, "build", "--quiet")
+    proc = cli(home, "build", "--quiet", "--corpus", str(small_corpus))
     assert proc.returncode == 0, proc.stderr
     assert SEED_ID in doc_ids(home)

@@ -27,6 +27,8 @@ class UsageError(PolicyKBError):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not argparse's usage block
+        if self.prog.endswith(" search") and "query" in message:  # `search -碳达峰` reads as an option
+            message += "; a query that starts with '-' goes after `--`, e.g. `policykb search -- -船舶 碳达峰`"
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 

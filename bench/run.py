@@ -86,7 +86,7 @@ def _env() -> dict:
 
 
 def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_budget: float = 0.0) -> dict:
-    """Run one engine in a subprocess; its peak RSS also comes from ``wait4``."""
+    """Run one engine in a subprocess of its own (its memory is measured there)."""
     env = _env()
     cmd = [sys.executable, "-m", "bench.worker", engine, str(workdir / "parsed.pickle"), str(index_dir),
            "--rounds", str(rounds), "--query-budget", str(query_budget)]
@@ -100,35 +100,25 @@ def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_b
     if proc.returncode != 0:
         last = (stderr.strip().splitlines() or ["(no output)"])[-1]
         raise BenchError(f"engine '{engine}' failed (exit {proc.returncode}): {last}")
-    result = json.loads(stdout.strip().splitlines()[-1])
-    result["peak_rss_wait4_mb"] = usage.ru_maxrss / 1024
-    return result
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def full_build(engine: str, workdir: Path, corpus_dir: Path) -> dict:
-    """``policykb build`` of the synthetic corpus with ``engine``, as a user runs it: parse,
-    extract, link, index; its own per-stage timings, wall time and the largest process's
-    peak memory (``wait4``: the build, or one of its worker processes)."""
+    """``policykb build`` of the synthetic corpus with ``engine`` (``bench.fullbuild``: parse,
+    extract, link, index, in a process of its own): wall time, per-stage timings, peak memory."""
     env = _env()
     env["POLICYKB_ENGINE"] = engine
-    env["POLICYKB_HOME"] = str(workdir / f"home-{engine}")
-    cmd = [sys.executable, "-m", "kb.cli", "build", "--corpus", str(corpus_dir), "--json", "--quiet"]
+    home = workdir / f"home-{engine}"
+    cmd = [sys.executable, "-m", "bench.fullbuild", str(corpus_dir), str(home)]
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        last = [ln for ln in stderr.splitlines() if ln.startswith("Error")] or stderr.strip().splitlines()[-1:]
-        raise BenchError(f"`policykb build` with {engine} failed: {(last or ['(no output)'])[-1]}")
-    data = json.loads(stdout)
-    shutil.rmtree(workdir / f"home-{engine}", ignore_errors=True)
-    return {"engine": engine, "seconds": round(seconds, 2), "build_seconds": data.get("seconds"),
-            "timings": data.get("timings", {}), "documents": len(data.get("documents", [])),
-            "links": data.get("links"), "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    seconds = time.perf_counter() - t0
+    shutil.rmtree(home, ignore_errors=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise BenchError(f"`policykb build` with {engine} failed: {last}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"engine": engine, "seconds": round(seconds, 2), **data}
 
 
 def summarize(name: str, runs: list[dict]) -> dict:
@@ -154,7 +144,7 @@ def summarize(name: str, runs: list[dict]) -> dict:
         "open_s": round(med("open_s"), 3),
         "peak_rss_self_mb": round(med("peak_rss_self_mb"), 1),
         "peak_rss_helpers_mb": round(med("peak_rss_helpers_mb"), 1),
-        "peak_rss_wait4_mb": round(med("peak_rss_wait4_mb"), 1),
+        "ru_maxrss_mb": round(med("ru_maxrss_mb"), 1),
         "rss_loaded_mb": round(med("rss_loaded_mb"), 1),
         "by_kind_p50_ms": {k: round(statistics.median(v), 3) for k, v in by_kind.items()},
         "slowest_queries": [{"query": q, "median_ms": round(t, 3)} for t, q in slowest],
@@ -298,7 +288,7 @@ def format_report(report: dict) -> str:
         parts = "，".join(f"{k} {v:.1f}" for k, v in b["timings"].items())
         lines.append("")
         lines.append(f"完整构建（policykb build，{b['engine']}）：{b['seconds']:.1f} 秒，{b['documents']} 个文件，"
-                     f"{b['links']} 条关联，最大进程峰值内存 {b['peak_rss_largest_process_mb']:.0f} MB")
+                     f"{b['links']} 条关联，峰值内存 {b['peak_rss_mb']:.0f} MB")
         lines.append(f"  各阶段（秒）：{parts}")
     if report["checks"]:
         lines.append("")

@@ -416,6 +416,8 @@ def cmd_bench(args) -> int:
                      progress=None if args.quiet else sys.stderr)
     except BenchError as e:
         raise UsageError(str(e)) from None
+    if args.save:
+        args.save.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:
         emit_json(report)
     else:
@@ -507,6 +509,7 @@ def make_parser() -> Parser:
                    help="seconds of timed queries per engine run at most (a slow engine runs fewer passes)")
     p.add_argument("--full-build", default=None, metavar="ENGINES",
                    help="also time a complete `policykb build` of the synthetic corpus with these engines")
+    p.add_argument("--save", type=Path, default=None, metavar="FILE", help="also write the JSON report to FILE")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 

@@ -1,7 +1,8 @@
 """Every engine the benchmark runs, behind one small interface.
 
-``build(docs, index_dir)`` indexes parsed documents (``indexer.pipeline.ParsedDocument``) into
-an empty folder; ``open(index_dir)`` opens it for searching; ``search(query, limit)`` answers
+``build(records, index_dir)`` indexes the index records of a corpus
+(``indexer.search_index.records``: what ``policykb build`` hands the search engine) into an empty
+folder; ``open(index_dir)`` opens it for searching; ``search(query, limit)`` answers
 one ``bench.queries.BenchQuery`` with ``(total, ids)`` — the number of matching units and the
 ids of the best ``limit``. Every engine does the same work per query: parse the query text,
 search, count all matches, fetch the ids of the top ``limit``.
@@ -30,20 +31,17 @@ from bench.queries import BenchQuery, fts5_match
 LIMIT = 20
 
 
-def units(docs) -> Iterator[tuple[str, str, str, tuple[int, ...], str]]:
-    """(id, doc_id, level, years, text) of every searchable provision, as the search index
-    writer makes them (``indexer.search_index.records``): the baselines index the same units,
-    with the same year filter values (target years and deadlines), as our engines."""
-    from indexer.search_index import records
-
-    for r in records(docs):
+def units(records) -> Iterator[tuple[str, str, str, tuple[int, ...], str]]:
+    """(id, doc_id, level, years, text) of every index record: the baselines index the same
+    units, with the same year filter values (target years and deadlines), as our engines."""
+    for r in records:
         yield r.id, r.doc_id, r.level, r.years, r.text
 
 
 class Engine:
     name = ""
 
-    def build(self, docs, index_dir: Path) -> None:
+    def build(self, records, index_dir: Path) -> None:
         raise NotImplementedError
 
     def open(self, index_dir: Path) -> None:
@@ -55,7 +53,7 @@ class Engine:
     def close(self) -> None:
         pass
 
-    def after_build(self, docs, index_dir: Path) -> None:
+    def after_build(self, records, index_dir: Path) -> None:
         """Anything else the engine needs to answer queries (not part of the timed build)."""
 
     def index_path(self, index_dir: Path) -> Path:
@@ -75,9 +73,9 @@ class Engine:
 class SeamEngine(Engine):
     """One of our engines (``kb.search.engine.ENGINES``) exactly as ``KB.search`` uses it.
 
-    The timed build is the search-index writer of ``policykb build``
-    (``indexer.search_index.write``) with ``$POLICYKB_ENGINE`` set; the KB's SQLite file is
-    written afterwards (untimed) because ``KB.search`` checks filters against it. A query is
+    The timed build is the engine's ``build`` on the index records, as the search-index writer
+    of ``policykb build`` calls it; the KB's SQLite file (written once by the benchmark) is
+    linked beside the index because ``KB.search`` checks filters against it. A query is
     ``KB.search(text, doc=…, level=…, year=…, limit=20)``: parse, plan (synonyms, partial
     words), the engine, hits with their highlights.
     """
@@ -85,17 +83,17 @@ class SeamEngine(Engine):
     def __init__(self, name: str):
         self.name = name
 
-    def build(self, docs, index_dir: Path) -> None:
-        from kb.search.engine import ENV
-        from indexer.search_index import write
+    def build(self, records, index_dir: Path) -> None:
+        from kb.search.engine import ENV, get_engine, index_dir as engine_dir
 
         os.environ[ENV] = self.name
-        write(index_dir, docs, [])
+        get_engine(self.name).build(engine_dir(index_dir, self.name), records)
 
-    def after_build(self, docs, index_dir: Path) -> None:
-        from kb import paths, store
+    def after_build(self, records, index_dir: Path) -> None:
+        from kb import paths
 
-        store.write(index_dir / paths.DB_NAME, docs, [])
+        # The KB's SQLite file, written once by the benchmark (bench.run.prepare), beside the index.
+        os.symlink(index_dir.parent / "kb" / paths.DB_NAME, index_dir / paths.DB_NAME)
 
     def index_path(self, index_dir: Path) -> Path:
         from kb.search.engine import index_dir as engine_dir
@@ -142,14 +140,14 @@ class WhooshAsShipped(Engine):
         return Schema(id=ID(stored=True, unique=True), doc=ID, level=ID, year=KEYWORD,
                       text=TEXT(stored=True, analyzer=ChineseAnalyzer()))
 
-    def build(self, docs, index_dir: Path) -> None:
+    def build(self, records, index_dir: Path) -> None:
         import jieba
         from whoosh import index
 
         jieba.setLogLevel(logging.WARNING)
         ix = index.create_in(str(index_dir), self.schema())
         writer = ix.writer()
-        for pid, doc_id, level, years, text in units(docs):
+        for pid, doc_id, level, years, text in units(records):
             writer.add_document(id=pid, doc=doc_id, level=level, year=" ".join(map(str, years)), text=text)
         writer.commit()
 
@@ -188,7 +186,7 @@ class SqliteFts5(Engine):
 
         return [w for w in jieba.cut(text) if w.strip()]
 
-    def build(self, docs, index_dir: Path) -> None:
+    def build(self, records, index_dir: Path) -> None:
         import sqlite3
 
         import jieba
@@ -199,7 +197,7 @@ class SqliteFts5(Engine):
                     "id UNINDEXED, doc UNINDEXED, level UNINDEXED, year UNINDEXED, text)")
         con.executemany("INSERT INTO clauses VALUES (?,?,?,?,?)",
                         ((pid, doc_id, level, "".join(f" {y} " for y in years), " ".join(self.segment(text)))
-                         for pid, doc_id, level, years, text in units(docs)))
+                         for pid, doc_id, level, years, text in units(records)))
         con.commit()
         con.execute("INSERT INTO clauses(clauses) VALUES ('optimize')")
         con.commit()

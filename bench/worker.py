@@ -1,8 +1,8 @@
 """One engine's build and queries, in a process of its own (so engines' memory never mixes).
 
-    python -m bench.worker ENGINE PARSED_PICKLE INDEX_DIR [--rounds R] [--limit N]
+    python -m bench.worker ENGINE RECORDS_PICKLE INDEX_DIR [--rounds R] [--limit N]
 
-Loads the parsed documents, builds the index (timed), opens it (timed), runs the query mix
+Loads the index records, builds the index (timed), opens it (timed), runs the query mix
 once to warm up and then ``rounds`` more times, timing each query; prints one JSON object on
 stdout. Peak memory is read from the kernel: this process's ``VmHWM`` plus the peak
 (``VmHWM``) each helper process of the engine reports (their sum: an upper bound, as if all
@@ -50,7 +50,7 @@ def dir_mb(path: Path) -> float:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.worker")
     ap.add_argument("engine")
-    ap.add_argument("parsed", type=Path)
+    ap.add_argument("records", type=Path)
     ap.add_argument("index", type=Path)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--limit", type=int, default=20)
@@ -62,9 +62,9 @@ def main(argv=None) -> int:
     from bench.queries import load_queries, resolve_docs
 
     queries = load_queries()
-    with open(args.parsed, "rb") as f:
-        docs = pickle.load(f)
-    queries = resolve_docs(queries, [pd.document.id for pd in docs])
+    with open(args.records, "rb") as f:
+        docs = pickle.load(f)  # index records (indexer.search_index.records), document order
+    queries = resolve_docs(queries, list(dict.fromkeys(r.doc_id for r in docs)))
     gc.collect()
     rss_loaded = rss_mb()
     engine = engines.make(args.engine)

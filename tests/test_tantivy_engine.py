@@ -114,3 +114,25 @@ def test_a_build_with_helper_processes_equals_one_in_process(records, tmp_path, 
 def test_a_folder_without_an_index_says_how_to_build_one(tmp_path):
     with pytest.raises(KBNotBuiltError, match="POLICYKB_ENGINE=tantivy policykb build"):
         te.TantivyEngine().open(tmp_path)
+
+
+def test_one_status_weight_skips_the_multiplication_without_changing_the_ranking(records, tmp_path):
+    import dataclasses
+    import json
+
+    from kb.search import query as q
+    from kb.search.engine import Filters
+    from kb.search.plan import plan
+
+    full = [dataclasses.replace(r, status="full") for r in records]
+    te.TantivyEngine().build(tmp_path, full)
+    marker = tmp_path / te.MARKER
+    assert json.loads(marker.read_text())["weights"] == [1.0]
+    plain = te.TantivyEngine().open(tmp_path)
+    assert plain.weight == {}
+    weighted = te.TantivyIndex(te.tantivy.Index.open(str(tmp_path)), weights=None)
+    for text in ("碳达峰", "生态环境 监测", "长江 NOT 船舶"):
+        tree = plan(q.parse(text).tree, [])
+        a, b = plain.search(tree, Filters(), 15), weighted.search(tree, Filters(), 15)
+        assert a.total == b.total and [h.id for h in a.hits] == [h.id for h in b.hits]
+        assert [h.score for h in a.hits] == pytest.approx([h.score for h in b.hits], rel=1e-5)

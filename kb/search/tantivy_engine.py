@@ -50,10 +50,10 @@ PLACES = ("text", "headings", "context")
 MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
 FILTER_FIELDS = ("doc_id", "level", "status", "kind", "years", "parties")
 MARKER = "policykb-tantivy.json"  # written last: an index folder without it is incomplete
-# The writer's memory budget. One indexing thread keeps documents in ``seq`` order
-# and leaves the second core to the rest of the build; 64 MB flushes a segment
-# about every 20k clauses, which bounds the build's memory.
-WRITER_HEAP = 64 * 2**20
+# The writer's memory budget. One indexing thread (the other core runs the tokenizing
+# helper); 32 MB flushes a segment about every 15k clauses: the build's memory stays low
+# (a 64 MB heap cost ~90 MB more at 10^5 clauses) for a few more segments.
+WRITER_HEAP = 32 * 2**20
 Occur = tantivy.Occur
 # The document boost of kb.search.ranking.STATUS_WEIGHTS (an outline ranks below the same
 # match in a full text). tantivy multiplies a score by log2(2 + value) of a fast field
@@ -350,20 +350,30 @@ class TantivyEngine:
         index_dir.mkdir(parents=True, exist_ok=True)
         ix = tantivy.Index(schema(), path=str(index_dir), reuse=False, sort_by_field="seq")
         writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)
-        n = 0
-        for doc in documents(records):
+        n, statuses = 0, set()
+
+        def counted(rs):
+            nonlocal n
+            for r in rs:
+                n += 1
+                statuses.add(r.status)
+                yield r
+
+        for doc in documents(counted(records)):
             writer.add_document(doc)
-            n += 1
         writer.commit()
         writer.wait_merging_threads()
-        (index_dir / MARKER).write_text(json.dumps({"records": n}), encoding="utf-8")
+        weights = sorted({STATUS_WEIGHTS.get(s, 1.0) for s in statuses})
+        (index_dir / MARKER).write_text(json.dumps({"records": n, "statuses": sorted(statuses),
+                                                    "weights": weights}), encoding="utf-8")
 
     def open(self, index_dir: Path) -> "TantivyIndex":
         index_dir = Path(index_dir)
         if not (index_dir / MARKER).exists():
             raise KBNotBuiltError(f"{index_dir}: no tantivy search index in this build; rebuild with "
                                   "`POLICYKB_ENGINE=tantivy policykb build`")
-        return TantivyIndex(tantivy.Index.open(str(index_dir)))
+        facts = json.loads((index_dir / MARKER).read_text(encoding="utf-8"))
+        return TantivyIndex(tantivy.Index.open(str(index_dir)), weights=facts.get("weights"))
 
 
 # ---------------------------------------------------------------------------
@@ -371,10 +381,16 @@ class TantivyEngine:
 # ---------------------------------------------------------------------------
 
 class TantivyIndex:
-    def __init__(self, ix: tantivy.Index):
+    def __init__(self, ix: tantivy.Index, weights: list[float] | None = None):
         self.ix = ix
         self.schema = ix.schema
         self.searcher = ix.searcher()
+        # Status weights change the ranking only where statuses of different weights are
+        # indexed (outlines beside full texts); with one weight every score is simply scaled.
+        if weights is None or len(weights) > 1:
+            self.weight, self.scale = dict(weight_by_field=WEIGHT_FIELD), WEIGHT_SCALE
+        else:
+            self.weight, self.scale = {}, 1.0 / (weights[0] if weights else 1.0)
 
     def search(self, plan, filters: Filters, limit: int) -> EngineResult:
         query = to_tantivy(plan, self.schema)
@@ -383,11 +399,12 @@ class TantivyIndex:
             return EngineResult(0)
         if flt is not None:
             query = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, flt)])
-        res = self.searcher.search(query, max(1, limit), count=True, weight_by_field=WEIGHT_FIELD)
+        res = self.searcher.search(query, max(1, limit), count=True, **self.weight)
+        doc, loads, scale = self.searcher.doc, json.loads, self.scale
         hits = []
         for score, addr in res.hits:
-            record = json.loads(self.searcher.doc(addr).get_first("record"))
-            hits.append(EngineHit(record["id"], float(score) / WEIGHT_SCALE, record))
+            record = loads(doc(addr).get_first("record"))
+            hits.append(EngineHit(record["id"], score / scale, record))
         # Ties in reading order, as in Whoosh (the index is sorted by seq; segments may interleave).
         hits.sort(key=lambda h: (-round(h.score, 5), h.record["seq"]))
         return EngineResult(res.count, hits)

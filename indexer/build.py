@@ -9,11 +9,19 @@
    ``os.replace`` (atomic on POSIX). Only then are older builds removed.
 
 A build killed at any moment leaves ``current`` pointing at the previous
-complete build; leftover ``*.tmp`` folders are cleared by the next build.
+complete build; leftover ``*.tmp`` folders (and a temporary ``.current-*``
+link) are cleared by the next build. One build at a time writes to a data
+directory: a second one fails at once with a one-line error (``.build.lock``,
+an ``flock`` the kernel releases even when the holder is killed).
+
+Many documents are parsed on all cores (``POLICYKB_JOBS`` processes, default
+the number of CPUs; 1 parses in this process). ``BuildSummary.timings`` says
+where the time went: parsing, each corpus stage, the SQLite file, each writer.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
@@ -23,6 +31,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb import paths, store
+from kb.errors import PolicyKBError
 from kb.models import Link
 from indexer import corpus as corpus_mod
 from indexer import search_index
@@ -54,6 +63,83 @@ class BuildSummary:
     links: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class BuildLockedError(PolicyKBError):
+    """Another build is writing to the same data directory."""
+
+
+LOCK_NAME = ".build.lock"
+PARALLEL_MIN_DOCS = 24  # fewer documents parse faster in one process than the pool starts
+
+
+def _jobs() -> int:
+    env = os.environ.get("POLICYKB_JOBS", "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise PolicyKBError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
+                                "parse documents (1 = no parallel parsing)") from None
+    return os.cpu_count() or 1
+
+
+def _die_with_parent() -> None:
+    """In a parsing worker: end when the build process ends, even by SIGKILL (an orphaned
+    worker would wait forever on a queue whose other end it holds itself)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent ended before prctl
+        os._exit(1)
+
+
+def _parse_entry(entry) -> ParsedDocument:
+    pd = parse_file(entry.path, entry.meta)
+    pd.parse = None  # the parser's intermediate result: large, and no writer needs it
+    return pd
+
+
+_LOCK_FILES: list = []  # build locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (the parsing pool): close the inherited lock file, so the lock dies
+    with the build process itself even if a worker outlives it for a moment."""
+    for f in _LOCK_FILES:
+        try:
+            os.close(f.fileno())
+        except OSError:
+            pass
+    _LOCK_FILES.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
+def _lock(home: Path):
+    """Hold the data directory's build lock (released when the process ends, even by SIGKILL)."""
+    f = open(home / LOCK_NAME, "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "?"
+        f.close()
+        raise BuildLockedError(f"{home}: another `policykb build` (pid {holder}) is writing this data "
+                               "directory; wait for it to finish, then build again") from None
+    f.seek(0)
+    f.truncate()
+    f.write(str(os.getpid()))
+    f.flush()
+    _LOCK_FILES.append(f)
+    return f
 
 
 def _progress(i: int, n: int, label: str, stream=sys.stderr) -> None:
@@ -70,9 +156,24 @@ def _progress(i: int, n: int, label: str, stream=sys.stderr) -> None:
 def parse_corpus(corpus_dir: Path, progress=sys.stderr) -> list[ParsedDocument]:
     entries = corpus_mod.discover(corpus_dir)
     docs: list[ParsedDocument] = []
-    for i, entry in enumerate(entries):
-        _progress(i, len(entries), entry.path.name, progress)
-        docs.append(parse_file(entry.path, entry.meta))
+    jobs = min(_jobs(), len(entries))
+    if jobs > 1 and len(entries) >= PARALLEL_MIN_DOCS:
+        import multiprocessing
+        import threading
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork is fast; a process with other threads (the app) must not fork.
+        fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
+            chunk = max(1, min(16, len(entries) // (jobs * 8)))
+            for i, pd in enumerate(pool.map(_parse_entry, entries, chunksize=chunk)):
+                _progress(i, len(entries), entries[i].path.name, progress)
+                docs.append(pd)
+    else:
+        for i, entry in enumerate(entries):
+            _progress(i, len(entries), entry.path.name, progress)
+            docs.append(parse_file(entry.path, entry.meta))
     _progress(len(entries), len(entries), "parsed", progress)
     seen: dict[str, Path] = {}
     for pd, entry in zip(docs, entries):
@@ -88,35 +189,62 @@ def _clear_stale(home: Path, keep: Path | None) -> None:
     for child in home.iterdir():
         if child.name.startswith("build-") and child != keep and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(".current-") and child.is_symlink():
+            child.unlink(missing_ok=True)  # a link a killed build made but never renamed
 
 
 def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys.stderr) -> BuildSummary:
     t0 = time.perf_counter()
     corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
     home = paths.home(home)
+    home.mkdir(parents=True, exist_ok=True)
+    lock = _lock(home)
+    try:
+        return _build(corpus_dir, home, progress, t0)
+    finally:
+        if lock in _LOCK_FILES:
+            _LOCK_FILES.remove(lock)
+        lock.close()
+
+
+def _name(func) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__name__', repr(func))}".lstrip(".")
+
+
+def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
     docs = parse_corpus(corpus_dir, progress)
+    timings["parse"] = time.perf_counter() - t
     links: list[Link] = []
     for stage in CORPUS_STAGES:
+        t = time.perf_counter()
         links.extend(stage(docs))
+        timings[f"stage:{_name(stage)}"] = time.perf_counter() - t
 
-    home.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
     tmp = home / f"build-{stamp}.tmp"
     final = home / f"build-{stamp}"
     tmp.mkdir()
     try:
+        t = time.perf_counter()
         store.write(tmp / paths.DB_NAME, docs, links,
                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})
+        timings["sqlite"] = time.perf_counter() - t
         for writer in WRITERS:
+            t = time.perf_counter()
             writer(tmp, docs, links)
+            timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
         if LINKERS:
             from kb.api import KB
 
+            t = time.perf_counter()
             draft = KB(tmp)
             new_links = [lk for linker in LINKERS for lk in linker(draft, docs)]
             draft.close()
             store.add_links(tmp / paths.DB_NAME, new_links)
             links.extend(new_links)
+            timings["linkers"] = time.perf_counter() - t
         os.replace(tmp, final)
         link_tmp = home / f".current-{stamp}"
         os.symlink(final.name, link_tmp)
@@ -126,4 +254,5 @@ def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys
         raise
     _clear_stale(home, final)
     warnings = [w for pd in docs for w in pd.document.warnings]
-    return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings)
+    return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
+                        {k: round(v, 3) for k, v in timings.items()})

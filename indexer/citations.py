@@ -18,17 +18,36 @@ from indexer.structure import normalise_doc_number
 
 def leaf_at(provisions: list[Provision], offset: int) -> str | None:
     """The id of the innermost provision that contains ``offset`` (a clause where there is one)."""
-    best = None
-    for p in provisions:
-        if p.start <= offset < p.end and (best is None or p.depth >= best.depth):
-            best = p
-    return best.id if best else None
+    return leaf_locator(provisions)(offset)
+
+
+def leaf_locator(provisions: list[Provision]):
+    """``offset → leaf_at(provisions, offset)`` in logarithmic time (a scan per citation made
+    a document with thousands of citations quadratic: 4 s of a 4 MB document's parse).
+
+    Provisions sorted by (start, depth): a container comes before everything inside it, so
+    the last provision starting at or before ``offset`` that still contains it is the
+    innermost one."""
+    order = sorted(range(len(provisions)), key=lambda i: (provisions[i].start, provisions[i].depth, i))
+    starts = [provisions[i].start for i in order]
+
+    def locate(offset: int) -> str | None:
+        k = bisect.bisect_right(starts, offset) - 1
+        while k >= 0:
+            p = provisions[order[k]]
+            if p.start <= offset < p.end:
+                return p.id
+            k -= 1
+        return None
+
+    return locate
 
 
 def find_citations(doc_id: str, text: str, start: int, end: int,
                    provisions: list[Provision]) -> list[Citation]:
     """All citations in ``text[start:end]`` (the body), in order."""
     body = text[start:end]
+    leaf_at = leaf_locator(provisions)
     found: list[Citation] = []
     title_spans = []
     for m in rx.TITLE_CITATION.finditer(body):
@@ -42,7 +61,7 @@ def find_citations(doc_id: str, text: str, start: int, end: int,
             if text[b:b + 1] in "）)":
                 b += 1
         title_spans.append((a, b))
-        found.append(Citation(doc_id, leaf_at(provisions, a), m["title"].strip(), number,
+        found.append(Citation(doc_id, leaf_at(a), m["title"].strip(), number,
                               text[a:b], a, b))
     starts = [s for s, _ in title_spans]
     for m in rx.DOC_NUMBER.finditer(body):
@@ -55,10 +74,10 @@ def find_citations(doc_id: str, text: str, start: int, end: int,
         if lead and lead.end() < len(m["prefix"]):  # 结合扬府发〔2024〕118号: the prose is not the 文号
             a += lead.end()
             number = number[lead.end():]
-        found.append(Citation(doc_id, leaf_at(provisions, a), None, number, text[a:b], a, b))
+        found.append(Citation(doc_id, leaf_at(a), None, number, text[a:b], a, b))
     first = min((c.start for c in found), default=None)
     for m in rx.ANAPHORA.finditer(body):
         a, b = start + m.start(), start + m.end()
         if first is not None and a > first:  # only after something it can refer back to
-            found.append(Citation(doc_id, leaf_at(provisions, a), None, None, text[a:b], a, b))
+            found.append(Citation(doc_id, leaf_at(a), None, None, text[a:b], a, b))
     return sorted(found, key=lambda c: c.start)

@@ -13,10 +13,14 @@ signals and the score).
   → the clause of that article that shares most with it.
 
 Upstream documents of D are the documents D cites that are of a higher level;
-where D cites none in the KB, every document of a higher level.
+where D cites none in the KB, the ``FALLBACK_UPSTREAMS`` documents of a higher level
+most like D (``similar_docs``: shared title and heading words, weighted by rarity) —
+every one of them made the stage quadratic in the corpus (``docs/performance.md``).
 """
 
 from __future__ import annotations
+
+import math
 
 from kb.models import Link, Provision
 from indexer import align
@@ -28,14 +32,53 @@ CLAUSE_EXTRA = 6  # a clause's candidates: its article's, plus its own best BM25
 DOWN_KINDS = ("article", "item", "clause")
 
 
-def upstream_docs(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[str]:
+# A document that cites none of the KB is aligned with at most this many higher-level
+# documents. Aligning a pair costs about 0.4 s (2 cores, a 100-clause document); with every
+# higher-level document, 78 synthetic documents (10^4 clauses) took 713 s and made 1.4 M links,
+# and a province's library (10^3 documents) would take a day.
+FALLBACK_UPSTREAMS = 3
+
+
+def upstream_docs(pd: ParsedDocument, docs: dict[str, ParsedDocument],
+                  profiles: "DocProfiles | None" = None) -> list[str]:
     rank = align.LEVEL_RANK
     mine = rank.get(pd.document.level, 9)
     cited = [c.resolved_id for c in pd.citations if c.resolved_id and c.resolved_id in docs]
     higher = [d for d in dict.fromkeys(cited) if rank.get(docs[d].document.level, 9) < mine]
     if cited:
         return higher
-    return [d for d, other in docs.items() if rank.get(other.document.level, 9) < mine]
+    candidates = [d for d, other in docs.items() if rank.get(other.document.level, 9) < mine]
+    if len(candidates) <= FALLBACK_UPSTREAMS:
+        return candidates
+    profiles = profiles or DocProfiles(docs)
+    return profiles.similar(pd.document.id, candidates)[:FALLBACK_UPSTREAMS]
+
+
+class DocProfiles:
+    """What each document is about: the content words of its title and of its part, article
+    and item headings, each counted once. Similarity of two documents: the summed idf
+    (over the corpus) of the words they share."""
+
+    def __init__(self, docs: dict[str, ParsedDocument]):
+        self.words: dict[str, frozenset[str]] = {}
+        for d, pd in docs.items():
+            texts = [pd.document.title] + [p.heading for p in pd.provisions
+                                           if p.heading and p.kind in ("part", "article", "item")]
+            self.words[d] = frozenset(w for t in texts for w in align.terms(t))
+        df: dict[str, int] = {}
+        for ws in self.words.values():
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        n = len(docs)
+        self.idf = {w: math.log(1 + n / k) for w, k in df.items()}
+
+    def similarity(self, a: str, b: str) -> float:
+        return sum(self.idf[w] for w in self.words[a] & self.words[b])
+
+    def similar(self, doc_id: str, candidates: list[str]) -> list[str]:
+        """``candidates`` most similar first (ties in corpus order)."""
+        order = {d: i for i, d in enumerate(candidates)}
+        return sorted(candidates, key=lambda d: (-self.similarity(doc_id, d), order[d]))
 
 
 def citation_links(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[Link]:
@@ -87,9 +130,12 @@ def link_stage(kb, docs: list[ParsedDocument]) -> list[Link]:
     by_id = {pd.document.id: pd for pd in docs}
     upstreams: dict[str, tuple[align.Upstream, dict[str, int]]] = {}
     links: list[Link] = []
+    profiles = None
     for pd in docs:
         links.extend(citation_links(pd, by_id))
-        ups = upstream_docs(pd, by_id)
+        if profiles is None and not any(c.resolved_id in by_id for c in pd.citations):
+            profiles = DocProfiles(by_id)  # only needed, and built once, for the fallback
+        ups = upstream_docs(pd, by_id, profiles)
         if not ups:
             continue
         down_units = align.units_of(pd.provisions, align.indicator_map(pd.targets), kinds=DOWN_KINDS)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -66,6 +67,9 @@ MAX_TEXT_BYTES = 8 * 1024 * 1024
 MAX_BINARY_BYTES = 30 * 1024 * 1024
 MAX_BYTES = MAX_BINARY_BYTES  # the largest anything may be (URLs are capped at this too)
 URL_TIMEOUT = 20  # seconds, per connection attempt and read
+# The whole download, as a multiple of URL_TIMEOUT: a server that sends a byte now and then
+# would otherwise keep an ingest waiting for as long as it likes.
+URL_TOTAL_TIMEOUTS = 3
 USER_AGENT = "policykb/0.1 (+policy document ingest)"
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -841,10 +845,14 @@ def fetch_url(url: str, *, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BY
                 raise InputError(f"{url}: the response is {int(length) / 2**20:.1f} MB, over the "
                                  f"{max_bytes // 2**20} MB limit; download the document itself and ingest the file")
             chunks, size = [], 0
+            deadline = time.monotonic() + URL_TOTAL_TIMEOUTS * timeout
             while True:
-                chunk = resp.read(65536)
+                chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
                 if not chunk:
                     break
+                if time.monotonic() > deadline:
+                    raise InputError(f"{url}: the download took longer than {URL_TOTAL_TIMEOUTS * timeout:g} s; "
+                                     "check the network, or save the page in a browser and ingest the file")
                 size += len(chunk)
                 if size > max_bytes:
                     raise InputError(f"{url}: the response is over the {max_bytes // 2**20} MB limit; "

@@ -31,14 +31,16 @@ into the folded text is an offset into the original text.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
+import operator
 import os
 import re
 import tempfile
 import threading
-from dataclasses import dataclass
 from importlib import resources
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -90,6 +92,13 @@ def fold(text: str) -> str:
     out = text.translate(_FOLD)
     if out.isascii():
         return out
+    # Fast path: lower-casing the whole string in C equals lower-casing each character when no
+    # character changes length ('İ' → 'i̇') and no Σ is present (the one context-dependent
+    # rule Python applies: final sigma). Per character it was a fifth of a search's time.
+    if "\u03a3" not in out:
+        low = out.lower()
+        if len(low) == len(out):
+            return low
     # Other scripts: lower-case only where it keeps one character (not 'İ' → 'i̇').
     return "".join(c if len(lc := c.lower()) != 1 else lc for c in out)
 
@@ -196,7 +205,7 @@ class _Jieba:
             if m.lastgroup == "word":
                 yield m.group(), m.start(), m.end()
                 continue
-            for w, s, e in tk.tokenize(m.group(), HMM=USE_HMM):
+            for w, s, e in _cut(tk, m.group()):
                 yield w, m.start() + s, m.start() + e
 
     def is_word(self, w: str) -> bool:
@@ -205,13 +214,71 @@ class _Jieba:
 
 JIEBA = _Jieba()
 
+# jieba's own test for text it segments with its dictionary (jieba.re_han_default).
+_JIEBA_HAN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+_LOGP: dict = {}  # word → log(freq or 1) - log(total), for the tokenizer in _LOGP["__tk__"]
+
+
+def _cut(tk, run: str) -> list[tuple[str, int, int]]:
+    """``tk.tokenize(run, HMM=False)`` for a run of CJK characters, computed directly.
+
+    jieba's dictionary cut (a DAG of dictionary words, then the most probable route) is
+    the build's largest cost; calling it through ``tokenize``/``cut`` adds generators,
+    regex splits and a ``log`` per candidate for every run of a clause. This is the same
+    algorithm (``Tokenizer.get_DAG``, ``calc``, ``__cut_DAG_NO_HMM`` of jieba 0.42) with the
+    same arithmetic, so the words are identical (``tests/test_analysis.py`` compares them);
+    a run jieba would split further (characters outside its Han range) goes to jieba itself.
+    """
+    if USE_HMM or not _JIEBA_HAN.fullmatch(run):
+        return list(tk.tokenize(run, HMM=USE_HMM))
+    freq = tk.FREQ
+    if _LOGP.get("__tk__") is not tk or _LOGP.get("__total__") != tk.total:
+        _LOGP.clear()
+        _LOGP["__tk__"], _LOGP["__total__"] = tk, tk.total
+    logp = _LOGP
+    unknown = -math.log(tk.total)  # log(1) - log(total): a character that is no word
+    n = len(run)
+    score = [0.0] * (n + 1)
+    nxt = [0] * (n + 1)
+    for idx in range(n - 1, -1, -1):
+        # get_DAG's row for idx (words run[idx:i+1]) and calc's max over it, in one pass:
+        # candidates in increasing length, so ">=" keeps the longer word on a tie, as
+        # max() over (score, end) tuples does.
+        best_s, best_x = None, idx
+        i = idx
+        frag = run[idx]
+        f = freq.get(frag)
+        while f is not None:
+            if f:
+                lp = logp.get(frag)
+                if lp is None:
+                    lp = logp[frag] = math.log(f) + unknown
+                sc = lp + score[i + 1]
+                if best_s is None or sc >= best_s:
+                    best_s, best_x = sc, i
+            i += 1
+            if i >= n:
+                break
+            frag = run[idx:i + 1]
+            f = freq.get(frag)
+        if best_s is None:  # no dictionary word starts here: the character alone
+            best_s = unknown + score[idx + 1]
+        score[idx], nxt[idx] = best_s, best_x
+    out, x = [], 0
+    while x < n:
+        y = nxt[x] + 1
+        out.append((run[x:y], x, y))
+        x = y
+    return out
+
 
 # ---------------------------------------------------------------------------
 # Token streams
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """A token (a named tuple: an index build makes millions of them)."""
+
     text: str  # folded
     pos: int  # word (or bigram) position
     start: int  # character offsets into the original text
@@ -224,13 +291,19 @@ def _hard(gap: str) -> bool:
 
 def word_tokens(text: str, *, index: bool = False) -> list[Tok]:
     """jieba words of ``text`` with word positions (a gap at hard separators if ``index``)."""
+    return list(map(Tok._make, word_spans(text, index=index)))
+
+
+def word_spans(text: str, *, index: bool = False) -> list[tuple[str, int, int, int]]:
+    """``word_tokens`` as plain ``(text, pos, start, end)`` tuples (an index build makes
+    millions: a tuple costs a fraction of a named tuple)."""
     folded = fold(text)
-    out: list[Tok] = []
+    out: list[tuple[str, int, int, int]] = []
     pos, prev = 0, 0
     for w, s, e in JIEBA.segments(folded):
         if index and out and _hard(folded[prev:s]):
             pos += 1
-        out.append(Tok(w, pos, s, e))
+        out.append((w, pos, s, e))
         pos, prev = pos + 1, e
     return out
 
@@ -267,8 +340,80 @@ def _units(folded: str, index: bool) -> list[tuple[str, int, int, bool, bool]]:
 
 
 def bigram_tokens(text: str, *, index: bool = False) -> list[Tok]:
+    """CJK bigrams and whole non-CJK words of ``text`` (see ``bigram_spans``)."""
+    return list(map(Tok._make, bigram_spans(text, index=index)))
+
+
+def bigram_spans(text: str, *, index: bool = False) -> list[tuple[str, int, int, int]]:
     """CJK bigrams and whole non-CJK words of ``text``; ``index=True`` also emits
-    single characters and leaves a position gap at hard separators."""
+    single characters and leaves a position gap at hard separators.
+
+    Consecutive CJK runs joined by soft separators form one *chain* whose
+    bigrams run across the separators; a hard separator (index mode) or a
+    non-CJK word ends the chain. Plain tuples, as ``word_spans``;
+    ``_bigram_tokens_by_unit`` computes the same stream one character at a time
+    (the definition; the tests compare them).
+    """
+    folded = fold(text)
+    out: list[tuple[str, int, int, int]] = []
+    pos, prev_end = 0, -1
+    chain: list[tuple[str, int]] = []  # (run, start) of the CJK runs of the current chain
+    for m in RUN_RE.finditer(folded):
+        start = m.start()
+        hard = index and prev_end >= 0 and _hard(folded[prev_end:start])
+        prev_end = m.end()
+        if m.lastgroup == "word" or hard:
+            pos = _flush_chain(chain, pos, index, out)
+            chain = []
+        if hard:
+            pos += 1
+        if m.lastgroup == "word":
+            out.append((m.group(), pos, start, prev_end))
+            pos += 1
+        else:
+            chain.append((m.group(), start))
+    _flush_chain(chain, pos, index, out)
+    return out
+
+
+def _flush_chain(chain: list[tuple[str, int]], pos: int, index: bool, out: list) -> int:
+    """Tokens of one chain of CJK characters starting at word position ``pos``; the next position.
+
+    Built with ``map``/``zip`` over the characters (C loops: an index build makes tens of
+    millions of these tokens)."""
+    if not chain:
+        return pos
+    if len(chain) == 1:  # one run: offsets are consecutive
+        run, s = chain[0]
+        n = len(run)
+        if n == 1:
+            out.append((run, pos, s, s + 1))
+            return pos + 1
+        positions, starts = range(pos, pos + n - 1), range(s, s + n - 1)
+        bigrams = zip(map(operator.add, run, run[1:]), positions, starts, range(s + 2, s + n + 1))
+        if not index:
+            out.extend(bigrams)
+            return pos + n - 1
+        unigrams = zip(run, positions, starts, range(s + 1, s + n))
+        out.extend(itertools.chain.from_iterable(zip(bigrams, unigrams)))
+        out.append((run[-1], pos + n - 2, s + n - 1, s + n))
+        return pos + n - 1
+    run = "".join(r for r, _ in chain)  # runs joined by soft separators: offsets jump
+    starts = [a + i for r, a in chain for i in range(len(r))]
+    n = len(run)
+    if index:
+        for i in range(n - 1):
+            a = starts[i]
+            out.append((run[i:i + 2], pos + i, a, starts[i + 1] + 1))
+            out.append((run[i], pos + i, a, a + 1))
+        out.append((run[-1], pos + n - 2, starts[-1], starts[-1] + 1))
+    else:
+        out.extend((run[i:i + 2], pos + i, starts[i], starts[i + 1] + 1) for i in range(n - 1))
+    return pos + n - 1
+
+
+def _bigram_tokens_by_unit(text: str, *, index: bool = False) -> list[Tok]:
+    """``bigram_tokens`` one unit (CJK character or non-CJK word) at a time: the reference."""
     units = _units(fold(text), index)
     out: list[Tok] = []
     pos = 0
@@ -328,27 +473,27 @@ class _StreamTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        for tok in self.stream(value, index=(mode != "query")):
+        for text, pos, start, end in self.stream(value, index=(mode != "query")):
             t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-            t.text = tok.text
+            t.text = text
             t.boost = 1.0
             if keeporiginal:
-                t.original = value[tok.start:tok.end]
+                t.original = value[start:end]
             if positions:
-                t.pos = start_pos + tok.pos
+                t.pos = start_pos + pos
             if chars:
-                t.startchar, t.endchar = start_char + tok.start, start_char + tok.end
+                t.startchar, t.endchar = start_char + start, start_char + end
             yield t
 
 
 class WordTokenizer(_StreamTokenizer):
     """jieba words with word positions (see ``word_tokens``)."""
 
-    stream = staticmethod(word_tokens)
+    stream = staticmethod(word_spans)
 
 
 class BigramTokenizer(_StreamTokenizer):
     """CJK bigrams, whole non-CJK words (see ``bigram_tokens``)."""
 
-    stream = staticmethod(bigram_tokens)
+    stream = staticmethod(bigram_spans)
 

@@ -27,6 +27,8 @@ class UsageError(PolicyKBError):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not argparse's usage block
+        if self.prog.endswith(" search") and "query" in message:  # `search -碳达峰` reads as an option
+            message += "; a query that starts with '-' goes after `--`, e.g. `policykb search -- -船舶 碳达峰`"
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
@@ -52,7 +54,7 @@ def cmd_build(args) -> int:
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
                                   "targets": len(pd.targets)} for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
-                   "warnings": summary.warnings})
+                   "warnings": summary.warnings, "timings": summary.timings})
         return 0
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
@@ -61,6 +63,8 @@ def cmd_build(args) -> int:
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
               f"目标 {len(pd.targets)}")
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
+    if summary.timings:
+        print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
     return 0
 
 
@@ -397,6 +401,27 @@ def cmd_eval_align(args) -> int:
         c = out["calibration"]
         print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
               "请重新 policykb build 使新分数生效")
+def cmd_bench(args) -> int:
+    try:
+        from bench.run import BenchError, format_report, run
+    except ImportError:
+        raise UsageError("the benchmark lives in bench/ of a source checkout; "
+                         "run `python -m kb.cli bench` from the project folder") from None
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()] if args.engines else None
+    try:
+        report = run(args.clauses, engines=engines, repeats=args.repeats, rounds=args.rounds,
+                     seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
+                     query_budget=args.query_budget,
+                     full_builds=[e.strip() for e in args.full_build.split(",") if e.strip()] if args.full_build else None,
+                     progress=None if args.quiet else sys.stderr)
+    except BenchError as e:
+        raise UsageError(str(e)) from None
+    if args.save:
+        args.save.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        emit_json(report)
+    else:
+        print(format_report(report))
     return 0
 
 
@@ -470,6 +495,22 @@ def make_parser() -> Parser:
     p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
     p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
     p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
+    p = add("bench", cmd_bench, "the scale benchmark: synthetic corpus of N clauses, every engine and baseline in one run")
+    p.add_argument("--clauses", type=int, default=10000, help="clauses in the synthetic corpus (default 10000)")
+    p.add_argument("--engines", default=None, help="comma-separated engines (default: all, baselines included)")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="runs of each engine (build + queries); default 3 up to 20000 clauses, else 1")
+    p.add_argument("--rounds", type=int, default=5, help="timed passes over the query mix per run (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus (default 0)")
+    p.add_argument("--corpus", type=Path, default=None, help="real corpus to derive from (default ./corpus)")
+    p.add_argument("--workdir", type=Path, default=None, help="work folder (default: a temporary one)")
+    p.add_argument("--keep", action="store_true", help="keep the synthetic corpus and the indexes")
+    p.add_argument("--query-budget", type=float, default=300.0,
+                   help="seconds of timed queries per engine run at most (a slow engine runs fewer passes)")
+    p.add_argument("--full-build", default=None, metavar="ENGINES",
+                   help="also time a complete `policykb build` of the synthetic corpus with these engines")
+    p.add_argument("--save", type=Path, default=None, metavar="FILE", help="also write the JSON report to FILE")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 

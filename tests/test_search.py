@@ -17,6 +17,36 @@ from test_search_query import HOSTILE
 
 DEV = ROOT / "eval" / "dev_queries.tsv"
 EXTRA = ROOT / "eval" / "extra_queries.tsv"
+ENGINES = ("whoosh", "tantivy")
+
+
+# Every test of this module runs once per engine: the same KB, built with each engine.
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def kb_home(engine, kb_home, tmp_path_factory):
+    """The real corpus built with ``engine`` (the session's KB for the default engine)."""
+    from indexer.build import build
+    from kb.search.engine import DEFAULT, ENV
+
+    if engine == DEFAULT:
+        return kb_home
+    home = tmp_path_factory.mktemp(f"kbhome-{engine}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV, engine)
+        build(CORPUS, home, progress=None)
+    return home
+
+
+@pytest.fixture(scope="module")
+def kb(kb_home):
+    from kb import open_kb
+
+    return open_kb(kb_home)
 
 
 def ids(res):
@@ -35,8 +65,10 @@ def marked(h):
 # Matching
 # ---------------------------------------------------------------------------
 
-def test_the_build_writes_a_search_index(kb_home):
-    assert any((kb_home / "current" / "index" / "whoosh").iterdir())
+def test_the_build_writes_a_search_index(kb_home, kb, engine):
+    assert [p.name for p in (kb_home / "current" / "index").iterdir()] == [engine]
+    assert any((kb_home / "current" / "index" / engine).iterdir())
+    assert kb.search("长江").engine == engine  # read from the build, no variable needed
 
 
 def test_exact_phrase(kb):
@@ -167,7 +199,7 @@ def test_limit(kb):
 
 
 @pytest.fixture(scope="module")
-def kb_with_tasks(tmp_path_factory):
+def kb_with_tasks(engine, tmp_path_factory):
     """The seed with one task of our own (what the task extractor will add), built for real."""
     from indexer import search_index
     from indexer.pipeline import parse_file
@@ -184,7 +216,9 @@ def kb_with_tasks(tmp_path_factory):
                      deadline=Deadline(2026, None, "2026年底前", "explicit"))]
     build = tmp_path_factory.mktemp("tasks-build")
     store.write(build / "kb.sqlite", [pd])
-    search_index.write(build, [pd], [])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("POLICYKB_ENGINE", engine)
+        search_index.write(build, [pd], [])
     return KB(build), clause.id
 
 
@@ -301,7 +335,7 @@ def test_cli_errors_are_one_line(use_home, capsys, argv, start):
 def test_cli_unknown_engine(use_home, capsys, monkeypatch):
     monkeypatch.setenv("POLICYKB_ENGINE", "bogus")
     code, out, err = run(capsys, "search", "长江", "--json")
-    assert code == 1 and err == "Error: POLICYKB_ENGINE='bogus' is not a search engine; use one of: whoosh\n"
+    assert code == 1 and err == "Error: POLICYKB_ENGINE='bogus' is not a search engine; use one of: tantivy, whoosh\n"
 
 
 def test_cli_hostile_query_json(use_home, capsys):

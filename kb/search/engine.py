@@ -20,14 +20,17 @@ puts single characters at the position of a bigram (several tokens per
 position) and both streams skip a position at hard separators; a unit form
 matches as the phrase of its ``words`` or of its ``bigrams`` (query-mode
 tokens, consecutive positions). The engine is chosen by ``$POLICYKB_ENGINE``
-(default ``whoosh``); ``policykb build`` writes the chosen engine's index into
-``<build>/index/<engine name>/``. Field weights every engine applies are in
+(default ``whoosh``; ``tantivy`` is the other); ``policykb build`` writes the
+chosen engine's index into ``<build>/index/<engine name>/``, and a search uses
+the engine whose index its build holds unless ``$POLICYKB_ENGINE`` says
+otherwise (``build_engine``). Field weights every engine applies are in
 ``kb.search.ranking``; the token streams are ``kb.analysis.word_tokens`` and
 ``kb.analysis.bigram_tokens``.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ DEFAULT = "whoosh"
 # name → "module:Class"; imported only when chosen.
 ENGINES = {
     "whoosh": "kb.search.whoosh_engine:WhooshEngine",
+    "tantivy": "kb.search.tantivy_engine:TantivyEngine",
 }
 INDEX_DIR = "index"
 
@@ -117,6 +121,23 @@ def get_engine(name: str | None = None) -> Engine:
         raise ConfigError(f"{ENV}={name!r} is not a search engine; use one of: {', '.join(sorted(ENGINES))}")
     module, cls = ENGINES[name].split(":")
     return getattr(importlib.import_module(module), cls)()
+
+
+def build_engine(build_dir: Path) -> str:
+    """The engine to search a build with: ``$POLICYKB_ENGINE`` if set, else the engine whose
+    index the build holds (``POLICYKB_ENGINE=tantivy policykb build`` writes a tantivy index,
+    and later searches use it without the variable), else the default."""
+    if os.environ.get(ENV, "").strip():
+        return engine_name()
+    return _built_engine(str(build_dir))
+
+
+@functools.lru_cache(maxsize=64)
+def _built_engine(build_dir: str) -> str:
+    # A build folder never changes once written, so its answer can be kept.
+    root = Path(build_dir) / INDEX_DIR
+    built = sorted(p.name for p in root.iterdir() if p.name in ENGINES) if root.is_dir() else []
+    return DEFAULT if DEFAULT in built or not built else built[0]
 
 
 def index_dir(build_dir: Path, name: str) -> Path:

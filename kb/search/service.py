@@ -14,7 +14,7 @@ from kb.analysis import fold
 from kb.errors import QueryError
 from kb.models import LEVELS, Hit
 from kb.search import query as q
-from kb.search.engine import Filters, engine_name, get_engine, index_dir
+from kb.search.engine import Filters, build_engine, get_engine, index_dir
 from kb.search.highlight import find_spans, mark
 from kb.search.plan import Unit, plan, positive_units
 from kb.search.result import SearchResult
@@ -32,7 +32,7 @@ _indexes: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 def open_index(kb):
     """The search index of this KB's build, opened once per KB object."""
-    name = engine_name()
+    name = build_engine(kb.build_dir)
     with _lock:
         cached = _indexes.get(kb)
         if cached is None or cached[0] != name:
@@ -112,7 +112,7 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     if tree is None:
         if q.NOTICE_ONLY_NOT not in notices:
             notices.append(q.NOTICE_EMPTY)
-        return SearchResult(query, 0, [], notices, "", engine_name(), _ms(t0))
+        return SearchResult(query, 0, [], notices, "", build_engine(kb.build_dir), _ms(t0))
 
     index = open_index(kb)
     result = index.search(tree, filters, limit)
@@ -125,7 +125,7 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
 
     units = positive_units(tree)
     hits = [make_hit(h.record, h.score, units) for h in result.hits]
-    return SearchResult(query, result.total, hits, notices, _interpreted(tree), engine_name(), _ms(t0),
+    return SearchResult(query, result.total, hits, notices, _interpreted(tree), build_engine(kb.build_dir), _ms(t0),
                         _expansions(units))
 
 

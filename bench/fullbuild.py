@@ -1,0 +1,39 @@
+"""A complete ``policykb build`` in this process, reporting its own peak memory.
+
+    python -m bench.fullbuild CORPUS_DIR HOME_DIR
+
+Prints one JSON object: the build's seconds and per-stage timings (``BuildSummary``), the
+number of documents and links, this process's peak resident memory (``VmHWM``) and the peaks
+the search engine's helper processes reported. (Parsing workers, forked for a moment, are not
+counted: they hold a copy of this process's pages.)
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    corpus, home = Path(argv[0]), Path(argv[1])
+    from bench.worker import hwm_mb
+    from indexer.build import build
+    from kb.search.engine import ENGINES, engine_name
+
+    summary = build(corpus, home, progress=None)
+    module = importlib.import_module(ENGINES[engine_name()].split(":")[0])
+    helpers = [p or 0.0 for p in getattr(module, "LAST_BUILD", {}).get("helper_peak_rss_mb", [])]
+    out = {"seconds": round(summary.seconds, 2), "timings": summary.timings,
+           "documents": len(summary.documents), "links": summary.links,
+           "clauses": sum(pd.document.clauses for pd in summary.documents),
+           "peak_rss_mb": round((hwm_mb() or 0.0) + sum(helpers), 1),
+           "peak_rss_self_mb": round(hwm_mb() or 0.0, 1), "helper_peak_rss_mb": helpers}
+    sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

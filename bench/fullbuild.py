@@ -19,7 +19,7 @@ from pathlib import Path
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     corpus, home = Path(argv[0]), Path(argv[1])
-    from bench.worker import hwm_mb
+    from kb.memory import peak_rss_mb
     from indexer.build import build
     from kb.search.engine import ENGINES, engine_name
 
@@ -29,8 +29,8 @@ def main(argv=None) -> int:
     out = {"seconds": round(summary.seconds, 2), "timings": summary.timings,
            "documents": len(summary.documents), "links": summary.links,
            "clauses": sum(pd.document.clauses for pd in summary.documents),
-           "peak_rss_mb": round((hwm_mb() or 0.0) + sum(helpers), 1),
-           "peak_rss_self_mb": round(hwm_mb() or 0.0, 1), "helper_peak_rss_mb": helpers}
+           "peak_rss_mb": round((peak_rss_mb() or 0.0) + sum(helpers), 1),
+           "peak_rss_self_mb": round(peak_rss_mb() or 0.0, 1), "helper_peak_rss_mb": helpers}
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     return 0
 

@@ -21,26 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def rss_mb() -> float:
-    """Current resident set size (MB), from /proc."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return 0.0
-
-
-def hwm_mb() -> float | None:
-    """Peak resident set size (MB) of this process from /proc (VmHWM)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+from kb.memory import peak_rss_mb, rss_mb
 
 
 def dir_mb(path: Path) -> float:
@@ -106,7 +87,7 @@ def main(argv=None) -> int:
 
     # VmHWM, not ru_maxrss: Linux carries a forked child's pre-exec peak (the benchmark parent
     # holding the parsed corpus) into ru_maxrss; VmHWM starts again at exec.
-    self_mb = hwm_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    self_mb = peak_rss_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # Helper processes (the tantivy build's tokenizers) report their own peak (VmHWM):
     # ru_maxrss of a child also counts this process's memory it shared before exec.
     helpers_mb = sum(p or 0.0 for p in build_stats.get("helper_peak_rss_mb", []))
@@ -122,7 +103,7 @@ def main(argv=None) -> int:
         "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rounds_run": n_rounds,
         "warmup_s": warmup_s,
-        "vm_hwm_mb": hwm_mb(),
+        "vm_hwm_mb": peak_rss_mb(),
         "rss_loaded_mb": rss_loaded,
         "rss_after_build_mb": rss_built,
         "queries": [q.label() for q in queries],

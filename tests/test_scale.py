@@ -102,3 +102,22 @@ def test_link_stage_keeps_every_upstream_of_a_small_corpus():
         assert set(ups) <= set(higher)
         if not any(c.resolved_id in by_id for c in pd.citations):
             assert set(ups) == set(higher)  # three documents: no cap reached
+
+
+def test_bench_command_runs_outside_the_source_folder(tmp_path):
+    """`policykb bench` as the installed script runs it: from any folder (the source folder is
+    not on sys.path), a small run prints the JSON report with every engine asked for."""
+    import json
+    import subprocess
+    import sys
+
+    script = "import sys; from kb.cli import main; sys.exit(main())"
+    cmd = [sys.executable, "-c", script, "bench", "--clauses", "400", "--repeats", "1", "--rounds", "1",
+           "--engines", "tantivy,baseline:sqlite-fts5", "--corpus", str(CORPUS), "--json", "--quiet"]
+    out = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["clauses"] == 400
+    engines = {r["engine"]: r for r in report["results"]}
+    assert set(engines) == {"tantivy", "baseline:sqlite-fts5"}
+    assert engines["tantivy"]["query_p95_ms"] > 0 and engines["tantivy"]["peak_rss_mb"] > 0

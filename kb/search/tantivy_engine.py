@@ -41,6 +41,7 @@ import tantivy
 
 from kb.analysis import CJK_RE, bigram_spans, word_spans
 from kb.errors import KBNotBuiltError
+from kb.memory import peak_rss_mb
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
 from kb.search.plan import Form, Unit
@@ -288,20 +289,7 @@ def _serve_segmenting() -> None:
     threading.Thread(target=read, daemon=True).start()
     while (values := requests.get()) is not None:
         _write_frame(sys.stdout.buffer, tokenize_values(values, packed=True))
-    _write_frame(sys.stdout.buffer, {"peak_rss_mb": _peak_rss_mb()})
-
-
-def _peak_rss_mb() -> float | None:
-    """This process's peak resident memory (VmHWM; unlike ``ru_maxrss`` it does not count the
-    memory of the process that started this one before ``exec``)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
+    _write_frame(sys.stdout.buffer, {"peak_rss_mb": peak_rss_mb()})
 
 
 def documents(records: Iterable[IndexRecord], jobs: int | None = None) -> Iterator[tantivy.Document]:

@@ -15,13 +15,19 @@ parser — so index and query are cut by one analyzer, as in Whoosh. (A custom
 tokenizer registered in tantivy cannot call Python, and tantivy's bundled
 Chinese-less tokenizers would cut differently from jieba.)
 
-Schema: per place (``text``, ``headings``, ``context``) a word field and a
-``_bi`` bigram field, with positions (phrases); filters ``doc_id``, ``level``,
-``years``, ``parties`` as raw terms (several values per record where needed);
-``seq`` as a fast field the index is sorted by, so documents are stored in
-reading order; the whole record as stored JSON, so a hit needs no second
-lookup. Scoring is tantivy's BM25 (k1 1.2, b 0.75 for every field: tantivy
-has no per-field b), with the weights of ``kb.search.ranking`` as boosts.
+Schema: per place (``text``, ``headings``, ``context``) a word field, a
+``_bi`` bigram field and a ``_quad`` four-gram field, with positions (phrases;
+a run of four or more characters is matched on four-grams, which is exact and
+much faster, see ``grow_grams``); filters ``doc_id``, ``level``, ``years``,
+``parties`` as raw terms (several values per record where needed); ``seq`` as a
+fast field the index is sorted by, so documents are stored in reading order;
+``status_weight`` for the outline penalty; the whole record as stored JSON, so
+a hit needs no second lookup. Scoring is tantivy's BM25 (k1 1.2, b 0.75 for
+every field: tantivy has no per-field b), with the weights of
+``kb.search.ranking`` as boosts.
+
+Building: tokenizing is the costly, Python part; with two or more CPUs helper
+processes do it ahead of this one (``documents``).
 
 A tantivy searcher is safe to share across threads; one is opened per index.
 """

@@ -265,6 +265,18 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    pad = " " * (width - _width(text))
+    return text + pad if left else pad + text
+
+
 def format_report(report: dict) -> str:
     """The human-readable report (Chinese labels, as elsewhere in the CLI)."""
     c = report["corpus"]
@@ -273,17 +285,19 @@ def format_report(report: dict) -> str:
         f"{c['chars'] / 1e6:.1f} M 字；解析 {c['parse_s']:.1f} 秒；"
         f"每个引擎重复 {report['repeats']} 次，每次 {report['rounds']} 轮 × {report['queries']} 个查询（取前 {report['limit']} 条）",
         "",
-        f"{'引擎':<28}{'构建 s':>9}{'索引 MB':>9}{'峰值内存 MB':>12}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p95 快于 shipped':>16}{'p95 快于 fts5':>14}",
     ]
+    header = ["引擎", "构建 s", "索引 MB", "峰值内存 MB", "p50 ms", "p95 ms", "shipped p95 ÷ 本引擎", "fts5 p95 ÷ 本引擎"]
+    rows = []
     for r in report["results"]:
         vs = r.get("vs", {})
         s = vs.get(SHIPPED, {}).get("query_p95_speedup")
         f = vs.get(FTS5, {}).get("query_p95_speedup")
-        lines.append(
-            f"{r['engine']:<30}{r['build_s']:>9.2f}{r['index_mb']:>9.1f}{r['peak_rss_mb']:>12.0f}"
-            f"{r['query_p50_ms']:>9.2f}{r['query_p95_ms']:>9.2f}"
-            f"{(f'{s:.1f}×' if s else '—'):>16}{(f'{f:.1f}×' if f else '—'):>14}")
+        rows.append([r["engine"], f"{r['build_s']:.2f}", f"{r['index_mb']:.1f}", f"{r['peak_rss_mb']:.0f}",
+                     f"{r['query_p50_ms']:.2f}", f"{r['query_p95_ms']:.2f}",
+                     f"{s:.1f}×" if s else "—", f"{f:.1f}×" if f else "—"])
+    widths = [max(_width(x[i]) for x in [header] + rows) for i in range(len(header))]
+    for row in [header] + rows:
+        lines.append("  ".join(_pad(x, w, left=(i == 0)) for i, (x, w) in enumerate(zip(row, widths))))
     lines.append("")
     lines.append("构建时间、内存与基线之比（构建：基线耗时 / 本引擎耗时；内存：本引擎 / 基线）：")
     for r in report["results"]:

@@ -1,5 +1,5 @@
 """What is particular to the tantivy engine (its search behaviour is tested with Whoosh's in
-``test_search.py``): trigram phrases match exactly where bigram phrases do, a build with
+``test_search.py``): four-gram phrases match exactly where bigram phrases do, a build with
 helper processes equals a build in one process, and a folder without an index says so."""
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def _docs(idx, query) -> set:
     return {(a.segment_ord, a.doc) for _, a in res.hits}
 
 
-def test_trigram_phrases_match_exactly_where_bigram_phrases_do(index, records):
+def test_four_gram_phrases_match_exactly_where_bigram_phrases_do(index, records):
     """Every CJK run of 3–8 characters from the corpus (and across its separators), as the
-    phrase of its bigrams on ``*_bi`` and as the engine's trigram query on ``*_tri``."""
+    phrase of its bigrams on ``*_bi`` and as the engine's query (four-grams on ``*_quad``)."""
     rng = random.Random(8)
     texts = [r.text for r in records] + [r.headings for r in records if r.headings]
     checked = 0
@@ -52,20 +52,21 @@ def test_trigram_phrases_match_exactly_where_bigram_phrases_do(index, records):
         for place in ("text", "headings", "context"):
             by_bigrams = _docs(index, tantivy.Query.phrase_query(index.schema, place + "_bi", list(bigrams)))
             form = type("F", (), {"bigrams": bigrams})
-            by_trigrams = _docs(index, te._bigram_query(index.schema, form, place, 1.0))
-            assert by_trigrams == by_bigrams, (sample, place)
+            by_grams = _docs(index, te._bigram_query(index.schema, form, place, 1.0))
+            assert by_grams == by_bigrams, (sample, place)
         checked += 1
     assert checked > 100
 
 
-def test_trigrams_never_join_two_chains():
-    # 碳达, a hard separator, 峰值: no trigram may span the comma (or a word between runs).
-    for text in ("推进碳达，峰值下降", "碳达pm2.5峰值", "蜀冈—瘦西湖"):
-        spans = bigram_spans(text, index=True)
-        tris = [t[0] for t in te.trigram_spans(spans) if all(CJK_RE.match(c) for c in t[0])]
-        for tri in tris:
-            assert tri in text.replace("—", ""), (text, tri)
-    assert "冈瘦西" in [t[0] for t in te.trigram_spans(bigram_spans("蜀冈—瘦西湖", index=True))]
+def test_grams_never_join_two_chains():
+    # 碳达, a hard separator, 峰值: no gram may span the comma (or a word between runs).
+    for text in ("推进碳达，峰值下降", "碳达pm2.5峰值", "蜀冈—瘦西湖", "生态；环境保护", "a生态环境b"):
+        tris = te.grow_grams(bigram_spans(text, index=True))
+        for gram in [t[0] for t in tris + te.grow_grams(tris, 3)]:
+            if all(CJK_RE.match(c) for c in gram):
+                assert gram in text.replace("—", ""), (text, gram)
+    tris = te.grow_grams(bigram_spans("蜀冈—瘦西湖", index=True))
+    assert "冈瘦西" in [t[0] for t in tris] and "蜀冈瘦西" in [t[0] for t in te.grow_grams(tris, 3)]
 
 
 def test_packed_tokens_make_the_same_documents(records):

@@ -15,13 +15,19 @@ parser — so index and query are cut by one analyzer, as in Whoosh. (A custom
 tokenizer registered in tantivy cannot call Python, and tantivy's bundled
 Chinese-less tokenizers would cut differently from jieba.)
 
-Schema: per place (``text``, ``headings``, ``context``) a word field and a
-``_bi`` bigram field, with positions (phrases); filters ``doc_id``, ``level``,
-``years``, ``parties`` as raw terms (several values per record where needed);
-``seq`` as a fast field the index is sorted by, so documents are stored in
-reading order; the whole record as stored JSON, so a hit needs no second
-lookup. Scoring is tantivy's BM25 (k1 1.2, b 0.75 for every field: tantivy
-has no per-field b), with the weights of ``kb.search.ranking`` as boosts.
+Schema: per place (``text``, ``headings``, ``context``) a word field, a
+``_bi`` bigram field and a ``_quad`` four-gram field, with positions (phrases;
+a run of four or more characters is matched on four-grams, which is exact and
+much faster, see ``grow_grams``); filters ``doc_id``, ``level``, ``years``,
+``parties`` as raw terms (several values per record where needed); ``seq`` as a
+fast field the index is sorted by, so documents are stored in reading order;
+``status_weight`` for the outline penalty; the whole record as stored JSON, so
+a hit needs no second lookup. Scoring is tantivy's BM25 (k1 1.2, b 0.75 for
+every field: tantivy has no per-field b), with the weights of
+``kb.search.ranking`` as boosts.
+
+Building: tokenizing is the costly, Python part; with two or more CPUs helper
+processes do it ahead of this one (``documents``).
 
 A tantivy searcher is safe to share across threads; one is opened per index.
 """
@@ -78,7 +84,7 @@ def schema() -> tantivy.Schema:
     for place in PLACES:
         sb.add_text_field(place, tokenizer_name="raw", index_option="position")
         sb.add_text_field(place + "_bi", tokenizer_name="raw", index_option="position")
-        sb.add_text_field(place + "_tri", tokenizer_name="raw", index_option="position")
+        sb.add_text_field(place + "_quad", tokenizer_name="raw", index_option="position")
     sb.add_bytes_field("record", stored=True)
     return sb.build()
 
@@ -118,19 +124,21 @@ def tokenize_values(values, packed: bool = False) -> list[tuple]:
         if v is None:
             return None
         bigrams = bigram_spans(v, index=True)
-        return enc(word_spans(v, index=True)), enc(bigrams), enc(trigram_spans(bigrams))
+        quads = grow_grams(grow_grams(bigrams), 3)
+        return enc(word_spans(v, index=True)), enc(bigrams), enc(quads)
 
     return [tuple(spans(v) for v in row) for row in values]
 
 
-def trigram_spans(bigrams) -> list[tuple[str, int, int, int]]:
-    """CJK trigrams from a bigram stream (index mode): two bigrams at consecutive positions
-    are overlapping bigrams of one chain (chains are at least two positions apart), so
-    AB@p + BC@p+1 → ABC@p. A phrase of trigrams matches exactly where the phrase of their
-    bigrams does, and reads far rarer postings (``_bigram_query``). (A two-letter non-CJK
-    word next to a bigram yields a mixed "trigram" no query asks for.)"""
-    twos = [t for t in bigrams if len(t[0]) == 2]
-    return [(a[0] + b[0][1], a[1], a[2], b[3]) for a, b in zip(twos, twos[1:]) if b[1] == a[1] + 1]
+def grow_grams(grams, n: int = 2) -> list[tuple[str, int, int, int]]:
+    """CJK (n+1)-grams from a stream of n-grams (index mode): two n-grams at consecutive
+    positions overlap in one chain (chains are at least two positions apart, and their n-grams
+    further), so AB@p + BC@p+1 → ABC@p, and ABC@p + BCD@p+1 → ABCD@p. A phrase of four-grams
+    matches exactly where the phrase of their bigrams does, and reads far rarer postings; a
+    four-character word is one four-gram term (``_bigram_query``). (A non-CJK word next to an
+    n-gram yields a mixed gram no query asks for.)"""
+    grams = [t for t in grams if len(t[0]) == n]
+    return [(a[0] + b[0][-1], a[1], a[2], b[3]) for a, b in zip(grams, grams[1:]) if b[1] == a[1] + 1]
 
 
 def pack(spans: list[tuple[str, int, int, int]]) -> tuple[str, array.array]:
@@ -173,10 +181,10 @@ def chunk_documents(chunk: list[IndexRecord], tokens) -> Iterator[tantivy.Docume
             if spans is not None:
                 last[place] = tuple(_pts(value, x) for x in spans)
             if value:
-                words, bigrams, trigrams = last[place]
+                words, bigrams, quads = last[place]
                 doc.add_pre_tokenized_text(place, words)
                 doc.add_pre_tokenized_text(place + "_bi", bigrams)
-                doc.add_pre_tokenized_text(place + "_tri", trigrams)
+                doc.add_pre_tokenized_text(place + "_quad", quads)
         # vars(r): the record's fields (IndexRecord is flat; tuples become JSON lists)
         doc.add_bytes("record", json.dumps(vars(r), ensure_ascii=False, separators=(",", ":")).encode())
         yield doc
@@ -419,12 +427,14 @@ def _form(schema, form: Form, place: str, weight: float) -> list:
 
 
 def _bigram_query(schema, form: Form, place: str, w: float):
-    """The form as a phrase of bigrams — or, when it is one run of three or more CJK
-    characters, as the equivalent phrase of trigrams (``trigram_spans``)."""
+    """The form as a phrase of bigrams — or, when it is one run of four or more CJK
+    characters, as the equivalent four-gram term (a four-character word) or phrase of
+    four-grams (``grow_grams``), whose postings are far shorter than the bigrams'."""
     bigrams = form.bigrams
-    if len(bigrams) >= 2 and all(len(b) == 2 and CJK_RE.match(b) for b in bigrams):
-        trigrams = [a + b[1] for a, b in zip(bigrams, bigrams[1:])]
-        return _sequence(schema, place + "_tri", tuple(trigrams), w * BIGRAM_WEIGHT)
+    if len(bigrams) >= 3 and all(len(b) == 2 and CJK_RE.match(b) for b in bigrams):
+        chars = bigrams[0] + "".join(b[1] for b in bigrams[1:])
+        quads = tuple(chars[i:i + 4] for i in range(len(chars) - 3))
+        return _sequence(schema, place + "_quad", quads, w * BIGRAM_WEIGHT)
     return _sequence(schema, place + "_bi", bigrams, w * BIGRAM_WEIGHT)
 
 

@@ -33,6 +33,7 @@ from typing import Callable
 from kb import paths, store
 from kb.errors import PolicyKBError
 from kb.models import Link
+from kb.search.engine import scale_advice
 from indexer import corpus as corpus_mod
 from indexer import search_index
 from indexer.pipeline import ParsedDocument, parse_file
@@ -254,5 +255,8 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
         raise
     _clear_stale(home, final)
     warnings = [w for pd in docs for w in pd.document.warnings]
+    advice = scale_advice(sum(pd.document.clauses for pd in docs))
+    if advice:
+        warnings.append(advice)
     return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
                         {k: round(v, 3) for k, v in timings.items()})

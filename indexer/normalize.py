@@ -16,14 +16,23 @@
    step both read the same.
 5. Nothing else changes: no simplified/traditional conversion, no NFKC (which
    would turn ``Ⅲ`` into ``III`` and ``〔`` into ``(``).
+6. A table row is one line whose cells are separated by ``｜`` (U+FF5C, see
+   ``indexer.regexes.TABLE_CELL``): the readers write a row's cells separated
+   by tabs (.docx, HTML), and a line with two or more tabs between its cells
+   becomes such a row (empty cells kept, so columns stay aligned); a Markdown
+   row ``| a | b | c |`` does too, and Markdown's ``|---|---|`` rule line is
+   dropped. A line with one tab is text (the tab is a space, as in 1).
 
-Every step maps one character to one character except (1) and (2), so within
-a line offsets are stable; provision offsets always index the normalised text.
+Every step maps one character to one character except (1), (2) and (6), so
+within a line offsets are stable; provision offsets always index the
+normalised text.
 """
 
 from __future__ import annotations
 
 import re
+
+from indexer.regexes import TABLE_CELL
 
 # Full-width digits and Latin letters → ASCII.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -52,6 +61,29 @@ def _fix_punct(line: str) -> str:
     return "".join(out)
 
 
+# Markdown table rows and the rule line under a Markdown table's header.
+_MD_ROW = re.compile(r"^\s*\|(?P<cells>.*\|.*)\|\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def table_row(raw: str) -> list[str] | None:
+    """The cells of a raw line that is a table row (guarantee 6), else None."""
+    m = _MD_ROW.match(raw)
+    if m:
+        cells = m["cells"].split("|")
+    else:
+        body = raw.strip(" \u3000\xa0\r\n").lstrip("\t")  # leading tabs are indentation
+        if body.count("\t") < 2:
+            return None
+        cells = body.split("\t")
+    cells = [normalize_line(c) for c in cells]
+    if sum(1 for c in cells if c) < 2:
+        return None
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def normalize_line(line: str) -> str:
     """Normalise one line (guarantees 3–5, and the space mapping of 1)."""
     line = line.translate(_WIDTH)
@@ -62,7 +94,12 @@ def normalize(text: str) -> str:
     """Normalise a whole document; see the module docstring for the guarantees."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL_RE.sub("", text)
-    lines = (normalize_line(raw) for raw in text.split("\n"))
+    lines = []
+    for raw in text.split("\n"):
+        if "|" in raw and _MD_RULE.match(raw):
+            continue
+        cells = table_row(raw) if ("\t" in raw or "|" in raw) else None
+        lines.append(TABLE_CELL.join(cells) if cells else normalize_line(raw))
     return "\n\n".join(line for line in lines if line)
 
 

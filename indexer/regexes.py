@@ -45,6 +45,10 @@ NUMBERING = {
     "circled": CIRCLED,
 }
 
+# The cell separator of a table row (``indexer.normalize`` guarantee 6): a .docx or HTML
+# table's row, e.g. a 任务分工表 row 1｜完成…改造｜区生态环境局｜区工信局｜2025年10月底前.
+TABLE_CELL = "｜"
+
 # ---------------------------------------------------------------------------
 # Sentences and clauses.
 # ---------------------------------------------------------------------------
@@ -95,17 +99,33 @@ PUBLICATION_NOTE = re.compile(r"^（此件[^）]{1,12}）$")
 
 # The title line of a document: 关于…的意见/通知/方案…, possibly prefixed by the issuer.
 TITLE_LINE = re.compile(
-    r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点)$"
+    r"^[^。；：]{0,40}关于[^。；：]{2,80}的(?:实施意见|意见|通知|实施方案|行动方案|工作方案|方案|办法|规定|决定|规划|计划|细则|批复|函|报告|要点|通告|公告)"
+    r"(?:（[^（）。；：]{1,20}）)?$"  # …管理办法（试行）, …行动方案（2025—2027年）
 )
 
 # A title without 关于 (江苏省生态环境监测条例, 扬州市…实施方案), accepted as the first title line only.
 TITLE_PLAIN = re.compile(
-    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)$"
+    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)"
+    r"(?:（[^（）。；：]{1,20}）)?$"  # …实施方案（2025—2027年）, …办法（试行）
 )
+
+# The red masthead (版头) above a document's 文号: 青川市人民政府办公室文件, 中共某某县委文件.
+MASTHEAD_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,30}文件$")
+
+# The 版记 at the very end of a printed document: the copy-to line and the printing line
+# (抄送：市委各部门，市人大常委会办公室。 / 青川市人民政府办公室　2025年3月14日印发).
+COPY_LINE = re.compile(r"^(?:抄送|抄报|分送|发送|报送)[：:]")
+PRINT_LINE = re.compile(
+    r"^(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)?\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?:印发|印制)$")
+
+# A paragraph that is only a responsibility annotation, standing on its own line after the items
+# it is about: （牵头单位：各县（市、区）人民政府；完成时限：持续推进）.
+ANNOTATION_PARAGRAPH = re.compile(
+    r"^（(?=[^。]*?(?:牵头|配合|责任单位|责任部门|主办单位|协办单位|完成时限|完成时间))[^。]*）[。；]?$")
 
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
-    r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
+    r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划|通告|公告|决定|要点|规则)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"
 )
 
 # ---------------------------------------------------------------------------

@@ -297,8 +297,10 @@ def html_rules() -> dict:
     for fieldname, names in rules["meta_fields"].items():
         for n in names:
             labels[squash(n)] = fieldname
+    # 文　　号 / 索 引 号: sites pad labels with spaces to align them.
+    spaced = (r"\s*".join(map(re.escape, label)) for label in sorted(labels, key=len, reverse=True))
     rules["label_re"] = re.compile(
-        r"^\s*(?P<label>" + "|".join(sorted(map(re.escape, labels), key=len, reverse=True))
+        r"^\s*(?P<label>" + "|".join(spaced)
         + r")\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
     rules["labels"] = labels
     rules["tag_names"] = {n.lower(): f for f, names in rules["meta_tags"].items() for n in names}
@@ -517,13 +519,75 @@ def find_body(soup):
     return best
 
 
+TABLE_CELL_MAX = 300  # a cell with more CJK text than this is page layout, not a data table
+
+
+def _rows_of(table) -> list:
+    """The <tr> of ``table`` itself (not of tables nested in it)."""
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _is_data_table(table) -> bool:
+    """A table of data (a 任务分工表), not a table used for page layout: at least two rows of two
+    or more cells, no nested table, no cell holding a long text."""
+    rows = _rows_of(table)
+    wide = [r for r in rows if len(r.find_all(["td", "th"], recursive=False)) >= 2]
+    if len(wide) < 2 or table.find("table") is not None:
+        return False
+    return all(cjk_count(c.get_text()) <= TABLE_CELL_MAX for r in rows for c in r.find_all(["td", "th"], recursive=False))
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _table_rows(table, cell_text) -> list[list[str]]:
+    """A data table as a grid of cell texts. A cell spanning rows (rowspan) repeats its text in
+    each row it covers, as python-docx reads a vertically merged Word cell; a cell spanning
+    columns (colspan) is written once, followed by empty cells, so columns stay aligned."""
+    grid: list[list[str]] = []
+    carry: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    for tr in _rows_of(table):
+        row: list[str] = []
+        col = 0
+        cells = tr.find_all(["td", "th"], recursive=False)
+        queue = list(cells)
+        while queue or col in carry:
+            if col in carry:
+                text, left = carry[col]
+                row.append(text)
+                if left <= 1:
+                    del carry[col]
+                else:
+                    carry[col] = (text, left - 1)
+                col += 1
+                continue
+            cell = queue.pop(0)
+            text = cell_text(cell)
+            width, height = _span(cell, "colspan"), _span(cell, "rowspan")
+            for k in range(width):
+                row.append(text if k == 0 else "")
+                if height > 1:
+                    carry[col + k] = (text if k == 0 else "", height - 1)
+            col += width
+        grid.append(row)
+    return grid
+
+
 def block_text(el) -> str:
-    """The text of an element with paragraph breaks at block elements and <br>, cells split by tabs."""
+    """The text of an element with paragraph breaks at block elements and <br>, cells split by tabs.
+
+    A data table (``_is_data_table``) is one line per row, its cells' own paragraphs joined
+    (a Word table pasted into a CMS puts a <p> in every cell); a layout table is read as
+    blocks."""
     from bs4 import Comment, NavigableString
 
     out: list[str] = []
 
-    def walk(node):
+    def walk(node, sink):
         for child in node.children:
             if isinstance(child, Comment):
                 continue
@@ -531,24 +595,48 @@ def block_text(el) -> str:
                 s = str(child)
                 # Source line breaks inside a paragraph: gone between CJK, a space between words.
                 s = re.sub(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])", "", s)
-                out.append(re.sub(r"[ \t\r\n\f]+", " ", s))
+                sink.append(re.sub(r"[ \t\r\n\f]+", " ", s))
                 continue
             name = child.name
             if name == "br":
-                out.append("\n")
+                sink.append("\n")
+            elif name == "table" and _is_data_table(child):
+                sink.append("\n")
+                for row in _table_rows(child, cell_text):
+                    sink.append("\t".join(row) + "\n")
             elif name in ("td", "th"):
-                walk(child)
-                out.append("\t")
+                walk(child, sink)
+                sink.append("\t")
             elif name in BLOCK_TAGS:
-                out.append("\n")
-                walk(child)
-                out.append("\n")
+                sink.append("\n")
+                walk(child, sink)
+                sink.append("\n")
             else:
-                walk(child)
+                walk(child, sink)
 
-    walk(el)
-    lines = [line.strip(" \t") for line in "".join(out).split("\n")]
-    return "\n".join(line for line in lines if line.strip())
+    def cell_text(cell) -> str:
+        buf: list[str] = []
+        walk(cell, buf)
+        return join_cell_lines("".join(buf).split("\n"))
+
+    walk(el, out)
+    # A table row keeps its tabs (an empty cell is a column); other lines lose the tab that
+    # ends every cell of a layout table.
+    lines = [line.strip(" ") if line.count("\t") >= 2 else line.strip(" \t") for line in "".join(out).split("\n")]
+    return "\n".join(line for line in lines if line.strip(" \t"))
+
+
+def join_cell_lines(lines) -> str:
+    """A table cell's paragraphs as one line: joined without a space between CJK text, with one
+    between words; tabs become spaces (a tab separates cells)."""
+    joined = ""
+    for ln in lines:
+        ln = " ".join(ln.replace("\t", " ").split())
+        if not ln:
+            continue
+        sep = " " if joined and re.search(r"[A-Za-z0-9]$", joined) and re.match(r"[A-Za-z0-9]", ln) else ""
+        joined += sep + ln
+    return joined
 
 
 def _title_from(soup, meta: dict) -> str | None:
@@ -645,10 +733,15 @@ def read_docx(path: Path) -> SourceText:
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells: list[str] = []
-                for cell in row.cells:  # merged cells repeat: keep one
-                    t = cell.text.strip()
-                    if not cells or cells[-1] != t:
-                        cells.append(t)
+                last = None
+                for cell in row.cells:
+                    # A horizontally merged cell is returned once per grid column it spans: its text
+                    # once, then empty cells, so columns stay aligned (two neighbouring cells that
+                    # merely say the same thing are both kept). A vertically merged cell repeats
+                    # its text in each row, which keeps every row complete.
+                    same = last is not None and cell._tc is last
+                    cells.append("" if same else join_cell_lines(cell.text.split("\n")))
+                    last = cell._tc
                 lines.append("\t".join(cells))
     text = "\n".join(lines)
     if cjk_count(text) == 0 and not text.strip():
@@ -757,7 +850,9 @@ def join_lines(lines: list[str]) -> list[str]:
     sentence (。！？：； possibly followed by a closing quote/bracket), is
     markedly shorter than the full lines of the document (a paragraph's last
     line, a title, a signature), or the line starts with numbering (一、 （一）
-    1． 第一条 附件) or is a date line.
+    1． 第一条 附件) or is a date line. A paragraph with a bracket still open
+    (（牵头单位：…；配合单位：⏎市财政局；…）) always continues: the ：/； inside an
+    annotation end no sentence.
     """
     if not lines:
         return []
@@ -770,13 +865,25 @@ def join_lines(lines: list[str]) -> list[str]:
         short = len(last) < 0.85 * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
                   or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line))
-        if ends or short or starts:
+        open_bracket = _open_brackets(paras[-1][-150:]) > 0  # an annotation is not longer
+        if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)
         else:
             sep = " " if re.search(r"[A-Za-z0-9]$", last) and re.match(r"[A-Za-z0-9]", line) else ""
             paras[-1] = paras[-1] + sep + line
         last = line
     return paras
+
+
+def _open_brackets(s: str) -> int:
+    """（ and ( not yet closed at the end of ``s`` (never below zero)."""
+    depth = 0
+    for ch in s:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth
 
 
 # Spaces a PDF text layer puts next to full-width punctuation (2 ．加强) or between digits and

@@ -73,7 +73,8 @@ def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None
 
 def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = None) -> ParsedDocument:
     """Text plus (sidecar) metadata → all records of one document."""
-    text = notice.prepare(normalize(raw))  # a no-op unless the text is a notice issuing a plan
+    text = notice.prepare(structure.join_title_lines(normalize(raw)))  # notice.prepare: a no-op unless
+    # the text is a notice issuing a plan; join_title_lines: a no-op unless the title is broken over lines
     doc_id = str(meta.get("id") or doc_id or slug(Path(name).stem))
     result = structure.parse(text, doc_id)
     warnings = [f"{name}: {w}" for w in result.warnings]

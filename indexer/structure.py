@@ -164,6 +164,43 @@ def split_recipients(s: str) -> tuple[str, ...]:
     return tuple(x for x in out if x)
 
 
+HEADER_SCAN = 8  # a wrapped title is among the first paragraphs
+
+
+def _titleish(line: str) -> bool:
+    return bool(rx.TITLE_LINE.match(line) or rx.TITLE_PLAIN.match(line) or rx.NOTICE_TITLE.match(line))
+
+
+def _title_piece(line: str) -> bool:
+    """Could this line be part of a title broken over lines? Short, no sentence punctuation,
+    not numbered, not a 文号, date, masthead (…文件) or a title by itself."""
+    return (2 <= len(line) <= 40 and not re.search(r"[。；：，！？]", line) and not numbering(line)
+            and not rx.DOC_NUMBER.search(line) and not parse_date(line) and not rx.MASTHEAD_LINE.match(line)
+            and not _titleish(line))
+
+
+def join_title_lines(text: str) -> str:
+    """Join a title the source broke over two or three lines (a long title set in large type,
+    a PDF's line breaks): 青川市人民政府办公室关于印发青川市2025年 / 秸秆综合利用和禁烧工作方案的通知
+    is one title line. Lines are joined only near the top, only when no piece is a title by
+    itself and together they are one (``TITLE_LINE``, ``TITLE_PLAIN``, ``NOTICE_TITLE``).
+    Runs on normalised text; the result is normalised text."""
+    paras = paragraphs(text)
+    for i in range(min(HEADER_SCAN, len(paras))):
+        line = paras[i].text
+        if numbering(line) or line.startswith(("根据", "为")) or rx.RECIPIENTS_LINE.match(line):
+            break
+        if not _title_piece(line):
+            continue
+        for j in (i + 1, i + 2):
+            if j >= len(paras) or not _title_piece(paras[j].text):
+                break
+            joined = "".join(p.text for p in paras[i:j + 1])
+            if _titleish(joined):
+                return text[:paras[i].start] + joined + text[paras[j].end:]
+    return text
+
+
 def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
     """The header lines at the top (title, 文号, 主送) and the index of the first body paragraph."""
     header = Header()
@@ -208,6 +245,10 @@ def parse_signature(paras: list[Paragraph], first_body: int) -> tuple[Signature,
     """Trailing issuer / date / publication-note lines; returns the index after the body."""
     sig = Signature()
     end = len(paras)
+    # The 版记 below the signature (抄送：…, …2025年3月14日印发) is not body text.
+    while end > first_body and (rx.COPY_LINE.match(paras[end - 1].text) or rx.PRINT_LINE.match(paras[end - 1].text)):
+        end -= 1
+    imprint = end
     while end > first_body:
         line = paras[end - 1].text
         date = parse_date(line)
@@ -220,7 +261,9 @@ def parse_signature(paras: list[Paragraph], first_body: int) -> tuple[Signature,
         else:
             break
         end -= 1
-    if end == len(paras) or sig.date is None:
+    if end == imprint or sig.date is None:
+        if imprint < len(paras):  # a 版记 without a signature above it
+            return Signature(None, None, paras[imprint].start, paras[-1].end), imprint
         return Signature(), len(paras)
     sig.start, sig.end = paras[end].start, paras[-1].end
     return sig, end
@@ -385,9 +428,22 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     if not any(numbered) and not any(_is_annex_start(p.text) for p in paras):
         if paras:
             warnings.append("no numbered structure (一、/（一）/1．/第一条) found; indexed paragraph by paragraph")
-        for i, p in enumerate(paras):
-            node = open_node("para", "item", i + 1, None, f"para_{i + 1}", p.start, None, 99)
+        # An opening paragraph that announces what follows (…现就有关事项通告如下：) is the preamble;
+        # a last paragraph with a closing cue (本通告自…起施行。) is the closing; every other
+        # paragraph is an item of its own.
+        lo, hi = 0, len(paras)
+        if len(paras) >= 3 and paras[0].text.endswith("：") and len(paras[0].text) <= 300:
+            preamble = open_node("preamble", "preamble", None, None, "preamble", paras[0].start, None, -2)
+            extend(preamble, paras[0])
+            lo = 1
+        if hi - lo >= 3 and rx.CLOSING_CUE.match(paras[-1].text):
+            hi -= 1
+        for k, p in enumerate(paras[lo:hi], 1):
+            node = open_node("para", "item", k, None, f"para_{k}", p.start, None, 99)
             extend(node, p)
+        if hi < len(paras):
+            closing = open_node("closing", "closing", None, None, "closing", paras[hi].start, None, -2)
+            extend(closing, paras[hi])
         return _emit(text, roots, doc_id), warnings
 
     # Where the main text ends: at a signature that annexes follow (with the attachment
@@ -412,7 +468,10 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     for i in range(main_end):
         p, hit = paras[i], numbered[i]
         if hit is None:
-            if stack:
+            if stack and _annotation_for_parent(stack, paras, numbered, i, text):
+                stack = stack[:-1]  # it speaks for the item whose sub-items it follows
+                extend(stack[-1], p)
+            elif stack:
                 extend(stack[-1], p)
             else:
                 if preamble is None:
@@ -468,7 +527,58 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
                 extend(node, p)
         else:
             stack = _open_numbered(text, p, numbered[i], stack, open_node)
+    for root in roots:
+        _headings_above_children(text, root)
     return _emit(text, roots, doc_id), warnings
+
+
+def _annotation_for_parent(stack: list[_Node], paras: list[Paragraph], numbered, i: int, text: str) -> bool:
+    """Does the unnumbered paragraph ``i`` — an annotation on a line of its own, e.g.
+    （牵头单位：…；完成时限：持续推进） — belong to the parent of the open node rather than to it?
+
+    Yes when the open node is the last of two or more sub-items (（1）（2）（3） under 2．…)
+    none of which carries an annotation of its own: the annotation then closes the list and
+    names who does the whole item."""
+    if not rx.ANNOTATION_PARAGRAPH.match(paras[i].text) or len(stack) < 2:
+        return False
+    top, parent = stack[-1], stack[-2]
+    if top.type in ("preamble", "closing", "annex", "para") or parent.type == "annex":
+        return False
+    siblings = [c for c in parent.children if c.type == top.type]
+    if len(siblings) < 2 or siblings[-1] is not top:
+        return False
+    nxt = next((numbered[j] for j in range(i + 1, len(paras))), None)
+    if nxt is not None and nxt[0] == top.type:
+        return False  # another sibling follows: the annotation is the open node's own
+    return not any(_ends_with_annotation(text[c.start:c.end]) for c in siblings)
+
+
+def _ends_with_annotation(s: str) -> bool:
+    s = s.rstrip().rstrip("。；")
+    return s.endswith("）") and bool(re.search(r"（[^（）]*(?:牵头|配合|责任|完成时限|完成时间)", s))
+
+
+def _headings_above_children(text: str, node: _Node) -> None:
+    """A numbered line that is one short sentence (2．分类确定治理模式。) above sub-items or
+    further paragraphs is the node's heading, as (一)优化空间开发保护格局。 is when text follows
+    on the same line."""
+    for child in node.children:
+        _headings_above_children(text, child)
+    if node.heading is not None or not node.marker or node.type == "tiao" or not node.regions:
+        return
+    a, b = node.regions[0]
+    line_end = text.find("\n", node.start)
+    if line_end != -1 and a >= line_end:
+        return  # the numbered line is only its marker; the text starts on the next line
+    if not (node.children or len(node.regions) > 1):
+        return
+    own = text[a:b].strip()
+    if not own.endswith("。") or len(own) - 1 > HEADING_MAX or re.search(r"[。！？；，：]", own[:-1]):
+        return
+    lead = len(text[a:b]) - len(text[a:b].lstrip())
+    node.heading_span = (a + lead, a + lead + len(own) - 1)
+    node.heading = own[:-1]
+    node.regions = node.regions[1:]
 
 
 def _open_numbered(text, p: Paragraph, hit, stack: list[_Node], open_node) -> list[_Node]:

@@ -26,7 +26,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.patterns import CharMatch
 from indexer.extract.times import TimeInfo
 
-BOUNDARY = "，；。：！？\n"
+BOUNDARY = "，；。：！？\n｜"  # ｜ separates the cells of a table row
 
 
 @dataclass
@@ -140,6 +140,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         kind = q.id
         pre_q = pre_verb = None
         if q.id == "number":
+            if text[qe:qe + 1] == "的":
+                continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
             unit = (g.get("mult") or "") + g["unit"]
             pre = next((p for p in w["pre_words"] if before.endswith(p)), None)

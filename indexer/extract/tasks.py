@@ -38,11 +38,12 @@ from kb.models import Deadline, Document, Party, Provision, Target, Task
 from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
+from indexer.extract import tables
 from indexer.extract.targets import find_targets
 from indexer.extract.times import TimeInfo, deadline_text, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
-SEGMENT_SEPS = "，；：。！？"
+SEGMENT_SEPS = "，；：。！？｜"  # ｜ separates the cells of a table row
 RESPONSIBLE = ("lead", "owner", "support")
 
 
@@ -113,7 +114,8 @@ def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _command_words() -> tuple[list[str], list[str], list[str]]:
     lex = lx.load()
-    return (lx.longest_first(lex.list("adverbs") + lex.list("modals")),
+    enumerators = lex.list("enumerators") if "enumerators" in lex.words else []
+    return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + enumerators),
             lx.longest_first(lex.list("frames")), lex.list("disposal"))
 
 
@@ -260,11 +262,24 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             i += 1
         return out
 
+    # Rows of responsibility tables (任务分工表): each row's party and deadline cells act as
+    # an annotation of its task cells (indexer/extract/tables.py).
+    rows = tables.table_rows(document.text)
+    row_starts = [r.start for r in rows]
+
+    def row_of(c: Provision) -> tables.Row | None:
+        k = bisect.bisect_right(row_starts, c.start) - 1
+        return rows[k] if k >= 0 and c.start < rows[k].end else None
+
     infos: list[ClauseInfo] = []
     for c in clauses:
         ms = matches_in(c.start, c.end)
         anns = pt.parse_annotations(c.text, c.start, ms, doc_year)
         skip = [(a.start, a.end) for a in anns]
+        row = row_of(c)
+        if row is not None and not row.header:
+            anns.append(tables.row_annotation(row, document.text, matches_in(row.start, row.end), doc_year))
+            skip += tables.skipped_cells(row)
         skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
         infos.append(ClauseInfo(c, ms, anns, skip))
 
@@ -289,6 +304,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             continue
         tail = ci.clause.text.rstrip("。；！？ ")
         for a in ci.annotations:
+            if isinstance(a, tables.RowAnnotation):
+                continue  # a table row speaks for its own task only
             if a.end - ci.clause.start == len(tail) and (a.parties or a.deadline or a.open_deadline):
                 container_ann.setdefault(parent, a)
 
@@ -325,6 +342,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         if c.parent != prev_parent:
             carry = None
         prev_parent = c.parent
+        row = row_of(c)
+        if row is not None and row.header:
+            continue  # 序号｜重点任务｜牵头单位…: column labels, neither a task nor a target
         times = [interpret(m, doc_year) for m in ci.matches
                  if m.label == "TIME" and not _inside(m.start, ci.skip)]
         deadlines = [t for t in times if t.is_deadline]
@@ -364,13 +384,20 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 and not POSTPOSED_DEADLINE.match(text, t.end - off)]
         bounds = [0, *cuts, len(text)]
         pieces: list[list] = []
-        for a, b in zip(bounds, bounds[1:]):
+        if row is not None:
+            # A table row is a task by being in the table: its task cells are the pieces (a cell
+            # with a verb of command preferred), whether or not a verb stands in command position.
+            cells = [(max(s, off) - off, min(e, off + len(text)) - off) for s, e in row.cells_of("task")
+                     if s < off + len(text) and e > off and s < e]
+            pieces = [[a, b, command_verbs(text, off, a, b, ci.matches, ci.skip)] for a, b in cells]
+            pieces = [p for p in pieces if p[2]] or pieces[:1]
+        for a, b in zip(bounds, bounds[1:]) if row is None else ():
             vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
             if not vs and pieces:
                 pieces[-1][1] = b
             else:
                 pieces.append([a, b, vs])
-        pieces = [p for p in pieces if p[2]]
+        pieces = [p for p in pieces if p[2] or row is not None]
         if not pieces and clause_targets and applicable(ci)[0]:
             # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
             # is named for is a task even without a verb of command.
@@ -414,7 +441,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                                     recurring or t.recurring, t.start, t.end, period=t.period)
             elif recurring is not None:
                 text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
-                deadline = Deadline(None, None, text_, "explicit", recurring, rec.start, rec.end)
+                month = rec.month if isinstance(rec, TimeInfo) else None  # 每年12月: every December
+                deadline = Deadline(None, month, text_, "explicit", recurring, rec.start, rec.end)
             elif stages:
                 # No year of its own: the stage years are listed, the year stays empty, so
                 # nothing downstream mistakes the document's horizon for this task's deadline.

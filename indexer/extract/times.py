@@ -9,6 +9,7 @@
     “十四五”期间      period 2021–2025 (deadline 2025)
     2024—2026年       period 2024–2026 (deadline 2026)
     每季度            recurring 每季度
+    每年12月底前      recurring 每年, month 12
     2024年起          start (not a deadline)
     较2020年          baseline (not a deadline)
     6月底前 / 年底前   deadline in the document's year (``relative``)
@@ -56,7 +57,8 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
     base = dict(text=m.text, start=m.start, end=m.end)
     if m.id == "recurring":
         label = words.get("recurring", {}).get(g.get("recur"), g.get("recur"))
-        return TimeInfo("recurring", None, None, label, **base)
+        month = int(g["month"]) if g.get("month") else None  # 每年12月底前: every year, in December
+        return TimeInfo("recurring", None, month, label, **base)
     if m.id == "plan_period":
         years = words.get("plan_periods", {}).get(g.get("plan"))
         if not years:

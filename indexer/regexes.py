@@ -14,27 +14,32 @@ CN_NUM = "零〇一二三四五六七八九十百千两"
 # Numbering at the start of a paragraph, outermost forms first.
 # ---------------------------------------------------------------------------
 
+# 第一部分 总体要求 — large plans and 规定 divided into parts above their 一、 sections.
+DIVISION = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)部分)\s*(?P<rest>.*)$", re.S)
 # 第一章 总则 — regulations, 办法, 规定.
 CHAPTER = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)章)\s*(?P<rest>.*)$", re.S)
 # 第一节 — sections inside chapters.
 SECTION = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)节)\s*(?P<rest>.*)$", re.S)
 # 第三条 — articles of regulations; the article text follows on the same line.
 ARTICLE_TIAO = re.compile(rf"^(?P<marker>第(?P<num>[{CN_NUM}\d]+)条)\s*(?P<rest>.*)$", re.S)
-# 三、加快… — parts of 意见/方案 (扬府发〔2024〕118号 uses 一、 to 六、).
-CN_COMMA = re.compile(rf"^(?P<marker>(?P<num>[{CN_NUM}]+)、)\s*(?P<rest>.*)$", re.S)
+# 三、加快… — parts of 意见/方案 (扬府发〔2024〕118号 uses 一、 to 六、); 一．/一. are typing variants.
+CN_COMMA = re.compile(rf"^(?P<marker>(?P<num>[{CN_NUM}]+)(?:、|．|\.(?![\d.])))\s*(?P<rest>.*)$", re.S)
 # （五）持续深入… — articles of 意见/方案; ASCII parens are normalised to full-width.
 CN_PAREN = re.compile(rf"^(?P<marker>（(?P<num>[{CN_NUM}]+)）)\s*(?P<rest>.*)$", re.S)
 # 1．加强… / 1.加强… / 1、加强… — items of county plans; not 2024年 or 1.5倍.
 NUM_DOT = re.compile(r"^(?P<marker>(?P<num>\d{1,3})(?:[．、]|\.(?!\d)))\s*(?P<rest>.*)$", re.S)
-# （1） — sub-items.
-NUM_PAREN = re.compile(r"^(?P<marker>（(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", re.S)
+# （1） — sub-items; 1） / 1) (normalised to 1）) are the same level written with one bracket.
+NUM_PAREN = re.compile(r"^(?P<marker>（?(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", re.S)
 # ① — sub-sub-items.
 CIRCLED = re.compile(r"^(?P<marker>(?P<num>[\u2460-\u2473]))\s*(?P<rest>.*)$", re.S)
 # 附件 / 附件1 / 附件：… — annexes start a new top-level unit with numbering of their own.
-ANNEX = re.compile(r"^(?P<marker>附件(?P<num>\d{1,2})?(?:\s*[：:])?)\s*(?P<rest>.*)$", re.S)
+# 附件一 / 附件二 number annexes with Chinese numerals.
+ANNEX = re.compile(rf"^(?P<marker>附件(?P<num>\d{{1,2}}|[{CN_NUM}]{{1,3}}(?![{CN_NUM}]))?(?:\s*[：:])?)\s*(?P<rest>.*)$",
+                   re.S)
 
 # Marker types in the order the rank table in ``indexer.structure`` uses.
 NUMBERING = {
+    "division": DIVISION,
     "chapter": CHAPTER,
     "section": SECTION,
     "tiao": ARTICLE_TIAO,

@@ -32,10 +32,10 @@ from indexer import regexes as rx
 # Rank of each numbering type: a smaller rank is an outer level.
 RANK = {name: i for i, name in enumerate(rx.NUMBERING)}
 ID_SEGMENT = {
-    "chapter": "chp", "section": "sec", "tiao": "art", "cn_comma": "part",
+    "division": "div", "chapter": "chp", "section": "sec", "tiao": "art", "cn_comma": "part",
     "cn_paren": "art", "num_dot": "item", "num_paren": "sub", "circled": "pt",
 }
-PART_TYPES = {"chapter", "section", "cn_comma"}
+PART_TYPES = {"division", "chapter", "section", "cn_comma"}
 ARTICLE_TYPES = {"tiao", "cn_paren"}
 HEADING_MAX = 40  # a first sentence longer than this is text, not a heading
 OPEN = "（“‘《「『(["
@@ -451,6 +451,12 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     sig = _mid_signature(paras)
     annex_at = next((i for i, p in enumerate(paras) if _is_annex_start(p.text)), len(paras))
     main_end = annex_at
+    # A list of attachments (附件一：责任清单 / 附件二：考核指标) directly followed by the annexes
+    # themselves (附件一 …) is part of the closing: an annex line that names a title and is
+    # followed by another annex line opens no annex.
+    while annex_at + 1 < len(paras) and _is_annex_start(paras[annex_at + 1].text) \
+            and rx.ANNEX.match(paras[annex_at].text)["rest"].strip():
+        annex_at += 1
     if sig is not None:
         main_end = sig
         # An attachment list (附件：1．…) just above the signature belongs to the closing.
@@ -509,7 +515,7 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
         if _is_annex_start(p.text):
             m = rx.ANNEX.match(p.text)
             count = sum(1 for r in roots if r.type == "annex") + 1
-            num = int(m["num"]) if m["num"] else count
+            num = cn_to_int(m["num"]) if m["num"] else count
             node = open_node("annex", "part", num, m["marker"], f"annex_{num}", p.start, None, -1)
             rest = m["rest"].strip()
             if rest:
@@ -658,7 +664,7 @@ def _label(node: _Node, parent_label: str) -> str:
         return "结语"
     if node.type == "annex":
         own = f"{node.marker.rstrip('：')}{(' ' + node.heading) if node.heading else ''}"
-    elif node.type == "cn_comma" and node.kind == "part":
+    elif node.type == "cn_comma" and node.kind == "part" and not (node.parent and node.parent.type == "division"):
         own = f"第{node.marker[:-1]}部分"
     elif node.type == "para":
         own = f"第{node.num}段"

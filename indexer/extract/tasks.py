@@ -43,6 +43,7 @@ from indexer.extract.targets import find_targets
 from indexer.extract.times import TimeInfo, deadline_text, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
+ANNEX_LINE = re.compile(r"^附件(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[：:]?[^。；]{0,60}$")
 SEGMENT_SEPS = "，；：。！？｜"  # ｜ separates the cells of a table row
 RESPONSIBLE = ("lead", "owner", "support")
 
@@ -153,7 +154,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
                 i += 2
             elif i in skippable:
                 i = skippable[i]
-            elif text.startswith("由", i) and i + 1 in skippable:
+            elif text[i:i + 1] in "由向" and i + 1 in skippable:  # 由X牵头… / 向X报告…
                 i = skippable[i + 1]
             elif text[i:i + 1] in "、和及与" and i + 1 in skippable:
                 i += 1
@@ -237,6 +238,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
 
     goal_clauses = {c.id for c in clauses if any(a.id in goal_containers for a in chain(c))}
     no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in chain(c))} | goal_clauses
+    # 附件二：考核指标 in a list of attachments names an annex; it asks nobody to do anything.
+    no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text)}
 
     if nlp is None:
         from indexer.extract.nlp import get_nlp

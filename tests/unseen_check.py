@@ -160,7 +160,7 @@ def check_document(kb, exp: dict) -> list[Result]:
         out.append(Result(doc_id, f"absent «{s}»", s not in doc.text, "" if s not in doc.text else "present"))
     for s in exp.get("outside") or []:
         inside = [p.id for p in provs if p.kind in ("part", "article", "item", "clause")
-                  and s in p.text and p.kind != "closing"]
+                  and s in p.text and "#closing" not in p.id]
         out.append(Result(doc_id, f"outside «{s}»", not inside, "" if not inside else f"in {inside[0]}"))
 
     cites = kb.citations(doc_id)

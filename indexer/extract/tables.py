@@ -13,6 +13,10 @@ annotation label of ``extract_lexicon.yaml`` (牵头单位, 配合单位, 责任
 whose header names no party or deadline column is not a responsibility table
 and its rows are read as ordinary text.
 
+A table whose header has year columns (指标｜单位｜2025年｜2027年, 2027年目标值) is a
+table of targets: each row gives its indicator a value per year (``row_targets``);
+baseline columns (基准值, 2023年（现状）) are not targets.
+
 ``row_annotation`` turns a row into an ``Annotation`` (the same record a
 bracketed （牵头单位：…；完成时限：…） gives), so a row's parties and deadline
 reach its task exactly as an annotation's do; the spans of the non-task cells
@@ -41,8 +45,11 @@ class Row:
     start: int  # absolute span of the row's paragraph
     end: int
     cells: list[tuple[int, int]]  # absolute spans of the cells' text
-    roles: list[str]  # per cell: lead / support / owner / deadline / task / skip
+    roles: list[str]  # per cell: lead / support / owner / deadline / task / skip; in a table of
+    # targets: indicator / unit / year / skip
     header: bool = False
+    kind: str = "tasks"  # tasks | targets
+    years: list[int | None] = field(default_factory=list)  # targets: the year of each column
 
     def cells_of(self, role: str) -> list[tuple[int, int]]:
         return [c for c, r in zip(self.cells, self.roles) if r == role]
@@ -92,32 +99,127 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def table_rows(text: str) -> list[Row]:
-    """Rows of the responsibility tables in ``text`` (normalised), header rows included."""
+    """Rows of the responsibility tables and tables of targets in ``text`` (normalised),
+    header rows included."""
     if rx.TABLE_CELL not in text:
         return []
     out: list[Row] = []
-    roles: list[str] | None = None
+    head: Row | None = None
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()
         if rx.TABLE_CELL not in line:
-            roles = None  # a table ends at the first line that is not a row
+            head = None  # a table ends at the first line that is not a row
             continue
         cells = _cells(text, m.start(), m.end())
+        years = _year_columns(text, cells)
         if _is_header(text, cells):
-            roles = [column_role(text[s:e]) or "task" for s, e in cells]
-            out.append(Row(m.start(), m.end(), cells, roles, header=True))
-        elif roles is not None:
-            row_roles = [roles[k] if k < len(roles) else "skip" for k in range(len(cells))]
-            out.append(Row(m.start(), m.end(), cells, row_roles))
+            head = Row(m.start(), m.end(), cells, [column_role(text[s:e]) or "task" for s, e in cells], True)
+            out.append(head)
+        elif years:
+            roles = ["year" if y else ("unit" if _is_unit_label(text[s:e]) else "skip") for (s, e), y in zip(cells, years)]
+            first = next((k for k, r in enumerate(roles) if r == "skip" and not _is_index_label(text[cells[k][0]:cells[k][1]])
+                          and not _is_baseline(text[cells[k][0]:cells[k][1]])), None)
+            if first is None:
+                head = None
+                continue
+            roles[first] = "indicator"
+            head = Row(m.start(), m.end(), cells, roles, True, "targets", years)
+            out.append(head)
+        elif head is not None:
+            roles = [head.roles[k] if k < len(head.roles) else "skip" for k in range(len(cells))]
+            years = [head.years[k] if k < len(head.years) else None for k in range(len(cells))] if head.years else []
+            out.append(Row(m.start(), m.end(), cells, roles, False, head.kind, years))
     return out
 
 
 def _is_header(text: str, cells: list[tuple[int, int]]) -> bool:
-    """A header row: short labels, no numbers, at least one naming parties or the deadline."""
+    """The header of a responsibility table: short labels, no numbers, at least one naming
+    parties or the deadline."""
     labels = [text[s:e] for s, e in cells]
     if any(re.search(r"\d", x) or len(x) > 12 for x in labels):
         return False
     return any(column_role(x) in ROLES for x in labels)
+
+
+_YEAR_CELL = re.compile(r"^(?:[^\d]{0,8})?(?P<year>(?:19|20)\d{2})\s*年?(?:[^\d]{0,8})?$")
+_BASELINE = re.compile(r"基准|基期|现状|基数|当前|实际|完成值|基础值")
+
+
+def _is_baseline(s: str) -> bool:
+    return bool(_BASELINE.search(s))
+
+
+def _is_unit_label(s: str) -> bool:
+    return re.sub(r"\s+", "", s) in ("单位", "计量单位", "指标单位")
+
+
+def _is_index_label(s: str) -> bool:
+    return column_role(s) == "skip"
+
+
+def _year_columns(text: str, cells: list[tuple[int, int]]) -> list[int | None]:
+    """The header of a table of targets: the year each column stands for (2025年, 2027年目标值,
+    目标值（2025年）), or [] when no column is a target year or a cell holds a number of its own."""
+    years: list[int | None] = []
+    for s, e in cells:
+        cell = text[s:e]
+        m = _YEAR_CELL.match(cell)
+        if m and not _is_baseline(cell):
+            years.append(int(m["year"]))
+        elif m:
+            years.append(None)  # 2024年（现状值）: the baseline, not a target
+        elif re.search(r"\d", cell):
+            return []  # a data row (or a baseline year column): not a header
+        else:
+            years.append(None)
+    return years if any(years) and len(cells) >= 2 else []
+
+
+_VALUE = re.compile(
+    r"^(?P<pre>[≤≥<>≦≧＜＞]|不低于|不少于|不高于|不超过|低于|高于|约)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>%|‰|(?!及以|以上|以下|以内|左右)[\u4e00-\u9fff/]{1,6}?)?\s*(?P<post>及以上|以上|及以下|以下|以内|左右)?$")
+_PRE_QUALIFIER = {"≤": "以下", "≦": "以下", "≥": "以上", "≧": "以上", "<": "低于", "＜": "低于", ">": "高于",
+                  "＞": "高于", "约": "左右"}
+
+
+def row_targets(row: Row, text: str) -> list[dict]:
+    """The targets of one row of a table of targets: indicator, value, unit, qualifier and year
+    per year column (as ``indexer.extract.targets.FoundTarget`` fields)."""
+    ind = next((c for c, r in zip(row.cells, row.roles) if r == "indicator"), None)
+    if ind is None or ind[0] >= ind[1]:
+        return []
+    indicator = text[ind[0]:ind[1]]
+    unit = None
+    m = re.search(r"[（(]([^（）()]{1,12})[）)]$", indicator)
+    if m:  # PM2.5年均浓度（微克/立方米）
+        unit, indicator = m.group(1), indicator[:m.start()].strip()
+    unit_cell = next((c for c, r in zip(row.cells, row.roles) if r == "unit"), None)
+    if unit_cell and unit_cell[0] < unit_cell[1] and re.search(r"[^\s—–\-－/／]", text[unit_cell[0]:unit_cell[1]]):
+        unit = text[unit_cell[0]:unit_cell[1]]  # not —, /: no unit
+    pre_words = lx.load().mapping("pre_qualifiers")
+    post_words = lx.load().mapping("post_qualifiers")
+    out = []
+    for (s, e), role, year in zip(row.cells, row.roles, row.years or [None] * len(row.cells)):
+        if role != "year" or s >= e or year is None:
+            continue
+        cell = text[s:e].replace(" ", "")
+        v = _VALUE.match(cell)
+        if v:
+            raw = v["value"]
+            value: float | int | str = float(raw) if "." in raw else int(raw)
+            pre, post = v["pre"], v["post"]
+            qualifier = (post_words.get(post, post) if post else
+                         _PRE_QUALIFIER.get(pre) or (pre_words.get(pre) if pre else None))
+            kind, u = "number", v["unit"] or unit
+        elif re.fullmatch(r"劣?(?:Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|I{1,3}|IV|V)类(?:及以上|以上)?", cell):
+            value, qualifier, kind, u = cell.replace("及以上", "").replace("以上", ""), None, "class", None
+        elif cell in lx.load().words.get("coverage_words", []):
+            value, qualifier, kind, u = cell, None, "coverage", None
+        else:
+            continue  # —, /, 待定, 完成省下达任务 …
+        out.append(dict(indicator=indicator, value=value, unit=u, qualifier=qualifier, year=year,
+                        year_source="explicit", verb=None, kind=kind, start=ind[0], end=e, text=text[ind[0]:e]))
+    return out
 
 
 def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int | None) -> RowAnnotation:

@@ -39,10 +39,12 @@ from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
 from indexer.extract import tables
-from indexer.extract.targets import find_targets
+from indexer.extract.targets import FoundTarget, find_targets
 from indexer.extract.times import TimeInfo, deadline_text, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
+PURPOSE_CLAUSE = re.compile(
+    r"^(?:为了|为)[^。]*(?:制定|制订|出台)本(?:办法|规定|条例|细则|方案|实施方案|意见|实施意见|计划|要点|通告|公告|规则|决定)。?$")
 ANNEX_LINE = re.compile(r"^附件(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[：:]?[^。；]{0,60}$")
 SEGMENT_SEPS = "，；：。！？｜"  # ｜ separates the cells of a table row
 RESPONSIBLE = ("lead", "owner", "support")
@@ -146,6 +148,8 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
         for _ in range(12):
             if i in by_start:
                 hit = by_start[i]
+                if text[hit.end - offset:hit.end - offset + 1] == "的":
+                    hit = None  # 市人民政府印发的《…》: a verb describing a noun orders nothing
                 break
             if text[i:i + 1] in disposal:  # 将年度工作情况书面报…: the verb follows the object
                 after_object = i + 1
@@ -238,8 +242,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
 
     goal_clauses = {c.id for c in clauses if any(a.id in goal_containers for a in chain(c))}
     no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in chain(c))} | goal_clauses
-    # 附件二：考核指标 in a list of attachments names an annex; it asks nobody to do anything.
-    no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text)}
+    # 附件二：考核指标 in a list of attachments names an annex, and 为了…，制定本办法。 states the
+    # document's purpose: neither asks anybody to do anything.
+    no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text) or PURPOSE_CLAUSE.match(c.text)}
 
     if nlp is None:
         from indexer.extract.nlp import get_nlp
@@ -281,7 +286,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         skip = [(a.start, a.end) for a in anns]
         row = row_of(c)
         if row is not None and not row.header:
-            anns.append(tables.row_annotation(row, document.text, matches_in(row.start, row.end), doc_year))
+            if row.kind == "tasks":
+                anns.append(tables.row_annotation(row, document.text, matches_in(row.start, row.end), doc_year))
             skip += tables.skipped_cells(row)
         skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
         infos.append(ClauseInfo(c, ms, anns, skip))
@@ -366,6 +372,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             return t
 
         found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
+        if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
+            found = [FoundTarget(**t) for t in tables.row_targets(row, document.text)] \
+                if c.start <= row.start < c.end else []
         clause_targets = [Target(
             doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
             indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,

@@ -381,8 +381,10 @@ def _split_heading(text: str, start: int) -> tuple[tuple[int, int] | None, int]:
     if len(stripped) <= HEADING_MAX and not re.search(r"[。！？；]", stripped):
         return (start + lead, start + lead + len(stripped)), start + len(text)
     m = re.search(r"[。！？]", stripped)
-    if (m and 0 < m.start() <= HEADING_MAX and stripped[m.end():].strip()
+    after = stripped[m.end():].strip() if m else ""
+    if (m and 0 < m.start() <= HEADING_MAX and after and not _is_annotation(after)
             and not re.search(r"[，；：]", stripped[: m.start()])):
+        # （1）纳入管网。（牵头单位：…）: a sentence followed only by its annotation is text
         return (start + lead, start + lead + m.start()), start + lead + m.end()
     return None, start
 
@@ -495,7 +497,8 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     if tail:
         top = stack[-1]
         own_line = bool(top.regions) and top.regions[0][0] < tail[0].start
-        if rx.CLOSING_CUE.match(tail[0].text) or (own_line and len(tail) <= 2 and top.kind != "part"):
+        if rx.CLOSING_CUE.match(tail[0].text) or (own_line and len(tail) <= 2 and top.kind != "part"
+                                                  and not rx.ANNOTATION_PARAGRAPH.match(tail[0].text)):
             starts = {t.start for t in tail}
             for n in [top, *top.ancestors()]:
                 n.regions = [r for r in n.regions if r[0] not in starts]

@@ -63,11 +63,13 @@ def _squash(s: str | None) -> str:
 def _task_checks(doc_id: str, exp: dict, tasks, clause_text: dict) -> list[Result]:
     out = []
     anchor = exp["anchor"]
-    pool = [t for t in tasks if exp.get("where") != "annex" or "annex_" in t.clause_id]
+    pool = [t for t in tasks if (exp.get("where") != "annex" or "annex_" in t.clause_id)
+            and ("under" not in exp or t.clause_id.split("#", 1)[1].startswith(exp["under"] + "__"))]
     cands = [t for t in pool if anchor in t.text]
     if not cands:  # the sentence may have been cut into pieces differently
         cands = [t for t in pool if anchor in clause_text.get(t.clause_id, "")]
-    name = f"task «{anchor}»" + (" (annex)" if exp.get("where") == "annex" else "")
+    name = f"task «{anchor}»" + (" (annex)" if exp.get("where") == "annex" else "") + (
+        f" (under {exp['under']})" if "under" in exp else "")
     out.append(Result(doc_id, name, bool(cands), "" if cands else "no task"))
     if not cands:
         for key in ("lead", "support", "responsible", "named", "recipient", "year", "month", "recurring"):

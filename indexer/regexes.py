@@ -123,6 +123,12 @@ COPY_LINE = re.compile(r"^(?:抄送|抄报|分送|发送|报送)[：:]")
 PRINT_LINE = re.compile(
     r"^(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)?\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?:印发|印制)$")
 
+# An annotation written as a line of its own after an item, not in brackets:
+# 责任单位：各镇（街道）；区生态环境局负责指导 / 完成时限：2025年12月底前. One clause, never split at ；.
+ANNOTATION_LINE = re.compile(
+    r"^(?:牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门|协办单位|主办单位|实施单位|责任主体|完成时限|完成时间|时间节点|时限要求)"
+    r"\s*[：:]")
+
 # A paragraph that is only a responsibility annotation, standing on its own line after the items
 # it is about: （牵头单位：各县（市、区）人民政府；完成时限：持续推进）.
 ANNOTATION_PARAGRAPH = re.compile(

@@ -642,7 +642,10 @@ def _emit(text: str, roots: list[_Node], doc_id: str) -> list[Provision]:
         # Own clauses come before children: an article's text precedes its items.
         k = 0
         for a, b in node.regions:
-            for cs, ce in split_clauses(text[a:b], a):
+            spans = split_clauses(text[a:b], a)
+            if len(spans) > 1 and rx.ANNOTATION_LINE.match(text[a:b].lstrip()):
+                spans = [(spans[0][0], spans[-1][1])]  # 责任单位：A；B负责指导 is one annotation
+            for cs, ce in spans:
                 k += 1
                 provisions.append(Provision(
                     id=f"{doc_id}#{node.id}__cl_{k}", doc_id=doc_id, kind="clause",

@@ -36,10 +36,11 @@ KNOWN_GAPS = {
     # one task; its recurrence (每年) wins over the annotation's 长期坚持.
     ("sewage-plan", "task «长效管护机制» recurring"): "two duties in one task",
     # 二是加强移动源管控，全年淘汰…: the time phrase opening the second segment makes it a task of
-    # its own (as in the Yangzhou opinion); the first piece has no deadline of its own.
+    # its own (as in the Yangzhou opinion); the first piece has no deadline of its own (only a
+    # milestone — a time phrase then 完成/建成 — dates the work before it).
     ("linjiang-work-points", "task «加强移动源管控» year"): "cut at the time phrase",
-    ("linjiang-work-points", "task «推进入河排污口整治» year"): "cut at the time phrase",
-    ("linjiang-work-points", "task «推进入河排污口整治» month"): "cut at the time phrase",
+    # 各县（市、区）党委和人民政府要…: two bodies sharing one prefix are not split.
+    ("qingchuan-joint-opinion", "task «落实生态环境保护主体责任» responsible"): "shared prefix not split",
     # The year of a 2025 工作要点 stands in an earlier sentence (2025年是…收官之年); targets take
     # only a year stated where they stand.
     ("linjiang-work-points", "target PM2.5年均浓度/32/微克/立方米/以下/2025"): "year in another sentence",

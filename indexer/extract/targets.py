@@ -53,7 +53,8 @@ def _words() -> dict:
         "pre": lex.mapping("pre_qualifiers"),
         "pre_words": lx.longest_first(lex.mapping("pre_qualifiers").keys()),
         "post": lex.mapping("post_qualifiers"),
-        "trim": lx.longest_first(lex.list("indicator_trim") + lex.list("adverbs")),
+        # 重点 is an adverb before a verb (重点推进) but part of an indicator (重点河湖水质优良比例)
+        "trim": lx.longest_first(lex.list("indicator_trim") + [a for a in lex.list("adverbs") if a != "重点"]),
         "lead_verbs": lx.longest_first(lex.list("count_verbs")),
     }
 

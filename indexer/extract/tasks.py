@@ -87,6 +87,11 @@ def department_for(dept: str, doc: Document) -> str:
 POSTPOSED_DEADLINE = re.compile(r"(?:全部|基本|全面)?(?:完成|建成|到位|落实到位|实现)[。；]?(?:（[^）]*）)?[。；]?$")
 
 
+# 2027年6月底前完成一期工程 / 6月底前，建成…: a time phrase followed by a verb of completion is the
+# milestone of the work named just before it. Not 实现 (2026年6月底前，实现…全覆盖 states an outcome).
+MILESTONE = re.compile(r"[，]?(?:全部|基本|全面)?(?:完成|建成)")
+
+
 def _inside(pos: int, spans) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -284,6 +289,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         ms = matches_in(c.start, c.end)
         anns = pt.parse_annotations(c.text, c.start, ms, doc_year)
         skip = [(a.start, a.end) for a in anns]
+        if not anns and label_line().match(c.text):
+            anns = _label_line_annotations(c, ms, doc_year)  # 责任单位：区水务局，各镇（街道） on its own line
+            skip += [(c.start, c.end)]
         row = row_of(c)
         if row is not None and not row.header:
             if row.kind == "tasks":
@@ -304,25 +312,50 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 anns = pt.parse_annotations(p.heading, off, ms, doc_year)
                 if anns:
                     container_ann[p.id] = anns[-1]
-    last_clause: dict[str, ClauseInfo] = {}
+    own_clauses: dict[str, list[ClauseInfo]] = {}
     for ci in infos:
         if ci.clause.parent:
-            last_clause[ci.clause.parent] = ci
-    for parent, ci in last_clause.items():
+            own_clauses.setdefault(ci.clause.parent, []).append(ci)
+    for parent, cis in own_clauses.items():
         if by_id.get(parent) is None or by_id[parent].kind not in ("article", "item"):
             continue
-        tail = ci.clause.text.rstrip("。；！？ ")
-        for a in ci.annotations:
-            if isinstance(a, tables.RowAnnotation):
-                continue  # a table row speaks for its own task only
-            if a.end - ci.clause.start == len(tail) and (a.parties or a.deadline or a.open_deadline):
-                container_ann.setdefault(parent, a)
+        # The annotations closing the item: the one ending its last sentence, together with any
+        # annotation lines after it (责任单位：… / 完成时限：… each on a line of its own).
+        closing: list[pt.Annotation] = []
+        for ci in reversed(cis):
+            a = _closing_annotation(ci)
+            if a is None:
+                break
+            closing.append(a)
+            if not _annotation_only(ci):
+                break
+        if closing:
+            container_ann.setdefault(parent, _merge_annotations(list(reversed(closing))))
+    # A paragraph inside an article (one of several) whose last sentence closes with an
+    # annotation: the annotation speaks for that paragraph's sentences.
+    para_ann: dict[int, pt.Annotation] = {}
+    para_of: dict[str, int] = {}
+    for ci in infos:
+        para_of[ci.clause.id] = document.text.rfind("\n", 0, ci.clause.start) + 1
+    by_para: dict[int, list[ClauseInfo]] = {}
+    for ci in infos:
+        by_para.setdefault(para_of[ci.clause.id], []).append(ci)
+    for start, cis in by_para.items():
+        a = _closing_annotation(cis[-1])
+        if a is not None and len(cis) > 1:
+            para_ann[start] = a
 
     def applicable(ci: ClauseInfo) -> tuple[list[Party], pt.Annotation | None]:
         own = [a for a in ci.annotations if a.parties]
         own_dl = next((a for a in ci.annotations if a.deadline or a.open_deadline), None)
         parties = [p for a in own for p in a.parties]
         dl = own_dl
+        pa = para_ann.get(para_of[ci.clause.id])
+        if pa is not None:
+            if not parties and pa.parties:
+                parties = list(pa.parties)
+            if dl is None and (pa.deadline or pa.open_deadline):
+                dl = pa
         for anc in chain(ci.clause):
             a = container_ann.get(anc.id)
             if a is None:
@@ -437,6 +470,11 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 # 加快淘汰…，到2027年，…占比达到95%以上: a deadline inside the task's own
                 # text (after its verb) still dates the task.
                 t = next((x for x in deadlines if a_abs <= x.start < b_abs), None)
+            if t is None and n < len(pieces):
+                # 实施退圩还湖工程，2027年6月底前完成一期工程: the milestone that follows (a time phrase,
+                # then 完成/建成) dates the work named before it in the same sentence.
+                t = next((x for x in deadlines if x.start == off + pieces[n][0]
+                          and MILESTONE.match(text, x.end - off)), None)
             rec = next((x for x in times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
             recurring = rec.recurring if rec else None
             dl_text = None
@@ -482,6 +520,49 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
                 unassigned=assignment == "unassigned"))
     return tasks, targets
+
+
+@lru_cache(maxsize=1)
+def label_line() -> re.Pattern:
+    """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前."""
+    labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws if len(w) >= 3]
+    return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
+
+
+def _label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) -> list[pt.Annotation]:
+    """A label line read as the annotation it would be in brackets (offsets are the clause's)."""
+    anns = pt.parse_annotations(f"（{c.text}）", c.start - 1, matches, doc_year)
+    for a in anns:
+        a.start, a.end, a.text = c.start, c.end, c.text
+    return anns
+
+
+def _closing_annotation(ci: ClauseInfo) -> pt.Annotation | None:
+    """The annotation that ends the clause (…。（牵头单位：…）), if it names parties or a deadline."""
+    tail = ci.clause.text.rstrip("。；！？ ")
+    for a in ci.annotations:
+        if isinstance(a, tables.RowAnnotation):
+            continue  # a table row speaks for its own task only
+        if a.end - ci.clause.start >= len(tail) and (a.parties or a.deadline or a.open_deadline):
+            return a
+    return None
+
+
+def _annotation_only(ci: ClauseInfo) -> bool:
+    """A clause that is nothing but an annotation (a label line, or （…） alone)."""
+    return any(a.start <= ci.clause.start and a.end >= ci.clause.start + len(ci.clause.text.rstrip("。；！？ "))
+               for a in ci.annotations)
+
+
+def _merge_annotations(anns: list[pt.Annotation]) -> pt.Annotation:
+    if len(anns) == 1:
+        return anns[0]
+    out = pt.Annotation(anns[0].start, anns[-1].end, "".join(a.text for a in anns))
+    for a in anns:
+        out.parties.extend(a.parties)
+        if out.deadline is None and out.open_deadline is None:
+            out.deadline, out.open_deadline, out.deadline_text = a.deadline, a.open_deadline, a.deadline_text
+    return out
 
 
 def _lstrip(s: str) -> int:

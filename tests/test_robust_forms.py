@@ -363,3 +363,27 @@ def test_pdf_lines_inside_an_open_bracket_are_joined(lines, expected):
     from indexer.sources import join_lines
 
     assert join_lines(lines) == expected
+
+
+# ---------------------------------------------------------------------------
+# Properties: joining a wrapped title keeps the text normalised and parseable
+# ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_structure import check_invariants  # noqa: E402
+
+TITLE_PIECES = ["某市人民政府关于", "印发某某方案的通知", "加强管理的意见", "实施方案（2025—2027年）", "某县人民政府文件",
+                "某政发〔2025〕3号", "一、总体要求", "（一）加强管理。", "1．推进。", "各县（市、区）人民政府：", "\n", "\n\n",
+                "序号\t任务\t牵头单位", "\t", "|", "抄送：市委。", "某市人民政府办公室 2025年3月14日印发", "（牵头单位：市局）"]
+title_texts = st.lists(st.one_of(st.sampled_from(TITLE_PIECES), st.text(max_size=5)), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title_texts)
+def test_joined_titles_stay_normalised_and_parse(text):
+    norm = normalize(text)
+    joined = join_title_lines(norm)
+    assert normalize(joined) == joined
+    assert joined.replace("\n", "") == norm.replace("\n", "")  # only line breaks removed
+    check_invariants(joined)

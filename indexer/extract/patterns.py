@@ -176,7 +176,8 @@ def entity_patterns() -> tuple[Pattern, ...]:
 
 @lru_cache(maxsize=1)
 def cue_patterns() -> tuple[Pattern, ...]:
-    """Action verbs (ACTION, with noun compounds as exclusions) and topic keywords (TOPIC)."""
+    """Action verbs (ACTION, with noun compounds as exclusions), references to bodies named
+    before (ANAPHOR) and topic keywords (TOPIC)."""
     lex = lx.load()
     out = [
         Pattern("ACTION", "not_action", re.compile(trie_regex(lex.list("noun_compounds"))), exclude=True),
@@ -185,6 +186,9 @@ def cue_patterns() -> tuple[Pattern, ...]:
                 re.compile(r"(?:得到|得以|受到)(?:有效|进一步|明显|全面|切实)?" + HAN + "{2}"), exclude=True),
         Pattern("ACTION", "verb", re.compile(trie_regex(lex.list("action_verbs")))),
     ]
+    # 该局 / 其 / 上述部门: words standing for a body named before (anaphora.yaml).
+    for a in lx.anaphora().anaphors:
+        out.append(Pattern("ANAPHOR", a.id, re.compile(a.regex)))
     by_dept: dict[str, list[str]] = {}
     for kw, dept in lex.topics:
         by_dept.setdefault(dept, []).append(kw)
@@ -194,6 +198,16 @@ def cue_patterns() -> tuple[Pattern, ...]:
 
 
 def _trim_left(text: str, start: int, end: int, words: list[str], min_len: int = 3) -> int:
+    # A name does not start inside a function word: 督促射阳湖镇人民政府 matched from 促 is
+    # 射阳湖镇人民政府 (督促 straddles the start).
+    for w in words:
+        for k in range(1, len(w)):
+            if text.startswith(w, start - k) and end - (start - k + len(w)) >= min_len:
+                start = start - k + len(w)
+                break
+        else:
+            continue
+        break
     changed = True
     while changed:
         changed = False

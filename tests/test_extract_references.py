@@ -344,3 +344,36 @@ def test_heldout2_floors():
     assert fields["resolved"]["precision"] == 1.0 and fields["resolved"]["recall"] >= 0.8
     for f in ("task", "lead", "support", "owner", "deadline_year", "deadline_month", "recurring", "targets"):
         assert fields[f]["precision"] == 1.0 and fields[f]["recall"] == 1.0, f
+
+
+def test_han_except_leaves_out_exactly_those_characters():
+    import re
+
+    from indexer.extract.patterns import han_except
+
+    cls = re.compile(han_except("由各该其的"))
+    assert not any(cls.fullmatch(c) for c in "由各该其的")
+    assert all(cls.fullmatch(c) for c in "安宜射阳湖城关一鿿") and not cls.fullmatch("a")
+
+
+@pytest.mark.parametrize("yaml_text,message", [
+    ("anaphors:\n  - {id: x}\n", "needs an 'id' and a 'regex'"),
+    ("anaphors:\n  - {id: x, regex: '该(局'}\n", "anaphor 'x' has an invalid regex"),
+    ("anaphors:\n  - {id: x, regex: 该局, number: two}\n", "number must be 'one' or 'many'"),
+    ("anaphors: []\nrole_collectives: {各责任单位: [boss]}\n", "must list roles among lead, support, owner"),
+])
+def test_anaphora_lexicon_errors_name_the_file_and_the_fix(tmp_path, monkeypatch, yaml_text, message):
+    from kb.errors import PolicyKBError
+
+    bad = tmp_path / "anaphora.yaml"
+    bad.write_text(yaml_text, encoding="utf-8")
+    real = lx._data_path
+    monkeypatch.setattr(lx, "_data_path", lambda name: bad if name == "anaphora.yaml" else real(name))
+    lx.anaphora.cache_clear()
+    try:
+        with pytest.raises(PolicyKBError, match="indexer/data/anaphora.yaml") as err:
+            lx.anaphora()
+        assert message in str(err.value)
+    finally:
+        monkeypatch.undo()
+        lx.anaphora.cache_clear()

@@ -190,10 +190,16 @@ def canonical_name(name: str, lex: Lexicon | None = None) -> str:
 
     Names the lexicon does not know are returned unchanged (stripped).
     """
-    lex = lex or load()
+    if lex is None:
+        return _canonical_cached(name.strip())
     name = name.strip()
     prefix, core = split_prefix(name, lex)
     return prefix + lex.canonical_core(core)
+
+
+@lru_cache(maxsize=65536)
+def _canonical_cached(name: str) -> str:
+    return canonical_name(name, load())
 
 
 # ---------------------------------------------------------------------------

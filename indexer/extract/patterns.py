@@ -85,6 +85,19 @@ def _suffixes(words) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def han_except(chars) -> str:
+    """A character class of every CJK ideograph except ``chars`` (faster than a lookahead per character)."""
+    cut = sorted({ord(c) for c in chars if "\u4e00" <= c <= "\u9fff"})
+    ranges, lo = [], 0x4E00
+    for c in cut:
+        if lo <= c - 1:
+            ranges.append((lo, c - 1))
+        lo = c + 1
+    if lo <= 0x9FFF:
+        ranges.append((lo, 0x9FFF))
+    return "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges) + "]"
+
+
 @lru_cache(maxsize=1)
 def macros() -> dict[str, str]:
     """``{NAME}`` → regex source, built from the lexicons."""
@@ -101,6 +114,8 @@ def macros() -> dict[str, str]:
         "STEM": trie_regex(stems),
         "GENERIC_SUFFIX": _suffixes(lex.generic_suffixes),
         "ZONE": trie_regex(lex.zone_suffixes),
+        # a town's name: 安宜镇, 射阳湖镇 — never 设施由各镇 (function characters are no part of it)
+        "TOWN_NAME_CHAR": han_except(w.get("town_name_excludes", [])),
         "TIME_PRE": trie_regex(["力争到", "力争在", "确保到", "确保在", "争取到", "争取在", "截至", "截止到",
                                 "截止", "到", "至", "于", "在", "展望", "预计到", "力争", "确保", "争取"]),
         "TIME_POST": trie_regex(["前", "以前", "之前", "前后", "起", "以来", "开始", "以后", "后", "期间"]),

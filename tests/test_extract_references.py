@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer.extract import anaphora as an
 from indexer.extract import lexicon as lx
@@ -377,3 +378,32 @@ def test_anaphora_lexicon_errors_name_the_file_and_the_fix(tmp_path, monkeypatch
     finally:
         monkeypatch.undo()
         lx.anaphora.cache_clear()
+
+
+# ---------------------------------------------------------------------------
+# Any plan made of these pieces: evidence and offsets always point at the text
+# ---------------------------------------------------------------------------
+
+PIECES = ["由县水务局牵头开展排查", "县生态环境局会同县住建局开展整治", "该局要", "该委要", "其", "由其汇总",
+          "上述部门要", "各责任单位要", "每月通报进展", "报县政府办", "督促其整改", "，", "。", "县卫健委",
+          "（牵头单位：县城市管理局；配合单位：县发改委）", "2025年底前完成", "其他镇村", "县财政局要会同县审计局"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8), min_size=1, max_size=3))
+def test_references_and_parties_point_at_the_text(items):
+    pd = parse_text(plan(*("".join(x) + "。" for x in items)), {}, doc_id="prop")
+    doc = pd.document.text
+    for t in pd.tasks:
+        for p in t.parties:
+            assert p.source != "resolved" or (p.anaphor and doc[p.anaphor_start:p.anaphor_end] == p.anaphor
+                                              and doc[p.start:p.end] == p.evidence == p.name
+                                              and p.start < p.anaphor_start)
+            assert p.source == "resolved" or not p.anaphor
+            if p.source == "explicit" and p.start is not None:
+                assert doc[p.start:p.end] == p.evidence
+        for r in t.references:
+            assert doc[r.start:r.end] == r.text
+            assert [doc[a:b] for a, b in r.antecedent_spans] == list(r.antecedents)
+            assert (r.status == "resolved") == bool(r.antecedent_spans) or r.status == "ambiguous"
+            assert r.note

@@ -8,10 +8,14 @@ checked for their honest notice instead (and start being tested for real once it
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from fixture_kb import build_fixture_kb
@@ -55,7 +59,40 @@ def assert_clean(at: AppTest) -> None:
 
 
 def htmls(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.get("html")]
+    """Every piece of markup the page shows: st.html bodies and markup with in-app links."""
+    return [h.proto.body for h in at.get("html")] + [html for _, html in linked(at)]
+
+
+def linked(at: AppTest) -> list[tuple[str, str]]:
+    """(key, markup) of each markup block rendered with in-app links (``common.linked_html``)."""
+    return [(e.key, json.loads(e.proto.json)["html"]) for e in at.get("bidi_component")
+            if e.proto.component_name == "policykb_links"]
+
+
+def click_link(at: AppTest, key: str, href: str) -> AppTest:
+    """Click a link inside a ``linked_html`` block as the browser does: ``ui/links.js`` sends its
+    href as the component's "open" trigger, and the next script run receives it."""
+    el = next(e for e in at.get("bidi_component") if e.key == key)
+    states = at._tree.get_widget_states()  # the other widgets keep their values, as in a browser
+    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "open", "value": href}])))
+    at._run(states)
+    assert_clean(at)
+    return at
+
+
+def hrefs(markup: str, cls: str | None = None) -> list[str]:
+    """The href of each link in ``markup`` (optionally only links of class ``cls``), unescaped."""
+    import html
+
+    out = []
+    for tag in re.findall(r"<a\b[^>]*>", markup):
+        if cls and f'class="{cls}"' not in tag:
+            continue
+        m = re.search(r'href="([^"]*)"', tag)
+        if m:
+            out.append(html.unescape(m.group(1)))
+    return out
 
 
 def all_text(at: AppTest) -> str:
@@ -148,6 +185,57 @@ def test_outline_document_has_banner(kb):
 def test_unknown_document_is_a_chinese_error(kb):
     at = run(nav.DOCUMENT, doc="no-such-doc")
     assert len(at.error) == 1 and "找不到文件" in at.error[0].value
+
+
+MARKER = "pkb_test_marker"  # a session-state value a new session would not have
+
+
+def reader_marks(at: AppTest) -> dict[str, str]:
+    """The ¶ links of the reader: the anchor of the heading or clause each follows → its href."""
+    markup = dict(linked(at))["d_text"]
+    return {m.group(1): m.group(2) for m in re.finditer(
+        r'<(?:h4|h5|p)\b[^>]*\bid="([^"]+)"[^>]*>(?:(?!</(?:h4|h5|p)>).)*?<a class="pkb-anchor" href="([^"]+)"',
+        markup)}
+
+
+@pytest.mark.parametrize("kind", ["article", "clause"])
+def test_reader_mark_opens_the_provision_in_the_same_session(kb, kind):
+    at = run(doc=SEED)  # the start page switches to 文件 (AppTest then follows page switches by itself)
+    at.session_state[MARKER] = "kept"
+    marks = reader_marks(at)
+    target = kb.provisions(SEED, kinds=(kind,))[7]
+    anchor = target.id.split("#", 1)[1]
+    assert anchor in marks, f"the reader has a ¶ after {target.id}"
+    click_link(at, "d_text", html_unescape(marks[anchor]))
+    assert at.session_state[MARKER] == "kept"
+    assert at.query_params["clause"] == target.id
+    assert at.selectbox(key="c_clause").value == target.id
+    assert kb.citation(target.id) in [c.value for c in at.code]
+    assert at.title[0].value == (target.label.split(" / ")[-1] if target.label else "")
+    # the click is consumed: the next run stays where it is
+    at.run()
+    assert_clean(at)
+    assert at.query_params["clause"] == target.id and at.selectbox(key="c_clause").value == target.id
+    # and the document opens again from the clause view, without jumping back
+    at.switch_page(nav.DOCUMENT.script)
+    at.query_params.clear()
+    at.query_params["doc"] = SEED
+    at.run()
+    assert_clean(at)
+    assert at.title[0].value == kb.document(SEED).title and at.session_state[MARKER] == "kept"
+
+
+def test_links_to_other_sites_or_unknown_pages_stay_put(kb):
+    at = run(nav.DOCUMENT, doc=SEED)
+    for href in ("https://example.com/clause?clause=x", "nope?clause=x", "", "javascript:alert(1)"):
+        click_link(at, "d_text", href)
+        assert at.title[0].value == kb.document(SEED).title and at.query_params["doc"] == SEED
+
+
+def html_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
 
 
 # ---------------------------------------------------------------------------
@@ -316,6 +404,23 @@ def test_coverage_page(kb):
     at.selectbox(key="v_against").select("jiangsu-2024-beautiful-jiangsu").run()
     assert_clean(at)
     assert at.query_params["against"] == "jiangsu-2024-beautiful-jiangsu"
+
+
+def test_coverage_matrix_links_open_clauses_in_the_same_session(kb):
+    against = "central-2023-beautiful-china"
+    cov = kb.coverage(SEED, against)
+    row = next(r for r in cov["rows"] if r.get("id") and r.get("covered_by"))
+    for column, pid in (("上级条目", row["id"]), ("本级落实条款", row["covered_by"][0])):
+        at = run(nav.COVERAGE, doc=SEED, against=against)
+        at.session_state[MARKER] = "kept"
+        markup = dict(linked(at))["v_matrix"]
+        links = [h for h in hrefs(markup) if h.endswith(quote(pid, safe=""))]
+        assert links, f"the {column} cell links to {pid}"
+        click_link(at, "v_matrix", links[0])
+        assert at.session_state[MARKER] == "kept", column
+        assert at.query_params["clause"] == pid, column
+        assert at.selectbox(key="c_clause").value == pid
+        assert kb.citation(pid) in [c.value for c in at.code]
 
 
 def test_graph_page_draws_the_document_tree(kb):

@@ -1,4 +1,5 @@
-"""``ui.render``: escaping, spans, entities, the reader's anchors, the graph's DOT source."""
+"""``ui.render``: escaping, spans, entities, the reader's anchors, the graph's DOT source; ``ui.nav``:
+the view an in-app link names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from hypothesis import given, strategies as st
 
 from kb.models import Deadline, Hit, Party, Provision, Target, Task
-from ui import render
+from ui import nav, render
 
 
 def test_mark_html_escapes_text_and_marks_spans():
@@ -153,3 +154,28 @@ def test_hit_card_marks_the_heading_match_in_the_path():
               heading_spans=((4, 9),))
     card = render.hit_card_html(hit, None, 1)
     assert "（六）全面推进<mark>高宝邵伯湖</mark>综合治理" in card
+
+
+def test_link_target_names_the_view_of_an_in_app_link():
+    pid = "d#part_1__art_1__cl_1"
+    assert nav.target(render.clause_href(pid)) == (nav.CLAUSE, {"clause": pid})
+    assert nav.target("/document?doc=d") == (nav.DOCUMENT, {"doc": "d"})
+    assert nav.target("base/path/coverage?doc=a&against=b") == (nav.COVERAGE, {"doc": "a", "against": "b"})
+    # the start page: a deep link names its view, in app.py's order (a search wins)
+    assert nav.target("?doc=d") == (nav.DOCUMENT, {"doc": "d"})
+    assert nav.target("./?clause=c&doc=d")[0] is nav.CLAUSE
+    assert nav.target("?q=湖&doc=d")[0] is nav.SEARCH
+    assert nav.target("?clause=a&clause=b") == (nav.CLAUSE, {"clause": "a"})
+    for href in (None, "", "https://example.com/clause?clause=x", "//example.com/clause", "nope?x=1",
+                 "javascript:alert(1)", 42):
+        assert nav.target(href) is None, href
+
+
+def test_every_reader_and_matrix_link_is_an_in_app_link():
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1),
+          prov("d#part_1__art_1__cl_1", "clause", "d#part_1__art_1", text="正文。", depth=2)]
+    doc = render.document_html(ps)
+    links = [html.unescape(h) for h in re.findall(r'<a [^>]*href="([^"]+)"', doc)]
+    assert [nav.target(h) for h in links] == [(nav.CLAUSE, {"clause": "d#part_1__art_1"}),
+                                               (nav.CLAUSE, {"clause": "d#part_1__art_1__cl_1"})]

@@ -18,19 +18,13 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run app.py` from anywhere, installed or not
     sys.path.insert(0, str(ROOT))
 
-from ui import common, nav  # noqa: E402
+from ui import nav  # noqa: E402
 
 st.set_page_config(page_title="政策知识库", page_icon=":material/gavel:", layout="wide")
 
 PAGES = {spec.key: st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path,
                            default=spec is nav.SEARCH) for spec in nav.PAGES}
 page = st.navigation(list(PAGES.values()))
-
-# A link clicked inside rendered markup (the ¶ after a clause, a coverage-matrix cell) opens
-# its view in this session, before the page it was clicked on runs again.
-goto = common.follow_link()
-if goto is not None:
-    st.switch_page(PAGES[goto[0].key], query_params=goto[1])
 
 # A deep link on the start page (`/?doc=…`, `/?clause=…`) opens the view it names.
 if page is PAGES[nav.SEARCH.key] and not st.query_params.get(nav.SEARCH.param):

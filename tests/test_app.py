@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from fixture_kb import build_fixture_kb
@@ -65,20 +63,39 @@ def htmls(at: AppTest) -> list[str]:
 
 def linked(at: AppTest) -> list[tuple[str, str]]:
     """(key, markup) of each markup block rendered with in-app links (``common.linked_html``)."""
-    return [(e.key, json.loads(e.proto.json)["html"]) for e in at.get("bidi_component")
-            if e.proto.component_name == "policykb_links"]
+    return [(key, data["html"]) for key, data in linked_data(at).items()]
 
 
-def click_link(at: AppTest, key: str, href: str) -> AppTest:
-    """Click a link inside a ``linked_html`` block as the browser does: ``ui/links.js`` sends its
-    href as the component's "open" trigger, and the next script run receives it."""
-    el = next(e for e in at.get("bidi_component") if e.key == key)
-    states = at._tree.get_widget_states()  # the other widgets keep their values, as in a browser
-    states.widgets.append(WidgetState(id=_make_trigger_id(el.proto.id, "events"),
-                                      json_trigger_value=json.dumps([{"event": "open", "value": href}])))
-    at._run(states)
+def linked_data(at: AppTest) -> dict[str, dict]:
+    return {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "policykb_links"}
+
+
+def visit(at: AppTest, spec: nav.PageSpec, **params: str) -> AppTest:
+    """Go to another view in the same session (what a page link or Back/Forward does)."""
+    at.switch_page(spec.script)
+    at.query_params.clear()
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
     assert_clean(at)
     return at
+
+
+def follow(at: AppTest, key: str, href: str) -> AppTest:
+    """Click a link of a ``linked_html`` block, as the browser does with ``ui/links.js``.
+
+    The script pushes the link's URL onto the history and Streamlit reruns the page the URL names
+    with its query string, in the same session: here, the same AppTest (its session state) goes
+    to that page with those query parameters. The script handles only links to the pages the
+    component was given (any other link would load the page again).
+    """
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc, href
+    page = parts.path.rsplit("/", 1)[-1]
+    assert page in linked_data(at)[key]["pages"], f"{href}: not a page of the app"
+    spec = next(p for p in nav.PAGES if p.url_path == page)
+    return visit(at, spec, **dict(parse_qsl(parts.query)))
 
 
 def hrefs(markup: str, cls: str | None = None) -> list[str]:
@@ -200,36 +217,23 @@ def reader_marks(at: AppTest) -> dict[str, str]:
 
 @pytest.mark.parametrize("kind", ["article", "clause"])
 def test_reader_mark_opens_the_provision_in_the_same_session(kb, kind):
-    at = run(doc=SEED)  # the start page switches to 文件 (AppTest then follows page switches by itself)
-    at.session_state[MARKER] = "kept"
-    marks = reader_marks(at)
     target = kb.provisions(SEED, kinds=(kind,))[7]
+    assert target.id != ARTICLE_6
+    at = run(nav.CLAUSE, clause=ARTICLE_6)  # this session has shown another clause before
+    at.session_state[MARKER] = "kept"
+    visit(at, nav.DOCUMENT, doc=SEED)
+    marks = reader_marks(at)
     anchor = target.id.split("#", 1)[1]
     assert anchor in marks, f"the reader has a ¶ after {target.id}"
-    click_link(at, "d_text", html_unescape(marks[anchor]))
+    follow(at, "d_text", html_unescape(marks[anchor]))
     assert at.session_state[MARKER] == "kept"
     assert at.query_params["clause"] == target.id
-    assert at.selectbox(key="c_clause").value == target.id
+    assert at.selectbox(key="c_clause").value == target.id, "the link wins over the clause shown before"
     assert kb.citation(target.id) in [c.value for c in at.code]
-    assert at.title[0].value == (target.label.split(" / ")[-1] if target.label else "")
-    # the click is consumed: the next run stays where it is
-    at.run()
-    assert_clean(at)
-    assert at.query_params["clause"] == target.id and at.selectbox(key="c_clause").value == target.id
-    # and the document opens again from the clause view, without jumping back
-    at.switch_page(nav.DOCUMENT.script)
-    at.query_params.clear()
-    at.query_params["doc"] = SEED
-    at.run()
-    assert_clean(at)
+    assert at.title[0].value == target.label.split(" / ")[-1]
+    # Back: the reader again, in the same session
+    visit(at, nav.DOCUMENT, doc=SEED)
     assert at.title[0].value == kb.document(SEED).title and at.session_state[MARKER] == "kept"
-
-
-def test_links_to_other_sites_or_unknown_pages_stay_put(kb):
-    at = run(nav.DOCUMENT, doc=SEED)
-    for href in ("https://example.com/clause?clause=x", "nope?clause=x", "", "javascript:alert(1)"):
-        click_link(at, "d_text", href)
-        assert at.title[0].value == kb.document(SEED).title and at.query_params["doc"] == SEED
 
 
 def html_unescape(s: str) -> str:
@@ -410,13 +414,15 @@ def test_coverage_matrix_links_open_clauses_in_the_same_session(kb):
     against = "central-2023-beautiful-china"
     cov = kb.coverage(SEED, against)
     row = next(r for r in cov["rows"] if r.get("id") and r.get("covered_by"))
+    at = run(nav.CLAUSE, clause=ARTICLE_6)  # this session has shown another clause before
+    at.session_state[MARKER] = "kept"
     for column, pid in (("上级条目", row["id"]), ("本级落实条款", row["covered_by"][0])):
-        at = run(nav.COVERAGE, doc=SEED, against=against)
-        at.session_state[MARKER] = "kept"
+        assert pid != ARTICLE_6
+        visit(at, nav.COVERAGE, doc=SEED, against=against)
         markup = dict(linked(at))["v_matrix"]
         links = [h for h in hrefs(markup) if h.endswith(quote(pid, safe=""))]
         assert links, f"the {column} cell links to {pid}"
-        click_link(at, "v_matrix", links[0])
+        follow(at, "v_matrix", links[0])
         assert at.session_state[MARKER] == "kept", column
         assert at.query_params["clause"] == pid, column
         assert at.selectbox(key="c_clause").value == pid

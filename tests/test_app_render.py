@@ -1,5 +1,4 @@
-"""``ui.render``: escaping, spans, entities, the reader's anchors, the graph's DOT source; ``ui.nav``:
-the view an in-app link names."""
+"""``ui.render``: escaping, spans, entities, the reader's anchors and links, the graph's DOT source."""
 
 from __future__ import annotations
 
@@ -156,26 +155,15 @@ def test_hit_card_marks_the_heading_match_in_the_path():
     assert "（六）全面推进<mark>高宝邵伯湖</mark>综合治理" in card
 
 
-def test_link_target_names_the_view_of_an_in_app_link():
-    pid = "d#part_1__art_1__cl_1"
-    assert nav.target(render.clause_href(pid)) == (nav.CLAUSE, {"clause": pid})
-    assert nav.target("/document?doc=d") == (nav.DOCUMENT, {"doc": "d"})
-    assert nav.target("base/path/coverage?doc=a&against=b") == (nav.COVERAGE, {"doc": "a", "against": "b"})
-    # the start page: a deep link names its view, in app.py's order (a search wins)
-    assert nav.target("?doc=d") == (nav.DOCUMENT, {"doc": "d"})
-    assert nav.target("./?clause=c&doc=d")[0] is nav.CLAUSE
-    assert nav.target("?q=湖&doc=d")[0] is nav.SEARCH
-    assert nav.target("?clause=a&clause=b") == (nav.CLAUSE, {"clause": "a"})
-    for href in (None, "", "https://example.com/clause?clause=x", "//example.com/clause", "nope?x=1",
-                 "javascript:alert(1)", 42):
-        assert nav.target(href) is None, href
+def test_reader_links_name_an_app_page_and_the_provision():
+    """The ¶ links are relative URLs of the 条款 page (ui/links.js keeps them in the session;
+    opened as a page they are deep links), the id percent-encoded (``#`` is ``%23``)."""
+    from urllib.parse import parse_qs, urlsplit
 
-
-def test_every_reader_and_matrix_link_is_an_in_app_link():
     ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
           prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1),
           prov("d#part_1__art_1__cl_1", "clause", "d#part_1__art_1", text="正文。", depth=2)]
-    doc = render.document_html(ps)
-    links = [html.unescape(h) for h in re.findall(r'<a [^>]*href="([^"]+)"', doc)]
-    assert [nav.target(h) for h in links] == [(nav.CLAUSE, {"clause": "d#part_1__art_1"}),
-                                               (nav.CLAUSE, {"clause": "d#part_1__art_1__cl_1"})]
+    links = [urlsplit(html.unescape(h)) for h in re.findall(r'<a [^>]*href="([^"]+)"', render.document_html(ps))]
+    assert [(u.scheme, u.netloc, u.path) for u in links] == [("", "", nav.CLAUSE.url_path)] * 2
+    assert [parse_qs(u.query) for u in links] == [{"clause": ["d#part_1__art_1"]},
+                                                  {"clause": ["d#part_1__art_1__cl_1"]}]

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import threading
@@ -197,38 +196,21 @@ def html(markup: str) -> None:
     st.html(markup)
 
 
-# Markup with in-app links (ui/links.js): a click switches page inside the session.
+# Markup with in-app links (ui/links.js): a click changes view inside the session.
 _LINKS_JS = (Path(__file__).resolve().parent / "links.js").read_text(encoding="utf-8")
 _linked = st.components.v2.component("policykb_links", js=_LINKS_JS, isolate_styles=False)
-GOTO = "_pkb_goto"  # session key: the view a clicked link asked for, followed by app.py
 
 
 def linked_html(markup: str, key: str) -> None:
-    """Render trusted markup built by ``ui.render`` whose in-app ``<a href>`` links keep the session.
+    """Render trusted markup built by ``ui.render`` whose links to app pages keep the session.
 
-    Each link stays a real URL (``clause?clause=…``: open in a new tab, copy, share), but a
-    plain click no longer reloads the page: the component sends the href back and
-    :func:`follow_link` switches to the view it names, as ``st.page_link`` does.
+    A plain ``<a href="clause?clause=…">`` would load the page again (a new session). Here each
+    link stays a real URL (open in a new tab, copy, share: a deep link), but a plain click goes
+    to its view the way Streamlit's own page links and the browser's Back/Forward do: the URL
+    is added to the history and Streamlit reruns the page it names with its query parameters,
+    in the same session. Only links to ``nav.PAGES`` are handled; other links are left alone.
     """
-    _linked(key=key, data={"html": markup}, on_open_change=functools.partial(_remember_link, key))
-
-
-def _remember_link(key: str) -> None:
-    """The component's callback: note the view its clicked link names (runs before the script)."""
-    state = st.session_state.get(key)
-    href = state.get("open") if state is not None else None
-    goto = nav.target(href)
-    if goto is not None:
-        st.session_state[GOTO] = (goto[0].key, goto[1])
-
-
-def follow_link() -> tuple[nav.PageSpec, dict[str, str]] | None:
-    """The view a link clicked in :func:`linked_html` asked for (once), or None."""
-    goto = st.session_state.pop(GOTO, None)
-    if not goto:
-        return None
-    spec = next((p for p in nav.PAGES if p.key == goto[0]), None)
-    return (spec, dict(goto[1])) if spec is not None else None
+    _linked(key=key, data={"html": markup, "pages": [p.url_path for p in nav.PAGES]})
 
 
 def link(spec: nav.PageSpec, label: str, icon: str | None = None, **params: str) -> None:

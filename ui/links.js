@@ -1,17 +1,24 @@
 // In-app links inside markup rendered by ui/render.py (the ¶ after a clause, the cells of the
 // coverage matrix …) stay in the Streamlit session.
 //
-// An ordinary <a href="clause?clause=…"> would make the browser load the page again, which starts
-// a new session (state lost, a second or more to reload). This module renders the markup it is
-// given (already escaped by ui/render.py) and catches plain left clicks on same-origin app links:
-// it sends the href to Python as the trigger value "open" and Python switches page with the link's
-// query parameters (ui/common.py: linked_html). Links keep their real href, so opening one in a new
-// tab, copying it, or typing it in the address bar still works as a deep link. In-page anchors
-// (href="#part_3__art_5") and links to other sites are left to the browser.
+// An ordinary <a href="clause?clause=…"> makes the browser load the page again, which starts a new
+// session (state lost, about a second to reload). This module renders the markup it is given
+// (already escaped by ui/render.py) and catches plain left clicks on links to a page of the app:
+// it adds the link's URL to the browser history and tells Streamlit the history moved (a
+// "popstate" event, as the browser's Forward button does). Streamlit then reruns the page the URL
+// names with its query parameters in the same session, as it does for st.page_link and for
+// Back/Forward; Back returns to the view the link was clicked on.
+//
+// Links keep their real href, so opening one in a new tab, copying it, or typing it in the address
+// bar still works as a deep link. In-page anchors (href="#part_3__art_5"), links to other sites,
+// clicks with a modifier key and anything that is not a page of the app are left to the browser.
+// Used by ui/common.py: linked_html (data: {html, pages}).
 
-const STATE = "__pkbLinks";
+const RENDERED = "__pkbLinksHtml";
+const HANDLER = "__pkbLinksOnClick";
 
-function appLink(a) {
+// The app URL a link leads to, or null when the browser should follow it as usual.
+function appUrl(a, pages) {
   const href = a.getAttribute("href");
   if (!href || href.startsWith("#")) return null;
   if (a.target && a.target !== "_self") return null;
@@ -23,11 +30,14 @@ function appLink(a) {
     return null;
   }
   if (url.origin !== window.location.origin) return null;
-  return href;
+  const steps = url.pathname.split("/").filter((s) => s !== "");
+  const page = steps.length ? steps[steps.length - 1] : "";
+  if (page !== "" && !pages.includes(page)) return null;
+  return url;
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement } = component;
   let root = parentElement.querySelector(":scope > div.pkb-links");
   if (!root) {
     root = document.createElement("div");
@@ -35,21 +45,30 @@ export default function (component) {
     parentElement.appendChild(root);
   }
   const html = data && typeof data.html === "string" ? data.html : "";
-  if (root[STATE] !== html) {
+  const pages = data && Array.isArray(data.pages) ? data.pages : [];
+  if (root[RENDERED] !== html) {
     root.innerHTML = html; // trusted: every text in it was escaped by ui/render.py
-    root[STATE] = html;
+    root[RENDERED] = html;
   }
 
   const onClick = (event) => {
     if (event.defaultPrevented || event.button !== 0) return;
-    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // new tab/window
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // a new tab or window
     const a = event.target.closest ? event.target.closest("a[href]") : null;
     if (!a || !root.contains(a)) return;
-    const link = appLink(a);
-    if (link === null) return;
+    const url = appUrl(a, pages);
+    if (url === null) return;
     event.preventDefault();
-    setTriggerValue("open", link);
+    if (url.href === window.location.href) return; // already there
+    window.history.pushState({}, "", url.pathname + url.search + url.hash);
+    window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
   };
+  // one listener per root, whether or not Streamlit ran the previous call's cleanup
+  if (root[HANDLER]) root.removeEventListener("click", root[HANDLER]);
+  root[HANDLER] = onClick;
   root.addEventListener("click", onClick);
-  return () => root.removeEventListener("click", onClick);
+  return () => {
+    root.removeEventListener("click", onClick);
+    if (root[HANDLER] === onClick) root[HANDLER] = null;
+  };
 }

@@ -206,3 +206,26 @@ def test_coverage_matrix_links_open_clauses_in_the_same_session(home, app, brows
         back_in_session(browser, matrix)
         print(f"\nbrowser: coverage matrix td:{column} → {pid} in the same session: {elapsed * 1000:.0f} ms "
               "(Back returns to the matrix)")
+
+
+def scrolled_to(anchor: str) -> str:
+    """JavaScript: the element ``anchor`` is at the top of the window (within a few pixels)."""
+    return (f"(() => {{ const e = document.getElementById({json.dumps(anchor)});"
+            " if (!e) return false; const top = e.getBoundingClientRect().top; return top > -5 && top < 40; })()")
+
+
+def test_reader_outline_and_fragment_links_scroll_in_the_same_session(home, app, browser):
+    # a URL with a fragment scrolls to that article once the full text is there
+    anchor = "part_4__art_12"
+    browser.open(f"{app.url}/document?doc={SEED}#{anchor}")
+    browser.wait_for(f"!!document.getElementById({json.dumps(anchor)})")
+    browser.settled()
+    browser.wait_for(scrolled_to(anchor), timeout=10)
+    # the outline tree's in-page links scroll to their article without leaving the session
+    sockets = mark_session(browser)
+    target = "part_2__art_3"
+    assert browser.eval(f"(() => {{ const a = document.querySelector('.pkb-toc a[href=\"#{target}\"]');"
+                        " if (!a) return false; a.click(); return true; })()")
+    browser.wait_for(f"location.hash === '#{target}' && {scrolled_to(target)}", timeout=10)
+    browser.settled()
+    assert_same_session(browser, sockets, "the outline link")

@@ -12,6 +12,7 @@
 // Links keep their real href, so opening one in a new tab, copying it, or typing it in the address
 // bar still works as a deep link. In-page anchors (href="#part_3__art_5"), links to other sites,
 // clicks with a modifier key and anything that is not a page of the app are left to the browser.
+// When the page was opened with a fragment that names an anchor in the markup, it scrolls there.
 // Used by ui/common.py: linked_html (data: {html, pages}).
 
 const RENDERED = "__pkbLinksHtml";
@@ -36,6 +37,20 @@ function appUrl(a, pages) {
   return url;
 }
 
+// A URL with a fragment (/document?doc=…#part_3__art_5) names an anchor inside this markup, which
+// did not exist yet when the browser loaded the page: scroll to it once the markup is there.
+function scrollToFragment(root) {
+  if (!window.location.hash) return;
+  let id;
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1));
+  } catch (e) {
+    return;
+  }
+  const target = document.getElementById(id);
+  if (target && root.contains(target)) target.scrollIntoView({ block: "start" });
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   let root = parentElement.querySelector(":scope > div.pkb-links");
@@ -49,6 +64,7 @@ export default function (component) {
   if (root[RENDERED] !== html) {
     root.innerHTML = html; // trusted: every text in it was escaped by ui/render.py
     root[RENDERED] = html;
+    scrollToFragment(root);
   }
 
   const onClick = (event) => {

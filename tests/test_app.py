@@ -186,7 +186,8 @@ def test_document_with_markup_renders_as_text(kb):
     body = "".join(htmls(at))
     assert "<script" not in body.lower()
     assert "&lt;script&gt;" in body
-    assert '<a href="javascript' not in body and "<b>" not in body
+    assert '<a href="javascript' not in body and "<b>" not in body and "<img" not in body
+    assert "&lt;img" in body
     marked = [p.text for p in kb.provisions("escape-test", kinds=("clause",)) if "<script>" in p.text]
     assert marked, "the fixture keeps its markup through normalisation"
     assert all(t in visible_text(body) for t in marked)

@@ -96,8 +96,8 @@ def test_document_markup_renders_as_text(home, app, browser):
     open_and_time(browser, f"{app.url}/?doc=escape-test", "document.querySelectorAll('.pkb-doc').length > 0")
     browser.settled()
     text = browser.eval("document.querySelector('.pkb-doc').innerText")
-    assert "<script>" in text and "<b>" in text
-    assert browser.eval("document.querySelectorAll('.pkb-doc script, .pkb-doc b').length") == 0
+    assert "<script>" in text and "<b>" in text and "<img" in text
+    assert browser.eval("document.querySelectorAll('.pkb-doc script, .pkb-doc b, .pkb-doc img').length") == 0
     assert not browser.dialogs(), "a script in the document ran"
     shot = browser.screenshot(ARTIFACTS / "document-escape.png")
     print(f"\nbrowser: escaped document; screenshot {shot}")

@@ -53,7 +53,7 @@ class Engine:
     def close(self) -> None:
         pass
 
-    def after_build(self, records, index_dir: Path) -> None:
+    def after_build(self, index_dir: Path) -> None:
         """Anything else the engine needs to answer queries (not part of the timed build)."""
 
     def index_path(self, index_dir: Path) -> Path:
@@ -89,7 +89,7 @@ class SeamEngine(Engine):
         os.environ[ENV] = self.name
         get_engine(self.name).build(engine_dir(index_dir, self.name), records)
 
-    def after_build(self, records, index_dir: Path) -> None:
+    def after_build(self, index_dir: Path) -> None:
         from kb import paths
 
         # The KB's SQLite file, written once by the benchmark (bench.run.prepare), beside the index.

@@ -77,15 +77,29 @@ def prepare(clauses: int, workdir: Path, source_corpus: Path, seed: int, progres
     parsed_clauses = sum(pd.document.clauses for pd in docs)
     _log(progress, f"parsed with our pipeline in {parse_s:.1f} s ({parsed_clauses} clauses)")
     t0 = time.perf_counter()
-    recs = list(records(docs))
+    n_records = write_records(records(docs), workdir / RECORDS)
     records_s = time.perf_counter() - t0
-    with open(workdir / RECORDS, "wb") as f:
-        pickle.dump(recs, f, protocol=pickle.HIGHEST_PROTOCOL)
     (workdir / "kb").mkdir()
     store.write(workdir / "kb" / paths.DB_NAME, docs, [])
     return {"documents": info.documents, "clauses_parsed": parsed_clauses, "chars": info.chars,
-            "records": len(recs), "generate_s": round(gen_s, 3), "parse_s": round(parse_s, 3),
+            "records": n_records, "generate_s": round(gen_s, 3), "parse_s": round(parse_s, 3),
             "records_s": round(records_s, 3), "corpus_dir": str(corpus_dir)}
+
+
+def write_records(recs, path: Path, chunk: int = 1000) -> int:
+    """The index records as consecutive pickled lists of ``chunk`` records, which an engine
+    process reads one by one (``bench.worker.read_records``). Returns the number written."""
+    n, buf = 0, []
+    with open(path, "wb") as f:
+        for r in recs:
+            buf.append(r)
+            if len(buf) == chunk:
+                pickle.dump(buf, f, protocol=pickle.HIGHEST_PROTOCOL)
+                n, buf = n + len(buf), []
+        if buf:
+            pickle.dump(buf, f, protocol=pickle.HIGHEST_PROTOCOL)
+            n += len(buf)
+    return n
 
 
 def _env() -> dict:

@@ -2,7 +2,8 @@
 
     python -m bench.worker ENGINE RECORDS_PICKLE INDEX_DIR [--rounds R] [--limit N]
 
-Loads the index records, builds the index (timed), opens it (timed), runs the query mix
+Builds the index from the index records streamed off disk (timed, reading included: a real
+build also makes them one by one), opens it (timed), runs the query mix
 once to warm up and then ``rounds`` more times, timing each query; prints one JSON object on
 stdout. Peak memory is read from the kernel: this process's ``VmHWM`` plus the peak
 (``VmHWM``) each helper process of the engine reports (their sum: an upper bound, as if all
@@ -20,8 +21,25 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 from kb.memory import peak_rss_mb, rss_mb
+
+
+def read_records(path: Path, doc_ids: dict[str, None]) -> Iterator:
+    """The index records of ``path`` (pickled chunks, ``bench.run.write_records``), one by one,
+    as ``policykb build`` hands them to an engine (a generator over the parsed documents):
+    an engine's memory is its own, not that of a list of every record. Notes each record's
+    document in ``doc_ids``."""
+    with open(path, "rb") as f:
+        while True:
+            try:
+                chunk = pickle.load(f)
+            except EOFError:
+                return
+            for r in chunk:
+                doc_ids.setdefault(r.doc_id)
+                yield r
 
 
 def dir_mb(path: Path) -> float:
@@ -42,22 +60,19 @@ def main(argv=None) -> int:
     from bench import engines
     from bench.queries import load_queries, resolve_docs
 
-    queries = load_queries()
-    with open(args.records, "rb") as f:
-        docs = pickle.load(f)  # index records (indexer.search_index.records), document order
-    queries = resolve_docs(queries, list(dict.fromkeys(r.doc_id for r in docs)))
+    doc_ids: dict[str, None] = {}  # the documents in order, as the records stream past
+    engine = engines.make(args.engine)
     gc.collect()
     rss_loaded = rss_mb()
-    engine = engines.make(args.engine)
 
     args.index.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    engine.build(docs, args.index)
+    engine.build(read_records(args.records, doc_ids), args.index)
     build_s = time.perf_counter() - t0
     rss_built = rss_mb()
     build_stats = engine.build_stats()
-    engine.after_build(docs, args.index)
-    del docs
+    engine.after_build(args.index)
+    queries = resolve_docs(load_queries(), list(doc_ids))
     gc.collect()
 
     t0 = time.perf_counter()

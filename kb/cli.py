@@ -54,7 +54,7 @@ def cmd_build(args) -> int:
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
                                   "targets": len(pd.targets)} for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
-                   "warnings": summary.warnings, "timings": summary.timings})
+                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
         return 0
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
@@ -65,6 +65,8 @@ def cmd_build(args) -> int:
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
+    if summary.cached:
+        print(f"  {summary.cached} 个文件自上次构建以来未变，沿用上次的解析结果（缓存在 {summary.home / 'cache'}）")
     return 0
 
 

@@ -121,3 +121,22 @@ def test_bench_command_runs_outside_the_source_folder(tmp_path):
     engines = {r["engine"]: r for r in report["results"]}
     assert set(engines) == {"tantivy", "baseline:sqlite-fts5"}
     assert engines["tantivy"]["query_p95_ms"] > 0 and engines["tantivy"]["peak_rss_mb"] > 0
+
+
+def test_a_large_corpus_built_with_whoosh_gets_the_advice_to_use_tantivy(tmp_path, monkeypatch):
+    """`policykb build` says when the corpus is too large for the Whoosh engine (and not with
+    tantivy); the threshold is lowered here so the real corpus crosses it."""
+    from indexer.build import build
+    from kb.search import engine
+
+    assert engine.scale_advice(engine.LARGE_CORPUS, "whoosh") is None
+    assert "POLICYKB_ENGINE=tantivy" in engine.scale_advice(engine.LARGE_CORPUS + 1, "whoosh")
+    assert engine.scale_advice(10 * engine.LARGE_CORPUS, "tantivy") is None
+
+    monkeypatch.setattr(engine, "LARGE_CORPUS", 50)
+    monkeypatch.setenv("POLICYKB_ENGINE", "whoosh")
+    summary = build(CORPUS, tmp_path / "w", progress=None)
+    assert any("tantivy" in w for w in summary.warnings)
+    monkeypatch.setenv("POLICYKB_ENGINE", "tantivy")
+    summary = build(CORPUS, tmp_path / "t", progress=None)
+    assert not any("tantivy" in w for w in summary.warnings)

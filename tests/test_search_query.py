@@ -151,6 +151,20 @@ def spans_of(query, text):
     return [text[s:e] for s, e in find_spans(text, positive_units(plan(p.tree)))]
 
 
+def test_the_context_is_matched_by_forms_and_the_text_also_by_partial_forms():
+    """kb.search.ranking.CONTEXT_PARTIAL: a title that mentions 环境 does not lift a clause
+    found for 生态环境 through its piece 环境; the text and headings look for every piece."""
+    from kb.search.whoosh_engine import unit_query
+
+    unit = plan(q.parse("生态环境").tree)
+    assert [f.text for f in unit.partial] == ["生态", "环境"]
+    match, context = unit_query(unit).children()
+    per_form = 2  # the form's words and its bigrams
+    assert len(match.subqueries) == per_form * 2 * (len(unit.forms) + len(unit.partial))  # text, headings
+    assert len(context.subqueries) == per_form * len(unit.forms)
+    assert {field for field, _ in context.iter_all_terms()} == {"context", "context_bi"}
+
+
 def test_highlight_marks_whole_forms_never_their_pieces():
     text = "学习马克思主义，马克·吐温，马克。"
     assert spans_of("马克思", text) == ["马克思"]

@@ -114,6 +114,19 @@ def engine_name(name: str | None = None) -> str:
     return (name or os.environ.get(ENV) or DEFAULT).strip().lower()
 
 
+# Above this many clauses the Whoosh engine (pure Python, every match scored)
+# answers broad queries slowly: about 0.3 s at 10^4 and 5 s at 10^5 (p95, `policykb bench`).
+LARGE_CORPUS = 20_000
+
+
+def scale_advice(clauses: int, name: str | None = None) -> str | None:
+    """A hint for the build's output when the corpus is too large for the engine chosen."""
+    if engine_name(name) == "whoosh" and clauses > LARGE_CORPUS:
+        return (f"本语料有 {clauses} 条句子，Whoosh 引擎在此规模下宽泛查询较慢；建议改用 tantivy 引擎："
+                f"{ENV}=tantivy policykb build（见 docs/performance.md）")
+    return None
+
+
 def get_engine(name: str | None = None) -> Engine:
     """The engine called ``name``, else ``$POLICYKB_ENGINE``, else Whoosh."""
     name = engine_name(name)

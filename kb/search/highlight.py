@@ -21,15 +21,20 @@ def find_spans(text: str | None, units, *also: str | None) -> tuple[tuple[int, i
     any of ``also`` (the hit's heading) marks only whole forms; otherwise its partial forms."""
     if not text or not units:
         return ()
-    folded = fold(text)
-    others = [fold(t) for t in also if t]
-    spans: list[tuple[int, int]] = []
+    return find_spans_in(text, *also, units=units)[0]
+
+
+def find_spans_in(*texts: str | None, units) -> list[tuple[tuple[int, int], ...]]:
+    """``find_spans`` of each of ``texts``, the others being its ``also``: each text is folded
+    and searched for the units' whole forms once (a hit's text and heading)."""
+    folded = [fold(t) if t else "" for t in texts]
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
     for unit in units:
-        found = _find(folded, unit.forms)
-        if not found and not any(_find(o, unit.forms) for o in others):
-            found = _find(folded, unit.partial)
-        spans.extend(found)
-    return merge(spans)
+        whole = [_find(f, unit.forms) if f else [] for f in folded]
+        anywhere = any(whole)
+        for i, f in enumerate(folded):
+            spans[i].extend(whole[i] if whole[i] or anywhere or not f else _find(f, unit.partial))
+    return [merge(s) if t else () for s, t in zip(spans, texts)]
 
 
 def _find(folded: str, forms) -> list[tuple[int, int]]:

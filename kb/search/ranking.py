@@ -25,6 +25,12 @@ outweigh the short word that was typed.
 # clause that also has the words in its own text comes first.
 PLACE_WEIGHTS = {"text": 1.0, "headings": 0.7, "context": 0.1}
 
+# The context is matched by a unit's forms (what was typed, and its synonyms), not by
+# its partial forms: a title that mentions 环境 says nothing about a clause found for
+# 生态环境, and looking for every piece of a long query in every title was most of the
+# cost of such a query on a large corpus.
+CONTEXT_PARTIAL = False
+
 # A whole-word (jieba) match and a substring (bigram) match; both fire on a
 # whole word.
 WORD_WEIGHT = 0.5

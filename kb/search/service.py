@@ -15,7 +15,7 @@ from kb.errors import QueryError
 from kb.models import LEVELS, Hit
 from kb.search import query as q
 from kb.search.engine import Filters, build_engine, get_engine, index_dir
-from kb.search.highlight import find_spans, mark
+from kb.search.highlight import find_spans_in, mark
 from kb.search.plan import Unit, plan, positive_units
 from kb.search.result import SearchResult
 from kb.search.vocab import synonyms
@@ -130,8 +130,7 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
 
 
 def make_hit(r: dict, score: float, units) -> Hit:
-    spans = find_spans(r["text"], units, r.get("heading"))
-    heading_spans = find_spans(r.get("heading"), units, r["text"])
+    spans, heading_spans = find_spans_in(r["text"], r.get("heading"), units=units)
     return Hit(id=r["id"], doc_id=r["doc_id"], level=r["level"], kind=r["kind"], part_no=r["part_no"],
                article_no=r["article_no"], heading=r.get("heading"), text=r["text"],
                highlight=mark(r["text"], spans), score=round(score, 4), spans=spans,

@@ -51,7 +51,7 @@ from kb.memory import peak_rss_mb
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
 from kb.search.plan import Form, Unit
-from kb.search.ranking import BIGRAM_WEIGHT, PARTIAL_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
+from kb.search.ranking import BIGRAM_WEIGHT, CONTEXT_PARTIAL, PARTIAL_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
 
 PLACES = ("text", "headings", "context")
 MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
@@ -443,17 +443,17 @@ def _any(queries: list):
 
 
 def unit_query(unit: Unit, schema):
-    def alternatives(places):
+    def alternatives(places, partial=True):
         subs = []
         for place in places:
             for f in unit.forms:
                 subs += _form(schema, f, place, 1.0)
-            for f in unit.partial:
+            for f in unit.partial if partial else ():
                 subs += _form(schema, f, place, PARTIAL_WEIGHT)
         return subs
 
     match = _any(alternatives(MATCH_PLACES))
-    context = alternatives(["context"])
+    context = alternatives(["context"], CONTEXT_PARTIAL)
     if not context:
         return match
     # Whoosh's AndMaybe: must match in text/headings; a context match adds to the score.

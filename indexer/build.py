@@ -36,6 +36,7 @@ from kb.models import Link
 from kb.search.engine import scale_advice
 from indexer import corpus as corpus_mod
 from indexer import search_index
+from indexer.parse_cache import ParseCache, entry_key
 from indexer.pipeline import ParsedDocument, parse_file
 from indexer.link import link_stage
 from indexer.resolve import resolve_citations
@@ -65,6 +66,7 @@ class BuildSummary:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    cached: int = 0  # documents unchanged since an earlier build, not parsed again
 
 
 class BuildLockedError(PolicyKBError):
@@ -154,11 +156,18 @@ def _progress(i: int, n: int, label: str, stream=sys.stderr) -> None:
     stream.flush()
 
 
-def parse_corpus(corpus_dir: Path, progress=sys.stderr) -> list[ParsedDocument]:
+def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None = None) -> list[ParsedDocument]:
+    """Parse every document of the corpus (in a pool of processes when there are many);
+    with a ``cache``, documents parsed by an earlier build and unchanged since are loaded."""
     entries = corpus_mod.discover(corpus_dir)
-    docs: list[ParsedDocument] = []
-    jobs = min(_jobs(), len(entries))
-    if jobs > 1 and len(entries) >= PARALLEL_MIN_DOCS:
+    docs: list[ParsedDocument | None] = [None] * len(entries)
+    keys: list[str] = []
+    if cache is not None:
+        keys = [entry_key(e) for e in entries]
+        docs = [cache.get(k) for k in keys]
+    todo = [i for i, pd in enumerate(docs) if pd is None]
+    jobs = min(_jobs(), len(todo))
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_DOCS:
         import multiprocessing
         import threading
         from concurrent.futures import ProcessPoolExecutor
@@ -167,15 +176,19 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr) -> list[ParsedDocument]:
         fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if fork else "spawn")
         with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
-            chunk = max(1, min(16, len(entries) // (jobs * 8)))
-            for i, pd in enumerate(pool.map(_parse_entry, entries, chunksize=chunk)):
-                _progress(i, len(entries), entries[i].path.name, progress)
-                docs.append(pd)
+            chunk = max(1, min(16, len(todo) // (jobs * 8)))
+            parsed = pool.map(_parse_entry, [entries[i] for i in todo], chunksize=chunk)
+            for n, (i, pd) in enumerate(zip(todo, parsed)):
+                _progress(n, len(todo), entries[i].path.name, progress)
+                docs[i] = pd
     else:
-        for i, entry in enumerate(entries):
-            _progress(i, len(entries), entry.path.name, progress)
-            docs.append(parse_file(entry.path, entry.meta))
-    _progress(len(entries), len(entries), "parsed", progress)
+        for n, i in enumerate(todo):
+            _progress(n, len(todo), entries[i].path.name, progress)
+            docs[i] = _parse_entry(entries[i])
+    if cache is not None:
+        for i in todo:
+            cache.put(keys[i], docs[i])
+    _progress(len(todo), len(todo), "parsed", progress)
     seen: dict[str, Path] = {}
     for pd, entry in zip(docs, entries):
         if pd.document.id in seen:
@@ -215,7 +228,8 @@ def _name(func) -> str:
 def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    docs = parse_corpus(corpus_dir, progress)
+    cache = ParseCache(home)
+    docs = parse_corpus(corpus_dir, progress, cache)
     timings["parse"] = time.perf_counter() - t
     links: list[Link] = []
     for stage in CORPUS_STAGES:
@@ -254,9 +268,10 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _clear_stale(home, final)
+    cache.prune()
     warnings = [w for pd in docs for w in pd.document.warnings]
     advice = scale_advice(sum(pd.document.clauses for pd in docs))
     if advice:
         warnings.append(advice)
     return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
-                        {k: round(v, 3) for k, v in timings.items()})
+                        {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits)

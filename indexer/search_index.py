@@ -54,7 +54,8 @@ def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
         if t.deadline and t.deadline.year:
             years[t.clause_id].add(t.deadline.year)
         years[t.clause_id].update(x.year for x in t.targets if x.year)
-        parties[t.clause_id].extend(party.name for party in t.parties)
+        # As written and canonical (县水务局, 县水利局): a --party filter by either finds the clause.
+        parties[t.clause_id].extend(n for party in t.parties for n in (party.name, party.key))
     doc_context = [x for x in (d.title, d.doc_number, d.issuer) if x]
 
     out = []

@@ -146,8 +146,9 @@ class KB:
               role: str | None = None) -> list[models.Task]:
         """Tasks in document order, filtered.
 
-        ``party`` matches a party name containing it, after alias normalisation
-        (``发改委`` finds 市发展改革委); ``role`` limits the match to that role (alone
+        ``party`` matches a party whose name as written or canonical name contains
+        it, after alias normalisation (``发改委`` finds 市发展改革委 and 市发改委; 县水利局
+        finds a party written 县水务局); ``role`` limits the match to that role (alone
         it keeps tasks having any party in that role); ``year`` matches a stated
         deadline year or target year (inherited stage years do not match).
         """
@@ -161,9 +162,9 @@ class KB:
             params.append(doc)
         if party is not None and party.strip():
             names = {party.strip(), _canonical_party(party)}
-            cond = " OR ".join("p.name LIKE ? ESCAPE '\\'" for _ in names)
+            cond = " OR ".join("p.name LIKE ? ESCAPE '\\' OR p.canonical LIKE ? ESCAPE '\\'" for _ in names)
             sub = f"SELECT p.task_id FROM task_parties p WHERE ({cond})"
-            params += [_like(n) for n in names]
+            params += [_like(n) for n in names for _ in (0, 1)]
             if role:
                 sub += " AND p.role = ?"
                 params.append(role)
@@ -191,7 +192,10 @@ class KB:
         return [store.target_from(d) for (d,) in self.reader.query(sql + " ORDER BY d.seq, t.seq", params)]
 
     def parties(self) -> list[str]:
-        """Every party name of every task (any role and source), sorted."""
+        """Every party name of every task (any role and source) as the documents write them, sorted.
+
+        ``KB.tasks(party=…)`` with any of them also finds the same body written otherwise
+        (县水务局 and 县水利局 share a canonical name)."""
         return [n for (n,) in self.reader.query(
             "SELECT DISTINCT name FROM task_parties WHERE name IS NOT NULL ORDER BY name")]
 

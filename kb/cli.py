@@ -54,7 +54,7 @@ def cmd_build(args) -> int:
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
                                   "targets": len(pd.targets)} for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
-                   "warnings": summary.warnings, "timings": summary.timings})
+                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
         return 0
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
@@ -65,6 +65,8 @@ def cmd_build(args) -> int:
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
+    if summary.cached:
+        print(f"  {summary.cached} 个文件自上次构建以来未变，沿用上次的解析结果（缓存在 {summary.home / 'cache'}）")
     return 0
 
 
@@ -136,6 +138,8 @@ def _party_text(p) -> str:
     how = SOURCE_ZH.get(p.source, p.source)
     if p.source == "inferred":
         how += f"，依据“{p.evidence}”"
+    elif p.source == "resolved":
+        how += f"，原文作“{p.anaphor}”"
     return f"{p.name}（{ROLE_ZH.get(p.role, p.role)}·{how}）"
 
 
@@ -177,13 +181,18 @@ def cmd_tasks(args) -> int:
         others = [p for p in t.parties if p.role in ("owner", "recipient", "mentioned") and p.source != "inherited"]
         if others:
             print("    其他：" + "；".join(_party_text(p) for p in others))
+        for r in getattr(t, "references", ()):
+            if r.status != "resolved":
+                print(f"    指代：{r.note}")
         print(f"    时限：{deadline_text(t.deadline)}"
               + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
         for x in t.targets:
             print(f"    目标：{target_text(x)}")
     print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
           f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
-          f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项。")
+          f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项"
+          + (f"，经“该局/其”等指代确定 {n} 项" if (n := sum(t.assignment == 'resolved' for t in tasks)) else "")
+          + "。")
     return 0
 
 

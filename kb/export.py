@@ -10,7 +10,9 @@ explicit leads, or the owners (the bodies the text sets to work) when no lead
 is named; owners beside a lead go to 配合单位. A party that is
 not written in the text says so in its cell: 市生态环境局（推断：碳排放权市场） is an
 inference from the topic table, 主送 bodies are inherited from the document's
-addressees, and a task with no responsible party reads 未明确. 出处 is the
+addressees, and a task with no responsible party reads 未明确. Names are as the
+document writes them (县水务局, not the canonical 县水利局); a body the text refers
+to as 该局/其 reads 县水务局（原文作“该局”）. 出处 is the
 official-style citation of the source clause (``KB.citation``).
 
 The ``*_text`` helpers are shared with the CLI's readable output.
@@ -28,7 +30,7 @@ COLUMNS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "
 FORMATS = ("csv", "xlsx")
 ROLE_ZH = {"lead": "牵头", "support": "配合", "owner": "责任主体", "recipient": "报送/主送对象",
            "mentioned": "提及"}
-SOURCE_ZH = {"explicit": "原文明确", "inferred": "推断", "inherited": "继承"}
+SOURCE_ZH = {"explicit": "原文明确", "inferred": "推断", "inherited": "继承", "resolved": "指代"}
 NONE = "—"
 
 
@@ -40,9 +42,18 @@ def _names(parties, roles, source="explicit") -> list[str]:
     return list(dict.fromkeys(p.name for p in parties if p.role in roles and p.source == source))
 
 
+def _written(parties, roles) -> list[str]:
+    """Explicit names as written, then bodies read through a reference: 县水务局（原文作“该局”）."""
+    out = _names(parties, roles)
+    out += [n for n in dict.fromkeys(f"{p.name}（原文作“{p.anaphor}”）" for p in parties
+                                     if p.role in roles and p.source == "resolved") if n not in out]
+    return out
+
+
 def lead_text(t: models.Task) -> str:
-    """牵头单位: explicit leads (else owners); else the inferred lead; else the 主送; else 未明确."""
-    names = _names(t.parties, ("lead",)) or _names(t.parties, ("owner",))
+    """牵头单位: explicit (or resolved) leads, else owners; else the inferred lead; else the 主送;
+    else 未明确. Names are as the document writes them; a body read through 该局/其 says so."""
+    names = _written(t.parties, ("lead",)) or _written(t.parties, ("owner",))
     if names:
         return "、".join(names)
     inferred = [p for p in t.parties if p.source == "inferred" and p.role == "lead"]
@@ -56,9 +67,9 @@ def lead_text(t: models.Task) -> str:
 
 def support_text(t: models.Task) -> str:
     """配合单位: explicit support, and the owners of a task that also names a lead."""
-    names = _names(t.parties, ("support",))
-    if _names(t.parties, ("lead",)):
-        names += [n for n in _names(t.parties, ("owner",)) if n not in names]
+    names = _written(t.parties, ("support",))
+    if _written(t.parties, ("lead",)):
+        names += [n for n in _written(t.parties, ("owner",)) if n not in names]
     inferred = [f"{p.name}（推断：{p.evidence}）" for p in t.parties
                 if p.source == "inferred" and p.role == "support"]
     return "、".join(names + inferred) or NONE

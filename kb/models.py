@@ -21,7 +21,9 @@ LEVELS = ("central", "provincial", "municipal", "county")
 STATUSES = ("full", "outline")
 PROVISION_KINDS = ("preamble", "part", "article", "item", "clause", "closing")
 PARTY_ROLES = ("lead", "support", "owner", "recipient", "mentioned")
-PARTY_SOURCES = ("explicit", "inferred", "inherited")
+# resolved: read through a word that stands for a body named before (该局, 其, 上述部门), see Reference.
+PARTY_SOURCES = ("explicit", "inferred", "inherited", "resolved")
+REFERENCE_STATUSES = ("resolved", "ambiguous", "no_antecedent", "not_resolved")
 LINK_KINDS = ("citation", "aligned", "confirmed")
 
 
@@ -120,12 +122,55 @@ class Provision:
 
 @dataclass(frozen=True)
 class Party:
+    """A body and its part in a task.
+
+    ``name`` is the body as the document writes it (县水务局, 市发改委): that is
+    what users see. ``canonical`` is the lexicon's form (县水利局, 市发展改革委),
+    used only to group, filter and search, so either name finds the party.
+    A ``resolved`` party was read through a reference (该局要…): ``evidence`` /
+    ``start`` / ``end`` are then the antecedent as written, ``anaphor*`` the
+    referring word in the task's clause.
+    """
+
     name: str
     role: str  # one of PARTY_ROLES
     source: str  # one of PARTY_SOURCES
     evidence: str  # the text that supports it (the span, the keyword, or 主送)
     start: int | None = None
     end: int | None = None
+    canonical: str | None = None  # alias-normalised name (grouping, --party, search); None: same as name
+    anaphor: str | None = None  # resolved parties: the referring word (该局, 其, 上述部门)
+    anaphor_start: int | None = None
+    anaphor_end: int | None = None
+
+    @property
+    def key(self) -> str:
+        """What parties are grouped and compared by: the canonical name, else the name."""
+        return self.canonical or self.name
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A word in a task's clause that stands for a body named before it (该局, 该委, 其, 上述部门,
+    各责任单位), and what it was resolved to.
+
+    ``status``: ``resolved`` (``antecedents`` are the bodies as written, ``evidence``
+    and ``antecedent_spans`` where they stand), ``ambiguous`` (several bodies could be
+    meant; ``antecedents`` lists them), ``no_antecedent`` (no body before it in the
+    article/item) or ``not_resolved`` (a form never resolved, e.g. 督促其整改 where 其 is
+    the object). ``note`` says it in Chinese for the user.
+    """
+
+    text: str
+    start: int
+    end: int
+    status: str  # one of REFERENCE_STATUSES
+    role: str | None = None  # the role the sentence gives the referent (owner for 该局要…)
+    antecedents: tuple[str, ...] = ()
+    canonical: tuple[str, ...] = ()
+    antecedent_spans: tuple[tuple[int, int], ...] = ()
+    evidence: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,10 +220,11 @@ class Task:
     start: int | None = None
     end: int | None = None
     label: str = ""  # the clause's human path: 第三部分 / （五）持续深入打好蓝天碧水净土保卫战
-    # Who is responsible, by the best source found: explicit | inferred | inherited |
+    # Who is responsible, by the best source found: explicit | resolved | inferred | inherited |
     # unassigned (no lead, owner or support at all; recipients/mentions do not count).
     assignment: str = "unassigned"
     unassigned: bool = True
+    references: tuple[Reference, ...] = ()  # 该局 / 其 / 上述部门 … in the task and how each was resolved
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from kb import models
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: task_parties.canonical
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -34,8 +34,9 @@ CREATE TABLE tasks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, clause_id TEXT, seq INTEGER, data TEXT NOT NULL);
 CREATE INDEX tasks_doc ON tasks (doc_id, seq);
 CREATE INDEX tasks_clause ON tasks (clause_id);
-CREATE TABLE task_parties (task_id TEXT NOT NULL, name TEXT, role TEXT, source TEXT);
+CREATE TABLE task_parties (task_id TEXT NOT NULL, name TEXT, role TEXT, source TEXT, canonical TEXT);
 CREATE INDEX task_parties_name ON task_parties (name);
+CREATE INDEX task_parties_canonical ON task_parties (canonical);
 CREATE TABLE task_years (task_id TEXT NOT NULL, year INTEGER);
 CREATE TABLE targets (
     doc_id TEXT NOT NULL, clause_id TEXT, seq INTEGER, year INTEGER, data TEXT NOT NULL);
@@ -85,6 +86,8 @@ def task_from(data: str) -> models.Task:
     d["deadline"] = models.Deadline(**d["deadline"]) if d.get("deadline") else None
     d["targets"] = tuple(target_from_dict(t) for t in d.get("targets", ()))
     d["verbs"] = tuple(d.get("verbs", ()))
+    d["references"] = tuple(models.Reference(**_tuples(r, "antecedents", "canonical", "antecedent_spans"))
+                            for r in d.get("references", ()))
     return models.Task(**d)
 
 
@@ -124,8 +127,8 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
             for j, t in enumerate(pd.tasks):
                 con.execute("INSERT INTO tasks VALUES (?,?,?,?,?)",
                             (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
-                con.executemany("INSERT INTO task_parties VALUES (?,?,?,?)",
-                                [(t.id, p.name, p.role, p.source) for p in t.parties])
+                con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
+                                [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
                 # Only stated years: an inherited deadline (the document's stage years) does not
                 # make a task match `--year`.
                 years = ({t.deadline.year} if t.deadline and t.deadline.year

@@ -129,6 +129,7 @@ class Browser:
         self.ws = connect(targets[0]["webSocketDebuggerUrl"], max_size=64 * 2**20, open_timeout=10).__enter__()
         self.call("Page.enable")
         self.call("Runtime.enable")
+        self.call("Network.enable")  # websocket creations tell whether a click started a new session
         self.call("Emulation.setDeviceMetricsOverride", width=self.width, height=self.height,
                   deviceScaleFactor=1, mobile=False)
         return self
@@ -191,6 +192,13 @@ class Browser:
         self.wait_for(js, timeout=timeout)
         time.sleep(0.2)  # a rerun (st.switch_page, a URL update) may start right after; check again
         self.wait_for(js, timeout=timeout)
+
+    def sockets(self, path: str = "/_stcore/stream") -> int:
+        """How many websockets to ``path`` the page has opened so far: Streamlit opens one per
+        session, so a click that keeps the session opens none."""
+        self.eval("0")  # collect the events that arrived since the last call
+        return sum(1 for e in self.events if e.get("method") == "Network.webSocketCreated"
+                   and path in e.get("params", {}).get("url", ""))
 
     def dialogs(self) -> list[dict]:
         return [e for e in self.events if e.get("method") == "Page.javascriptDialogOpening"]

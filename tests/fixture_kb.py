@@ -1,7 +1,7 @@
 """A small KB for the app tests: the real seed corpus plus two fixture documents.
 
-``escape-test`` has markup in its text (``<script>``, ``<b>``, ``<a href=javascript:…>``) that
-must render as text; ``outline-test`` is an outline document (status: outline).
+``escape-test`` has markup in its text (``<script>``, ``<b>``, ``<a href=javascript:…>``,
+``<img onerror=…>``) that must render as text; ``outline-test`` is an outline document (status: outline).
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ checked for their honest notice instead (and start being tested for real once it
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -55,7 +57,59 @@ def assert_clean(at: AppTest) -> None:
 
 
 def htmls(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.get("html")]
+    """Every piece of markup the page shows: st.html bodies and markup with in-app links."""
+    return [h.proto.body for h in at.get("html")] + [html for _, html in linked(at)]
+
+
+def linked(at: AppTest) -> list[tuple[str, str]]:
+    """(key, markup) of each markup block rendered with in-app links (``common.linked_html``)."""
+    return [(key, data["html"]) for key, data in linked_data(at).items()]
+
+
+def linked_data(at: AppTest) -> dict[str, dict]:
+    return {e.key: json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "policykb_links"}
+
+
+def visit(at: AppTest, spec: nav.PageSpec, **params: str) -> AppTest:
+    """Go to another view in the same session (what a page link or Back/Forward does)."""
+    at.switch_page(spec.script)
+    at.query_params.clear()
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert_clean(at)
+    return at
+
+
+def follow(at: AppTest, key: str, href: str) -> AppTest:
+    """Click a link of a ``linked_html`` block, as the browser does with ``ui/links.js``.
+
+    The script pushes the link's URL onto the history and Streamlit reruns the page the URL names
+    with its query string, in the same session: here, the same AppTest (its session state) goes
+    to that page with those query parameters. The script handles only links to the pages the
+    component was given (any other link would load the page again).
+    """
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc, href
+    page = parts.path.rsplit("/", 1)[-1]
+    assert page in linked_data(at)[key]["pages"], f"{href}: not a page of the app"
+    spec = next(p for p in nav.PAGES if p.url_path == page)
+    return visit(at, spec, **dict(parse_qsl(parts.query)))
+
+
+def hrefs(markup: str, cls: str | None = None) -> list[str]:
+    """The href of each link in ``markup`` (optionally only links of class ``cls``), unescaped."""
+    import html
+
+    out = []
+    for tag in re.findall(r"<a\b[^>]*>", markup):
+        if cls and f'class="{cls}"' not in tag:
+            continue
+        m = re.search(r'href="([^"]*)"', tag)
+        if m:
+            out.append(html.unescape(m.group(1)))
+    return out
 
 
 def all_text(at: AppTest) -> str:
@@ -132,7 +186,8 @@ def test_document_with_markup_renders_as_text(kb):
     body = "".join(htmls(at))
     assert "<script" not in body.lower()
     assert "&lt;script&gt;" in body
-    assert '<a href="javascript' not in body and "<b>" not in body
+    assert '<a href="javascript' not in body and "<b>" not in body and "<img" not in body
+    assert "&lt;img" in body
     marked = [p.text for p in kb.provisions("escape-test", kinds=("clause",)) if "<script>" in p.text]
     assert marked, "the fixture keeps its markup through normalisation"
     assert all(t in visible_text(body) for t in marked)
@@ -148,6 +203,44 @@ def test_outline_document_has_banner(kb):
 def test_unknown_document_is_a_chinese_error(kb):
     at = run(nav.DOCUMENT, doc="no-such-doc")
     assert len(at.error) == 1 and "找不到文件" in at.error[0].value
+
+
+MARKER = "pkb_test_marker"  # a session-state value a new session would not have
+
+
+def reader_marks(at: AppTest) -> dict[str, str]:
+    """The ¶ links of the reader: the anchor of the heading or clause each follows → its href."""
+    markup = dict(linked(at))["d_text"]
+    return {m.group(1): m.group(2) for m in re.finditer(
+        r'<(?:h4|h5|p)\b[^>]*\bid="([^"]+)"[^>]*>(?:(?!</(?:h4|h5|p)>).)*?<a class="pkb-anchor" href="([^"]+)"',
+        markup)}
+
+
+@pytest.mark.parametrize("kind", ["article", "clause"])
+def test_reader_mark_opens_the_provision_in_the_same_session(kb, kind):
+    target = kb.provisions(SEED, kinds=(kind,))[7]
+    assert target.id != ARTICLE_6
+    at = run(nav.CLAUSE, clause=ARTICLE_6)  # this session has shown another clause before
+    at.session_state[MARKER] = "kept"
+    visit(at, nav.DOCUMENT, doc=SEED)
+    marks = reader_marks(at)
+    anchor = target.id.split("#", 1)[1]
+    assert anchor in marks, f"the reader has a ¶ after {target.id}"
+    follow(at, "d_text", html_unescape(marks[anchor]))
+    assert at.session_state[MARKER] == "kept"
+    assert at.query_params["clause"] == target.id
+    assert at.selectbox(key="c_clause").value == target.id, "the link wins over the clause shown before"
+    assert kb.citation(target.id) in [c.value for c in at.code]
+    assert at.title[0].value == target.label.split(" / ")[-1]
+    # Back: the reader again, in the same session
+    visit(at, nav.DOCUMENT, doc=SEED)
+    assert at.title[0].value == kb.document(SEED).title and at.session_state[MARKER] == "kept"
+
+
+def html_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
 
 
 # ---------------------------------------------------------------------------
@@ -316,6 +409,25 @@ def test_coverage_page(kb):
     at.selectbox(key="v_against").select("jiangsu-2024-beautiful-jiangsu").run()
     assert_clean(at)
     assert at.query_params["against"] == "jiangsu-2024-beautiful-jiangsu"
+
+
+def test_coverage_matrix_links_open_clauses_in_the_same_session(kb):
+    against = "central-2023-beautiful-china"
+    cov = kb.coverage(SEED, against)
+    row = next(r for r in cov["rows"] if r.get("id") and r.get("covered_by"))
+    at = run(nav.CLAUSE, clause=ARTICLE_6)  # this session has shown another clause before
+    at.session_state[MARKER] = "kept"
+    for column, pid in (("上级条目", row["id"]), ("本级落实条款", row["covered_by"][0])):
+        assert pid != ARTICLE_6
+        visit(at, nav.COVERAGE, doc=SEED, against=against)
+        markup = dict(linked(at))["v_matrix"]
+        links = [h for h in hrefs(markup) if h.endswith(quote(pid, safe=""))]
+        assert links, f"the {column} cell links to {pid}"
+        follow(at, "v_matrix", links[0])
+        assert at.session_state[MARKER] == "kept", column
+        assert at.query_params["clause"] == pid, column
+        assert at.selectbox(key="c_clause").value == pid
+        assert kb.citation(pid) in [c.value for c in at.code]
 
 
 def test_graph_page_draws_the_document_tree(kb):

@@ -1,4 +1,4 @@
-"""``ui.render``: escaping, spans, entities, the reader's anchors, the graph's DOT source."""
+"""``ui.render``: escaping, spans, entities, the reader's anchors and links, the graph's DOT source."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 from hypothesis import given, strategies as st
 
 from kb.models import Deadline, Hit, Party, Provision, Target, Task
-from ui import render
+from ui import nav, render
 
 
 def test_mark_html_escapes_text_and_marks_spans():
@@ -153,3 +153,17 @@ def test_hit_card_marks_the_heading_match_in_the_path():
               heading_spans=((4, 9),))
     card = render.hit_card_html(hit, None, 1)
     assert "（六）全面推进<mark>高宝邵伯湖</mark>综合治理" in card
+
+
+def test_reader_links_name_an_app_page_and_the_provision():
+    """The ¶ links are relative URLs of the 条款 page (ui/links.js keeps them in the session;
+    opened as a page they are deep links), the id percent-encoded (``#`` is ``%23``)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
+          prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1),
+          prov("d#part_1__art_1__cl_1", "clause", "d#part_1__art_1", text="正文。", depth=2)]
+    links = [urlsplit(html.unescape(h)) for h in re.findall(r'<a [^>]*href="([^"]+)"', render.document_html(ps))]
+    assert [(u.scheme, u.netloc, u.path) for u in links] == [("", "", nav.CLAUSE.url_path)] * 2
+    assert [parse_qs(u.query) for u in links] == [{"clause": ["d#part_1__art_1"]},
+                                                  {"clause": ["d#part_1__art_1__cl_1"]}]

@@ -56,7 +56,8 @@ def test_tasks_json_shape(home, capsys):
         for p in t["parties"]:
             assert {"name", "role", "source", "evidence"} <= set(p)
             assert p["role"] in ("lead", "support", "owner", "recipient", "mentioned")
-            assert p["source"] in ("explicit", "inferred", "inherited")
+            assert p["source"] in ("explicit", "inferred", "inherited", "resolved")
+            assert p["canonical"]
         if t["deadline"]:
             assert {"year", "month", "text", "source"} <= set(t["deadline"])
 
@@ -64,9 +65,10 @@ def test_tasks_json_shape(home, capsys):
 def test_tasks_filters(home, capsys):
     county = run_json(capsys, "tasks", "--doc", "county-plan")
     assert county and {t["doc_id"] for t in county} == {"county-plan"}
-    # An alias finds the canonical name: 发改委 → 县发展改革委.
+    # An alias finds the canonical name: 发改委 → 县发展改革委; names stay as written (县发改委).
     dev = run_json(capsys, "tasks", "--party", "发改委", "--doc", "county-plan")
-    assert dev and all(any("发展改革委" in p["name"] for p in t["parties"]) for t in dev)
+    assert dev and all(any("发展改革委" in p["canonical"] for p in t["parties"]) for t in dev)
+    assert {"县发改委", "县发展改革委"} <= {p["name"] for t in dev for p in t["parties"]}
     leads = run_json(capsys, "tasks", "--party", "县水利局", "--role", "lead")
     assert {t["item_no"] for t in leads} == {4, 5, 6}  # 6: 责任单位 names it first
     y2027 = run_json(capsys, "tasks", "--year", "2027")
@@ -132,7 +134,8 @@ def test_export_xlsx(home, tmp_path):
     assert ws.max_row == len(tasks) + 1
     cells = {ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)}
     assert any("（推断：" in c for c in cells)  # inferred leads say so
-    assert "市生态文明建设领导小组" in cells
+    # the closing clause: 由其汇总 adds the body 其 stands for, saying so
+    assert "市生态文明建设领导小组、市生态环境局（原文作“其”）" in cells
     cites = [ws.cell(row=i, column=7).value for i in range(2, ws.max_row + 1)]
     assert all(c.startswith("《市政府关于全面推进美丽扬州建设的实施意见》（扬府发〔2024〕118号）") for c in cites)
 

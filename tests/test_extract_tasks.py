@@ -36,10 +36,11 @@ def names(parties, role, source="explicit"):
     return sorted({p.name for p in parties if p.role == role and p.source == source})
 
 
-# Every numbered item of the county plan: lead, support, (year, month) of each task's deadline.
+# Every numbered item of the county plan: lead, support (names as the plan writes them: 县住建局,
+# 县发改委), (year, month) of each task's deadline.
 COUNTY_ITEMS = [
     (1, ["县生态环境局"], ["县工业和信息化局", "各镇人民政府"], {(2025, 12)}),
-    (2, ["县住房城乡建设局"], ["县交通运输局", "县城管局"], {(None, None), (2026, 6)}),
+    (2, ["县住建局"], ["县交通运输局", "县城管局"], {(None, None), (2026, 6)}),
     (3, ["县交通运输局"], ["县公安局", "县生态环境局"], {(2027, None)}),
     (4, ["县水利局"], ["县生态环境局", "县自然资源和规划局", "各镇人民政府"], {(None, None)}),
     # 实施宝应湖退圩还湖工程，2026年底前完成生态清淤…: the milestone dates the project named before it
@@ -48,7 +49,7 @@ COUNTY_ITEMS = [
     (6, ["县水利局", "县生态环境局"], [], {(2025, 9), (2025, 12)}),
     (7, ["县住房城乡建设局"], ["县农业农村局", "县城乡水务有限公司", "各镇人民政府"], {(2025, None)}),
     (8, ["县农业农村局"], ["县生态环境局"], {(2027, None)}),
-    (9, ["县生态环境局"], ["县城管局", "县发展改革委", "县商务局"], {(2025, None)}),
+    (9, ["县生态环境局"], ["县城管局", "县发改委", "县商务局"], {(2025, None)}),
     (10, ["县发展改革委"], ["县各有关部门"], {(2026, None)}),
     (11, ["县自然资源和规划局"], ["县林业站", "各镇人民政府"], {(2026, 12)}),
     (12, ["县美丽宝应建设工作专班"], [], {(None, None), (2025, 6)}),
@@ -113,8 +114,12 @@ def test_county_closing_parties(county):
     assert len(closing) == 1
     t = closing[0]
     assert names(t.parties, "owner") == ["县各有关部门", "各镇人民政府"]
-    assert names(t.parties, "recipient") == ["县人民政府", "县生态环境局"]
+    assert names(t.parties, "recipient") == ["县政府", "县生态环境局"]  # as written, not 县人民政府
     assert (t.deadline.year, t.deadline.month, t.deadline.recurring) == (None, 12, "每年")
+    # 由其汇总: 其 is resolved to the body named right before it, and marked so.
+    assert names(t.parties, "lead", "resolved") == ["县生态环境局"]
+    [ref] = t.references
+    assert (ref.text, ref.status, ref.antecedents) == ("其", "resolved", ("县生态环境局",))
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import traceback
+from pathlib import Path
 from typing import Any, Callable
 
 import streamlit as st
@@ -193,6 +194,23 @@ def css() -> None:
 def html(markup: str) -> None:
     """Render trusted markup built by ``ui.render`` (whose text is already escaped)."""
     st.html(markup)
+
+
+# Markup with in-app links (ui/links.js): a click changes view inside the session.
+_LINKS_JS = (Path(__file__).resolve().parent / "links.js").read_text(encoding="utf-8")
+_linked = st.components.v2.component("policykb_links", js=_LINKS_JS, isolate_styles=False)
+
+
+def linked_html(markup: str, key: str) -> None:
+    """Render trusted markup built by ``ui.render`` whose links to app pages keep the session.
+
+    A plain ``<a href="clause?clause=…">`` would load the page again (a new session). Here each
+    link stays a real URL (open in a new tab, copy, share: a deep link), but a plain click goes
+    to its view the way Streamlit's own page links and the browser's Back/Forward do: the URL
+    is added to the history and Streamlit reruns the page it names with its query parameters,
+    in the same session. Only links to ``nav.PAGES`` are handled; other links are left alone.
+    """
+    _linked(key=key, data={"html": markup, "pages": [p.url_path for p in nav.PAGES]})
 
 
 def link(spec: nav.PageSpec, label: str, icon: str | None = None, **params: str) -> None:

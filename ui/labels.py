@@ -12,7 +12,7 @@ KIND = {"preamble": "序言", "part": "部分", "article": "条", "item": "项",
         "closing": "结语"}
 ROLE = {"lead": "牵头", "support": "配合", "owner": "责任主体", "recipient": "主送单位",
         "mentioned": "提及"}
-PARTY_SOURCE = {"explicit": "明示", "inferred": "推断", "inherited": "继承"}
+PARTY_SOURCE = {"explicit": "明示", "inferred": "推断", "inherited": "继承", "resolved": "指代"}
 DEADLINE_SOURCE = {"explicit": "明示", "inherited": "继承"}
 LINK_KIND = {"citation": "引用", "aligned": "对齐", "confirmed": "已确认"}
 COVERAGE = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
@@ -23,7 +23,7 @@ VERIFIED = {True: "已核实", False: "未核实", "partial": "部分核实"}
 ALL = "全部"
 
 # Entity classes of the clause view (displaCy-style spans) and their labels.
-ENTITY = {"party": "责任单位", "time": "时间", "target": "目标", "inferred": "推断依据"}
+ENTITY = {"party": "责任单位", "time": "时间", "target": "目标", "inferred": "推断依据", "reference": "指代"}
 
 
 def verified(flag) -> str:

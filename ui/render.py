@@ -47,6 +47,7 @@ CSS = """
 .pkb-ent.time{background:#ffe0b3}
 .pkb-ent.target{background:#d9f2d9}
 .pkb-ent.inferred{background:transparent;border:1px dashed #7aa7d9}
+.pkb-ent.reference{background:#eef5ff;border:1px dotted #7aa7d9}
 .pkb-legend span{margin-right:.6em}
 </style>
 """
@@ -194,6 +195,12 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
     all_targets = list(targets)
     for t in tasks:
         for p in t.parties:
+            if p.source == "resolved":  # 该局 / 其 in this clause, standing for a body named before
+                span = locate(text, base, p.anaphor_start, p.anaphor_end, p.anaphor)
+                if span:
+                    ents.append(Entity(*span, "reference", f"“{p.anaphor}”指前文的{p.name}（{labels.role(p.role)}）",
+                                       f"指代：{p.name}"))
+                continue
             if p.source == "inherited" or p.role == "recipient":
                 continue  # not written in this clause
             if p.source == "inferred":  # the words the party was inferred from, not its name
@@ -206,6 +213,11 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
                 or locate(text, base, None, None, p.name)
             if span:
                 ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
+        for r in getattr(t, "references", ()):
+            if r.status != "resolved":  # left unresolved on purpose: say so where the word stands
+                span = locate(text, base, r.start, r.end, r.text)
+                if span:
+                    ents.append(Entity(*span, "reference", r.note, "指代未解析"))
         d = t.deadline
         if d and d.source != "inherited":
             span = locate(text, base, d.start, d.end, d.text)
@@ -363,6 +375,27 @@ def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[
     return rows
 
 
+def party_label(names: Iterable[str]) -> str:
+    """One body written several ways (县水务局, 县水利局): every written name, most used first."""
+    return "／".join(count_by(names))
+
+
+def count_by_party(tasks: Iterable[models.Task], roles) -> dict[str, int]:
+    """Tasks per body, grouped by canonical name and labelled with the names as written."""
+    counts: dict[str, int] = {}
+    written: dict[str, list[str]] = {}
+    for t in tasks:
+        seen = set()
+        for p in t.parties:
+            if p.role in roles:
+                written.setdefault(p.key, []).append(p.name)
+                seen.add(p.key)
+        for k in seen:
+            counts[k] = counts.get(k, 0) + 1
+    labelled = {party_label(written[k]): n for k, n in counts.items()}
+    return dict(sorted(labelled.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def count_by(values: Iterable[str | int | None]) -> dict[str, int]:
     """Counts of each value (None skipped), largest first."""
     counts: dict[str, int] = {}
@@ -425,15 +458,18 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
         parent = ids.get(p.parent or "", root)
         lines.append(f"{parent} -> p{i};")
     if tasks is not None:
-        party_nodes: dict[str, str] = {}
+        party_nodes: dict[str, str] = {}  # canonical name → node (one node per body)
+        written: dict[str, list[str]] = {}  # canonical name → the names as written
         per_article: dict[str, int] = {}
         edges: dict[tuple[str, str], list[bool]] = {}  # (article, party) → explicit? per task
         for j, t in enumerate(tasks):
             art = next((ids[a] for a in containers(t.clause_id) if a in ids), root)
             parties = [p for p in t.parties if p.role != "recipient"]
+            for p in parties:
+                written.setdefault(p.key, []).append(p.name)
             if aggregate:
-                for p in {p.name: p for p in parties}.values():
-                    node = party_nodes.setdefault(p.name, f"q{len(party_nodes)}")
+                for p in {p.key: p for p in parties}.values():
+                    node = party_nodes.setdefault(p.key, f"q{len(party_nodes)}")
                     edges.setdefault((art, node), []).append(p.source == "explicit")
                 continue
             per_article[art] = per_article.get(art, 0) + 1
@@ -444,14 +480,15 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
                          f"fillcolor=\"#fafafa\", tooltip={dot_str(t.text)}];")
             lines.append(f"{art} -> t{j};")
             for p in parties:
-                node = party_nodes.setdefault(p.name, f"q{len(party_nodes)}")
+                node = party_nodes.setdefault(p.key, f"q{len(party_nodes)}")
                 style = "solid" if p.source == "explicit" else "dashed"
                 lines.append(f"t{j} -> {node} [style={style}, label={dot_str(labels.role(p.role))}, "
                              "fontsize=9];")
         for (art, node), explicit in edges.items():
             style = "solid" if any(explicit) else "dashed"
             lines.append(f"{art} -> {node} [style={style}, label={dot_str(f'{len(explicit)}项')}, fontsize=9];")
-        for name, node in party_nodes.items():
+        for key, node in party_nodes.items():
+            name = party_label(written.get(key) or [key])
             lines.append(f"{node} [label={dot_str(name)}, width={node_width(name)}, shape=ellipse, "
                          "fillcolor=\"#d6eaff\"];")
     for k, (label, resolved) in enumerate(cited):

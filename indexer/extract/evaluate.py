@@ -19,6 +19,23 @@ Per field the scores are micro-averaged over clauses: true positives are
 items in both the predicted and the gold set of a clause. ``agreement`` is the
 share of clauses whose predicted set equals the gold set (empty sets count,
 so a field that is rightly empty everywhere still shows).
+
+Three fields check what the user sees rather than what the body is:
+
+* ``surface`` — (role, name) of the explicit parties **as written**, without
+  alias normalisation: a text that says 县水务局 must show 县水务局, not the
+  canonical 县水利局. Scored on every clause that labels a party field, from
+  the same lists (gold names are written as the text writes them).
+* ``anaphora`` — the words standing for a body named before (该局, 其,
+  上述部门, 各责任单位 …) with what they were resolved to::
+
+      "anaphora": [["该局", ["县水务局"]], ["其", null]]
+
+  ``null`` means the reference must stay unresolved (ambiguous, or no
+  antecedent in the article/item). Compared as (word, sorted names as written).
+* ``resolved`` — [role, name as written] of the parties a task gets through a
+  resolved reference (``source: "resolved"``) that the clause does not already
+  name explicitly in a responsible role.
 """
 
 from __future__ import annotations
@@ -31,7 +48,8 @@ from kb.errors import PolicyKBError
 from indexer.extract.lexicon import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
-FIELDS = ("task", *PARTY_FIELDS, "deadline_year", "deadline_month", "recurring", "targets", "target_values")
+FIELDS = ("task", *PARTY_FIELDS, "deadline_year", "deadline_month", "recurring", "targets", "target_values",
+          "surface", "anaphora", "resolved")
 
 
 class GoldError(PolicyKBError):
@@ -130,6 +148,10 @@ def _match_targets(pred: list, gold: list[dict], full: bool) -> tuple[int, int, 
     return tp, len(pred) - tp, len(gold) - tp
 
 
+def _reference_key(word: str, names) -> tuple:
+    return (word, None if names is None else tuple(sorted(names)))
+
+
 def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
     """Score ``parsed`` (source → ParsedDocument) against ``gold`` (lines of a gold file)."""
     result = Result(gold_name, sorted({pd.document.id for pd in parsed.values()}), len(gold),
@@ -156,12 +178,24 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
         for role in PARTY_FIELDS:
             pred[role] = {canonical_name(p.name) for t in tasks for p in t.parties
                           if p.role == role and p.source == "explicit"}
+        labelled_roles = [r for r in PARTY_FIELDS if r in g]
+        pred["surface"] = {(p.role, p.name) for t in tasks for p in t.parties
+                           if p.role in labelled_roles and p.source == "explicit"}
+        pred["resolved"] = {(p.role, p.name) for t in tasks for p in t.parties if p.source == "resolved"}
+        pred["anaphora"] = {_reference_key(r.text, r.antecedents if r.status == "resolved" else None)
+                            for t in tasks for r in getattr(t, "references", ())}
         want = {}
         if "task" in g:
             want["task"] = {True} if g["task"] else set()
         for role in PARTY_FIELDS:
             if role in g:
                 want[role] = {canonical_name(n) for n in g[role]}
+        if labelled_roles:
+            want["surface"] = {(r, n) for r in labelled_roles for n in g[r]}
+        if "resolved" in g:
+            want["resolved"] = {(r, n) for r, n in g["resolved"]}
+        if "anaphora" in g:
+            want["anaphora"] = {_reference_key(a, n) for a, n in g["anaphora"]}
         if "deadline" in g:
             dl = [tuple(x) + (None,) * (2 - len(x)) for x in g["deadline"]]
             want["deadline_year"] = {y for y, _ in dl if y}

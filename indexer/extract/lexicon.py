@@ -190,7 +190,65 @@ def canonical_name(name: str, lex: Lexicon | None = None) -> str:
 
     Names the lexicon does not know are returned unchanged (stripped).
     """
-    lex = lex or load()
+    if lex is None:
+        return _canonical_cached(name.strip())
     name = name.strip()
     prefix, core = split_prefix(name, lex)
     return prefix + lex.canonical_core(core)
+
+
+@lru_cache(maxsize=65536)
+def _canonical_cached(name: str) -> str:
+    return canonical_name(name, load())
+
+
+# ---------------------------------------------------------------------------
+# References to bodies named before (anaphora.yaml)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnaphorSpec:
+    id: str
+    regex: str
+    accepts: tuple[str, ...]  # endings the antecedent's name must have; () = any body
+    number: str  # one | many
+    resolve: bool = True
+
+
+@dataclass(frozen=True)
+class Anaphora:
+    anaphors: tuple[AnaphorSpec, ...]
+    role_collectives: dict  # collective word (各责任单位) → roles of the annotation it stands for
+
+    def spec(self, anaphor_id: str) -> AnaphorSpec | None:
+        return next((a for a in self.anaphors if a.id == anaphor_id), None)
+
+
+@lru_cache(maxsize=1)
+def anaphora() -> Anaphora:
+    """The reference words of ``indexer/data/anaphora.yaml`` (该局, 其, 上述部门 …), validated."""
+    import re
+
+    data = read_yaml("anaphora.yaml")
+    where = "indexer/data/anaphora.yaml"
+    specs = []
+    for i, e in enumerate(data.get("anaphors") or [], 1):
+        if not isinstance(e, dict) or not e.get("id") or not e.get("regex"):
+            raise LexiconError(f"{where}: anaphor #{i} needs an 'id' and a 'regex'")
+        try:
+            re.compile(str(e["regex"]))
+        except re.error as err:
+            raise LexiconError(f"{where}: anaphor '{e['id']}' has an invalid regex ({err}); fix it") from None
+        number = str(e.get("number") or "one")
+        if number not in ("one", "many"):
+            raise LexiconError(f"{where}: anaphor '{e['id']}': number must be 'one' or 'many', not '{number}'")
+        specs.append(AnaphorSpec(str(e["id"]), str(e["regex"]), tuple(str(a) for a in e.get("accepts") or ()),
+                                 number, bool(e.get("resolve", True))))
+    roles = {}
+    for word, rs in (data.get("role_collectives") or {}).items():
+        bad = [r for r in rs or () if r not in ("lead", "support", "owner")]
+        if bad or not rs:
+            raise LexiconError(f"{where}: role_collectives '{word}' must list roles among lead, support, owner")
+        roles[str(word)] = tuple(rs)
+    return Anaphora(tuple(specs), roles)

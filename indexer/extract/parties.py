@@ -51,6 +51,7 @@ class Annotation:
     deadline: TimeInfo | None = None
     open_deadline: str | None = None  # 长期 / 持续 …
     deadline_text: str | None = None
+    name_spans: list[tuple[int, int]] = field(default_factory=list)  # where each party's name stands
 
 
 # ---------------------------------------------------------------------------
@@ -101,10 +102,11 @@ def split_top(text: str, seps: str) -> list[tuple[int, int]]:
 _LEAD_MARK = re.compile(r"[（(](?:牵头|牵头单位|总牵头)[）)]")
 
 
-def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, int, int, bool]]:
-    """Bodies listed in text[a:b] (absolute offsets): the recognised ones under their
-    canonical names, anything else between 、 as written (an unknown body is still a body).
-    The flag marks a name written with （牵头） after it (责任单位：市发展改革委（牵头）、…)."""
+def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, str, int, int, bool]]:
+    """Bodies listed in text[a:b] (absolute offsets) as (name as written, canonical name,
+    start, end, lead mark): the recognised ones with their alias-normalised form, anything
+    else between 、 as written (an unknown body is still a body). The mark flags a name
+    written with （牵头） after it (责任单位：市发展改革委（牵头）、…)."""
     out = []
     for pa, pb in split_top(text[a:b], "、，,"):
         s, e = a + pa, a + pb
@@ -125,14 +127,21 @@ def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[st
         marked = bool(_LEAD_MARK.search(piece))
         if inside:
             for m in inside:
-                out.append((org_name(m), m.start, m.end, marked))
+                out.append((org_name(m), org_canonical(m), m.start, m.end, marked))
         else:
-            out.append((_LEAD_MARK.sub("", piece), s, e, marked))
+            name = _LEAD_MARK.sub("", piece)
+            out.append((name, lx.canonical_name(name), s, e, marked))
     return out
 
 
 def org_name(m: CharMatch) -> str:
-    """The canonical name of an ORG/PLACE match: prefix as written + canonical department name."""
+    """The name of an ORG/PLACE match as the document writes it (县水务局 stays 县水务局)."""
+    return m.text
+
+
+def org_canonical(m: CharMatch) -> str:
+    """The canonical name of an ORG/PLACE match, for grouping and filtering only:
+    prefix as written + canonical department name (县水务局 → 县水利局, 市发改委 → 市发展改革委)."""
     if m.label != "ORG" or m.id != "department" or "core" not in m.groups:
         return m.text
     return (m.groups.get("prefix") or "") + lx.load().canonical_core(m.groups["core"])
@@ -156,7 +165,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
         times = [m for m in matches if m.label == "TIME" and inner_off <= m.start < offset + be - 1]
         has_lead = False
         pieces = split_top(inner, "；;。，,")
-        roles: list[tuple[str, list[tuple[str, int, int]], int, int]] = []
+        roles: list[tuple[str, list[tuple[str, str, int, int, bool]], int, int]] = []
         for pa, pb in pieces:
             piece = inner[pa:pb].strip()
             ps = inner_off + pa + (len(inner[pa:pb]) - len(inner[pa:pb].lstrip()))
@@ -189,7 +198,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
             full = text[names_from - offset:names_to - offset]
             names = _names_in(text, names_from - offset, names_to - offset,
                               [m.shifted(-offset) for m in orgs])
-            names = [(n, s + offset, e + offset, mk) for n, s, e, mk in names]
+            names = [(n, cn, s + offset, e + offset, mk) for n, cn, s, e, mk in names]
             if role is None:
                 # A piece with no cue continues the list before it (配合单位：A，B).
                 if roles and full.strip():
@@ -202,11 +211,13 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
         for role, names, ps, pe in roles:
             if role == "owner":
                 role = "support" if has_lead else "lead"
-            for n, s, e, mk in names:
+            for n, cn, s, e, mk in names:
                 r = role
                 if marked and role in ("lead", "support"):
                     r = "lead" if mk else "support"  # 市发展改革委（牵头）、市财政局
-                ann.parties.append(Party(n, r, "explicit", text[ps - offset:pe - offset], ps, pe))
+                ann.parties.append(Party(n, r, "explicit", text[ps - offset:pe - offset], ps, pe,
+                                         canonical=cn))
+                ann.name_spans.append((s, e))
         out.append(ann)
     return out
 
@@ -260,7 +271,7 @@ def _cues() -> dict:
     return {k: lx.longest_first(lex.list(k)) for k in (
         "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
         "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
-        "modals", "owner_role_before", "owner_role_after")}
+        "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal")}
 
 
 def _ends(s: str, words: list[str]) -> str | None:
@@ -292,10 +303,13 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     """Parties named in the running text of a clause (``text`` starts at ``offset``).
 
     ``skip`` are absolute spans to ignore (annotations, 《titles》). Returns
-    (party, the body's match) pairs; PLACEs are kept only as doers (owner).
+    (party, the body's match) pairs; PLACEs are kept only as doers (owner). A pair
+    whose match is an ANAPHOR carries the referring word as its name, to be resolved.
     """
     c = _cues()
-    bodies = [m for m in matches if m.label in ("ORG", "PLACE")
+    # ANAPHOR (该局, 其, 上述部门) stands where a body would: it takes its role from the same
+    # cues; ``indexer.extract.tasks`` then resolves it to the body it stands for.
+    bodies = [m for m in matches if m.label in ("ORG", "PLACE", "ANAPHOR")
               and not any(s <= m.start < e for s, e in skip)]
     bodies = _prefer_orgs(bodies)
     verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
@@ -318,6 +332,14 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             r = _starts(right, c["lead_after"])
             if r:
                 role, ev_e = "lead", ge + len(r)
+        if role is None:
+            # X要会同Y / X应配合…: the same cues after a modal verb.
+            mv = _starts(right, c["role_modals"])
+            for cue, r_ in (("lead_after_modal", "lead"), ("support_after_modal", "support")):
+                r = mv and _starts(right[len(mv):], c[cue])
+                if r:
+                    role, ev_e = r_, ge + len(mv) + len(r)
+                    break
         if role is None:
             w = _ends(left, c["support_before"])
             if w:
@@ -353,8 +375,8 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         for m in g.members:
             if m.label == "PLACE" and role in ("mentioned",):
                 continue
-            name = org_name(m)
-            out.append((Party(name, role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e), m))
+            out.append((Party(org_name(m), role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e,
+                              canonical=org_canonical(m)), m))
     return out
 
 
@@ -385,5 +407,6 @@ def unknown_place_owners(text: str, offset: int, known: list[tuple[int, int]]) -
         if any(n.endswith(_NOT_PLACE_END) for n in names):
             continue
         for name in names:
-            out.append(Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end()))
+            out.append(Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
+                             canonical=name))
     return out

@@ -85,6 +85,19 @@ def _suffixes(words) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def han_except(chars) -> str:
+    """A character class of every CJK ideograph except ``chars`` (faster than a lookahead per character)."""
+    cut = sorted({ord(c) for c in chars if "\u4e00" <= c <= "\u9fff"})
+    ranges, lo = [], 0x4E00
+    for c in cut:
+        if lo <= c - 1:
+            ranges.append((lo, c - 1))
+        lo = c + 1
+    if lo <= 0x9FFF:
+        ranges.append((lo, 0x9FFF))
+    return "[" + "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges) + "]"
+
+
 @lru_cache(maxsize=1)
 def macros() -> dict[str, str]:
     """``{NAME}`` → regex source, built from the lexicons."""
@@ -101,6 +114,8 @@ def macros() -> dict[str, str]:
         "STEM": trie_regex(stems),
         "GENERIC_SUFFIX": _suffixes(lex.generic_suffixes),
         "ZONE": trie_regex(lex.zone_suffixes),
+        # a town's name: 安宜镇, 射阳湖镇 — never 设施由各镇 (function characters are no part of it)
+        "TOWN_NAME_CHAR": han_except(w.get("town_name_excludes", [])),
         "TIME_PRE": trie_regex(["力争到", "力争在", "确保到", "确保在", "争取到", "争取在", "截至", "截止到",
                                 "截止", "到", "至", "于", "在", "展望", "预计到", "力争", "确保", "争取"]),
         "TIME_POST": trie_regex(["前", "以前", "之前", "前后", "起", "以来", "开始", "以后", "后", "期间"]),
@@ -176,7 +191,8 @@ def entity_patterns() -> tuple[Pattern, ...]:
 
 @lru_cache(maxsize=1)
 def cue_patterns() -> tuple[Pattern, ...]:
-    """Action verbs (ACTION, with noun compounds as exclusions) and topic keywords (TOPIC)."""
+    """Action verbs (ACTION, with noun compounds as exclusions), references to bodies named
+    before (ANAPHOR) and topic keywords (TOPIC)."""
     lex = lx.load()
     out = [
         Pattern("ACTION", "not_action", re.compile(trie_regex(lex.list("noun_compounds"))), exclude=True),
@@ -185,6 +201,9 @@ def cue_patterns() -> tuple[Pattern, ...]:
                 re.compile(r"(?:得到|得以|受到)(?:有效|进一步|明显|全面|切实)?" + HAN + "{2}"), exclude=True),
         Pattern("ACTION", "verb", re.compile(trie_regex(lex.list("action_verbs")))),
     ]
+    # 该局 / 其 / 上述部门: words standing for a body named before (anaphora.yaml).
+    for a in lx.anaphora().anaphors:
+        out.append(Pattern("ANAPHOR", a.id, re.compile(a.regex)))
     by_dept: dict[str, list[str]] = {}
     for kw, dept in lex.topics:
         by_dept.setdefault(dept, []).append(kw)
@@ -194,6 +213,16 @@ def cue_patterns() -> tuple[Pattern, ...]:
 
 
 def _trim_left(text: str, start: int, end: int, words: list[str], min_len: int = 3) -> int:
+    # A name does not start inside a function word: 督促射阳湖镇人民政府 matched from 促 is
+    # 射阳湖镇人民政府 (督促 straddles the start).
+    for w in words:
+        for k in range(1, len(w)):
+            if text.startswith(w, start - k) and end - (start - k + len(w)) >= min_len:
+                start = start - k + len(w)
+                break
+        else:
+            continue
+        break
     changed = True
     while changed:
         changed = False

@@ -16,6 +16,11 @@ How a document is read (``extract_document``):
    article, else one in the heading), then the running text. With no explicit
    lead or owner, the topic table gives an *inferred* lead (keyword as
    evidence) and the document's 主送 become *inherited* recipients.
+   A word standing for a body named before (该局要…, 由其汇总, 上述部门要…,
+   各责任单位要…) takes its role from the same cues and is resolved by
+   ``indexer.extract.anaphora`` to the nearest body before it in the article/item
+   when that is unambiguous: the party is ``source: "resolved"`` with the
+   antecedent as evidence; every such word is kept on the task as a ``Reference``.
 5. Deadline: the time phrase in force at the task's verb — its scope runs to
    the next time phrase or the end of the sentence (a clause ending in ；
    passes it on to the next) — plus any recurrence (每季度); else the
@@ -34,7 +39,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from kb.models import Deadline, Document, Party, Provision, Target, Task
+from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task
+from indexer.extract import anaphora as an
 from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
@@ -56,6 +62,7 @@ class ClauseInfo:
     matches: list[CharMatch]
     annotations: list[pt.Annotation]
     skip: list[tuple[int, int]]
+    running: list = None  # (Party, CharMatch) pairs of the running text, see parties.running_text_parties
 
 
 # ---------------------------------------------------------------------------
@@ -140,7 +147,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
     by_start = {m.start - offset: m for m in verbs}
     skippable = {}
     for m in matches:
-        if m.label in ("TIME", "ORG", "PLACE") and not _inside(m.start, skip):
+        if m.label in ("TIME", "ORG", "PLACE", "ANAPHOR") and not _inside(m.start, skip):
             s = m.start - offset
             skippable[s] = max(skippable.get(s, s), m.end - offset)
     found: list[CharMatch] = []
@@ -264,6 +271,10 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     found: list[CharMatch] = []
     for (ps, pe), d in zip(paras, nlp.pipe([document.text[a:b] for a, b in paras], batch_size=64)):
         found.extend(m.shifted(ps) for m in doc_matches(d))
+    # 该镇人民政府 / 该局 are references, not bodies: a reference wins over an ORG it overlaps.
+    refs_at = [(m.start, m.end) for m in found if m.label == "ANAPHOR"]
+    if refs_at:
+        found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
     starts = [m.start for m in found]
 
     def matches_in(a: int, b: int) -> list[CharMatch]:
@@ -298,7 +309,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 anns.append(tables.row_annotation(row, document.text, matches_in(row.start, row.end), doc_year))
             skip += tables.skipped_cells(row)
         skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
-        infos.append(ClauseInfo(c, ms, anns, skip))
+        infos.append(ClauseInfo(c, ms, anns, skip, pt.running_text_parties(c.text, c.start, ms, skip)))
 
     # Annotations that speak for a whole item/article: one in its heading, or one
     # closing its last own clause.
@@ -367,6 +378,16 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             if parties and dl:
                 break
         return parties, dl
+
+    candidates = _candidates(document, found, infos)
+    name_span = {id(p): sp for ci in infos for a in ci.annotations for p, sp in zip(a.parties, a.name_spans)}
+    for a in container_ann.values():
+        name_span.update({id(p): sp for p, sp in zip(a.parties, a.name_spans)})
+
+    def scope_start(c: Provision) -> int:
+        """References look back within the clause's article/item (else its paragraph)."""
+        box = next((a for a in chain(c) if a.kind in ("article", "item")), None)
+        return box.start if box is not None else document.text.rfind("\n", 0, c.start) + 1
 
     stages = _stage_years(infos, goal_clauses, doc_year)
     inherited_evidence, inh_s, inh_e = "主送", None, None
@@ -450,7 +471,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         if not pieces:
             continue
 
-        running = pt.running_text_parties(text, off, ci.matches, ci.skip)
+        running, references = _resolve_references(
+            ci.running, ann_parties, name_span, candidates, document.text, scope_start(c))
         known_spans = [(m.start, m.end) for _, m in running]
         extra = pt.unknown_place_owners(text, off, known_spans)
 
@@ -458,8 +480,10 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             a_abs, b_abs = off + a, off + b
             parties: list[Party] = list(ann_parties)
             for p, _m in running:
-                if p.role in RESPONSIBLE or a_abs <= p.start < b_abs:
+                at = p.anaphor_start if p.source == "resolved" else p.start
+                if p.role in RESPONSIBLE or a_abs <= at < b_abs:
                     parties.append(p)
+            refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
             parties += extra
             parties = _dedupe(parties)
 
@@ -500,7 +524,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                                     "inherited", None, None, None, stages=stages)
 
             # -- inferred and inherited parties -----------------------------
-            explicit_resp = [p for p in parties if p.source == "explicit" and p.role in ("lead", "owner")]
+            explicit_resp = [p for p in parties if p.source in ("explicit", "resolved")
+                             and p.role in ("lead", "owner")]
             specific = [p for p in explicit_resp if not _collective(p.name)]
             has_lead = any(p.role == "lead" for p in explicit_resp)
             if not has_lead and not specific:
@@ -509,7 +534,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                     parties.append(guess)
             if not explicit_resp:
                 for r in document.recipients:
-                    parties.append(Party(r, "recipient", "inherited", inherited_evidence, inh_s, inh_e))
+                    parties.append(Party(r, "recipient", "inherited", inherited_evidence, inh_s, inh_e,
+                                         canonical=lx.canonical_name(r)))
             assignment = _assignment(parties)
             tasks.append(Task(
                 id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=document.id, article_no=c.article_no,
@@ -518,7 +544,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
                 verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
                 end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
-                unassigned=assignment == "unassigned"))
+                unassigned=assignment == "unassigned", references=refs))
     return tasks, targets
 
 
@@ -579,15 +605,21 @@ def _collective(name: str) -> bool:
 
 
 def _dedupe(parties: list[Party]) -> list[Party]:
+    """One party per (body, role, source), bodies compared by canonical name (市发改委 =
+    市发展改革委; the first name as written is kept)."""
     seen, out = set(), []
     for p in parties:
-        key = (p.name, p.role, p.source)
+        key = (p.key, p.role, p.source)
         if key not in seen:
             seen.add(key)
             out.append(p)
     # A body read as lead or support is not also "mentioned".
-    responsible = {p.name for p in out if p.role != "mentioned"}
-    return [p for p in out if p.role != "mentioned" or p.name not in responsible]
+    responsible = {p.key for p in out if p.role != "mentioned"}
+    out = [p for p in out if p.role != "mentioned" or p.key not in responsible]
+    # A reference to a body the task already names explicitly adds nothing (由X统筹…，该委要…).
+    named = {p.key for p in out if p.source == "explicit" and p.role in RESPONSIBLE}
+    named_as = {(p.key, p.role) for p in out if p.source == "explicit"}
+    return [p for p in out if p.source != "resolved" or (p.key not in named and (p.key, p.role) not in named_as)]
 
 
 def _infer(matches: list[CharMatch], a: int, b: int, skip, document: Document) -> Party | None:
@@ -595,11 +627,76 @@ def _infer(matches: list[CharMatch], a: int, b: int, skip, document: Document) -
     if not topics:
         return None
     best = min(topics, key=lambda m: (m.start, -(m.end - m.start)))
-    return Party(department_for(best.id, document), "lead", "inferred", best.text, best.start, best.end)
+    name = department_for(best.id, document)
+    return Party(name, "lead", "inferred", best.text, best.start, best.end, canonical=lx.canonical_name(name))
 
 
 def _assignment(parties: list[Party]) -> str:
-    for source in ("explicit", "inferred", "inherited"):
+    for source in ("explicit", "resolved", "inferred", "inherited"):
         if any(p.source == source and (p.role in RESPONSIBLE or source == "inherited") for p in parties):
             return source
     return "unassigned"
+
+
+# ---------------------------------------------------------------------------
+# References (该局, 其, 上述部门, 各责任单位)
+# ---------------------------------------------------------------------------
+
+
+def _candidates(document: Document, found: list[CharMatch], infos: list[ClauseInfo]) -> list[an.Candidate]:
+    """Every body named in the document that a reference may stand for, with its role where known."""
+    titles = [m.span() for m in TITLE_RE.finditer(document.text)]
+    role_at: dict[tuple[int, int], str] = {}
+    for ci in infos:
+        for p, m in ci.running or ():
+            if m.label == "ORG":
+                role_at.setdefault((m.start, m.end), p.role)
+        for a in ci.annotations:
+            for p, sp in zip(a.parties, a.name_spans):
+                role_at.setdefault(sp, p.role)
+    orgs = pt._prefer_orgs([m for m in found if m.label == "ORG" and not _inside(m.start, titles)])
+    return [an.Candidate(pt.org_name(m), pt.org_canonical(m), m.start, m.end, role_at.get((m.start, m.end)),
+                         collective=m.id == "collective" or m.text.startswith("各")) for m in orgs]
+
+
+def _resolve_references(running, ann_parties: list[Party], name_span: dict, candidates: list[an.Candidate],
+                        text: str, scope_start: int) -> tuple[list, list[Reference]]:
+    """Running-text pairs with every reference replaced by the parties it stands for.
+
+    Returns the new (party, match) pairs and a ``Reference`` per referring word. A
+    resolved reference yields one ``resolved`` party per antecedent, with the role the
+    sentence gives the word (该局要… → owner, 由其… → lead); a mention yields none.
+    """
+    spec_of = lx.anaphora()
+    out, refs = [], []
+    for p, m in running:
+        res = None
+        if m.label == "ANAPHOR":
+            spec = spec_of.spec(m.id)
+            if spec is None:
+                continue
+            res = an.resolve(spec, m.text, m.start, candidates, text, scope_start)
+        elif m.label == "ORG" and m.id == "collective" and m.groups.get("core") in spec_of.role_collectives:
+            roles = spec_of.role_collectives[m.groups["core"]]
+            named = an.distinct(an.Candidate(q.name, q.key, *name_span.get(id(q), (q.start, q.end)), role=q.role)
+                                for q in ann_parties if q.source == "explicit" and q.role in roles)
+            if not named:
+                out.append((p, m))  # no annotation to read it from: a collective owner, as written
+                continue
+            res = an.Resolution("resolved", tuple(named), f"“{m.text}”指本项括注中的{an._names(named)}")
+        else:
+            out.append((p, m))
+            continue
+        ants = res.antecedents
+        refs.append(Reference(
+            text=m.text, start=m.start, end=m.end, status=res.status, role=p.role,
+            antecedents=tuple(c.name for c in ants), canonical=tuple(c.canonical for c in ants),
+            antecedent_spans=tuple((c.start, c.end) for c in ants),
+            evidence="、".join(text[c.start:c.end] for c in ants), note=res.note))
+        if res.status != "resolved" or p.role == "mentioned":
+            continue
+        for c in ants:
+            out.append((Party(c.name, p.role, "resolved", text[c.start:c.end], c.start, c.end,
+                              canonical=c.canonical, anaphor=m.text, anaphor_start=m.start,
+                              anaphor_end=m.end), m))
+    return out, refs

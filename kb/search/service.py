@@ -77,16 +77,19 @@ def check_year(year) -> int | None:
 
 
 def party_names(kb) -> list[str]:
-    """Names of the parties of all tasks in the KB."""
+    """Names of the parties of all tasks in the KB, as written and canonical (县水务局, 县水利局)."""
     return [name for (name,) in kb.reader.query(
-        "SELECT DISTINCT name FROM task_parties WHERE name IS NOT NULL ORDER BY name")]
+        "SELECT name FROM task_parties WHERE name IS NOT NULL UNION "
+        "SELECT canonical FROM task_parties WHERE canonical IS NOT NULL ORDER BY 1")]
 
 
 def resolve_party(kb, party: str | None, notices: list[str]) -> tuple[str, ...] | None:
     """Party names the filter means: names containing what was typed or one of its synonyms."""
     if party is None or not party.strip():
         return None
-    wanted = [fold(party.strip())] + [fold(s) for s in synonyms()(party.strip())]
+    from kb.api import _canonical_party
+
+    wanted = [fold(party.strip()), fold(_canonical_party(party))] + [fold(s) for s in synonyms()(party.strip())]
     names = tuple(n for n in party_names(kb) if any(w in fold(n) for w in wanted))
     if not names:
         notices.append(NOTICE_NO_PARTY.format(party=party.strip()))

@@ -162,7 +162,7 @@ def main() -> None:
             col.metric(labels.coverage(status), counts.get(status, 0))
         if kb.document(against).status == "outline":
             st.warning("上级文件是提纲（非官方全文）：对标结果仅供参考，请以正式文件核对。", icon=":material/warning:")
-        common.html(matrix_html(rows, lambda pid: short_ref(kb, pid)))
+        common.linked_html(matrix_html(rows, lambda pid: short_ref(kb, pid)), key="v_matrix")
     st.subheader("目标对比")
     targets_section(kb, doc_id, against)
 

@@ -86,7 +86,8 @@ def main() -> None:
     with body:
         st.subheader("全文")
         verified = doc.meta.get("verified") if doc.status == "outline" else None
-        common.html(render.document_html(provisions, verified if isinstance(verified, dict) else None))
+        common.linked_html(render.document_html(provisions, verified if isinstance(verified, dict) else None),
+                           key="d_text")
 
 
 common.run_page(main)

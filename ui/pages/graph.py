@@ -52,7 +52,8 @@ def main() -> None:
             keep = {p.id for p in shown}
             tasks = [t for t in tasks if any(c in keep for c in render.containers(t.clause_id))]
         if party != labels.ALL:
-            tasks = [t for t in tasks if any(p.name == party for p in t.parties)]
+            keys = {p.key for t in tasks for p in t.parties if p.name == party}  # every way it is written
+            tasks = [t for t in tasks if any(p.key in keys for p in t.parties)]
             with_tasks = {c for t in tasks for c in render.containers(t.clause_id)}
             shown = [p for p in shown if p.id in with_tasks]
     cited = [] if part != labels.ALL else [(c.title or c.doc_number or c.text, c.resolved_id)
@@ -76,7 +77,7 @@ def main() -> None:
             for a in (x for x in shown if x.parent == p.id and x.kind == "article"):
                 a_tasks = by_article.get(a.id, [])
                 cols = st.columns([5, 1])
-                parties = render.count_by(q.name for t in a_tasks for q in t.parties if q.role != "recipient")
+                parties = render.count_by_party(a_tasks, ("lead", "support", "owner", "mentioned"))
                 note = f"　任务 {len(a_tasks)} 项" if has_tasks else ""
                 note += f"　单位：{'、'.join(list(parties)[:6])}" if parties else ""
                 with cols[0]:

@@ -54,7 +54,7 @@ def filters(kb) -> dict:
 
 def charts(tasks, role: str | None) -> None:
     roles = {role} if role else {"lead", "support", "owner"}
-    by_party = render.count_by(name for t in tasks for name in {p.name for p in t.parties if p.role in roles})
+    by_party = render.count_by_party(tasks, roles)
     by_year = render.count_by(render.task_year(t) for t in tasks)
     left, right = st.columns(2)
     with left:
@@ -119,7 +119,7 @@ def main() -> None:
     tasks = kb.tasks(doc=f["doc"], party=f["party"], year=f["year"], role=f["role"])
     m = st.columns(4)
     m[0].metric("任务", len(tasks))
-    m[1].metric("涉及单位", len({p.name for t in tasks for p in t.parties if p.role != "recipient"}))
+    m[1].metric("涉及单位", len({p.key for t in tasks for p in t.parties if p.role != "recipient"}))
     m[2].metric("有明确时限", sum(1 for t in tasks if t.deadline and t.deadline.source == "explicit"))
     m[3].metric("含量化目标", sum(1 for t in tasks if t.targets))
     if not tasks:

@@ -203,7 +203,7 @@ def test_responsibility_table_rows_are_tasks_with_parties_and_deadlines():
     tasks = [t for t in _tasks(TABLE) if "annex" in t.clause_id]
     assert [t.text for t in tasks] == ["完成5家企业超低排放改造", "河湖“清四乱”常态化规范化行动", "开展河湖长履职评价",
                                        "建成监管平台"]
-    assert _parties(tasks[0]) == {("区生态环境局", "lead"), ("区工业和信息化局", "support"), ("区发展改革委", "support")}
+    assert _parties(tasks[0]) == {("区生态环境局", "lead"), ("区工信局", "support"), ("区发展改革委", "support")}
     assert (tasks[0].deadline.year, tasks[0].deadline.month) == (2025, 10)
     assert _parties(tasks[1]) == {("市水利局河湖管理处", "lead"), ("市公安局", "support")}  # a unit, as written
     assert tasks[1].deadline.recurring == "长期" and tasks[1].deadline.year is None

@@ -109,7 +109,7 @@ def test_ingest_cli_table_page_and_notice(tmp_path):
     first = rows[0]
     assert first["text"] == "完成5家钢铁、水泥企业超低排放改造"
     assert {(p["name"], p["role"]) for p in first["parties"] if p["source"] == "explicit"} == {
-        ("区生态环境局", "lead"), ("区工业和信息化局", "support"), ("区发展改革委", "support")}
+        ("区生态环境局", "lead"), ("区工信局", "support"), ("区发展改革委", "support")}
     assert (first["deadline"]["year"], first["deadline"]["month"]) == (2025, 10)
     assert rows[4]["deadline"]["recurring"] == "长期"
 

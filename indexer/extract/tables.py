@@ -232,8 +232,10 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
             if s >= e:
                 continue
             r = "support" if role == "owner" and has_lead else ("lead" if role == "owner" else role)
-            for name, ns, ne, marked in pt._names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
-                ann.parties.append(Party(name, "lead" if marked else r, "explicit", text[s:e], s, e))
+            for name, canonical, ns, ne, marked in pt._names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
+                ann.parties.append(Party(name, "lead" if marked else r, "explicit", text[s:e], s, e,
+                                         canonical=canonical))
+                ann.name_spans.append((ns, ne))
     open_words = lx.load().mapping("open_deadlines")
     for s, e in row.cells_of("deadline"):
         if s >= e:

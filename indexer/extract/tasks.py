@@ -586,6 +586,7 @@ def _merge_annotations(anns: list[pt.Annotation]) -> pt.Annotation:
     out = pt.Annotation(anns[0].start, anns[-1].end, "".join(a.text for a in anns))
     for a in anns:
         out.parties.extend(a.parties)
+        out.name_spans.extend(a.name_spans)
         if out.deadline is None and out.open_deadline is None:
             out.deadline, out.open_deadline, out.deadline_text = a.deadline, a.open_deadline, a.deadline_text
     return out

@@ -99,6 +99,17 @@ POSTPOSED_DEADLINE = re.compile(r"(?:全部|基本|全面)?(?:完成|建成|到�
 MILESTONE = re.compile(r"[，]?(?:全部|基本|全面)?(?:完成|建成)")
 
 
+_GENERIC_BIGRAMS = frozenset(["工作", "推进", "加强", "开展", "完成", "建成", "全面", "进一", "一步", "有关", "相关",
+                              "各项", "任务", "重点", "持续", "加快", "实施", "建设", "推动"])
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Do two pieces of text share a two-character word that is not a generic one?"""
+    def grams(s: str) -> set[str]:
+        return {s[i:i + 2] for i in range(len(s) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", s[i:i + 2])}
+    return bool((grams(a) & grams(b)) - _GENERIC_BIGRAMS)
+
+
 def _inside(pos: int, spans) -> bool:
     return any(s <= pos < e for s, e in spans)
 
@@ -496,9 +507,11 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                 t = next((x for x in deadlines if a_abs <= x.start < b_abs), None)
             if t is None and n < len(pieces):
                 # 实施退圩还湖工程，2027年6月底前完成一期工程: the milestone that follows (a time phrase,
-                # then 完成/建成) dates the work named before it in the same sentence.
+                # then 完成/建成) dates the work named before it in the same sentence — when it is about
+                # the same thing (they share a word: 工程); 制定提升方案，3月底前完成燃煤锅炉排查 is two works.
                 t = next((x for x in deadlines if x.start == off + pieces[n][0]
-                          and MILESTONE.match(text, x.end - off)), None)
+                          and MILESTONE.match(text, x.end - off)
+                          and _shares_word(text[a:b], text[x.end - off:pieces[n][1]])), None)
             rec = next((x for x in times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
             recurring = rec.recurring if rec else None
             dl_text = None

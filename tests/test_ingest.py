@@ -9,10 +9,11 @@ import json
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
+
+from local_server import serve
 
 from kb import cli
 from kb.api import open_kb
@@ -190,14 +191,9 @@ def test_ingest_by_url(root, capsys):
         def log_message(self, *args):
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/county-page-gbk.html"
+    with serve(Handler) as base:
+        url = f"{base}/county-page-gbk.html"
         d = ingest_json(capsys, url, "--id", "hudong-url")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert d["doc_number"] == "湖政发〔2024〕37号" and d["meta"]["source_url"] == url
     assert "source_url: " + url in (root / "corpus" / "hudong-url.meta.yaml").read_text("utf-8")
 

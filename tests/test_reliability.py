@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from local_server import serve
+
 from conftest import CORPUS, ROOT, SEED_ID
 from kb.cli import main
 
@@ -524,23 +526,10 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    """A client that gives up (the size cap, the timeouts) is what these tests provoke: no
-    traceback on stderr for it."""
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="module")
 def pages():
-    httpd = _QuietServer(("127.0.0.1", 0), _Pages)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Pages) as url:
+        yield url
 
 
 def _state(corpus: Path, home: Path) -> tuple:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
+
+from local_server import serve
 
 from kb.errors import InputError
 from indexer import sources
@@ -367,12 +368,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(_Handler) as url:
+        yield url
 
 
 def test_fetch_page(server, tmp_path):

@@ -39,12 +39,17 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def cli(home: Path, *argv, timeout: float = 120) -> subprocess.CompletedProcess:
-    """The CLI as a user runs it: a fresh process."""
+def cli_env(home: Path) -> dict[str, str]:
+    """The environment of a CLI process on ``home``."""
     env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
     env.pop("POLICYKB_DEBUG", None)
+    return env
+
+
+def cli(home: Path, *argv, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it: a fresh process."""
     return subprocess.run([sys.executable, "-m", "kb.cli", *argv], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=timeout)
+                          env=cli_env(home), cwd=ROOT, timeout=timeout)
 
 
 def assert_one_line_error(proc_or_err, code: int | None = None) -> str:
@@ -119,17 +124,17 @@ def built_home(tmp_path, seed_home) -> Path:
     return home
 
 
-def kill_midway(home: Path, corpus: Path, wait_for: str | None) -> Path:
-    """Start ``policykb build --corpus corpus``; SIGKILL it once its ``build-*.tmp`` folder
-    exists (and, if given, once ``wait_for`` exists inside it). Returns the leftover folder."""
-    env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "build", "--quiet", "--corpus", str(corpus)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def kill_midway(home: Path, corpus: Path, wait_for: str | None = None, argv=("build",)) -> Path:
+    """Start ``policykb *argv --corpus corpus --quiet`` (a build, or an ingest and its rebuild);
+    SIGKILL it once its ``build-*.tmp`` folder exists (and, if given, once ``wait_for`` exists
+    inside it). Returns the leftover folder."""
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", *argv, "--quiet", "--corpus", str(corpus)],
+                            env=cli_env(home), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     tmp = None
     try:
         while time.monotonic() < deadline and proc.poll() is None:
-            tmps = [p for p in home.glob("build-*.tmp")]
+            tmps = list(home.glob("build-*.tmp"))
             if tmps and (wait_for is None or (tmps[0] / wait_for).exists()):
                 tmp = tmps[0]
                 os.kill(proc.pid, signal.SIGKILL)
@@ -140,8 +145,8 @@ def kill_midway(home: Path, corpus: Path, wait_for: str | None) -> Path:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         proc.stderr.close()
-    assert tmp is not None, (f"the build ended (exit {proc.returncode}) before it could be killed "
-                             "midway; raise KILL_CLAUSES")
+    assert tmp is not None, (f"`policykb {' '.join(argv)}` ended (exit {proc.returncode}) before its "
+                             "build could be killed midway; raise KILL_CLAUSES")
     assert proc.returncode == -signal.SIGKILL
     # No worker process (parsing pool, tokenizing helper) outlives the build.
     deadline = time.monotonic() + 10
@@ -217,9 +222,8 @@ def test_stale_leftovers_of_any_kind_are_cleared(built_home, small_corpus):
 
 def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, big_corpus, small_corpus):
     home = built_home
-    env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
     first = subprocess.Popen([sys.executable, "-m", "kb.cli", "build", "--quiet", "--corpus", str(big_corpus)],
-                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             env=cli_env(home), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         lock = home / ".build.lock"
         deadline = time.monotonic() + 60
@@ -453,21 +457,7 @@ def test_ingest_killed_midway_leaves_previous_kb_usable(built_home, big_corpus, 
     shutil.copytree(big_corpus, corpus)
     source = tmp_path / "county.txt"
     source.write_text(COUNTY_TEXT, encoding="utf-8")
-    env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "ingest", str(source), "--id", "county-x",
-                             "--corpus", str(corpus), "--quiet"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline, tmp = time.monotonic() + 120, None
-    while time.monotonic() < deadline and proc.poll() is None:
-        if (tmps := list(home.glob("build-*.tmp"))):
-            tmp = tmps[0]
-            os.kill(proc.pid, signal.SIGKILL)
-            break
-        time.sleep(0.002)
-    if proc.poll() is None and tmp is None:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert tmp is not None, "the ingest ended before its rebuild could be killed; raise KILL_CLAUSES"
+    kill_midway(home, corpus, argv=("ingest", str(source), "--id", "county-x"))
 
     # The KB is the previous one, answering.
     assert os.readlink(home / "current") == before_target

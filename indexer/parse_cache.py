@@ -67,7 +67,6 @@ class ParseCache:
         self.root = Path(home) / DIR
         self.dir = self.root / fingerprint()
         self.hits = 0
-        self.misses = 0
         self.used: set[str] = set()
 
     def get(self, key: str):
@@ -77,11 +76,7 @@ class ParseCache:
         try:
             with open(path, "rb") as f:
                 pd = pickle.load(f)
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except Exception:  # a truncated or foreign file: parse again and overwrite it
-            self.misses += 1
+        except Exception:  # missing, or a truncated or foreign file: parse again and overwrite it
             return None
         self.hits += 1
         return pd

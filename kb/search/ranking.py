@@ -30,6 +30,7 @@ PLACE_WEIGHTS = {"text": 1.0, "headings": 0.7, "context": 0.1}
 # 生态环境, and looking for every piece of a long query in every title was most of the
 # cost of such a query on a large corpus.
 CONTEXT_PARTIAL = False
+MATCH_PLACES = ("text", "headings")  # a unit must match in one; the context only reorders
 
 # A whole-word (jieba) match and a substring (bigram) match; both fire on a
 # whole word.
@@ -53,3 +54,20 @@ STATUS_WEIGHTS = {"full": 1.0, "outline": 0.5}
 # answer); headings much less; context not at all.
 BM25_K1 = 1.2
 BM25_B = {"text": 0.75, "headings": 0.3, "context": 0.0}
+
+
+def unit_alternatives(unit, form_query) -> tuple[list, list]:
+    """A planned unit's sub-queries, each made by the engine's ``form_query(form, place,
+    weight)`` (a list): those of ``MATCH_PLACES`` (forms, and partial forms at
+    ``PARTIAL_WEIGHT``), one of which must match; and those of the context (partial forms
+    only if ``CONTEXT_PARTIAL``), which only add to the score."""
+    def alternatives(places, partial: bool) -> list:
+        subs = []
+        for place in places:
+            for f in unit.forms:
+                subs += form_query(f, place, 1.0)
+            for f in unit.partial if partial else ():
+                subs += form_query(f, place, PARTIAL_WEIGHT)
+        return subs
+
+    return alternatives(MATCH_PLACES, True), alternatives(("context",), CONTEXT_PARTIAL)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import array
 import collections
+import functools
 import itertools
 import json
 import operator
@@ -51,10 +52,9 @@ from kb.memory import peak_rss_mb
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
 from kb.search.plan import Form, Unit
-from kb.search.ranking import BIGRAM_WEIGHT, CONTEXT_PARTIAL, PARTIAL_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
+from kb.search.ranking import BIGRAM_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT, unit_alternatives
 
 PLACES = ("text", "headings", "context")
-MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
 FILTER_FIELDS = ("doc_id", "level", "status", "kind", "years", "parties")
 MARKER = "policykb-tantivy.json"  # written last: an index folder without it is incomplete
 # The writer's memory budget. One indexing thread (the other core runs the tokenizing
@@ -443,17 +443,8 @@ def _any(queries: list):
 
 
 def unit_query(unit: Unit, schema):
-    def alternatives(places, partial=True):
-        subs = []
-        for place in places:
-            for f in unit.forms:
-                subs += _form(schema, f, place, 1.0)
-            for f in unit.partial if partial else ():
-                subs += _form(schema, f, place, PARTIAL_WEIGHT)
-        return subs
-
-    match = _any(alternatives(MATCH_PLACES))
-    context = alternatives(["context"], CONTEXT_PARTIAL)
+    match, context = unit_alternatives(unit, functools.partial(_form, schema))
+    match = _any(match)
     if not context:
         return match
     # Whoosh's AndMaybe: must match in text/headings; a context match adds to the score.

@@ -30,11 +30,10 @@ from kb.errors import KBNotBuiltError
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
 from kb.search.plan import Form, Unit
-from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, CONTEXT_PARTIAL, PARTIAL_WEIGHT, PLACE_WEIGHTS,
-                               STATUS_WEIGHTS, WORD_WEIGHT)
+from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT,
+                               unit_alternatives)
 
 PLACES = ("text", "headings", "context")
-MATCH_PLACES = ("text", "headings")  # context only reorders (see kb.search.ranking)
 
 
 def schema() -> Schema:
@@ -133,17 +132,8 @@ def _form(form: Form, place: str, weight: float) -> list:
 
 
 def unit_query(unit: Unit):
-    def alternatives(places, partial=True):
-        subs = []
-        for place in places:
-            for f in unit.forms:
-                subs += _form(f, place, 1.0)
-            for f in unit.partial if partial else ():
-                subs += _form(f, place, PARTIAL_WEIGHT)
-        return subs
-
-    match = wq.Or(alternatives(MATCH_PLACES))
-    context = alternatives(["context"], CONTEXT_PARTIAL)
+    match, context = unit_alternatives(unit, _form)
+    match = wq.Or(match)
     return wq.AndMaybe(match, wq.Or(context)) if context else match
 
 

@@ -21,6 +21,7 @@ every one of them made the stage quadratic in the corpus (``docs/performance.md`
 from __future__ import annotations
 
 import math
+from functools import cached_property
 
 from kb.models import Link, Provision
 from indexer import align
@@ -60,17 +61,25 @@ class DocProfiles:
     (over the corpus) of the words they share."""
 
     def __init__(self, docs: dict[str, ParsedDocument]):
-        self.words: dict[str, frozenset[str]] = {}
-        for d, pd in docs.items():
+        self.docs = docs  # profiled on first use: only a document that cites none of the KB needs them
+
+    @cached_property
+    def words(self) -> dict[str, frozenset[str]]:
+        words = {}
+        for d, pd in self.docs.items():
             texts = [pd.document.title] + [p.heading for p in pd.provisions
                                            if p.heading and p.kind in ("part", "article", "item")]
-            self.words[d] = frozenset(w for t in texts for w in align.terms(t))
+            words[d] = frozenset(w for t in texts for w in align.terms(t))
+        return words
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
         df: dict[str, int] = {}
         for ws in self.words.values():
             for w in ws:
                 df[w] = df.get(w, 0) + 1
-        n = len(docs)
-        self.idf = {w: math.log(1 + n / k) for w, k in df.items()}
+        n = len(self.docs)
+        return {w: math.log(1 + n / k) for w, k in df.items()}
 
     def similarity(self, a: str, b: str) -> float:
         return sum(self.idf[w] for w in self.words[a] & self.words[b])
@@ -130,11 +139,9 @@ def link_stage(kb, docs: list[ParsedDocument]) -> list[Link]:
     by_id = {pd.document.id: pd for pd in docs}
     upstreams: dict[str, tuple[align.Upstream, dict[str, int]]] = {}
     links: list[Link] = []
-    profiles = None
+    profiles = DocProfiles(by_id)
     for pd in docs:
         links.extend(citation_links(pd, by_id))
-        if profiles is None and not any(c.resolved_id in by_id for c in pd.citations):
-            profiles = DocProfiles(by_id)  # only needed, and built once, for the fallback
         ups = upstream_docs(pd, by_id, profiles)
         if not ups:
             continue

@@ -216,7 +216,8 @@ JIEBA = _Jieba()
 
 # jieba's own test for text it segments with its dictionary (jieba.re_han_default).
 _JIEBA_HAN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
-_LOGP: dict = {}  # word → log(freq or 1) - log(total), for the tokenizer in _LOGP["__tk__"]
+_LOGP: dict[str, float] = {}  # word → log(freq) - log(total), for the tokenizer and total in _LOGP_OF
+_LOGP_OF: list = [None, None]
 
 
 def _cut(tk, run: str) -> list[tuple[str, int, int]]:
@@ -232,9 +233,9 @@ def _cut(tk, run: str) -> list[tuple[str, int, int]]:
     if USE_HMM or not _JIEBA_HAN.fullmatch(run):
         return list(tk.tokenize(run, HMM=USE_HMM))
     freq = tk.FREQ
-    if _LOGP.get("__tk__") is not tk or _LOGP.get("__total__") != tk.total:
+    if _LOGP_OF[0] is not tk or _LOGP_OF[1] != tk.total:
         _LOGP.clear()
-        _LOGP["__tk__"], _LOGP["__total__"] = tk, tk.total
+        _LOGP_OF[:] = tk, tk.total
     logp = _LOGP
     unknown = -math.log(tk.total)  # log(1) - log(total): a character that is no word
     n = len(run)

@@ -162,7 +162,7 @@ def _pts(value: str, spans) -> tantivy.PreTokenizedString:
 
 def chunk_documents(chunk: list[IndexRecord], tokens) -> Iterator[tantivy.Document]:
     """The tantivy documents of a chunk, given ``tokenize_values(chunk_values(chunk))``."""
-    last: dict[str, tuple] = {}  # place → its (words, bigrams) pre-tokenized strings
+    last: dict[str, tuple] = {}  # place → its (words, bigrams, four-grams) pre-tokenized strings
     for r, row in zip(chunk, tokens):
         doc = tantivy.Document()
         doc.add_text("id", r.id)

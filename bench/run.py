@@ -111,20 +111,13 @@ def _env() -> dict:
 
 def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_budget: float = 0.0) -> dict:
     """Run one engine in a subprocess of its own (its memory is measured there)."""
-    env = _env()
     cmd = [sys.executable, "-m", "bench.worker", engine, str(workdir / RECORDS), str(index_dir),
            "--rounds", str(rounds), "--query-budget", str(query_budget)]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=ROOT, env=_env())
     if proc.returncode != 0:
-        last = (stderr.strip().splitlines() or ["(no output)"])[-1]
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
         raise BenchError(f"engine '{engine}' failed (exit {proc.returncode}): {last}")
-    return json.loads(stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def full_build(engine: str, workdir: Path, corpus_dir: Path) -> dict:

@@ -32,6 +32,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from kb.citation import int_to_cn
+
 DATA = resources.files("bench") / "data"
 
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=年|—|-|～|~|）|\)|$)")
@@ -50,7 +52,6 @@ RECIPIENTS = {
     "municipal": "各县（市、区）人民政府，市各委办局，市各直属单位：",
     "county": "各镇人民政府，各街道办事处，县各委办局，县各直属单位：",
 }
-CN_DIGITS = "零一二三四五六七八九"
 # How often a word is varied: synonyms swap, nouns/verbs come from jieba's dictionary.
 P_SYNONYM = 0.3
 P_NOUN = 0.12
@@ -277,14 +278,6 @@ def _cuts(tokens: Tokens) -> list[int]:
     return out
 
 
-def cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 23 → 二十三 (up to 99)."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return CN_DIGITS[ones]
-    return (CN_DIGITS[tens] if tens > 1 else "") + "十" + (CN_DIGITS[ones] if ones else "")
-
-
 def make_document(index: int, n_clauses: int, src: Sources, lex: Lexicon, seed: int) -> SynthDoc:
     """One synthetic document of exactly ``n_clauses`` clauses (at least 3)."""
     rng = random.Random(seed * 1_000_003 + index)
@@ -305,7 +298,7 @@ def make_document(index: int, n_clauses: int, src: Sources, lex: Lexicon, seed: 
     part = 0
     while budget > 0 and part < 99:
         part += 1
-        paras.append(f"{cn_number(part)}、{v.heading(rng.choice(src.part_headings))}")
+        paras.append(f"{int_to_cn(part)}、{v.heading(rng.choice(src.part_headings))}")
         for art in range(1, rng.randint(2, 6) + 1):
             if budget <= 0:
                 break
@@ -314,7 +307,7 @@ def make_document(index: int, n_clauses: int, src: Sources, lex: Lexicon, seed: 
             body = "".join(v.clause(src) for _ in range(k))
             if rng.random() < P_DUTY_NOTE:
                 body += v.duty_note()
-            paras.append(f"（{cn_number(art)}）{v.heading(rng.choice(src.article_headings))}。{body}")
+            paras.append(f"（{int_to_cn(art)}）{v.heading(rng.choice(src.article_headings))}。{body}")
     if budget > 0:  # only with more than ~2,000 clauses in one document
         paras[-1] += "".join(v.clause(src) for _ in range(budget))
     paras.append("本" + rng.choice(GENRES)[-2:] + "自印发之日起施行，" + v.sentence(rng.choice(src.closings)))

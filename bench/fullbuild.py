@@ -10,7 +10,6 @@ counted: they hold a copy of this process's pages.)
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from pathlib import Path
@@ -19,13 +18,13 @@ from pathlib import Path
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     corpus, home = Path(argv[0]), Path(argv[1])
+    from bench.engines import SeamEngine
     from kb.memory import peak_rss_mb
     from indexer.build import build
-    from kb.search.engine import ENGINES, engine_name
+    from kb.search.engine import engine_name
 
     summary = build(corpus, home, progress=None)
-    module = importlib.import_module(ENGINES[engine_name()].split(":")[0])
-    helpers = [p or 0.0 for p in getattr(module, "LAST_BUILD", {}).get("helper_peak_rss_mb", [])]
+    helpers = [p or 0.0 for p in SeamEngine(engine_name()).build_stats().get("helper_peak_rss_mb", [])]
     out = {"seconds": round(summary.seconds, 2), "timings": summary.timings,
            "documents": len(summary.documents), "links": summary.links,
            "clauses": sum(pd.document.clauses for pd in summary.documents),

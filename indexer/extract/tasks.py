@@ -140,8 +140,7 @@ def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _command_words() -> tuple[list[str], list[str], list[str]]:
     lex = lx.load()
-    enumerators = lex.list("enumerators") if "enumerators" in lex.words else []
-    return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + enumerators),
+    return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + lex.list("enumerators")),
             lx.longest_first(lex.list("frames")), lex.list("disposal"))
 
 

@@ -152,7 +152,12 @@ def _is_baseline(s: str) -> bool:
 
 
 def _is_unit_label(s: str) -> bool:
-    return re.sub(r"\s+", "", s) in ("单位", "计量单位", "指标单位")
+    return re.sub(r"\s+", "", s) in _unit_labels()
+
+
+@lru_cache(maxsize=1)
+def _unit_labels() -> frozenset[str]:
+    return frozenset(lx.load().mapping("table_columns").get("unit", []))
 
 
 def _year_columns(text: str, cells: list[tuple[int, int]]) -> list[int | None]:

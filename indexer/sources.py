@@ -634,9 +634,13 @@ def join_cell_lines(lines) -> str:
         ln = " ".join(ln.replace("\t", " ").split())
         if not ln:
             continue
-        sep = " " if joined and re.search(r"[A-Za-z0-9]$", joined) and re.match(r"[A-Za-z0-9]", ln) else ""
-        joined += sep + ln
+        joined += _joint(joined, ln) + ln
     return joined
+
+
+def _joint(left: str, right: str) -> str:
+    """What joins two pieces of one paragraph: nothing between CJK text, a space between words."""
+    return " " if re.search(r"[A-Za-z0-9]$", left) and re.match(r"[A-Za-z0-9]", right) else ""
 
 
 def _title_from(soup, meta: dict) -> str | None:
@@ -869,8 +873,7 @@ def join_lines(lines: list[str]) -> list[str]:
         if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)
         else:
-            sep = " " if re.search(r"[A-Za-z0-9]$", last) and re.match(r"[A-Za-z0-9]", line) else ""
-            paras[-1] = paras[-1] + sep + line
+            paras[-1] = paras[-1] + _joint(last, line) + line
         last = line
     return paras
 

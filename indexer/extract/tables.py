@@ -68,7 +68,7 @@ def _labels() -> tuple[list[tuple[str, str]], list[str]]:
     lex = lx.load()
     labels = [(w, role) for role, words in lex.mapping("annotation_labels").items() for w in words]
     labels.sort(key=lambda x: -len(x[0]))
-    skip = lex.mapping("table_columns").get("skip", []) if "table_columns" in lex.words else []
+    skip = lex.mapping("table_columns").get("skip", [])
     return labels, lx.longest_first(skip)
 
 
@@ -116,9 +116,11 @@ def table_rows(text: str) -> list[Row]:
             head = Row(m.start(), m.end(), cells, [column_role(text[s:e]) or "task" for s, e in cells], True)
             out.append(head)
         elif years:
-            roles = ["year" if y else ("unit" if _is_unit_label(text[s:e]) else "skip") for (s, e), y in zip(cells, years)]
-            first = next((k for k, r in enumerate(roles) if r == "skip" and not _is_index_label(text[cells[k][0]:cells[k][1]])
-                          and not _is_baseline(text[cells[k][0]:cells[k][1]])), None)
+            labels = [text[s:e] for s, e in cells]
+            roles = ["year" if y else ("unit" if _is_unit_label(x) else "skip") for x, y in zip(labels, years)]
+            # the indicator: the first column that is not a year, the unit, 序号/备注 or a baseline
+            first = next((k for k, r in enumerate(roles) if r == "skip" and column_role(labels[k]) != "skip"
+                          and not _is_baseline(labels[k])), None)
             if first is None:
                 head = None
                 continue
@@ -150,11 +152,12 @@ def _is_baseline(s: str) -> bool:
 
 
 def _is_unit_label(s: str) -> bool:
-    return re.sub(r"\s+", "", s) in ("单位", "计量单位", "指标单位")
+    return re.sub(r"\s+", "", s) in _unit_labels()
 
 
-def _is_index_label(s: str) -> bool:
-    return column_role(s) == "skip"
+@lru_cache(maxsize=1)
+def _unit_labels() -> frozenset[str]:
+    return frozenset(lx.load().mapping("table_columns").get("unit", []))
 
 
 def _year_columns(text: str, cells: list[tuple[int, int]]) -> list[int | None]:

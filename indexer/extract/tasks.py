@@ -99,15 +99,16 @@ POSTPOSED_DEADLINE = re.compile(r"(?:全部|基本|全面)?(?:完成|建成|到�
 MILESTONE = re.compile(r"[，]?(?:全部|基本|全面)?(?:完成|建成)")
 
 
-_GENERIC_BIGRAMS = frozenset(["工作", "推进", "加强", "开展", "完成", "建成", "全面", "进一", "一步", "有关", "相关",
-                              "各项", "任务", "重点", "持续", "加快", "实施", "建设", "推动"])
+@lru_cache(maxsize=1)
+def _generic_bigrams() -> frozenset[str]:
+    return frozenset(lx.load().list("generic_bigrams"))
 
 
 def _shares_word(a: str, b: str) -> bool:
     """Do two pieces of text share a two-character word that is not a generic one?"""
     def grams(s: str) -> set[str]:
         return {s[i:i + 2] for i in range(len(s) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", s[i:i + 2])}
-    return bool((grams(a) & grams(b)) - _GENERIC_BIGRAMS)
+    return bool((grams(a) & grams(b)) - _generic_bigrams())
 
 
 def _inside(pos: int, spans) -> bool:
@@ -140,8 +141,7 @@ def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _command_words() -> tuple[list[str], list[str], list[str]]:
     lex = lx.load()
-    enumerators = lex.list("enumerators") if "enumerators" in lex.words else []
-    return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + enumerators),
+    return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + lex.list("enumerators")),
             lx.longest_first(lex.list("frames")), lex.list("disposal"))
 
 

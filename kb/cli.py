@@ -410,6 +410,9 @@ def cmd_eval_align(args) -> int:
         c = out["calibration"]
         print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
               "请重新 policykb build 使新分数生效")
+    return 0
+
+
 def cmd_bench(args) -> int:
     try:
         from bench.run import BenchError, format_report, run

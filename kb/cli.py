@@ -181,7 +181,7 @@ def cmd_tasks(args) -> int:
         others = [p for p in t.parties if p.role in ("owner", "recipient", "mentioned") and p.source != "inherited"]
         if others:
             print("    其他：" + "；".join(_party_text(p) for p in others))
-        for r in getattr(t, "references", ()):
+        for r in t.references:
             if r.status != "resolved":
                 print(f"    指代：{r.note}")
         print(f"    时限：{deadline_text(t.deadline)}"

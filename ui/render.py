@@ -213,7 +213,7 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
                 or locate(text, base, None, None, p.name)
             if span:
                 ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
-        for r in getattr(t, "references", ()):
+        for r in t.references:
             if r.status != "resolved":  # left unresolved on purpose: say so where the word stands
                 span = locate(text, base, r.start, r.end, r.text)
                 if span:

@@ -474,3 +474,9 @@ def test_search_without_hits_says_what_to_do(kb):
     if kb.search("不存在的检索词甲乙丙丁").hits:
         pytest.skip("the engine found something for the nonsense query")
     assert any("没有找到" in w.value for w in at.warning)
+
+
+def test_search_with_an_unusable_filter_is_a_chinese_error(kb):
+    at = run(q="治理", year="99999")  # a year from a (hand-edited) URL the search refuses
+    assert len(at.error) == 1 and "检索式无法使用" in at.error[0].value
+    assert not [h for h in htmls(at) if 'class="pkb-card"' in h]

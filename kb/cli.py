@@ -181,7 +181,7 @@ def cmd_tasks(args) -> int:
         others = [p for p in t.parties if p.role in ("owner", "recipient", "mentioned") and p.source != "inherited"]
         if others:
             print("    其他：" + "；".join(_party_text(p) for p in others))
-        for r in getattr(t, "references", ()):
+        for r in t.references:
             if r.status != "resolved":
                 print(f"    指代：{r.note}")
         print(f"    时限：{deadline_text(t.deadline)}"
@@ -410,18 +410,25 @@ def cmd_eval_align(args) -> int:
         c = out["calibration"]
         print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
               "请重新 policykb build 使新分数生效")
+    return 0
+
+
+def _comma_list(value: str | None) -> list[str] | None:
+    """``a, b,`` → ``["a", "b"]``; None (the option not given) stays None."""
+    return [e.strip() for e in value.split(",") if e.strip()] if value else None
+
+
 def cmd_bench(args) -> int:
     try:
         from bench.run import BenchError, format_report, run
     except ImportError:
         raise UsageError("the benchmark lives in bench/ of a source checkout; "
                          "run `python -m kb.cli bench` from the project folder") from None
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()] if args.engines else None
     try:
-        report = run(args.clauses, engines=engines, repeats=args.repeats, rounds=args.rounds,
+        report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
                      query_budget=args.query_budget,
-                     full_builds=[e.strip() for e in args.full_build.split(",") if e.strip()] if args.full_build else None,
+                     full_builds=_comma_list(args.full_build),
                      progress=None if args.quiet else sys.stderr)
     except BenchError as e:
         raise UsageError(str(e)) from None

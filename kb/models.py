@@ -14,7 +14,7 @@ Provision ids follow the document's own numbering (see ``indexer.structure``)::
 from __future__ import annotations
 
 from copy import deepcopy
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 LEVELS = ("central", "provincial", "municipal", "county")
@@ -53,7 +53,7 @@ def _plain(v: Any) -> Any:
         return cls(_plain(x) for x in v)
     if isinstance(v, dict):
         return cls((_plain(k), _plain(x)) for k, x in v.items())
-    return asdict(v) if is_dataclass(v) else deepcopy(v)
+    return deepcopy(v)  # anything else (not met in these records): copied, as asdict does
 
 
 @dataclass(frozen=True)

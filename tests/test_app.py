@@ -8,6 +8,7 @@ checked for their honest notice instead (and start being tested for real once it
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -58,7 +59,7 @@ def assert_clean(at: AppTest) -> None:
 
 def htmls(at: AppTest) -> list[str]:
     """Every piece of markup the page shows: st.html bodies and markup with in-app links."""
-    return [h.proto.body for h in at.get("html")] + [html for _, html in linked(at)]
+    return [h.proto.body for h in at.get("html")] + [markup for _, markup in linked(at)]
 
 
 def linked(at: AppTest) -> list[tuple[str, str]]:
@@ -98,18 +99,10 @@ def follow(at: AppTest, key: str, href: str) -> AppTest:
     return visit(at, spec, **dict(parse_qsl(parts.query)))
 
 
-def hrefs(markup: str, cls: str | None = None) -> list[str]:
-    """The href of each link in ``markup`` (optionally only links of class ``cls``), unescaped."""
-    import html
-
-    out = []
-    for tag in re.findall(r"<a\b[^>]*>", markup):
-        if cls and f'class="{cls}"' not in tag:
-            continue
-        m = re.search(r'href="([^"]*)"', tag)
-        if m:
-            out.append(html.unescape(m.group(1)))
-    return out
+def hrefs(markup: str) -> list[str]:
+    """The href of each link in ``markup``, unescaped."""
+    return [html.unescape(m.group(1)) for tag in re.findall(r"<a\b[^>]*>", markup)
+            if (m := re.search(r'href="([^"]*)"', tag))]
 
 
 def all_text(at: AppTest) -> str:
@@ -119,8 +112,6 @@ def all_text(at: AppTest) -> str:
 
 def visible_text(markup: str) -> str:
     """Markup → the text a browser shows (tags dropped, entities decoded)."""
-    import html
-
     markup = re.sub(r'<span class="pkb-ent-label">.*?</span>', "", markup)  # entity tags
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
@@ -226,7 +217,7 @@ def test_reader_mark_opens_the_provision_in_the_same_session(kb, kind):
     marks = reader_marks(at)
     anchor = target.id.split("#", 1)[1]
     assert anchor in marks, f"the reader has a ¶ after {target.id}"
-    follow(at, "d_text", html_unescape(marks[anchor]))
+    follow(at, "d_text", html.unescape(marks[anchor]))
     assert at.session_state[MARKER] == "kept"
     assert at.query_params["clause"] == target.id
     assert at.selectbox(key="c_clause").value == target.id, "the link wins over the clause shown before"
@@ -235,12 +226,6 @@ def test_reader_mark_opens_the_provision_in_the_same_session(kb, kind):
     # Back: the reader again, in the same session
     visit(at, nav.DOCUMENT, doc=SEED)
     assert at.title[0].value == kb.document(SEED).title and at.session_state[MARKER] == "kept"
-
-
-def html_unescape(s: str) -> str:
-    import html
-
-    return html.unescape(s)
 
 
 # ---------------------------------------------------------------------------
@@ -308,8 +293,6 @@ def test_clause_links_side_by_side_and_navigable(kb):
 
 
 def render_esc(s: str) -> str:
-    import html
-
     return html.escape(s, quote=True)
 
 
@@ -491,3 +474,9 @@ def test_search_without_hits_says_what_to_do(kb):
     if kb.search("不存在的检索词甲乙丙丁").hits:
         pytest.skip("the engine found something for the nonsense query")
     assert any("没有找到" in w.value for w in at.warning)
+
+
+def test_search_with_an_unusable_filter_is_a_chinese_error(kb):
+    at = run(q="治理", year="99999")  # a year from a (hand-edited) URL the search refuses
+    assert len(at.error) == 1 and "检索式无法使用" in at.error[0].value
+    assert not [h for h in htmls(at) if 'class="pkb-card"' in h]

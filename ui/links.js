@@ -16,7 +16,6 @@
 // Used by ui/common.py: linked_html (data: {html, pages}).
 
 const RENDERED = "__pkbLinksHtml";
-const HANDLER = "__pkbLinksOnClick";
 
 // The app URL a link leads to, or null when the browser should follow it as usual.
 function appUrl(a, pages) {
@@ -79,12 +78,9 @@ export default function (component) {
     window.history.pushState({}, "", url.pathname + url.search + url.hash);
     window.dispatchEvent(new PopStateEvent("popstate", { state: {} }));
   };
-  // one listener per root, whether or not Streamlit ran the previous call's cleanup
-  if (root[HANDLER]) root.removeEventListener("click", root[HANDLER]);
-  root[HANDLER] = onClick;
-  root.addEventListener("click", onClick);
+  // one handler per root (the property holds one), whether or not Streamlit ran the previous call's cleanup
+  root.onclick = onClick;
   return () => {
-    root.removeEventListener("click", onClick);
-    if (root[HANDLER] === onClick) root[HANDLER] = null;
+    if (root.onclick === onClick) root.onclick = null;
   };
 }

@@ -213,7 +213,7 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
                 or locate(text, base, None, None, p.name)
             if span:
                 ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
-        for r in getattr(t, "references", ()):
+        for r in t.references:
             if r.status != "resolved":  # left unresolved on purpose: say so where the word stands
                 span = locate(text, base, r.start, r.end, r.text)
                 if span:
@@ -375,25 +375,30 @@ def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[
     return rows
 
 
+# The roles of bodies the clause itself sets to work or names (主送 recipients are the document's).
+NAMED_ROLES = tuple(r for r in models.PARTY_ROLES if r != "recipient")
+
+
 def party_label(names: Iterable[str]) -> str:
     """One body written several ways (县水务局, 县水利局): every written name, most used first."""
     return "／".join(count_by(names))
 
 
-def count_by_party(tasks: Iterable[models.Task], roles) -> dict[str, int]:
-    """Tasks per body, grouped by canonical name and labelled with the names as written."""
-    counts: dict[str, int] = {}
+def party_labels(tasks: Iterable[models.Task], roles) -> dict[str, str]:
+    """Canonical name → the body's label (``party_label`` of the names it is written as in ``tasks``)."""
     written: dict[str, list[str]] = {}
     for t in tasks:
-        seen = set()
         for p in t.parties:
             if p.role in roles:
                 written.setdefault(p.key, []).append(p.name)
-                seen.add(p.key)
-        for k in seen:
-            counts[k] = counts.get(k, 0) + 1
-    labelled = {party_label(written[k]): n for k, n in counts.items()}
-    return dict(sorted(labelled.items(), key=lambda kv: (-kv[1], kv[0])))
+    return {k: party_label(names) for k, names in written.items()}
+
+
+def count_by_party(tasks: Iterable[models.Task], roles) -> dict[str, int]:
+    """Tasks per body, grouped by canonical name and labelled with the names as written."""
+    tasks = list(tasks)
+    label = party_labels(tasks, roles)
+    return count_by(label[k] for t in tasks for k in {p.key for p in t.parties if p.role in roles})
 
 
 def count_by(values: Iterable[str | int | None]) -> dict[str, int]:
@@ -459,14 +464,11 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
         lines.append(f"{parent} -> p{i};")
     if tasks is not None:
         party_nodes: dict[str, str] = {}  # canonical name → node (one node per body)
-        written: dict[str, list[str]] = {}  # canonical name → the names as written
         per_article: dict[str, int] = {}
         edges: dict[tuple[str, str], list[bool]] = {}  # (article, party) → explicit? per task
         for j, t in enumerate(tasks):
             art = next((ids[a] for a in containers(t.clause_id) if a in ids), root)
-            parties = [p for p in t.parties if p.role != "recipient"]
-            for p in parties:
-                written.setdefault(p.key, []).append(p.name)
+            parties = [p for p in t.parties if p.role in NAMED_ROLES]
             if aggregate:
                 for p in {p.key: p for p in parties}.values():
                     node = party_nodes.setdefault(p.key, f"q{len(party_nodes)}")
@@ -487,8 +489,9 @@ def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
         for (art, node), explicit in edges.items():
             style = "solid" if any(explicit) else "dashed"
             lines.append(f"{art} -> {node} [style={style}, label={dot_str(f'{len(explicit)}项')}, fontsize=9];")
+        names = party_labels(tasks, NAMED_ROLES)
         for key, node in party_nodes.items():
-            name = party_label(written.get(key) or [key])
+            name = names[key]
             lines.append(f"{node} [label={dot_str(name)}, width={node_width(name)}, shape=ellipse, "
                          "fillcolor=\"#d6eaff\"];")
     for k, (label, resolved) in enumerate(cited):

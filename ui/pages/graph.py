@@ -77,7 +77,7 @@ def main() -> None:
             for a in (x for x in shown if x.parent == p.id and x.kind == "article"):
                 a_tasks = by_article.get(a.id, [])
                 cols = st.columns([5, 1])
-                parties = render.count_by_party(a_tasks, ("lead", "support", "owner", "mentioned"))
+                parties = render.count_by_party(a_tasks, render.NAMED_ROLES)
                 note = f"　任务 {len(a_tasks)} 项" if has_tasks else ""
                 note += f"　单位：{'、'.join(list(parties)[:6])}" if parties else ""
                 with cols[0]:

@@ -9,7 +9,6 @@ import time
 
 import streamlit as st
 
-from kb.errors import QueryError
 from ui import common, labels, nav, render
 
 PAGE_SIZE = 20
@@ -96,12 +95,9 @@ def main() -> None:
         st.session_state["s_asked"], st.session_state["s_limit"] = asked, PAGE_SIZE
     limit = st.session_state["s_limit"]
     t0 = time.perf_counter()
-    try:
-        result = search(query.strip(), doc=f["doc"], level=f["level"], year=f["year"], party=f["party"],
-                        limit=limit)
-    except QueryError:
-        st.error("检索条件无法使用：请修改检索词或放宽筛选条件后重试。", icon=":material/error:")
-        return
+    # a QueryError becomes the Chinese error line of common.run_page
+    result = search(query.strip(), doc=f["doc"], level=f["level"], year=f["year"], party=f["party"],
+                    limit=limit)
     ms = (time.perf_counter() - t0) * 1000
     for notice in result.notices:
         st.info(notice)

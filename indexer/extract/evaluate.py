@@ -54,6 +54,7 @@ Three fields check what the user sees rather than what the body is:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,6 +184,8 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
         pd = parsed[g["source"]]
         text = pd.document.text
         pos = text.find(g["anchor"])
+        if pos < 0:  # an anchor copied from a table pasted with spaces, which reads as ｜ rows
+            pos = text.find(re.sub(r"\s+", "｜", g["anchor"].strip()))
         if pos < 0:
             raise GoldError(f"{gold_name}:{g['_line']}: anchor '{g['anchor']}' is not in {g['source']}; "
                             "fix the anchor (it must be a piece of the clause's text)")

@@ -147,10 +147,14 @@ def names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str
         if inside:
             for m in inside:
                 out.append((org_name(m), org_canonical(m), m.start, m.end, marked))
-        else:
+        elif not _NOT_A_NAME.search(piece):
             name = _LEAD_MARK.sub("", piece)
             out.append((name, lx.canonical_name(name), s, e, marked))
     return out
+
+
+# Words of a note, never of a unit's name: （各镇人民政府负责落实，以下不再列出） names one unit.
+_NOT_A_NAME = re.compile(r"不再|列出|下同|以下|以上|原则|要求|[。；？！]|^[^\u4e00-\u9fff]*$")
 
 
 def org_name(m: CharMatch) -> str:

@@ -585,8 +585,9 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
 
 def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Party]]]:
     """以下任务均由各镇人民政府负责落实，不再一一列出: a sentence naming the implementers of every
-    later task. Returns (start of the sentence, its units as explicit owners — 牵头 after a unit
-    makes it the lead); the sentence itself is no task, and 不再列出 is no unit."""
+    later task. Returns (where the rule starts, its units as explicit owners — 牵头 after a unit
+    makes it the lead); such a sentence is no task itself, and 不再列出 is no unit. An
+    annotation saying the same (（各镇人民政府负责落实，以下不再列出）) holds for the later tasks too."""
     words = lx.load().list("blanket_rules")
     out = []
     for ci in infos:
@@ -601,7 +602,11 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
                                  ci.clause.start + len(text.rstrip("。；")), canonical=pt.org_canonical(m)))
         if parties:
             out.append((ci.clause.start, parties))
-    return out
+    for ci in infos:  # （各镇人民政府负责落实，以下不再列出）: the annotation's units, for the later tasks too
+        for a in ci.annotations:
+            if any(w in a.text for w in words) and a.parties:
+                out.append((a.end, list(a.parties)))
+    return sorted(out, key=lambda x: x[0])
 
 
 def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[Party], running: list,
@@ -721,16 +726,43 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
         a_abs, b_abs = off + a, off + b
         parties, refs = _extract_parties(ci, a_abs, b_abs, ann_parties, running, references, extra, ctx)
         deadline = _extract_deadline(ci, ct, pieces, n, ann_dl, ctx.stages)
-        assignment = _assignment(parties)
-        out.append(Task(
-            id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=ctx.document.id, article_no=c.article_no,
-            item_no=c.item_no, text=text[a:b].strip("，；： "), parties=tuple(parties),
-            deadline=deadline,
-            targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
-            verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
-            end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
-            unassigned=assignment == "unassigned", references=refs, warnings=warnings))
+        for sa, sb, svs, sparties in _split_actions(ci, a_abs, b_abs, vs, parties, ctx):
+            assignment = _assignment(sparties)
+            k = len(out) + 1
+            out.append(Task(
+                id=f"{c.id}__task_{k}", clause_id=c.id, doc_id=ctx.document.id, article_no=c.article_no,
+                item_no=c.item_no, text=text[sa - off:sb - off].strip("，；： "), parties=tuple(sparties),
+                deadline=deadline,
+                targets=tuple(x for x in clause_targets if sa <= x.start < sb),
+                verbs=tuple(dict.fromkeys(v.text for v in svs)), start=sa + _lstrip(text[sa - off:sb - off]),
+                end=sb - _rstrip(text[sa - off:sb - off]), label=c.label, assignment=assignment,
+                unassigned=assignment == "unassigned", references=refs, warnings=warnings))
     return out
+
+
+def _split_actions(ci: ClauseInfo, a_abs: int, b_abs: int, vs: list[CharMatch], parties: list[Party],
+                   ctx: DocumentContext) -> list[tuple[int, int, list[CharMatch], list[Party]]]:
+    """A piece joining several actions whose lead is only inferred (推动城市交通提质增效，实施老旧小区
+    改造，系统推进海绵城市建设): one task per action when the topics give them different leads, each
+    with its own inferred lead (never 市交通运输局 for 老旧小区改造). Parties read from the text,
+    the deadline and the recipients stay with every action. Else the piece is one task."""
+    whole = [(a_abs, b_abs, vs, parties)]
+    inferred = [p for p in parties if p.source == "inferred"]
+    if not inferred or len(vs) < 2:
+        return whole
+    text, off = ci.clause.text, ci.clause.start
+    starts = []
+    for v in vs:  # each action's comma segment starts after the comma before its verb
+        k = max(text.rfind(sep, a_abs - off, v.start - off) for sep in "，；：")
+        starts.append(max(a_abs, off + k + 1) if k >= 0 else a_abs)
+    starts[0] = a_abs
+    bounds = list(zip(starts, starts[1:] + [b_abs], ([v] for v in vs)))
+    bounds = [(s, e, v) for s, e, v in bounds if s < e]
+    guesses = [_infer(ci.matches, s, e, ci.skip, ctx.document) for s, e, _ in bounds]
+    if len({g.key for g in guesses if g}) < 2:
+        return whole
+    rest = [p for p in parties if p.source != "inferred"]
+    return [(s, e, v, rest + ([g] if g else [])) for (s, e, v), g in zip(bounds, guesses)]
 
 
 @lru_cache(maxsize=1)

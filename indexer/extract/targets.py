@@ -105,7 +105,7 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
         while j + 1 < len(out) and out[j + 1].indicator == out[i].indicator and out[j + 1].respectively:
             j += 1
         run = out[i:j + 1]
-        parts = [p for p in re.split(r"和|、|及|与", run[0].indicator) if p] if len(run) > 1 else []
+        parts = [p for p in re.split(r"和|、|与|以及", run[0].indicator) if p] if len(run) > 1 else []  # not 及: 普及率
         if len(run) > 1 and run[0].respectively and len(parts) == len(run):
             if all(len(p) <= 4 for p in parts[:-1]) and len(parts[-1]) > len(parts[0]) + 1:
                 head = parts[-1][len(parts[0]):]

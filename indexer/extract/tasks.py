@@ -701,7 +701,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         clause_targets = _extract_targets(ci, ct, ann_dl, row, document)
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
-        if c.id in no_task:
+        if c.id in no_task and not (c.id in goal_clauses and ann_parties and not _annotation_only(ci)):
+            # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：…) is a task
             continue
         tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
     return tasks, targets

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import PolicyKBError
-from indexer.extract.lexicon import canonical_name
+from kb.names import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
 RESPONSIBLE_ROLES = ("lead", "support", "owner")

@@ -45,7 +45,7 @@ def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
     unread = list(dict.fromkeys(w for t in pd.tasks for w in t.warnings))
     if unread:
         # Never silently dropped: the task shows it, and so do the ingest/build summary and docs --json.
-        pd.warnings.append(f"{len(unread)} responsibility annotation(s) named no unit the extractor could read "
+        pd.warnings.append(f"{pd.document.source}: {len(unread)} responsibility annotation(s) named no unit the extractor could read "
                            f"(first: {unread[0]}); their tasks show no explicit party — check them by hand")
     return pd
 

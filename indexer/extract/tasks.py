@@ -12,10 +12,14 @@ How a document is read (``extract_document``):
    (严格生态保护红线监管，|到2035年，…面积保持在…以上，确保…); each piece in
    which an action verb stands in command position (after adverbs, a time
    phrase, or a body) is a task; a piece without one joins the task before it.
-4. Parties: annotations (the clause's own, else the one closing its item or
-   article, else one in the heading), then the running text. With no explicit
-   lead or owner, the topic table gives an *inferred* lead (keyword as
-   evidence) and the document's 主送 become *inherited* recipients.
+4. Parties: annotations (the clause's own, else the next one closing a sentence
+   of its paragraph, else the one closing its item or article, else one in the
+   heading of its item, article or part), then the running text, plus the
+   owners of any blanket rule before it (以下任务均由各镇人民政府负责落实，不再一一
+   列出). With no explicit lead or owner, the topic table gives an *inferred*
+   lead (keyword as evidence) and the document's 主送 become *inherited*
+   recipients; a piece joining actions whose inferred leads differ is one task
+   per action (``_split_actions``).
    A word standing for a body named before (该局要…, 由其汇总, 上述部门要…,
    各责任单位要…) takes its role from the same cues and is resolved by
    ``indexer.extract.anaphora`` to the nearest body before it in the article/item

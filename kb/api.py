@@ -90,11 +90,7 @@ class KB:
 
     def ancestors(self, p: models.Provision) -> list[models.Provision]:
         """The containers of a provision, outermost first."""
-        chain = []
-        while p.parent:
-            p = self.provision(p.parent)
-            chain.append(p)
-        return chain[::-1]
+        return models.ancestors(p, self.provision)[::-1]
 
     def citation(self, provision_id: str) -> str:
         """The official-style citation of a document id or provision id."""

@@ -15,11 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import PolicyKBError
-
-
-class UsageError(PolicyKBError):
-    pass
+from kb.errors import BenchError, PolicyKBError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -410,7 +406,7 @@ def _comma_list(value: str | None) -> list[str] | None:
 
 
 def cmd_bench(args) -> int:
-    from policykb.bench.run import BenchError, format_report, run
+    from policykb.bench.run import format_report, run
     try:
         report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,

@@ -4,7 +4,9 @@
 level prefixes that stand before a name (市, 县, 各县（市、区） …); ``kb/data/places.yaml``
 lists the places that may stand there too (宝应县, 高邮市 …). The indexer reads the same
 data (``indexer.extract.lexicon``) to find bodies in the text; the read side uses
-``canonical_name`` to match a ``--party`` filter the way the extractor named the party.
+``canonical_name`` to match a ``--party`` filter the way the extractor named the party, and
+full-text search reads the bodies' synonym groups and tokenizer words from the same file
+(``search:``; ``kb.search.vocab``, ``kb.analysis``), so every name of a body has one home.
 This module imports neither spaCy nor jieba.
 """
 
@@ -40,6 +42,8 @@ class Names:
     generic_suffixes: tuple[str, ...]
     zone_suffixes: tuple[str, ...]
     places: tuple[str, ...]
+    search_synonyms: tuple[tuple[str, ...], ...]  # synonym groups of full-text search, in file order
+    search_words: tuple[str, ...]  # names the search tokenizer keeps whole, in file order
 
     def canonical_core(self, core: str) -> str:
         return self.alias_to_name.get(core, core)
@@ -79,15 +83,30 @@ def load() -> Names:
         place_names.extend(counties or [])
     place_names += list(places.get("cities") or []) + list(places.get("zones") or [])
 
+    generic_suffixes = tuple(longest_first(deps.get("generic_suffixes") or []))
+    search = deps.get("search") or {}
+    synonyms = tuple(tuple(str(n) for n in group) for group in search.get("synonyms") or [])
+    words = tuple(str(n) for n in search.get("words") or [])
+    known = set(alias_to_name) | {v for d in departments for v in d.levels.values()} | {
+        d.stem + "部门" for d in departments if d.stem}
+    for n in (*(n for group in synonyms for n in group), *words):
+        if n not in known and not n.endswith(generic_suffixes):
+            raise DataFileError(f"kb/data/departments.yaml: search name '{n}' is not a body of this file; "
+                                "add it to a department's aliases (or fix the spelling)")
+    if any(len(group) < 2 for group in synonyms):
+        raise DataFileError("kb/data/departments.yaml: every search.synonyms group needs two or more names")
+
     return Names(
         departments=tuple(departments),
         alias_to_name=alias_to_name,
         prefixes=tuple(longest_first(deps.get("prefixes") or [])),
         collective=tuple(longest_first(deps.get("collective") or [])),
         party_committee=str(deps.get("party_committee") or "委"),
-        generic_suffixes=tuple(longest_first(deps.get("generic_suffixes") or [])),
+        generic_suffixes=generic_suffixes,
         zone_suffixes=tuple(longest_first(deps.get("zone_suffixes") or [])),
         places=tuple(longest_first(place_names)),
+        search_synonyms=synonyms,
+        search_words=words,
     )
 
 

@@ -375,15 +375,15 @@ def cmd_coverage(args) -> int:
 
 def cmd_eval_align(args) -> int:
     from kb import open_kb
-    from indexer import align_eval
+    from indexer import align_evaluate
 
     kb = open_kb()
-    labels = align_eval.read_labels(args.file)
-    out = align_eval.evaluate(kb, labels)
+    gold = align_evaluate.read_labels(args.file)
+    out = align_evaluate.evaluate(kb, gold)
     if args.calibrate:
         from indexer.align import MODEL_PATH
 
-        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+        out["calibration"] = align_evaluate.calibrate(kb, gold, write=MODEL_PATH)
     if args.json:
         emit_json(out)
         return 0

@@ -322,7 +322,7 @@ def format_report(report: dict) -> str:
         lines.append(f"  各阶段（秒）：{parts}")
     if report["checks"]:
         lines.append("")
-        lines.append("目标（issue 8，100k 条句子时）：")
+        lines.append("目标（100k 条句子时）：")
         for ch in report["checks"]:
             lines.append(f"  [{'通过' if ch['ok'] else '未达到'}] {ch['check']}：{ch['value']}")
     return "\n".join(lines)

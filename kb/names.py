@@ -54,6 +54,13 @@ class Names:
                 return d
         return None
 
+    def is_body(self, name: str) -> bool:
+        """A name this data knows as a body: a department's name, alias, level name
+        (生态环境厅) or stem + 部门, or a name ending in a generic suffix (…领导小组)."""
+        return (name in self.alias_to_name or name.endswith(self.generic_suffixes)
+                or any(name in d.levels.values() or (d.stem and name == d.stem + "部门")
+                       for d in self.departments))
+
 
 def _read(name: str) -> dict:
     return read_yaml(data_path("kb", name), f"kb/data/{name}")
@@ -83,31 +90,26 @@ def load() -> Names:
         place_names.extend(counties or [])
     place_names += list(places.get("cities") or []) + list(places.get("zones") or [])
 
-    generic_suffixes = tuple(longest_first(deps.get("generic_suffixes") or []))
     search = deps.get("search") or {}
-    synonyms = tuple(tuple(str(n) for n in group) for group in search.get("synonyms") or [])
-    words = tuple(str(n) for n in search.get("words") or [])
-    known = set(alias_to_name) | {v for d in departments for v in d.levels.values()} | {
-        d.stem + "部门" for d in departments if d.stem}
-    for n in (*(n for group in synonyms for n in group), *words):
-        if n not in known and not n.endswith(generic_suffixes):
-            raise DataFileError(f"kb/data/departments.yaml: search name '{n}' is not a body of this file; "
-                                "add it to a department's aliases (or fix the spelling)")
-    if any(len(group) < 2 for group in synonyms):
-        raise DataFileError("kb/data/departments.yaml: every search.synonyms group needs two or more names")
-
-    return Names(
+    names = Names(
         departments=tuple(departments),
         alias_to_name=alias_to_name,
         prefixes=tuple(longest_first(deps.get("prefixes") or [])),
         collective=tuple(longest_first(deps.get("collective") or [])),
         party_committee=str(deps.get("party_committee") or "委"),
-        generic_suffixes=generic_suffixes,
+        generic_suffixes=tuple(longest_first(deps.get("generic_suffixes") or [])),
         zone_suffixes=tuple(longest_first(deps.get("zone_suffixes") or [])),
         places=tuple(longest_first(place_names)),
-        search_synonyms=synonyms,
-        search_words=words,
+        search_synonyms=tuple(tuple(str(n) for n in group) for group in search.get("synonyms") or []),
+        search_words=tuple(str(n) for n in search.get("words") or []),
     )
+    for n in (*(n for group in names.search_synonyms for n in group), *names.search_words):
+        if not names.is_body(n):
+            raise DataFileError(f"kb/data/departments.yaml: search name '{n}' is not a body of this file; "
+                                "add it to a department's aliases (or fix the spelling)")
+    if any(len(group) < 2 for group in names.search_synonyms):
+        raise DataFileError("kb/data/departments.yaml: every search.synonyms group needs two or more names")
+    return names
 
 
 def split_prefix(name: str, names: Names | None = None) -> tuple[str, str]:

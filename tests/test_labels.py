@@ -21,6 +21,7 @@ CODES = [
     (models.PROVISION_KINDS, labels.KIND),
     (models.PARTY_ROLES, labels.ROLE),
     (models.PARTY_SOURCES, labels.PARTY_SOURCE),
+    (("explicit", "inherited"), labels.DEADLINE_SOURCE),
     (models.LINK_KINDS, labels.LINK_KIND),
     (("covered", "partial", "uncovered"), labels.COVERAGE),
     ((True, False, "partial"), labels.VERIFIED),

@@ -9,7 +9,8 @@ temporary data directory (``POLICYKB_ENGINE``), measures the in-process
 ``KB.search`` latency over the benchmark query mix in this process, then starts
 ``policykb serve`` with each worker count and runs the clients for a fixed time:
 errors, p50/p95 latency (all requests, and the search requests alone next to the
-in-process figure) and throughput. Last, with the most workers, a rebuild is
+in-process figure and to one client alone, which has no queue), throughput and the
+memory of the server processes. Last, with the most workers, a rebuild is
 published in the middle of a run: no request may fail, and every request sent
 after the build finished must be answered by the new build (the
 ``X-PolicyKB-Build`` header says which build answered).
@@ -99,6 +100,20 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)  # the group this process started (start_new_session)
             self.proc.wait(10)
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its worker processes together (Linux /proc)."""
+        pids, total = [self.proc.pid], 0
+        while pids:
+            pid = pids.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            pids += [int(c) for c in children]
+        return round(total / 1024, 1)
 
     def output(self) -> str:
         self.log.seek(0)
@@ -303,13 +318,18 @@ def run(engines: list[str], workers: list[int], clients: int, seconds: float, co
                      f"p95 {entry['in_process_search']['p95_ms']} ms")
             for w in workers:
                 with ServerProcess(home, w, env={"POLICYKB_ENGINE": engine}) as server:
-                    run_load(server.url, mix, 1, seconds, max_requests=len(mix))  # warm-up: each request once
+                    # Warm-up: enough connections that every worker loads its dictionaries and indexes.
+                    run_load(server.url, mix, clients, seconds, max_requests=2 * len(mix))
+                    one = summary(*run_load(server.url, mix, 1, seconds, max_requests=len(mix)))
                     s = summary(*run_load(server.url, mix, clients, seconds))
-                s["workers"] = w
+                    s["rss_mb"] = server.rss_mb()
+                s.update(workers=w, one_client_search_p50_ms=one["search_p50_ms"],
+                         one_client_search_p95_ms=one["search_p95_ms"])
                 entry["runs"].append(s)
                 progress(f"[{engine}] {w} worker(s): {s['requests']} requests, {s['errors']} errors, "
-                         f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms (search p95 {s['search_p95_ms']} ms), "
-                         f"{s['throughput_rps']} req/s")
+                         f"p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms (search p95 {s['search_p95_ms']} ms; "
+                         f"one client alone: {s['one_client_search_p95_ms']} ms), {s['throughput_rps']} req/s, "
+                         f"{s['rss_mb']} MB")
             entry["rebuild"] = rebuild_under_load(home, corpus, engine, max(workers), clients, mix,
                                                   after=min(5.0, seconds / 3), progress=progress)
             report["engines"].append(entry)
@@ -320,14 +340,14 @@ def format_report(report: dict) -> str:
     lines = [f"policykb serve on 127.0.0.1: {report['clients']} concurrent clients, {report['seconds']} s per run, "
              f"mixed endpoints over {report['corpus']}",
              "",
-             "| engine | workers | requests | errors | p50 ms | p95 ms | search p95 ms | in-process KB.search p95 ms "
-             "| req/s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| engine | workers | requests | errors | p50 ms | p95 ms | search p95 ms | search p95 ms, one client "
+             "| in-process KB.search p95 ms | req/s | server RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for e in report["engines"]:
         for r in e["runs"]:
             lines.append(f"| {e['engine']} | {r['workers']} | {r['requests']} | {r['errors']} | {r['p50_ms']} | "
-                         f"{r['p95_ms']} | {r['search_p95_ms']} | {e['in_process_search']['p95_ms']} | "
-                         f"{r['throughput_rps']} |")
+                         f"{r['p95_ms']} | {r['search_p95_ms']} | {r['one_client_search_p95_ms']} | "
+                         f"{e['in_process_search']['p95_ms']} | {r['throughput_rps']} | {r['rss_mb']} |")
     lines += ["", "Rebuild published under load:", ""]
     for e in report["engines"]:
         r = e["rebuild"]

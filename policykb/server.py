@@ -24,6 +24,7 @@ sets them for its workers): ``POLICYKB_HOME`` (the data directory) and
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
@@ -362,9 +363,9 @@ def create_app(home: str | None = None, cors_origins: list[str] | None = None) -
     @app.get("/healthz", response_model=None, responses={200: {"model": Health}, 503: ERRORS[503]},
              summary="服务与知识库是否可用（负载均衡健康检查）")
     def healthz(kb: KB = Depends(kb)):
-        built_at = kb.reader.meta().get("built_at")
+        built_at = kb.reader.meta().get("built_at")  # values are stored as JSON
         return _answer(kb, {"status": "ok", "build": kb.build_dir.name,
-                             "built_at": built_at and built_at.strip('"'), "engine": build_engine(kb.build_dir)})
+                            "built_at": built_at and json.loads(built_at), "engine": build_engine(kb.build_dir)})
 
     @app.get("/api-docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs():

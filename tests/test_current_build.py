@@ -1,5 +1,5 @@
-"""Readers across a rebuild: a ``KB`` keeps the build it opened (``kb.paths.hold``), a build
-removes only builds nobody holds, and ``current_kb`` follows the ``current`` link."""
+"""Readers across a rebuild: a ``KB`` keeps the build it opened, a build removes only builds
+nobody holds, and ``current_kb`` follows the ``current`` link (what ``policykb serve`` uses)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 
 from conftest import CORPUS, SEED_ID
 from indexer.build import build
-from kb import paths
 from kb.api import current_kb, open_kb
 
 
@@ -65,14 +64,3 @@ def test_current_kb_follows_the_current_link_and_leaves_the_old_kb_working(home)
     assert second is not first and second.build_dir == (home / "current").resolve()
     assert current_kb(home) is second
     assert first.build_dir.exists() and in_new_thread(lambda: first.search("高邮湖").total) >= 1
-
-
-def test_holding_a_removed_build_says_it_is_gone(home, tmp_path):
-    home, _ = home
-    gone = tmp_path / "build-gone"
-    with pytest.raises(paths.BuildGoneError):
-        paths.hold(gone)
-    gone.mkdir()  # a folder without a KB file: being removed, or never finished
-    with pytest.raises(paths.BuildGoneError):
-        paths.hold(gone)
-    assert paths.remove_unheld(gone) and not gone.exists()

@@ -14,7 +14,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -220,6 +219,19 @@ def test_without_a_kb_it_answers_503_with_the_fix_then_serves_the_first_build(tm
         r = c.get("/search?q=碳达峰")  # no restart
         assert r.status_code == 200 and r.json()["total"] > 0
     assert "Traceback" not in s.output()
+
+
+def test_a_damaged_kb_gets_one_json_line_and_no_traceback(kb_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(kb_home, home, symlinks=True)
+    db = (home / "current").resolve() / "kb.sqlite"
+    db.write_bytes(b"not a database" * 100)
+    with ServerProcess(home) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        r = c.get("/docs")
+        assert r.status_code in (500, 503)
+        body = r.json()
+        assert set(body) == {"error", "parameter"} and "\n" not in body["error"]
+        assert "Traceback" not in r.text and "File \"" not in r.text
 
 
 # ---------------------------------------------------------------------------

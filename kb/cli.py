@@ -437,13 +437,12 @@ def cmd_bench(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from kb import open_kb
+    from kb.errors import KBNotBuiltError
     from policykb.server import serve
 
     if args.workers < 1:
         raise UsageError(f"--workers {args.workers}: give 1 or more worker processes")
-    from kb import open_kb
-    from kb.errors import KBNotBuiltError
-
     try:
         open_kb()
     except KBNotBuiltError as e:  # the service starts anyway and answers 503 until a build is published

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, settings
 from pydantic import TypeAdapter
 
 from conftest import CORPUS, ROOT, SEED_ID
-from kb.cli import main
+from policykb.cli import main
 from policykb import server as srv
 from policykb.bench.serve_load import CLI, ServerProcess, request_mix, run_load
 
@@ -282,7 +282,7 @@ def two_workers(live_home):
 
 @pytest.fixture(scope="module")
 def mix(kb):
-    from bench.queries import load_queries, resolve_docs
+    from policykb.bench.queries import load_queries, resolve_docs
 
     return request_mix(kb, resolve_docs(load_queries(), [d.id for d in kb.documents()]))
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-CLI = [sys.executable, "-m", "kb.cli"]
+CLI = [sys.executable, "-m", "policykb"]
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_HEADER = "X-PolicyKB-Build"
 MAX_SECONDS = 300  # no run of clients lasts longer, whatever it was asked
@@ -298,7 +298,7 @@ def rebuild_under_load(home: Path, corpus: Path, engine: str, workers: int, clie
 
 def run(engines: list[str], workers: list[int], clients: int, seconds: float, corpus: Path, rounds: int,
         progress=lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
-    from bench.queries import load_queries, resolve_docs
+    from policykb.bench.queries import load_queries, resolve_docs
     from kb import open_kb
 
     report = {"clients": clients, "seconds": seconds, "corpus": str(corpus), "engines": []}

@@ -291,6 +291,7 @@ def test_concurrent_clients_over_two_workers_get_no_error(two_workers, mix):
     samples, _ = run_load(two_workers.url, mix, clients=16, seconds=60, max_requests=2 * len(mix))
     assert len(samples) == 2 * len(mix)
     assert [s.error for s in samples if s.error] == []
+    assert sorted(s.kind for s in samples) == sorted(kind for kind, _ in mix * 2)  # each request twice
     assert {s.kind for s in samples} == {"search", "docs", "show", "trace", "tasks", "targets", "coverage"}
 
 

@@ -165,9 +165,10 @@ class Sample:
 
 def run_load(url: str, mix: list[tuple[str, str]], clients: int = 32, seconds: float = 10,
              max_requests: int = 1_000_000, stop: threading.Event | None = None) -> tuple[list[Sample], float]:
-    """``clients`` threads, each on its own keep-alive connection, walk the mix from different
-    starting points until ``seconds`` pass, ``max_requests`` are sent or ``stop`` is set.
-    Returns the samples and the wall time. An answer is an error unless it is 200 with JSON."""
+    """``clients`` threads, each on its own keep-alive connection, send the mix in turn (the
+    n-th request of the run is ``mix[n % len(mix)]``, so k × len(mix) requests send each entry
+    k times) until ``seconds`` pass, ``max_requests`` are sent or ``stop`` is set. Returns the
+    samples and the wall time. An answer is an error unless it is 200 with JSON."""
     host, port = url.removeprefix("http://").split(":")
     seconds = min(seconds, MAX_SECONDS)
     stop = stop or threading.Event()
@@ -176,12 +177,13 @@ def run_load(url: str, mix: list[tuple[str, str]], clients: int = 32, seconds: f
     t0 = time.monotonic()
     deadline = t0 + seconds
 
-    def client(i: int) -> None:
+    def client() -> None:
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
-        for j in itertools.count(i * len(mix) // clients):
-            if time.monotonic() >= deadline or stop.is_set() or next(counter) >= max_requests:
+        while time.monotonic() < deadline and not stop.is_set():
+            n = next(counter)  # the n-th request of the run, whichever client sends it
+            if n >= max_requests:
                 break
-            kind, path = mix[j % len(mix)]
+            kind, path = mix[n % len(mix)]
             sent = time.monotonic()
             t = time.perf_counter()
             try:
@@ -196,7 +198,7 @@ def run_load(url: str, mix: list[tuple[str, str]], clients: int = 32, seconds: f
             samples.append(Sample(kind, sent, time.perf_counter() - t, status, build, error))
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
     for th in threads:
         th.start()
     for th in threads:

@@ -58,17 +58,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.errors import PolicyKBError
+from kb.errors import GoldError
 from kb.names import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
 RESPONSIBLE_ROLES = ("lead", "support", "owner")
 FIELDS = ("task", *PARTY_FIELDS, "responsible", "deadline", "deadline_year", "deadline_month", "recurring",
           "targets", "target_values", "target_indicators", "surface", "anaphora", "resolved")
-
-
-class GoldError(PolicyKBError):
-    """The gold file cannot be read or names clauses that do not exist."""
 
 
 @dataclass

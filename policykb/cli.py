@@ -177,6 +177,8 @@ def cmd_tasks(args) -> int:
               + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
         for x in t.targets:
             print(f"    目标：{target_text(x)}")
+        for w in t.warnings:
+            print(f"    提示：{w}")
     print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
           f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
           f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项"

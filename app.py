@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run app.py` from anywhere, installed or not
     sys.path.insert(0, str(ROOT))
 
-from ui import nav  # noqa: E402
+from ui import common, nav  # noqa: E402
 
 st.set_page_config(page_title="政策知识库", page_icon=":material/gavel:", layout="wide")
 
@@ -34,5 +34,6 @@ if page is PAGES[nav.SEARCH.key] and not st.query_params.get(nav.SEARCH.param):
 
 with st.sidebar:
     st.caption("政策知识库 · 条款检索、任务分解与上下级对标")
+    common.chrome()  # Streamlit's own interface strings in Chinese
 
 page.run()

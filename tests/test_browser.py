@@ -61,7 +61,7 @@ def test_search_deep_link_shows_the_gaoyouhu_clause(home, app, browser):
     ids = browser.eval("Array.from(document.querySelectorAll('.pkb-card[data-hit-id]'))"
                        ".map(e => e.dataset.hitId)")
     texts = browser.eval("Array.from(document.querySelectorAll('.pkb-card[data-hit-id]')).map(e => e.innerText)")
-    codes = browser.eval("Array.from(document.querySelectorAll('[data-testid=\"stCode\"]')).map(e => e.innerText)")
+    codes = browser.eval("Array.from(document.querySelectorAll('.pkb-cite')).map(e => e.innerText)")
     shot = browser.screenshot(ARTIFACTS / "search-gaoyouhu.png")
     warm = open_and_time(browser, url, f"{CARDS} > 0")
     browser.settled()
@@ -147,7 +147,7 @@ def clause_shown(kb, pid: str) -> str:
     title = p.label.split(" / ")[-1]
     return (f"location.pathname.endsWith('/clause') && new URLSearchParams(location.search).get('clause') === "
             f"{json.dumps(pid)} && document.querySelector('h1')?.innerText.trim() === {json.dumps(title)} && "
-            f"Array.from(document.querySelectorAll('[data-testid=\"stCode\"]'))"
+            f"Array.from(document.querySelectorAll('.pkb-cite'))"
             f".some(e => e.innerText.trim() === {json.dumps(kb.citation(pid))})")
 
 

@@ -272,7 +272,8 @@ STREAMLIT_STRINGS = [
     ("Connection error", "连接出错"), ("Clear all", "全部清除"), ("Clear", "清除"), ("Collapse sidebar", "收起侧栏"),
     ("Expand sidebar", "展开侧栏"), ("Open sidebar", "展开侧栏"), ("Close sidebar", "收起侧栏"),
     ("View fullscreen", "全屏查看"), ("Exit fullscreen", "退出全屏"), ("Show more", "显示更多"),
-    ("Show less", "收起"), ("Dismiss", "关闭"), ("Settings", "设置"), ("Print", "打印"), ("About", "关于"),
+    ("Show less", "收起"), ("Dismiss", "关闭"), ("Open", "展开选项"),
+    ("Skip to main content", "跳到正文"), ("Settings", "设置"), ("Print", "打印"), ("About", "关于"),
 ]
 STREAMLIT_PATTERNS = [
     (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\."

@@ -49,6 +49,8 @@ CSS = """
 .pkb-ent.inferred{background:transparent;border:1px dashed #7aa7d9}
 .pkb-ent.reference{background:#eef5ff;border:1px dotted #7aa7d9}
 .pkb-legend span{margin-right:.6em}
+.pkb-hitbox{border:1px solid #e3e3e3;border-radius:.5rem;padding:.6rem .8rem;margin-bottom:.2rem}
+.pkb-cite{font-size:.95rem;margin:.2rem 0}
 .pkb-facts{font-size:.85rem;color:#444;margin-top:.15rem}
 .pkb-facts span{margin-right:1.2em}
 .pkb-facts .guess{color:#8a5a00}
@@ -192,7 +194,7 @@ def facts_html(facts) -> str:
     out = []
     if facts.lead:
         cls = "" if facts.lead_stated else ' class="guess"'
-        note = "" if facts.lead_stated else "（非原文明示）"
+        note = "" if facts.lead_stated or "推断" in facts.lead else "（非原文明示）"
         out.append(f"<span{cls}>牵头：{esc(facts.lead)}{note}</span>")
     if facts.deadline:
         out.append(f"<span>时限：{esc(facts.deadline)}</span>")

@@ -46,8 +46,8 @@ def result_card(kb, hit, docs: dict, rank: int, facts) -> None:
         render.link_button("提纲（非原文）" if outline else "原文", reader),
         render.copy_button("复制条文", hit.text), render.copy_button("复制条文及出处", kb.quote(hit.id)),
         render.copy_button("复制出处", cite))
-    common.linked_html(render.hit_card_html(hit, doc, rank, facts.get(hit.id))
-                       + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions, key=f"s_hit_{rank}")
+    common.linked_html('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id))
+                       + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions + "</div>", key=f"s_hit_{rank}")
 
 
 def main() -> None:

@@ -109,13 +109,14 @@ def main() -> None:
     if not items:
         st.warning("没有符合条件的任务：请放宽筛选条件。")
         return
+    charts(tasks, f["role"])
+    st.subheader("任务分解表")
     download(kb, f)
     titles = common.doc_titles(kb)
     columns = COLUMNS if f["doc"] else [*COLUMNS[:-1], render.Column("文件与出处", "14%")]
     common.linked_html(render.table_html(columns, [task_row(kb, t, titles, not f["doc"]) for t in items]),
                        key="t_table")
     st.caption("牵头单位中橙色文字为推断（非原文明示）；点击“出处”打开对应条款。")
-    charts(tasks, f["role"])
 
 
 common.run_page(main)

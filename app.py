@@ -50,11 +50,13 @@ def main() -> None:
 async def warm_on_start(_app):
     """Start loading what the first search needs as soon as the server starts (in a thread, so the
     server answers at once); a session that searches before it is done waits for the same load."""
+    import os
     import threading
 
     from ui.warm import warm_search
 
-    threading.Thread(target=warm_search, name="policykb-warm-start", daemon=True).start()
+    if os.environ.get("POLICYKB_WARM_ON_START", "1") != "0":  # 0: the baseline of bench/app_cold_start.py
+        threading.Thread(target=warm_search, name="policykb-warm-start", daemon=True).start()
     yield
 
 

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 from kb.models import Link, Provision
 from kb.search.engine import IndexRecord, get_engine, index_dir
 from indexer.extract.times import stated_years
-from indexer.pipeline import ParsedDocument
+from indexer.parsed import ParsedDocument
 
 # Containers whose headings say what the provisions below them are about.
 SECTION_KINDS = ("article", "item")

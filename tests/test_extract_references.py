@@ -20,7 +20,7 @@ from indexer.extract.patterns import cue_patterns, find_matches
 from indexer.pipeline import parse_text
 from kb.models import PARTY_SOURCES, Party, Reference, Task
 from kb import views
-from ui import render
+from policykb.ui import render
 
 ROOT = Path(__file__).resolve().parent.parent
 

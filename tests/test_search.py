@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CORPUS, ROOT, SEED_ID
 from kb.analysis import fold
-from kb.cli import main
+from policykb.cli import main
 from kb.errors import InputError, NotFoundError, QueryError
 from kb.search import query as q
 from kb.search.evaluate import evaluate

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import views
-from ui import common, labels, render
+from kb import labels, views
+from policykb.ui import common, render
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kb import export, views
-from ui import common, labels, render
+from kb import export, labels, views
+from policykb.ui import common, render
 
 CHART_PARTIES = 20  # bars in the by-party chart
 COLUMNS = [render.Column("任务内容", "30%"), render.Column("牵头单位", "17%"), render.Column("配合单位", "13%"),

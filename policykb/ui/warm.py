@@ -1,5 +1,9 @@
 """Warm-up at server start: what the first search of a fresh server needs, loaded in advance.
 
+``lifespan`` is the ``st.App`` start hook of ``app.py``: it starts ``warm_search`` in a thread
+(the server answers at once; a session that searches before it is done waits for the same load).
+``POLICYKB_WARM_ON_START=0`` turns it off (the baseline of ``bench/app_cold_start.py``).
+
 The search analyzer's dictionary (jieba's, about a second to load) and the search modules are
 process-wide, so loading them once here serves every session. Best effort: a failure is logged
 and the first real query reports its own error.
@@ -7,8 +11,18 @@ and the first real query reports its own error.
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import time
+from contextlib import asynccontextmanager
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    if os.environ.get("POLICYKB_WARM_ON_START", "1") != "0":
+        threading.Thread(target=warm_search, name="policykb-warm-start", daemon=True).start()
+    yield
 
 
 def warm_search() -> None:

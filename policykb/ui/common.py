@@ -21,11 +21,10 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from kb import paths
+from kb import labels, paths, views
 from kb.api import KB, open_kb
 from kb.errors import KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
-from kb import views
-from ui import labels, nav, render
+from policykb.ui import nav, render
 
 # ---------------------------------------------------------------------------
 # The KB
@@ -264,7 +263,7 @@ def citation_block(kb: KB, ident: str, key: str, text: bool = True) -> str:
     return cite
 
 
-# Streamlit's own English strings (see ui/chrome.js) and what the app shows instead.
+# Streamlit's own English strings (see policykb/ui/chrome.js) and what the app shows instead.
 STREAMLIT_STRINGS = [
     ("Page not found", "找不到页面"), ("Running...", "正在运行…"), ("Running…", "正在运行…"), ("Stop", "停止"),
     ("No results", "没有匹配的选项"), ("Choose an option", "请选择"), ("Choose options", "请选择"),

@@ -9,8 +9,8 @@ import time
 
 import streamlit as st
 
-from kb import views
-from ui import common, labels, render
+from kb import labels, views
+from policykb.ui import common, render
 
 PAGE_SIZE = 20
 MAX_SHOWN = 200  # "显示更多" stops here; narrow the search to see others

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import trace, views
+from kb import labels, trace, views
 from kb.indicators import number
-from ui import common, labels, render
+from policykb.ui import common, render
 
 STATUS_COLOR = {"covered": "#d9f2d9", "partial": "#fff1c2", "uncovered": "#fde2e2"}
 BASIS = {"article": "整条对应", "sentences": "两句以上对应", "sentence": "仅单句对应", "none": "无对应"}

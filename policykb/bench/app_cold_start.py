@@ -1,6 +1,6 @@
 """The first search after a cold start of the app, in a real browser.
 
-    python -m bench.app_cold_start [--runs 3] [--home DIR]
+    python -m policykb.bench.app_cold_start [--runs 3] [--home DIR]     # from a checkout
 
 Each run starts ``streamlit run app.py`` afresh (a new process: nothing loaded) and opens
 ``/?q=高邮湖`` in headless Chromium, timing navigation → first result card. Three cases, in the
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # a checkout: the bench drives tests/browser.py
 sys.path.insert(0, str(ROOT / "tests"))
 
 from browser import AppServer, Browser  # noqa: E402

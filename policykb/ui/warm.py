@@ -2,7 +2,7 @@
 
 ``lifespan`` is the ``st.App`` start hook of ``app.py``: it starts ``warm_search`` in a thread
 (the server answers at once; a session that searches before it is done waits for the same load).
-``POLICYKB_WARM_ON_START=0`` turns it off (the baseline of ``bench/app_cold_start.py``).
+``POLICYKB_WARM_ON_START=0`` turns it off (the baseline of ``policykb/bench/app_cold_start.py``).
 
 The search analyzer's dictionary (jieba's, about a second to load) and the search modules are
 process-wide, so loading them once here serves every session. Best effort: a failure is logged

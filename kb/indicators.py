@@ -14,8 +14,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from kb.labels import VERDICT
+
 DIRECTIONS = ("lower", "higher")
-VERDICT = {"stricter": "严于上级", "looser": "宽于上级", "equal": "持平上级"}
 BETTER = "优于"  # a target written as 优于国家目标 / 优于省定目标 states its own verdict
 DATA = resources.files("kb") / "data" / "indicators.tsv"
 

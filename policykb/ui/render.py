@@ -461,7 +461,7 @@ def bars_html(rows: Sequence[tuple[str, int, int]], stated: str = "原文明示"
 
 def bar_key_html(stated: str = "原文明示", guessed: str = "推断（非原文明示）") -> str:
     return (f'<div class="pkb-key" style="font-size:.85rem;color:#444">'
-            f'<span class="pkb-bars" style="background:#3b7dd8"></span>{esc(stated)}'
+            f'<span style="background:#3b7dd8"></span>{esc(stated)}'
             f'<span style="background:repeating-linear-gradient(45deg,#f0b85a,#f0b85a 4px,#f7d79a 4px,#f7d79a 8px)">'
             f'</span>{esc(guessed)}</div>')
 

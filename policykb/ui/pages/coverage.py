@@ -15,7 +15,6 @@ from kb.indicators import number
 from policykb.ui import common, render
 
 STATUS_COLOR = {"covered": "#d9f2d9", "partial": "#fff1c2", "uncovered": "#fde2e2"}
-BASIS = {"article": "整条对应", "sentences": "两句以上对应", "sentence": "仅单句对应", "none": "无对应"}
 VERDICT_COLOR = {"stricter": "#d9f2d9", "looser": "#fde2e2", "equal": "#f0f0f0"}
 
 
@@ -48,7 +47,7 @@ def matrix_html(kb, rows: list[dict]) -> str:
             f'<a href="{render.esc(render.clause_href(pid))}" target="_self">{render.esc(views.ref(kb, pid))}</a>'
             for pid in r.get("covered_by") or [])
         score = r.get("score")
-        basis = BASIS.get(r.get("basis") or "", "")
+        basis = labels.COVERAGE_BASIS.get(r.get("basis") or "", "")
         out.append([
             name_html,
             f'<span style="background:{STATUS_COLOR.get(status, "#fff")};padding:0 .3em">'

@@ -101,6 +101,12 @@ def hrefs(markup: str) -> list[str]:
             if (m := re.search(r'href="([^"]*)"', tag))]
 
 
+def result_cards(at: AppTest) -> list[str]:
+    """The markup of each search result (the results are one block of ``<div class="pkb-hitbox">``)."""
+    return [c for h in htmls(at) for c in re.split(r'(?=<div class="pkb-hitbox">)', h)
+            if c.startswith('<div class="pkb-hitbox">')]
+
+
 def citations(at: AppTest) -> list[str]:
     """The citations the page shows (each beside its 复制出处 button)."""
     return [html.unescape(m) for h in htmls(at) for m in re.findall(r'<div class="pkb-cite">(.*?)</div>', h)]
@@ -314,7 +320,7 @@ def render_esc(s: str) -> str:
 def test_search_deep_link_shows_cards_with_citations(kb):
     at = run(q="高邮湖")
     assert at.text_input(key="q").value == "高邮湖"
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     assert cards
     first = re.search(r'data-hit-id="([^"]+)"', cards[0]).group(1)
     assert "<mark>" in "".join(cards)
@@ -327,7 +333,7 @@ def test_search_box_drives_a_real_query_and_the_url(kb):
     at.text_input(key="q").input("挥发性有机物").run()
     assert_clean(at)
     assert at.query_params["q"] == "挥发性有机物"
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     assert cards and all("挥发性有机物" in visible_text(c) for c in cards[:3])
 
 
@@ -336,25 +342,25 @@ def test_search_filters(kb):
     at.selectbox(key="s_doc").select("escape-test").run()
     assert_clean(at)
     assert at.query_params["fdoc"] == "escape-test"
-    ids = [re.search(r'data-hit-id="([^"]+)"', h).group(1) for h in htmls(at) if 'class="pkb-card"' in h]
+    ids = [re.search(r'data-hit-id="([^"]+)"', h).group(1) for h in result_cards(at)]
     assert all(i.startswith("escape-test#") for i in ids)
     at.selectbox(key="s_doc").select("全部").run()
     at.selectbox(key="s_level").select("county").run()
     assert_clean(at)
-    ids = [re.search(r'data-hit-id="([^"]+)"', h).group(1) for h in htmls(at) if 'class="pkb-card"' in h]
+    ids = [re.search(r'data-hit-id="([^"]+)"', h).group(1) for h in result_cards(at)]
     assert all(kb.document(i.split("#")[0]).level == "county" for i in ids)
 
 
 def test_search_result_with_markup_is_escaped(kb):
     at = run(q="字样 显示")
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     assert any("escape-test" in c for c in cards)
     assert all("<script" not in c.lower() for c in cards)
 
 
 def test_search_outline_badge(kb):
     at = run(q="湖泊")
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     outline = [c for c in cards if 'data-hit-id="outline-test#' in c]
     assert outline and all("pkb-badge outline" in c for c in outline)
     assert all("pkb-badge outline" not in c for c in cards if f'data-hit-id="{SEED}#' in c)
@@ -473,16 +479,16 @@ def test_search_more_results_and_notices(kb):
     total = kb.search("治理", limit=1).total
     assert total > 20, "the fixture corpus has many 治理 clauses"
     at = run(q="治理")
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     assert len(cards) == 20
     at.button(key="s_more").click().run()
     assert_clean(at)
-    cards = [h for h in htmls(at) if 'class="pkb-card"' in h]
+    cards = result_cards(at)
     assert len(cards) == min(40, total)
     at = run(q='"高邮湖')  # unbalanced quote: searched as plain words, with the engine's notice
     notices = kb.search('"高邮湖').notices
     assert notices and [i.value for i in at.info] == notices
-    assert [h for h in htmls(at) if 'class="pkb-card"' in h]
+    assert result_cards(at)
 
 
 def test_search_without_hits_says_what_to_do(kb):
@@ -496,4 +502,4 @@ def test_search_with_an_unusable_filter_says_so(kb):
     at = run(q="治理", year="99999")  # a year from a (hand-edited) URL that no document has
     assert [w.value for w in at.warning if "网址中的年份" in w.value and "99999" in w.value]
     assert at.selectbox(key="s_year").value == "全部"
-    assert [h for h in htmls(at) if 'class="pkb-card"' in h], "the search runs without the bad filter"
+    assert result_cards(at), "the search runs without the bad filter"

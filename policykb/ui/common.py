@@ -35,11 +35,11 @@ from policykb.ui import nav, render
 def _open_kb(home: str, build_dir: str) -> KB:
     del build_dir  # only the cache key: a new build opens a new KB
     kb = open_kb(home)
-    threading.Thread(target=_warm, args=(kb,), name="policykb-warm", daemon=True).start()
+    threading.Thread(target=warm, args=(kb,), name="policykb-warm", daemon=True).start()
     return kb
 
 
-def _warm(kb: KB) -> None:
+def warm(kb: KB) -> None:
     """Load the search analyzer's dictionary and the index once, in the background, so the
     first search of a freshly started app does not pay for it when it comes from another page."""
     try:

@@ -48,7 +48,7 @@ CSS = """
 .pkb-ent.inferred{background:transparent;border:1px dashed #7aa7d9}
 .pkb-ent.reference{background:#eef5ff;border:1px dotted #7aa7d9}
 .pkb-legend span{margin-right:.6em}
-.pkb-hitbox{border:1px solid #e3e3e3;border-radius:.5rem;padding:.6rem .8rem;margin-bottom:.2rem}
+.pkb-hitbox{border:1px solid #e3e3e3;border-radius:.5rem;padding:.6rem .8rem;margin-bottom:.8rem}
 .pkb-cite{font-size:.95rem;margin:.2rem 0}
 .pkb-facts{font-size:.85rem;color:#444;margin-top:.15rem}
 .pkb-facts span{margin-right:1.2em}

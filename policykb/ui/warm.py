@@ -26,20 +26,21 @@ async def lifespan(_app):
 
 
 def warm_search() -> None:
+    """Load the analyzer's dictionary, then open the KB through the app's own cache
+    (``common.get_kb``, which runs a first search on it in its own thread), so the first session
+    finds the dictionary loaded and the index open."""
     t0 = time.perf_counter()
     try:
         from kb.analysis import JIEBA
-        from kb.search import service  # noqa: F401  (imports whoosh and the query parser)
 
         JIEBA.get()
         from kb import paths
-        from kb.api import open_kb
 
         if (paths.current_build() / paths.DB_NAME).exists():
-            kb = open_kb()
-            kb.search("规划", limit=1)  # the index's own lazily loaded parts
-            kb.close()
+            from policykb.ui import common
+
+            common.get_kb()
     except Exception as e:  # noqa: BLE001 — best effort
         print(f"policykb app: warm-up at start failed: {type(e).__name__}: {e}", file=sys.stderr)
         return
-    print(f"policykb app: search warmed up in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    print(f"policykb app: dictionary loaded and KB opened in {time.perf_counter() - t0:.1f} s", file=sys.stderr)

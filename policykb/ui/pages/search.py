@@ -36,7 +36,8 @@ def filters(kb) -> dict:
             "sort": sort}
 
 
-def result_card(kb, hit, docs: dict, rank: int, facts) -> None:
+def result_card(kb, hit, docs: dict, rank: int, facts) -> str:
+    """One result: the card, its citation and its actions (markup for ``common.linked_html``)."""
     doc = docs.get(hit.doc_id)
     outline = doc is not None and doc.status == "outline"
     reader = render.page_href("document", render.anchor(hit.id), doc=hit.doc_id, hl=render.anchor(hit.id))
@@ -46,8 +47,8 @@ def result_card(kb, hit, docs: dict, rank: int, facts) -> None:
         render.link_button("提纲（非原文）" if outline else "原文", reader),
         render.copy_button("复制条文", hit.text), render.copy_button("复制条文及出处", kb.quote(hit.id)),
         render.copy_button("复制出处", cite))
-    common.linked_html('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id))
-                       + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions + "</div>", key=f"s_hit_{rank}")
+    return ('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id))
+            + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions + "</div>")
 
 
 def main() -> None:
@@ -84,8 +85,9 @@ def main() -> None:
     st.caption(f"共 {result.total} 条结果{more}，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
     docs = {d.id: d for d in common.documents(kb)}
     facts = views.hit_facts(kb, result.hits, docs)
-    for rank, hit in enumerate(result.hits, 1):
-        result_card(kb, hit, docs, rank, facts)
+    # one block for all results (one component to mount, however many cards)
+    common.linked_html("".join(result_card(kb, hit, docs, rank, facts) for rank, hit in enumerate(result.hits, 1)),
+                       key="s_hits")
     if result.total > len(result.hits):
         if limit >= MAX_SHOWN:
             st.caption(f"最多显示前 {MAX_SHOWN} 条：请加检索词或筛选条件缩小范围。")

@@ -89,9 +89,10 @@ def test_shared_prefix_enumeration_names_bodies_of_that_level():
 
 def test_table_pasted_with_spaces_reads_as_rows_and_the_category_is_no_task():
     pd = tasks_of("一、任务分解\n\n序号 类别 主要任务 牵头单位 配合单位 完成时限\n\n"
-                  "1 水资源保护 开展节水型社会达标复核 县水利局 县发展改革委、县统计局 2025年10月底前")
+                  "1 加强水资源保护 开展节水型社会达标复核 县水利局 县发展改革委、县统计局 2025年10月底前")
     t = task_with(pd, "节水型社会")
     assert t.text == "开展节水型社会达标复核"
+    assert not [x for x in pd.tasks if "水资源保护" in x.text]  # the 类别 cell is no task
     assert roles(t) == {("lead", "县水利局"), ("support", "县发展改革委"), ("support", "县统计局")}
     assert (t.deadline.year, t.deadline.month) == (2025, 10)
 

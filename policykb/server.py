@@ -13,8 +13,8 @@ they started with (it is held until they end, ``kb.paths.hold``).
 
 Errors are JSON ``{"error": "<one line>", "parameter": <name or null>}``:
 404 for an unknown id (the CLI's ``Error:`` line), 422 for a bad parameter
-(naming it), 503 while no KB is built (with the fix), 500 for a bug (the
-details go to the server log, never into the response).
+(naming it), 503 while no KB is built or it cannot be read (with the fix), 500
+for a bug (the details go to the server log, never into the response).
 
 Settings for ``uvicorn policykb.server:create_app --factory`` (``policykb serve``
 sets them for its workers): ``POLICYKB_HOME`` (the data directory) and
@@ -39,7 +39,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kb import contract
 from kb.api import KB, current_kb
-from kb.errors import ConfigError, KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
+from kb.errors import NotFoundError, PolicyKBError, QueryError
 from kb.models import LEVELS, PARTY_ROLES
 from kb.search.engine import build_engine
 from kb.search.service import LEVEL_NAMES, YEAR_MAX, YEAR_MIN
@@ -209,7 +209,8 @@ class Health(Shape):
 
 
 ERRORS = {422: {"model": ErrorBody, "description": "a parameter is malformed (named in `parameter`)"},
-          503: {"model": ErrorBody, "description": "no KB is built yet (the message says how to build one)"}}
+          503: {"model": ErrorBody,
+                "description": "no KB is built yet, or it cannot be read (the message says how to fix it)"}}
 NOT_FOUND = {404: {"model": ErrorBody, "description": "no document or provision has this id"}}
 
 
@@ -227,10 +228,10 @@ def _policykb_error(request: Request, e: PolicyKBError) -> JSONResponse:
         return _error(404, str(e))
     if isinstance(e, QueryError):
         return _error(422, str(e), e.param)
-    if isinstance(e, (KBNotBuiltError, ConfigError)):
-        return _error(503, str(e))
+    # No KB, a bad setting, a damaged KB file …: the service cannot answer until its operator
+    # fixes what the message names.
     log.error("%s %s: %s", request.method, request.url.path, e)
-    return _error(500, str(e))
+    return _error(503, str(e))
 
 
 def _validation_error(request: Request, e: RequestValidationError) -> JSONResponse:
@@ -265,7 +266,6 @@ BUILD_HEADER = "X-PolicyKB-Build"
 def _answer(kb: KB, data) -> JSONResponse:
     """The JSON, with the build that answered in a header (a client can see when a rebuild lands)."""
     return JSONResponse(data, headers={BUILD_HEADER: kb.build_dir.name})
-
 
 
 def text_param(description: str):

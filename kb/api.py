@@ -21,7 +21,7 @@ import weakref
 from pathlib import Path
 
 from kb import models, paths, store
-from kb.citation import format_citation
+from kb.official_citation import format_citation
 from kb.errors import KBNotBuiltError, NotFoundError, QueryError
 from kb.names import canonical_name
 
@@ -98,11 +98,7 @@ class KB:
 
     def ancestors(self, p: models.Provision) -> list[models.Provision]:
         """The containers of a provision, outermost first."""
-        chain = []
-        while p.parent:
-            p = self.provision(p.parent)
-            chain.append(p)
-        return chain[::-1]
+        return models.ancestors(p, self.provision)[::-1]
 
     def citation(self, provision_id: str) -> str:
         """The official-style citation of a document id or provision id."""
@@ -149,7 +145,7 @@ class KB:
         return {"document": self.document_dict(doc), "provision": provision_dict(p),
                 "provisions": [provision_dict(x) for x in self.descendants(p)]}
 
-    # -- tasks, parties, targets (issue 4) ------------------------------------
+    # -- tasks, parties, targets ------------------------------------------------
 
     def tasks(self, doc: str | None = None, party: str | None = None, year: int | None = None,
               role: str | None = None) -> list[models.Task]:
@@ -255,7 +251,7 @@ def current_kb(home: str | Path | None = None) -> KB:
 
 
 # ---------------------------------------------------------------------------
-# Tasks, parties, targets (issue 4)
+# Tasks, parties, targets
 # ---------------------------------------------------------------------------
 
 

@@ -15,11 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import PolicyKBError
-
-
-class UsageError(PolicyKBError):
-    pass
+from kb.errors import BenchError, PolicyKBError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -374,15 +370,15 @@ def cmd_coverage(args) -> int:
 
 def cmd_eval_align(args) -> int:
     from kb import open_kb
-    from indexer import align_eval
+    from indexer import align_evaluate
 
     kb = open_kb()
-    labels = align_eval.read_labels(args.file)
-    out = align_eval.evaluate(kb, labels)
+    gold = align_evaluate.read_labels(args.file)
+    out = align_evaluate.evaluate(kb, gold)
     if args.calibrate:
         from indexer.align import MODEL_PATH
 
-        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+        out["calibration"] = align_evaluate.calibrate(kb, gold, write=MODEL_PATH)
     if args.json:
         emit_json(out)
         return 0
@@ -405,7 +401,7 @@ def _comma_list(value: str | None) -> list[str] | None:
 
 
 def cmd_bench(args) -> int:
-    from policykb.bench.run import BenchError, format_report, run
+    from policykb.bench.run import format_report, run
     try:
         report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,

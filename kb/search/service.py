@@ -51,7 +51,8 @@ def check_limit(limit) -> int:
     try:
         n = int(limit)
     except (TypeError, ValueError):
-        raise QueryError(f"--limit {limit!r} is not a number; give a whole number from 1 to {MAX_LIMIT}", "limit") from None
+        raise QueryError(f"--limit {limit!r} is not a number; give a whole number from 1 to {MAX_LIMIT}",
+                         "limit") from None
     if not 1 <= n <= MAX_LIMIT:
         raise QueryError(f"--limit {n} is out of range; give a whole number from 1 to {MAX_LIMIT}", "limit")
     return n

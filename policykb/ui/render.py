@@ -64,6 +64,7 @@ table.pkb-table th,table.pkb-table td{border:1px solid #ddd;padding:.3em .45em;v
   overflow-wrap:anywhere;word-break:break-word}
 table.pkb-table th{background:#f6f6f6;font-weight:600}
 .pkb-guess{color:#8a5a00}
+.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-bars{font-size:.9rem}
 .pkb-bars .row{display:grid;grid-template-columns:minmax(8em,14em) 1fr 3.5em;gap:.5em;align-items:center;margin:.15rem 0}
 .pkb-bars .bar{display:flex;height:1.05rem;background:#f3f3f3;border-radius:2px;overflow:hidden}
@@ -435,6 +436,15 @@ def table_html(columns: Sequence[Column], rows: Iterable[Sequence[str]], cls: st
                    for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     return f'<table class="pkb-table {esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def task_cell_html(t: models.Task, target_row: bool = False) -> str:
+    """The 任务内容 cell: the task, a mark on a clause that states targets but no task, and each
+    warning of the extraction (an annotation that named no unit is never dropped silently)."""
+    out = esc(t.text)
+    if target_row:
+        out += '<br><span class="pkb-badge">目标条款（无任务）</span>'
+    return out + "".join(f'<div class="pkb-warn">提示：{esc(w)}</div>' for w in t.warnings)
 
 
 def guess_html(text: str, guessed: bool) -> str:

@@ -76,8 +76,7 @@ def download(kb, f: dict) -> None:
 
 
 def task_row(kb, t, titles: dict, show_doc: bool) -> list[str]:
-    target_row = views.is_target_row(t)
-    text = render.esc(t.text) + ('<br><span class="pkb-badge">目标条款（无任务）</span>' if target_row else "")
+    text = render.task_cell_html(t, views.is_target_row(t))
     where = render.esc(views.ref(kb, t.clause_id))
     if show_doc:
         where = render.esc(views.short_title(titles.get(t.doc_id, ""))) + "<br>" + where
@@ -111,6 +110,9 @@ def main() -> None:
         return
     charts(tasks, f["role"])
     st.subheader("任务分解表")
+    unread = sum(1 for t in tasks if t.warnings)
+    if unread:  # an annotation that named no unit is never dropped silently
+        st.warning(f"{unread} 项任务的括注未读出责任单位，请对照原文核对（见任务内容下的“提示”）。")
     download(kb, f)
     titles = common.doc_titles(kb)
     columns = COLUMNS if f["doc"] else [*COLUMNS[:-1], render.Column("文件与出处", "14%")]

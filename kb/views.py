@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from kb import export, models
+from kb.models import task_year
 from kb.official_citation import int_to_cn
 
 RANK = {lv: i for i, lv in enumerate(models.LEVELS)}
@@ -112,13 +113,6 @@ def outline_field(text: str) -> tuple[str | None, str]:
 # ---------------------------------------------------------------------------
 # Tasks
 # ---------------------------------------------------------------------------
-
-
-def task_year(t: models.Task) -> int | None:
-    """The year a task is due: its stated deadline year, else the year of its first dated target."""
-    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
-        return t.deadline.year
-    return next((g.year for g in t.targets if g.year), None)
 
 
 def count_years(tasks: Iterable[models.Task]) -> dict[str, int]:

@@ -255,16 +255,32 @@ def cmd_eval_extract(args) -> int:
         emit_json(out)
         return 0
     print(f"金标准：{result.gold}（{result.clauses} 个条款，文件：{'、'.join(result.documents)}）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
     fmt = (lambda x: "  —" if x is None else f"{x:.3f}")
-    for f in FIELDS:
+    if result.clauses:
+        print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
+    for f in FIELDS if result.clauses else ():
         s = result.scores[f].as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['f1']):>8}"
               f"{fmt(s['agreement']):>8}   {s['tp']}/{s['fp']}/{s['fn']}")
+    if result.facts is not None:
+        print_facts(result.facts, fmt)
     if args.disagreements:
-        for d in result.disagreements:
+        for d in result.disagreements + (result.facts.disagreements if result.facts else []):
             print(f"  ✗ {d['field']}: {d['anchor']}  金标准 {d['gold']}  抽取 {d['predicted']}")
     return 0
+
+
+def print_facts(facts, fmt) -> None:
+    """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
+    print(f"文件要素（{facts.documents} 个文件）")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    for f, s in facts.scores.items():
+        s = s.as_dict()
+        print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "
+              f"{s['tp']}/{s['fp']}/{s['fn']}   {facts.guessed.get(f, 0)}")
+    print(f"本文件文号被记为引用：{facts.own_number_citations} 处")
+    for doc, error in facts.unreadable.items():
+        print(f"  无法读取 {doc}：{error}")
 
 
 def cmd_search(args) -> int:

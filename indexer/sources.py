@@ -234,6 +234,8 @@ def read_source(path: Path, *, http_charset: str | None = None, url: str | None 
         text, encoding = decode(data, str(path))
         if sniff_suffix(data) == ".html" and re.search(r"</?(?:p|div|td|br)\b", text[:20000], re.I):
             raise InputError(f"{path}: this text file holds HTML markup; rename it to .html and ingest it again")
+        if suffix == ".md":  # Markdown heading markers (# 标题) are markup, not text
+            text = re.sub(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", r"\1", text)
         return SourceText(path, fix_radicals(text), {}, encoding, "text")
     if suffix in HTML_SUFFIXES:
         return read_html(read_bytes(path, MAX_TEXT_BYTES), str(path), path=path,
@@ -365,6 +367,9 @@ def read_meta_tags(soup) -> dict:
     return out
 
 
+META_BLOCKS = ("table", "ul", "dl", "div", "section")
+
+
 def read_meta_table(soup) -> tuple[dict, list]:
     """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
 
@@ -412,14 +417,20 @@ def read_meta_table(soup) -> tuple[dict, list]:
                 meta[k] = normalise_doc_number(m)
         else:
             meta[k] = v
-    # The smallest element holding all the labels: a table, list or div.
+    # The block holding the labels (a table, list or div) goes, not just its cells — unless that
+    # block also holds the article: a 发布时间/来源/字体/打印 line often sits inside the article's
+    # container, and climbing from it to the container deleted the whole body. A block goes only
+    # when its text is mostly the metadata itself; otherwise only the labelled element does.
+    meta_chars = sum(cjk_count(el.get_text()) for el in holders)
     blocks = []
     for el in holders:
         block = el
-        for anc in el.parents:
-            if anc.name in ("table", "ul", "dl", "div", "section"):
-                block = anc
-                break
+        if el.name not in META_BLOCKS:
+            for anc in el.parents:
+                if anc.name in META_BLOCKS:
+                    if cjk_count(anc.get_text()) <= 2 * meta_chars + 40:
+                        block = anc
+                    break
         blocks.append(block)
     return meta, blocks
 

@@ -223,7 +223,8 @@ def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
             header.lines.append(("recipients", p.start, p.end))
             end = i + 1
             break  # the 主送 line is the last line of a header
-        if rx.TITLE_LINE.match(line) or (header.title is None and rx.TITLE_PLAIN.match(line)):
+        if rx.TITLE_LINE.match(line) or rx.NOTICE_TITLE.match(line) or (
+                header.title is None and rx.TITLE_PLAIN.match(line)):
             # The longest title line wins: a page often repeats a short title
             # (关于…的实施意见) above the full one (市政府关于…的实施意见).
             if header.title is None or len(line) >= len(header.title):

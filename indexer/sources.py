@@ -381,7 +381,7 @@ def read_meta_table(soup) -> tuple[dict, list]:
     holders = []
     for el in soup.find_all(["td", "th", "li", "span", "dt", "dd", "p", "div", "strong", "b", "label", "em"]):
         own = _clean(el.get_text(" "))
-        if not own or len(own) > 80:
+        if not own or len(own) > 160:
             continue
         m = rules["label_re"].match(own)
         if not m:
@@ -397,6 +397,16 @@ def read_meta_table(soup) -> tuple[dict, list]:
                 continue
             if nxt is not None:
                 holders.append(nxt)
+        else:  # the value is in this cell, and so may be other fields: 发布时间：… 发布机构：… 字体：大 中 小
+            from indexer.docfacts import split_meta_line
+
+            pairs = split_meta_line(own) or []
+            if len(pairs) < 2 and len(own) > 80:
+                continue  # one label and a long text: a sentence, not metadata
+            for name, v in pairs[1:]:
+                if name and v and name not in found:
+                    found[name] = v
+            value = pairs[0][1] if pairs else value
         if not value or fieldname in found:
             continue
         found[fieldname] = value

@@ -52,7 +52,9 @@ def cmd_build(args) -> int:
                    "documents": [{"id": pd.document.id, "status": pd.document.status,
                                   "parts": pd.document.parts, "articles": pd.document.articles,
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
-                                  "targets": len(pd.targets)} for pd in summary.documents],
+                                  "targets": len(pd.targets),
+                                  "guessed": list(pd.document.meta.get("guessed") or [])}
+                                 for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
                    "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
         return 0
@@ -61,13 +63,22 @@ def cmd_build(args) -> int:
         d = pd.document
         print(f"  {d.id}  [{LEVEL_ZH.get(d.level, d.level)}·{STATUS_ZH.get(d.status, d.status)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
-              f"目标 {len(pd.targets)}")
+              f"目标 {len(pd.targets)}{guessed_note(d.meta)}")
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
     if summary.cached:
         print(f"  {summary.cached} 个文件自上次构建以来未变，沿用上次的解析结果（缓存在 {summary.home / 'cache'}）")
     return 0
+
+
+FACT_ZH = {"title": "标题", "doc_number": "文号", "issuer": "发文机关", "date": "成文日期", "level": "层级"}
+
+
+def guessed_note(meta: dict) -> str:
+    """（推测：标题、层级） for a document some of whose facts are guesses (see the warnings)."""
+    guessed = meta.get("guessed") or []
+    return f"  （推测：{'、'.join(FACT_ZH.get(k, k) for k in guessed)}，见警告）" if guessed else ""
 
 
 def cmd_docs(args) -> int:
@@ -81,7 +92,7 @@ def cmd_docs(args) -> int:
     for d in docs:
         outline = "  ※ 提纲文件，非官方全文" if d["status"] == "outline" else ""
         print(f"{d['id']}  {d['title']}  {d['doc_number'] or '（无文号）'}  {d['date'] or ''}  "
-              f"{LEVEL_ZH.get(d['level'], d['level'])}{outline}")
+              f"{LEVEL_ZH.get(d['level'], d['level'])}{outline}{guessed_note(d)}")
     return 0
 
 
@@ -349,7 +360,7 @@ def cmd_ingest(args) -> int:
                    "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
-          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
+          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}{guessed_note(d)}")
     print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
     resolved = [c for c in d["cites"] if c["resolved_id"]]
     print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"

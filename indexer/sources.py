@@ -840,6 +840,20 @@ def _despace(line: str) -> str:
     return line
 
 
+# The header/footer a browser prints on every page (even a single one, where repetition cannot
+# show it): 12/7/26, 2:50 AM <title> … file:///…/page.html 1/1, or the page's address and n/m.
+BROWSER_PRINT = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b"
+                           r"|(?:https?|file)://\S*\s*\d{1,4}\s*/\s*\d{1,4}\s*$", re.I)
+
+
+def _meta_label(line: str) -> bool:
+    """A line that opens with a metadata label (文号：, 发文字号：, 发布日期：): never part of the
+    line before it."""
+    from indexer.docfacts import split_meta_line
+
+    return split_meta_line(line) is not None
+
+
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop running headers/footers (lines repeated at the top or bottom of most pages, numbers
     ignored) and page-number lines (— 3 —, 第3页 共10页, 3/10, - 3 -)."""
@@ -860,7 +874,7 @@ def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
                 if not keep:
                     break
                 line = keep[side]
-                if rx.PAGE_NUMBER.match(line) or _line_key(line) in repeated:
+                if rx.PAGE_NUMBER.match(line) or _line_key(line) in repeated or BROWSER_PRINT.search(line):
                     keep.pop(side)
                 else:
                     break
@@ -889,7 +903,7 @@ def join_lines(lines: list[str]) -> list[str]:
         ends = re.search(r"[。！？：；][”’」』）]?$", last)
         short = len(last) < 0.85 * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
-                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line))
+                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line))
         open_bracket = _open_brackets(paras[-1][-150:]) > 0  # an annotation is not longer
         if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)

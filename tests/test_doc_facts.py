@@ -2,7 +2,8 @@
 (indexer/docfacts.py, docs/forms.md), each with its source, and every guess said to be one.
 
 The fixture set tests/fixtures/doc_facts/ is checked through its gold files: eval/doc_facts_gold.jsonl
-(the documents the rules were tuned on) and eval/doc_facts_fresh.jsonl (held back, never tuned on).
+(the documents the rules were tuned on), eval/doc_facts_fresh.jsonl and eval/doc_facts_fresh2.jsonl
+(held back; their first-run figures are in docs/forms.md, and the fixes made after seeing them too).
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ BODY = "一、工作目标\n到2026年，全面完成整治任务。\n二、工�
 # ---------------------------------------------------------------------------
 
 
+TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 0.95}  # issue 13, fresh documents
+
+
 @pytest.mark.parametrize("gold, floor", [
     ("doc_facts_gold.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
-    ("doc_facts_fresh.jsonl", {"title": 0.85, "doc_number": 0.85, "issuer": 0.85, "date": 0.9, "level": 0.85}),
+    ("doc_facts_fresh.jsonl", TARGET),
+    ("doc_facts_fresh2.jsonl", TARGET),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -365,4 +370,5 @@ def test_parse_of_a_fixture_records_every_source():
     d = parse_file(ROOT / "tests" / "fixtures" / "doc_facts" / "d07-baiyang-joint-notice.txt").document
     assert d.meta["fields"] == {"title": "notice_plan", "doc_number": "header", "issuer": "notice_signature",
                                 "date": "notice_signature", "level": "issuer"}
-    assert d.meta["notice_title"].startswith("关于印发《白杨市推进美丽河湖建设")
+    # the issuers standing on their own lines above 关于印发… belong to the notice's title
+    assert d.meta["notice_title"].startswith("中共白杨市委办公室 白杨市人民政府办公室关于印发《白杨市推进美丽河湖建设")

@@ -343,8 +343,8 @@ def evaluate_facts(gold: list[dict], parsed: dict, gold_name: str = "",
             s = result.scores[f]
             s.clauses += 1
             s.agree += want == got
-            if got is not None and got == want:
-                s.tp += 1
+            if got == want:
+                s.tp += got is not None
                 continue
             s.fp += got is not None
             s.fn += want is not None

@@ -105,24 +105,14 @@ def read_chrome(text: str) -> tuple[str, dict]:
                 if name and value and name not in found:
                     found[name] = value
             drop.append(paras[i])
-        elif i in head and len(line) <= 120 and furniture.search(line):
+        elif i in head and len(line) <= 120 and furniture.search(line) and not re.match(r"(?:主办|承办)单位", line):
+            # (主办单位：… in a text is an event's organiser, not a site footer)
             drop.append(paras[i])
     if not drop:
         return text, {}
-    meta: dict = {}
-    from indexer.sources import _norm_date
+    from indexer.sources import typed_meta
 
-    for name, value in found.items():
-        if name in ("date", "published"):
-            d = _norm_date(value)
-            if d:
-                meta[name] = d
-        elif name == "doc_number":
-            m = rx.DOC_NUMBER.search(value.replace(" ", ""))
-            if m:
-                meta[name] = normalise_doc_number(m)
-        else:
-            meta[name] = value
+    meta = typed_meta(found)
     out, pos = [], 0
     for p in drop:
         out.append(text[pos:p.start])
@@ -182,8 +172,9 @@ def join_broken_lines(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 # Words with 市/区/县/乡/镇 inside that are not places (市场监督管理局, 城乡建设, 社区 …).
-_NOT_PLACE = re.compile(r"市场|城市|都市|市政|市容|市民|城区|社区|园区|景区|街区|辖区|区域|城乡|乡村|城镇|乡镇|县域|省级|市级|县级|区级|"
-                        r"省直|市直|县直|区直|州直|盟直")
+# (城市 only before a department's business: 晋城市 and 盐城市 are cities; 市政 not in 市政府.)
+_NOT_PLACE = re.compile(r"市场|城市(?=管理|建设|更新|规划|综合|执法|运行|排水|供水|公用|园林|交通)|都市|市政(?!府)|市容|市民|"
+                        r"社区|园区|景区|街区|辖区|区域|城乡|乡村|县域|省级|市级|县级|区级|省直|市直|县直|区直|州直|盟直")
 # Administrative units, longest first at each position; the rightmost one in a name decides.
 _UNIT = re.compile(r"自治区|行政公署|行署|自治州|自治县|自治旗|地区|街道|苏木|省|州|盟|市|县|旗|区|镇|乡")
 _UNIT_LEVEL = {"自治区": "provincial", "省": "provincial", "自治州": "municipal", "州": "municipal",

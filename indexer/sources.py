@@ -367,6 +367,26 @@ def read_meta_tags(soup) -> dict:
     return out
 
 
+def typed_meta(found: dict) -> dict:
+    """Metadata values as read (``{field: text}``) → dates as YYYY-MM-DD and 文号 in the official
+    form; a date or 文号 that does not parse is dropped."""
+    from indexer.structure import normalise_doc_number
+
+    meta: dict = {}
+    for k, v in found.items():
+        if k in ("date", "published"):
+            d = _norm_date(v)
+            if d:
+                meta[k] = d
+        elif k == "doc_number":
+            m = rx.DOC_NUMBER.search(v.replace(" ", ""))
+            if m:
+                meta[k] = normalise_doc_number(m)
+        else:
+            meta[k] = v
+    return meta
+
+
 META_BLOCKS = ("table", "ul", "dl", "div", "section")
 
 
@@ -413,20 +433,7 @@ def read_meta_table(soup) -> tuple[dict, list]:
         holders.append(el)
     if len(found) < 2:
         return {}, []  # a lone "标题：" in the text is not a metadata table
-    meta: dict = {}
-    for k, v in found.items():
-        if k in ("date", "published"):
-            d = _norm_date(v)
-            if d:
-                meta[k] = d
-        elif k == "doc_number":
-            m = rx.DOC_NUMBER.search(v.replace(" ", ""))
-            if m:
-                from indexer.structure import normalise_doc_number
-
-                meta[k] = normalise_doc_number(m)
-        else:
-            meta[k] = v
+    meta = typed_meta(found)
     # The block holding the labels (a table, list or div) goes, not just its cells — unless that
     # block also holds the article: a 发布时间/来源/字体/打印 line often sits inside the article's
     # container, and climbing from it to the container deleted the whole body. A block goes only

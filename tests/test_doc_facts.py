@@ -226,6 +226,8 @@ def test_no_issuer_and_no_date_are_said():
     ("阿里地区行政公署", "municipal"), ("桐江市住房和城乡建设局", "municipal"), ("中共桐江市委办公室", "municipal"),
     ("澄溪县人民政府", "county"), ("南屏区人民政府办公室", "county"), ("巴音旗人民政府", "county"),
     ("澄溪县市场监督管理局", "county"), ("北京市朝阳区人民政府", "county"), ("中共松林县委办公室", "county"),
+    ("市政府办公室", "municipal"), ("晋城市人民政府", "municipal"), ("桐江市城市管理局", "municipal"),
+    ("县政府", "county"), ("古城镇人民政府", "county"),
     # a township body is county level (the model's lowest); its unit is kept
     ("柳湾镇人民政府", "county"), ("桐江市东湖区和平街道办事处", "county"), ("石门乡人民政府", "county"),
 ])

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from indexer import regexes as rx
+from indexer.sources import html_rules, split_meta_line, typed_meta
 from indexer.structure import (Paragraph, join_title_lines, normalise_doc_number, numbering, paragraphs,
                                parse_date)
 
@@ -45,41 +45,8 @@ GUESSES = {"first_line", "file_name", "imprint", "published", "default", "page_s
 # Page chrome pasted into the text
 # ---------------------------------------------------------------------------
 
-# Labels of chrome that is not a metadata field we keep (dropped with their values).
-CHROME_ONLY = ("浏览次数", "点击数", "点击量", "访问次数", "阅读次数", "阅读量", "字体", "字号", "作者", "责任编辑",
-               "编辑", "公开范围", "公开方式", "公开属性", "公开形式", "来源", "文章来源", "视力保护色", "生效时间",
-               "废止时间", "生效日期", "失效日期", "公文种类", "信息分类", "内容概述", "所属机构")
 HEAD_SCAN = 14  # chrome stands among the first paragraphs …
 TAIL_SCAN = 4  # … or after the signature (公开方式：主动公开)
-
-
-@lru_cache(maxsize=1)
-def _chrome_patterns():
-    from indexer.sources import html_rules
-
-    rules = html_rules()
-    labels = dict(rules["labels"])  # squashed label → field
-    for label in CHROME_ONLY:
-        labels.setdefault(label, "content_source" if label in ("来源", "文章来源") else None)
-    spaced = "|".join(r"\s*".join(map(re.escape, lb)) for lb in sorted(labels, key=len, reverse=True))
-    start = re.compile(rf"^[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
-    anywhere = re.compile(rf"(?:^|(?<=[\s【\[】\]]))[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
-    return labels, start, anywhere, rules["furniture_re"]
-
-
-def split_meta_line(line: str) -> list[tuple[str | None, str]] | None:
-    """``发布时间：2024-06-12 来源：县政府办公室 字体：大 中 小`` → [(field, value) …] (field None for
-    chrome we drop), or None when the line does not start with a metadata label."""
-    labels, start, anywhere, _ = _chrome_patterns()
-    if not start.match(line):
-        return None
-    hits = list(anywhere.finditer(line))
-    out = []
-    for k, m in enumerate(hits):
-        end = hits[k + 1].start() if k + 1 < len(hits) else len(line)
-        value = line[m.end():end].strip(" 【】[]")
-        out.append((labels[re.sub(r"\s+", "", m["label"])], value))
-    return out
 
 
 def read_chrome(text: str) -> tuple[str, dict]:
@@ -94,7 +61,7 @@ def read_chrome(text: str) -> tuple[str, dict]:
     first_numbered = next((i for i, p in enumerate(paras) if numbering(p.text)), len(paras))
     head = range(0, min(HEAD_SCAN, first_numbered))
     tail = range(max(first_numbered, len(paras) - TAIL_SCAN), len(paras))
-    _, _, _, furniture = _chrome_patterns()
+    furniture = html_rules()["furniture_re"]
     found: dict = {}
     drop: list[Paragraph] = []
     for i in [*head, *tail]:
@@ -110,8 +77,6 @@ def read_chrome(text: str) -> tuple[str, dict]:
             drop.append(paras[i])
     if not drop:
         return text, {}
-    from indexer.sources import typed_meta
-
     meta = typed_meta(found)
     out, pos = [], 0
     for p in drop:

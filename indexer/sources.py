@@ -309,6 +309,35 @@ def html_rules() -> dict:
     return rules
 
 
+@lru_cache(maxsize=1)
+def _meta_line_patterns():
+    """Labels of metadata lines (``meta_fields`` plus ``chrome_labels``, html.yaml), as a pattern
+    that matches one at the start of a line and one anywhere (after a space or a bracket)."""
+    rules = html_rules()
+    labels = dict(rules["labels"])  # squashed label → field
+    for label, fieldname in (rules.get("chrome_labels") or {}).items():
+        labels.setdefault(label, fieldname)
+    spaced = "|".join(r"\s*".join(map(re.escape, lb)) for lb in sorted(labels, key=len, reverse=True))
+    start = re.compile(rf"^[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    anywhere = re.compile(rf"(?:^|(?<=[\s【\[】\]]))[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    return labels, start, anywhere
+
+
+def split_meta_line(line: str) -> list[tuple[str | None, str]] | None:
+    """``发布时间：2024-06-12 来源：县政府办公室 字体：大 中 小`` → [(field, value) …] (field None for
+    chrome we drop), or None when the line does not start with a metadata label."""
+    labels, start, anywhere = _meta_line_patterns()
+    if not start.match(line):
+        return None
+    hits = list(anywhere.finditer(line))
+    out = []
+    for k, m in enumerate(hits):
+        end = hits[k + 1].start() if k + 1 < len(hits) else len(line)
+        value = line[m.end():end].strip(" 【】[]")
+        out.append((labels[re.sub(r"\s+", "", m["label"])], value))
+    return out
+
+
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*(?P<cs>[A-Za-z0-9_.:-]+)""", re.I)
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "table", "tbody", "thead", "tfoot", "tr", "li",
               "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -418,8 +447,6 @@ def read_meta_table(soup) -> tuple[dict, list]:
             if nxt is not None:
                 holders.append(nxt)
         else:  # the value is in this cell, and so may be other fields: 发布时间：… 发布机构：… 字体：大 中 小
-            from indexer.docfacts import split_meta_line
-
             pairs = split_meta_line(own) or []
             if len(pairs) < 2 and len(own) > 80:
                 continue  # one label and a long text: a sentence, not metadata
@@ -856,8 +883,6 @@ BROWSER_PRINT = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(
 def _meta_label(line: str) -> bool:
     """A line that opens with a metadata label (文号：, 发文字号：, 发布日期：): never part of the
     line before it."""
-    from indexer.docfacts import split_meta_line
-
     return split_meta_line(line) is not None
 
 

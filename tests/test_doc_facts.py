@@ -50,7 +50,7 @@ def test_fixture_documents_meet_their_gold_facts(gold, floor):
 
 
 def test_eval_extract_cli_prints_document_fields(capsys):
-    from kb import cli
+    from policykb import cli
 
     assert cli.main(["eval-extract", str(ROOT / "eval" / "doc_facts_gold.jsonl"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -339,7 +339,7 @@ def test_a_metadata_table_outside_the_body_is_still_removed_whole():
 
 def test_ingest_shows_sources_and_keeps_guesses_visible_after_rebuild(tmp_path, monkeypatch, capsys):
     from indexer.build import build
-    from kb import cli
+    from policykb import cli
 
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", corpus, ignore=shutil.ignore_patterns("replaced"))

@@ -79,6 +79,7 @@ DOC_NUMBER = re.compile(
     (?P<year>(?:19|20)\d{2})
     [〕\]】）)]
     \s*
+    \s*第?\s*                                         # 某政发〔2024〕第3号
     (?P<serial>\d{1,4})
     \s*号
     """,
@@ -103,8 +104,9 @@ ISSUER_LINE = re.compile(
     r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
     r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部)$"
 )
-# （此件公开发布） and similar publication notes after the signature.
-PUBLICATION_NOTE = re.compile(r"^（此件[^）]{1,12}）$")
+# （此件公开发布） and similar publication notes after the signature, and the contact note that
+# often follows the date: （联系人：王某，联系电话：0000-1234567）.
+PUBLICATION_NOTE = re.compile(r"^（(?:此件[^）]{1,12}|联系人[：:][^（）]{1,60})）$")
 
 # The title line of a document: 关于…的意见/通知/方案…, possibly prefixed by the issuer.
 TITLE_LINE = re.compile(

@@ -140,6 +140,7 @@ def test_page_title_is_used_when_the_text_has_none():
     ("湖东县2025年河湖管理工作要点\n文　　号：湖政办〔2025〕7号\n", "湖政办〔2025〕7号", "meta_line"),
     ("湖东县2025年河湖管理工作要点\n索引号：001/2025-00012\n文号：湖政规〔2025〕2号\n公开范围：主动公开\n",
      "湖政规〔2025〕2号", "meta_line"),
+    ("湖东县2025年河湖管理工作要点\n湖政发〔2025〕第7号\n", "湖政发〔2025〕7号", "header"),
     # any prefix inside the official 〔〕 (…政〔〕, …管〔〕)
     ("湖东县2025年河湖管理工作要点\n湖东镇政〔2025〕72号\n", "湖东镇政〔2025〕72号", "header"),
 ])
@@ -173,6 +174,9 @@ def test_own_doc_number_is_never_an_outgoing_citation():
     # 落款 with a Chinese-numeral date
     ("湖东县2025年河湖管理工作要点\n" + BODY + "湖东县人民政府\n二〇二五年三月五日\n", {},
      "湖东县人民政府", "2025-03-05", ("signature", "signature")),
+    # 落款 followed by a contact note
+    ("湖东县2025年河湖管理工作要点\n" + BODY + "湖东县水利局\n2025年3月5日\n（联系人：王某，联系电话：0000-1234567）\n", {},
+     "湖东县水利局", "2025-03-05", ("signature", "signature")),
     # joint 落款
     ("湖东县2025年河湖管理工作要点\n" + BODY + "中共湖东县委办公室\n湖东县人民政府办公室\n2025年3月5日\n", {},
      "中共湖东县委办公室 湖东县人民政府办公室", "2025-03-05", ("signature", "signature")),

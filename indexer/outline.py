@@ -294,6 +294,11 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
                   if data.get(k)},
         **known_meta,
     }
+    # Every fact of an outline is the outline file's (its author's) word; none is guessed.
+    doc_meta["fields"] = {k: "outline" for k, v in (("title", title), ("doc_number", data.get("doc_number")),
+                                                      ("issuer", issuer), ("date", data.get("date_issued")),
+                                                      ("level", level)) if v}
+    doc_meta["guessed"] = []
     document = Document(
         id=doc_id, title=title, doc_number=data.get("doc_number"), issuer=issuer,
         date=_str(data.get("date_issued")), level=level, status="outline",

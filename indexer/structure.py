@@ -179,17 +179,44 @@ def _title_piece(line: str) -> bool:
             and not _titleish(line))
 
 
+def _issuer_lines(paras: list[Paragraph], i: int) -> int:
+    """How many lines from ``i`` on name issuing bodies only (at most three)."""
+    n = 0
+    while n < 3 and i + n < len(paras) and rx.ISSUER_LINE.match(paras[i + n].text) \
+            and not rx.MASTHEAD_LINE.match(paras[i + n].text):
+        n += 1
+    return n if i + n < len(paras) else 0
+
+
+def _title_tail(line: str) -> bool:
+    """A few characters that cannot stand as a line of their own in a header: the wrapped end of
+    a title (清单, 的通知, （试行）), not an issuer, a date or a 文号."""
+    return (len(line) <= 8 and _title_piece(line) and not rx.DATE_IN_TEXT.search(line)
+            and not rx.ISSUER_LINE.match(line))
+
+
 def join_title_lines(text: str) -> str:
     """Join a title the source broke over two or three lines (a long title set in large type,
     a PDF's line breaks): 青川市人民政府办公室关于印发青川市2025年 / 秸秆综合利用和禁烧工作方案的通知
     is one title line. Lines are joined only near the top, only when no piece is a title by
-    itself and together they are one (``TITLE_LINE``, ``TITLE_PLAIN``, ``NOTICE_TITLE``).
+    itself and together they are one (``TITLE_LINE``, ``TITLE_PLAIN``, ``NOTICE_TITLE``) — or when
+    a title's last few characters wrapped onto a line of their own (``_title_tail``).
     Runs on normalised text; the result is normalised text."""
     paras = paragraphs(text)
     for i in range(min(HEADER_SCAN, len(paras))):
         line = paras[i].text
         if numbering(line) or line.startswith(("根据", "为")) or rx.RECIPIENTS_LINE.match(line):
             break
+        issuers = _issuer_lines(paras, i)
+        if issuers and rx.TITLE_LINE.match(paras[i + issuers].text) and paras[i + issuers].text.startswith("关于"):
+            # the issuing bodies on their own line(s) above 关于…: 中共某县委　某县人民政府 / 关于…的意见
+            k = i + issuers
+            joined = " ".join(p.text for p in paras[i:k]) + paras[k].text
+            return text[:paras[i].start] + joined + text[paras[k].end:]
+        if _titleish(line) and i + 1 < len(paras) and _title_tail(paras[i + 1].text) \
+                and _titleish(line + paras[i + 1].text):
+            # a title by itself whose last word wrapped: …重点工作任务 / 清单
+            return text[:paras[i].start] + line + paras[i + 1].text + text[paras[i + 1].end:]
         if not _title_piece(line):
             continue
         for j in (i + 1, i + 2):
@@ -223,7 +250,8 @@ def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
             header.lines.append(("recipients", p.start, p.end))
             end = i + 1
             break  # the 主送 line is the last line of a header
-        if rx.TITLE_LINE.match(line) or (header.title is None and rx.TITLE_PLAIN.match(line)):
+        if rx.TITLE_LINE.match(line) or rx.NOTICE_TITLE.match(line) or (
+                header.title is None and rx.TITLE_PLAIN.match(line)):
             # The longest title line wins: a page often repeats a short title
             # (关于…的实施意见) above the full one (市政府关于…的实施意见).
             if header.title is None or len(line) >= len(header.title):

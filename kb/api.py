@@ -67,6 +67,10 @@ class KB:
                         for c in self.citations(doc.id)]
         out["meta"] = doc.meta
         out["warnings"] = list(doc.warnings)
+        # Where each fact (title, doc_number, issuer, date, level) came from, and which are guesses
+        # (codes: indexer.docfacts, labels: docs/forms.md).
+        out["fields"] = dict(doc.meta.get("fields") or {})
+        out["guessed"] = list(doc.meta.get("guessed") or [])
         return out
 
     # -- provisions ----------------------------------------------------------

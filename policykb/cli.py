@@ -45,7 +45,9 @@ def cmd_build(args) -> int:
                    "documents": [{"id": pd.document.id, "status": pd.document.status,
                                   "parts": pd.document.parts, "articles": pd.document.articles,
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
-                                  "targets": len(pd.targets)} for pd in summary.documents],
+                                  "targets": len(pd.targets),
+                                  "guessed": list(pd.document.meta.get("guessed") or [])}
+                                 for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
                    "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
         return 0
@@ -54,13 +56,18 @@ def cmd_build(args) -> int:
         d = pd.document
         print(f"  {d.id}  [{labels.level(d.level)}·{labels.status(d.status, caveat=True)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
-              f"目标 {len(pd.targets)}")
+              f"目标 {len(pd.targets)}{guessed_note(d.meta.get('guessed'))}")
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
     if summary.cached:
         print(f"  {summary.cached} 个文件自上次构建以来未变，沿用上次的解析结果（缓存在 {summary.home / 'cache'}）")
     return 0
+
+
+def guessed_note(codes) -> str:
+    note = labels.guessed(codes)
+    return f"  {note}" if note else ""
 
 
 def cmd_docs(args) -> int:
@@ -73,7 +80,7 @@ def cmd_docs(args) -> int:
     for d in docs:
         outline = "  ※ 提纲文件，非官方全文" if d["status"] == "outline" else ""
         print(f"{d['id']}  {d['title']}  {d['doc_number'] or '（无文号）'}  {d['date'] or ''}  "
-              f"{labels.level(d['level'])}{outline}")
+              f"{labels.level(d['level'])}{outline}{guessed_note(d.get('guessed'))}")
     return 0
 
 
@@ -243,16 +250,32 @@ def cmd_eval_extract(args) -> int:
         emit_json(out)
         return 0
     print(f"金标准：{result.gold}（{result.clauses} 个条款，文件：{'、'.join(result.documents)}）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
     fmt = (lambda x: "  —" if x is None else f"{x:.3f}")
-    for f in FIELDS:
+    if result.clauses:
+        print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
+    for f in FIELDS if result.clauses else ():
         s = result.scores[f].as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['f1']):>8}"
               f"{fmt(s['agreement']):>8}   {s['tp']}/{s['fp']}/{s['fn']}")
+    if result.facts is not None:
+        print_facts(result.facts, fmt)
     if args.disagreements:
-        for d in result.disagreements:
+        for d in result.disagreements + (result.facts.disagreements if result.facts else []):
             print(f"  ✗ {d['field']}: {d['anchor']}  金标准 {d['gold']}  抽取 {d['predicted']}")
     return 0
+
+
+def print_facts(facts, fmt) -> None:
+    """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
+    print(f"文件要素（{facts.documents} 个文件）")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    for f, s in facts.scores.items():
+        s = s.as_dict()
+        print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "
+              f"{s['tp']}/{s['fp']}/{s['fn']}   {facts.guessed.get(f, 0)}")
+    print(f"本文件文号被记为引用：{facts.own_number_citations} 处")
+    for doc, error in facts.unreadable.items():
+        print(f"  无法读取 {doc}：{error}")
 
 
 def cmd_search(args) -> int:
@@ -321,7 +344,7 @@ def cmd_ingest(args) -> int:
                    "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
-          f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}")
+          f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}{guessed_note(d.get('guessed'))}")
     print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
     resolved = [c for c in d["cites"] if c["resolved_id"]]
     print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"

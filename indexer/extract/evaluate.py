@@ -55,10 +55,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kb.errors import GoldError
+from kb.errors import GoldError, PolicyKBError
 from kb.names import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
@@ -92,11 +92,16 @@ class Result:
     clauses: int
     scores: dict = field(default_factory=dict)
     disagreements: list[dict] = field(default_factory=list)
+    facts: DocFactsResult | None = None  # document-level fields, when the gold file labels documents
 
     def as_dict(self) -> dict:
-        return {"gold": self.gold, "documents": self.documents, "clauses": self.clauses,
-                "fields": {k: v.as_dict() for k, v in self.scores.items()},
-                "disagreements": self.disagreements}
+        out = {"gold": self.gold, "documents": self.documents, "clauses": self.clauses,
+               "fields": {k: v.as_dict() for k, v in self.scores.items()},
+               "disagreements": self.disagreements}
+        if self.facts is not None:
+            out.update(self.facts.as_dict())
+            out["disagreements"] = out["disagreements"] + self.facts.disagreements
+        return out
 
 
 def read_gold(path: Path) -> list[dict]:
@@ -115,12 +120,15 @@ def read_gold(path: Path) -> list[dict]:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise GoldError(f"{path}:{i}: not valid JSON ({e.msg}); one JSON object per line") from None
-        if not isinstance(obj, dict) or not obj.get("source") or not obj.get("anchor"):
-            raise GoldError(f"{path}:{i}: a gold line needs \"source\" and \"anchor\"")
+        if isinstance(obj, dict) and obj.get("doc"):
+            check_doc_gold(obj, path, i)  # a document's facts (see "Document facts" below)
+        elif not isinstance(obj, dict) or not obj.get("source") or not obj.get("anchor"):
+            raise GoldError(f"{path}:{i}: a gold line needs \"source\" and \"anchor\" (a clause) "
+                            "or \"doc\" (a document's facts)")
         obj["_line"] = i
         out.append(obj)
     if not out:
-        raise GoldError(f"{path}: no labelled clauses in the file")
+        raise GoldError(f"{path}: no labelled clauses or documents in the file")
     return out
 
 
@@ -268,10 +276,116 @@ def run(gold_path: Path) -> Result:
     from indexer.corpus import SIDECAR, read_sidecar
     from indexer.pipeline import parse_file
 
-    gold = read_gold(gold_path)
-    parsed = {}
-    for src in dict.fromkeys(g["source"] for g in gold):
+    records = read_gold(gold_path)
+    gold = [g for g in records if not g.get("doc")]
+    doc_gold = [g for g in records if g.get("doc")]
+    parsed, unreadable = {}, {}
+    clause_sources = set(g["source"] for g in gold)
+    for src in dict.fromkeys([g["source"] for g in gold] + [g["doc"] for g in doc_gold]):
         path = resolve_source(src, gold_path)
         sidecar = path.with_name(path.stem + SIDECAR)
-        parsed[src] = parse_file(path, read_sidecar(sidecar) if sidecar.exists() else None)
-    return evaluate(gold, parsed, str(gold_path))
+        try:
+            parsed[src] = parse_file(path, read_sidecar(sidecar) if sidecar.exists() else None)
+        except PolicyKBError as e:
+            if src in clause_sources:
+                raise
+            unreadable[src] = str(e)  # a document the reader refuses: every labelled fact is missed
+    result = evaluate(gold, {k: parsed[k] for k in dict.fromkeys(g["source"] for g in gold)}, str(gold_path))
+    if doc_gold:
+        result.facts = evaluate_facts(doc_gold, parsed, str(gold_path), unreadable)
+        result.documents = sorted({*result.documents, *(pd.document.id for pd in parsed.values())})
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Document facts: title, 文号, issuer, date, level
+# ---------------------------------------------------------------------------
+#
+# A gold line with "doc" labels a whole document (it may share a file with clause lines)::
+#
+#     {"doc": "tests/fixtures/doc_facts/d01-chengxi-notice-plan.txt",
+#      "title": "澄溪县农村生活垃圾分类治理提升实施方案", "doc_number": "澄政办发〔2025〕14号",
+#      "issuer": "澄溪县人民政府办公室", "date": "2025-04-18", "level": "county"}
+#
+# ``doc_number: null`` says the document has no 文号 of its own (a predicted one is then a false
+# positive); an omitted field is not scored. Per field and document: a predicted value equal to
+# the gold one is a true positive; a different predicted value is a false positive (and, when the
+# gold has a value, a false negative too); no predicted value where gold has one is a false
+# negative. Titles compare without spaces, 《》 and quotes; joint issuers (separated by spaces or
+# 、) compare as sets. ``own_number_citations`` counts citations whose 文号 is the document's own
+# (gold) 文号: a document never cites itself. ``guessed`` counts the fields a document shows
+# as a fallback (``Document.meta["guessed"]``), right or wrong.
+
+DOC_FACT_FIELDS = ("title", "doc_number", "issuer", "date", "level")
+
+
+@dataclass
+class DocFactsResult:
+    documents: int
+    scores: dict = field(default_factory=dict)
+    own_number_citations: int = 0
+    guessed: dict = field(default_factory=dict)  # field → documents whose value is a fallback
+    unreadable: dict = field(default_factory=dict)  # doc → the reader's error
+    disagreements: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"documents_labelled": self.documents,
+                "document_fields": {k: v.as_dict() for k, v in self.scores.items()},
+                "own_number_citations": self.own_number_citations, "guessed": self.guessed,
+                "unreadable": self.unreadable}
+
+
+def check_doc_gold(obj: dict, path: Path, line: int) -> None:
+    unknown = set(obj) - {"doc", *DOC_FACT_FIELDS}
+    if unknown:
+        raise GoldError(f"{path}:{line}: unknown document field(s) {', '.join(sorted(unknown))}; "
+                        f"use {', '.join(DOC_FACT_FIELDS)}")
+
+
+def _fact_key(name: str, value):
+    import re
+
+    if value in (None, "", [], ()):
+        return None
+    if name == "issuer":
+        names = value if isinstance(value, (list, tuple)) else re.split(r"[\s、，,]+", str(value))
+        return frozenset(n for n in names if n)
+    if name == "title":
+        return re.sub(r"[\s《》〈〉“”\"]+", "", str(value))
+    return re.sub(r"\s+", "", str(value))
+
+
+def evaluate_facts(gold: list[dict], parsed: dict, gold_name: str = "",
+                   unreadable: dict | None = None) -> DocFactsResult:
+    """Score the document-level facts of ``parsed`` (source → ParsedDocument) against ``gold``;
+    a document in ``unreadable`` (source → error) misses every fact it is labelled with."""
+    from kb.models import Document
+
+    unreadable = unreadable or {}
+    result = DocFactsResult(len(gold), {f: Score() for f in DOC_FACT_FIELDS},
+                            guessed={f: 0 for f in DOC_FACT_FIELDS}, unreadable=dict(unreadable))
+    for g in gold:
+        pd = parsed.get(g["doc"])
+        d = pd.document if pd else Document(g["doc"], "", None, "", None, "", "full", g["doc"])
+        d = replace(d, title=d.title or None, issuer=d.issuer or None, level=d.level or None)
+        guessed = set((d.meta or {}).get("guessed") or ())
+        for f in DOC_FACT_FIELDS:
+            result.guessed[f] += f in guessed
+            if f not in g:
+                continue
+            want, got = _fact_key(f, g[f]), _fact_key(f, getattr(d, f))
+            s = result.scores[f]
+            s.clauses += 1
+            s.agree += want == got
+            if got == want:
+                s.tp += got is not None
+                continue
+            s.fp += got is not None
+            s.fn += want is not None
+            result.disagreements.append({"anchor": g["doc"], "clause_id": d.id, "field": f,
+                                         "gold": [str(g[f])], "predicted": [str(getattr(d, f))]})
+        own = _fact_key("doc_number", g.get("doc_number"))
+        if own:
+            result.own_number_citations += sum(
+                _fact_key("doc_number", c.doc_number) == own for c in (pd.citations if pd else ()))
+    return result

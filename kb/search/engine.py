@@ -101,6 +101,14 @@ class EngineResult:
 class Index(Protocol):
     def search(self, plan, filters: Filters, limit: int) -> EngineResult: ...
 
+    # Term statistics of a field (``text``, ``text_bi``, ``headings`` …), for generic words and
+    # spelling help (``kb.search.stats``).
+    def num_docs(self) -> int: ...
+
+    def doc_freq(self, field: str, term: str) -> int: ...
+
+    def terms(self, field: str) -> list[tuple[str, int]]: ...
+
 
 class Engine(Protocol):
     name: str

@@ -1,7 +1,14 @@
-"""``KB.search``: filters checked, query parsed and planned, engine asked, hits shaped.
+"""``KB.search``: filters checked, query understood, planned, engine asked, hits shaped.
 
 Everything here is engine-independent; the engine (``kb.search.engine``) only
 evaluates the plan. One opened index per KB object, shared by threads.
+
+A query passes through: ``understand.normalize`` (traditional → simplified, width,
+number words) → ``query.parse`` → ``spelling`` (an unknown word → the nearest KB word,
+searched instead and said so) → ``plan`` (question words out, pieces, synonyms, time
+expressions; generic words from the index's statistics) → the engine, twice: the
+*full matches* (every content word, or a whole form), then the *partial matches*
+(some specific content words, not already a full match), returned apart.
 """
 
 from __future__ import annotations
@@ -14,29 +21,46 @@ from kb.analysis import fold
 from kb.errors import QueryError
 from kb.models import LEVELS, Hit
 from kb.search import query as q
+from kb.search import understand
 from kb.search.engine import Filters, build_engine, get_engine, index_dir
 from kb.search.highlight import find_spans_in, mark
-from kb.search.plan import Unit, plan, positive_units
+from kb.search.plan import Unit, partial_plan, plan, positive_units
 from kb.search.result import SearchResult
+from kb.search.spelling import Speller
+from kb.search.stats import Stats
 from kb.search.vocab import synonyms
 
 MAX_LIMIT = 1000
 LEVEL_NAMES = {"中央": "central", "国家": "central", "省级": "provincial", "省": "provincial",
                "市级": "municipal", "市": "municipal", "县级": "county", "县": "county"}
-NOTICE_RELAXED = "没有同时包含全部检索词的条款，下面是包含部分检索词的结果"
+NOTICE_PARTIAL = "没有同时包含全部内容词的条款；“部分匹配”中列出只包含其中一部分的条款"
 NOTICE_NO_PARTY = "没有名为或包含“{party}”的责任单位（用 `policykb tasks` 查看单位名称），因此没有结果"
+NOTICE_CORRECTED = "您要找的是不是：{terms}（知识库中没有“{wrong}”，已按“{query}”检索）"
+MAX_PARTIES = 10  # responsible parties listed for a "who" question
 
 _lock = threading.Lock()
 _indexes: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def open_index(kb):
+class OpenIndex:
+    """An engine's opened index with its word statistics and speller (built on first use)."""
+
+    def __init__(self, index):
+        self.index = index
+        self.stats = Stats(index)
+        self.speller = Speller(self.stats)
+
+    def search(self, tree, filters, limit):
+        return self.index.search(tree, filters, limit)
+
+
+def open_index(kb) -> OpenIndex:
     """The search index of this KB's build, opened once per KB object."""
     name = build_engine(kb.build_dir)
     with _lock:
         cached = _indexes.get(kb)
         if cached is None or cached[0] != name:
-            cached = (name, get_engine(name).open(index_dir(kb.build_dir, name)))
+            cached = (name, OpenIndex(get_engine(name).open(index_dir(kb.build_dir, name))))
             _indexes[kb] = cached
         return cached[1]
 
@@ -100,6 +124,26 @@ def resolve_party(kb, party: str | None, notices: list[str]) -> tuple[str, ...] 
 # Search
 # ---------------------------------------------------------------------------
 
+def correct(tree, speller: Speller) -> tuple[object, list]:
+    """The tree with unknown words of its plain words replaced by the nearest KB words."""
+    found: list = []
+
+    def walk(node):
+        if isinstance(node, q.Word):
+            text, fixes = speller.correct(node.text)
+            found.extend(fixes)
+            return q.Word(text) if fixes else node
+        if isinstance(node, q.Not):
+            return q.Not(walk(node.item))
+        if isinstance(node, q.And):
+            return q.And(tuple(walk(x) for x in node.items), node.implicit)
+        if isinstance(node, q.Or):
+            return q.Or(tuple(walk(x) for x in node.items))
+        return node  # a quoted phrase is meant exactly
+
+    return (walk(tree) if tree is not None else None), found
+
+
 def search(kb, query: str, *, doc: str | None = None, level: str | None = None, year=None,
            party: str | None = None, limit: int = 20) -> SearchResult:
     t0 = time.perf_counter()
@@ -109,27 +153,57 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     notices: list[str] = []
     filters = Filters(doc=doc or None, level=check_level(level), year=check_year(year),
                       parties=resolve_party(kb, party, notices))
-    parsed = q.parse(query)
+    normal = understand.normalize(query)
+    notices.extend(understand.notices(normal))
+    parsed = q.parse(normal.text)
     notices.extend(parsed.notices)
-    tree = plan(parsed.tree, notices)
+    engine = build_engine(kb.build_dir)
+    if parsed.tree is None:
+        if q.NOTICE_ONLY_NOT not in notices:
+            notices.append(q.NOTICE_EMPTY)
+        return SearchResult(query, 0, [], notices, "", engine, _ms(t0))
+
+    index = open_index(kb)
+    tree, fixes = correct(parsed.tree, index.speller)
+    searched = q.to_string(tree) if fixes else None
+    if fixes:
+        notices.append(NOTICE_CORRECTED.format(terms="、".join(dict.fromkeys(f.right for f in fixes)),
+                                               wrong="、".join(dict.fromkeys(f.wrong for f in fixes)),
+                                               query=searched.strip("()")))
+    tree = plan(tree, notices, index.stats.is_generic)
     if tree is None:
         if q.NOTICE_ONLY_NOT not in notices:
             notices.append(q.NOTICE_EMPTY)
-        return SearchResult(query, 0, [], notices, "", build_engine(kb.build_dir), _ms(t0))
+        return SearchResult(query, 0, [], notices, "", engine, _ms(t0))
 
-    index = open_index(kb)
     result = index.search(tree, filters, limit)
-    if result.total == 0 and q.has_implicit_and(tree):
-        relaxed = q.relax(tree)
-        second = index.search(relaxed, filters, limit)
-        if second.total:
-            notices.append(NOTICE_RELAXED)
-            tree, result = relaxed, second
-
     units = positive_units(tree)
+    partial, partial_total = [], 0
+    loose = partial_plan(tree)
+    if loose is not None and len(result.hits) < limit:
+        second = index.search(q.And((loose, q.Not(tree)), False), filters, limit)
+        partial, partial_total = second.hits, second.total
+        if not result.total and partial_total:
+            notices.append(NOTICE_PARTIAL)
     hits = [make_hit(h.record, h.score, units) for h in result.hits]
-    return SearchResult(query, result.total, hits, notices, _interpreted(tree), build_engine(kb.build_dir), _ms(t0),
-                        _expansions(units))
+    asks = list(dict.fromkeys(k for u in units for k in u.asks))
+    return SearchResult(query, result.total, hits, notices, _interpreted(tree), engine, _ms(t0),
+                        _expansions(units), partial=[make_hit(h.record, h.score, units) for h in partial],
+                        partial_total=partial_total,
+                        corrected=[{"from": f.wrong, "to": f.right, "how": f.how} for f in fixes],
+                        suggestion=searched.strip("()") if searched else None,
+                        normalized=normal.text if normal.text != query else None,
+                        asks=asks, parties=_parties(result.hits) if "who" in asks else [])
+
+
+def _parties(hits) -> list[dict]:
+    """Responsible parties of the hits' tasks (as the task extraction found them), by first hit."""
+    out: dict[str, dict] = {}
+    for h in hits:
+        for name in h.record.get("parties") or ():
+            if name not in out and len(out) < MAX_PARTIES:
+                out[name] = {"name": name, "clause": h.id}
+    return list(out.values())
 
 
 def make_hit(r: dict, score: float, units) -> Hit:
@@ -142,9 +216,11 @@ def make_hit(r: dict, score: float, units) -> Hit:
 
 
 def _interpreted(tree) -> str:
-    """The planned query as text: what was searched, after fallbacks and relaxing."""
+    """The planned query as text: what was searched, after fallbacks, corrections and question words."""
     if isinstance(tree, Unit):
-        return f'"{tree.typed}"' if tree.exact else tree.typed
+        if tree.exact:
+            return f'"{tree.typed}"'
+        return tree.typed if not tree.asks else " ".join(p.text for p in tree.pieces) or tree.forms[0].text
     if isinstance(tree, q.Not):
         return f"NOT {_interpreted(tree.item)}"
     if isinstance(tree, q.And):

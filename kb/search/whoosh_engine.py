@@ -29,9 +29,9 @@ from kb.analysis import BigramTokenizer, WordTokenizer
 from kb.errors import KBNotBuiltError
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
-from kb.search.plan import Form, Unit
-from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT,
-                               unit_alternatives)
+from kb.search.plan import Form, PartialUnit, Unit
+from kb.search.ranking import BIGRAM_WEIGHT, BM25_B, BM25_K1, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
+from kb.search.ranking import unit_query as ranked_unit_query
 
 PLACES = ("text", "headings", "context")
 
@@ -91,6 +91,18 @@ class WhooshIndex:
         self.ix = ix
         self._local = threading.local()
 
+    # Statistics of the word and bigram fields (kb.search.stats): the same numbers as tantivy's.
+    def num_docs(self) -> int:
+        return self.searcher.doc_count()
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self.searcher.doc_frequency(field, term)
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        reader = self.searcher.reader()
+        return [(t.decode("utf-8") if isinstance(t, bytes) else t, info.doc_frequency())
+                for t, info in reader.iter_field(field)]
+
     @property
     def searcher(self):
         s = getattr(self._local, "searcher", None)
@@ -131,9 +143,16 @@ def _form(form: Form, place: str, weight: float) -> list:
     return [x for x in qs if x is not None]
 
 
-def unit_query(unit: Unit):
-    match, context = unit_alternatives(unit, _form)
-    match = wq.Or(match)
+def _any(queries: list):
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _all(queries: list):
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def unit_query(unit: Unit, partial: bool = False):
+    match, context = ranked_unit_query(unit, _form, _any, _all, partial)
     return wq.AndMaybe(match, wq.Or(context)) if context else match
 
 
@@ -142,6 +161,8 @@ def to_whoosh(node):
         return None
     if isinstance(node, Unit):
         return unit_query(node)
+    if isinstance(node, PartialUnit):
+        return unit_query(node.unit, partial=True)
     if isinstance(node, q.Not):
         return wq.Not(to_whoosh(node.item))
     items = [to_whoosh(x) for x in node.items]

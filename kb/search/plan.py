@@ -10,11 +10,12 @@ token streams as the index (``kb.analysis``):
   the jieba words left when question words (谁负责, 怎么, 几类), frame words (要, 期间)
   and stop words are taken out (``kb.search.understand``) — each with its own
   synonyms. Neighbouring words that together are a thesaurus term are one piece
-  (企业 | 环境信息公开, so 环境信息披露 is found). A clause that has **every** piece
-  (each as itself or a synonym) also matches the unit, below a whole-form match;
-  a clause with only some pieces is a *partial* match, shown apart
-  (``kb.search.service``), and only for pieces that are not generic (a word in a
-  large share of the clauses, or in ``kb/data/generic.txt``: 治理, 建设).
+  (企业 | 环境信息公开, so 环境信息披露 is found). Pieces that are *generic* (a word in
+  a large share of the clauses, or in ``kb/data/generic.txt``: 治理, 建设, 推广) only
+  add to the score; a clause that has **every specific** piece (each as itself or a
+  synonym) also matches the unit, below a whole-form match (all pieces generic:
+  every piece). A clause with only some specific pieces is a *partial* match,
+  shown apart (``kb.search.service``).
   A piece of four or more characters may also be matched by its dictionary
   sub-words together (生态修复 → 生态 + 修复), never a three-character word
   (马克思 is never looked for as 马克).
@@ -99,7 +100,7 @@ class Unit:
 
     @property
     def specific(self) -> tuple[Piece, ...]:
-        """The pieces a partial match may rest on (not generic)."""
+        """The pieces a full match needs and a partial match may rest on (not generic)."""
         return tuple(p for p in self.pieces if not p.generic)
 
 
@@ -187,7 +188,8 @@ def make_piece(text: str, is_generic: Callable[[str], bool] | None = None) -> Pi
     bags = []
     for f in forms:
         subs = f.words if len(f.words) > 1 else _split(f.text)
-        bag = tuple(b for s in subs if s not in stopwords() and (b := make_form(s, f.weight * BAG_WEIGHT)))
+        bag = tuple(b for s in subs if s not in stopwords() and not (len(s) == 1 and CJK_RE.match(s))
+                    and (b := make_form(s, f.weight * BAG_WEIGHT)))
         if len(bag) > 1:
             bags.append(bag)
     return Piece(forms[0].text, forms, tuple(bags), bool(is_generic and is_generic(forms[0].text)))
@@ -283,7 +285,7 @@ def partial_plan(node):
     written: nothing partial. None: nothing to look for. (The service subtracts the full
     matches.)"""
     if isinstance(node, Unit):
-        return PartialUnit(node) if len(node.pieces) > 1 and node.specific else None
+        return PartialUnit(node) if len(node.specific) > 1 else None
     if not isinstance(node, (q.And, q.Or)) or (isinstance(node, q.And) and not node.implicit):
         return None
     items = []

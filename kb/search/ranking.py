@@ -62,15 +62,18 @@ BM25_K1 = 1.2
 BM25_B = {"text": 0.75, "headings": 0.3, "context": 0.0}
 
 
-def unit_query(unit, form_query, any_of, all_of, partial: bool = False) -> tuple[object, list]:
+def unit_query(unit, form_query, any_of, all_of, maybe, partial: bool = False) -> tuple[object, list]:
     """A planned unit as an engine query, made with the engine's ``form_query(form, place,
-    weight)`` (a list of sub-queries), ``any_of(list)`` and ``all_of(list)``. Returns the
+    weight)`` (a list of sub-queries), ``any_of(list)``, ``all_of(list)`` and
+    ``maybe(required, optional_list)`` (the optional ones only add to the score). Returns the
     match query (one of its alternatives must match in ``MATCH_PLACES``) and the context
     sub-queries, which only add to the score.
 
-    The match: a whole form (what was typed, or a synonym), or every piece of the unit
-    (``kb.search.plan``), each piece as one of its forms or all sub-words of one of its bags,
-    at ``PIECE_WEIGHT``. ``partial``: any one specific piece instead (the partial matches)."""
+    The match: a whole form (what was typed, or a synonym), or every *specific* piece of the
+    unit (``kb.search.plan``; every piece if all are generic), each as one of its forms or all
+    sub-words of one of its bags, at ``PIECE_WEIGHT``; generic pieces (治理, 推广) then only
+    add to the score. ``partial``: any one specific piece as one of its forms instead (the
+    partial matches; a bag of sub-words is too loose to stand alone)."""
     def forms(fs, weight) -> list:
         return [x for place in MATCH_PLACES for f in fs for x in form_query(f, place, weight)]
 
@@ -80,11 +83,14 @@ def unit_query(unit, form_query, any_of, all_of, partial: bool = False) -> tuple
         return any_of(alts)
 
     if partial:
-        match = any_of([piece(p) for p in unit.specific])
+        match = any_of([x for p in unit.specific for x in forms(p.forms, PIECE_WEIGHT)])
     else:
         alts = forms(unit.forms, 1.0)
         if unit.pieces:
-            alts.append(all_of([piece(p) for p in unit.pieces]))
+            required = unit.specific or unit.pieces
+            optional = [piece(p) for p in unit.pieces if p not in required]
+            every = all_of([piece(p) for p in required])
+            alts.append(maybe(every, optional) if optional else every)
         match = any_of(alts)
     context = [x for f in unit.forms for x in form_query(f, "context", 1.0)]
     return match, context

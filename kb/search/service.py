@@ -25,6 +25,7 @@ from kb.search import understand
 from kb.search.engine import Filters, build_engine, get_engine, index_dir
 from kb.search.highlight import find_spans_in, mark
 from kb.search.plan import Unit, partial_plan, plan, positive_units
+from kb.search.ranking import SYNONYM_WEIGHT
 from kb.search.result import SearchResult
 from kb.search.spelling import Speller
 from kb.search.stats import Stats
@@ -37,6 +38,7 @@ NOTICE_PARTIAL = "没有同时包含全部内容词的条款；“部分匹配�
 NOTICE_NO_PARTY = "没有名为或包含“{party}”的责任单位（用 `policykb tasks` 查看单位名称），因此没有结果"
 NOTICE_CORRECTED = "您要找的是不是：{terms}（知识库中没有“{wrong}”，已按“{query}”检索）"
 MAX_PARTIES = 10  # responsible parties listed for a "who" question
+PARTIAL_POOL = 50  # partial matches fetched to order by coverage (then cut to the limit)
 
 _lock = threading.Lock()
 _indexes: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -181,8 +183,8 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     partial, partial_total = [], 0
     loose = partial_plan(tree)
     if loose is not None and len(result.hits) < limit:
-        second = index.search(q.And((loose, q.Not(tree)), False), filters, limit)
-        partial, partial_total = second.hits, second.total
+        second = index.search(q.And((loose, q.Not(tree)), False), filters, max(limit, PARTIAL_POOL))
+        partial, partial_total = by_coverage(second.hits, units, index.stats)[:limit], second.total
         if not result.total and partial_total:
             notices.append(NOTICE_PARTIAL)
     hits = [make_hit(h.record, h.score, units) for h in result.hits]
@@ -194,6 +196,28 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
                         suggestion=searched.strip("()") if searched else None,
                         normalized=normal.text if normal.text != query else None,
                         asks=asks, parties=_parties(result.hits) if "who" in asks else [])
+
+
+def coverage(record: dict, units, stats) -> float:
+    """How much of the query's specific content a clause (text and headings) has: per specific
+    piece (or whole unit without pieces) its rarity (``Stats.idf``), times ``SYNONYM_WEIGHT``
+    if only a synonym stands there."""
+    folded = fold("\n".join(x for x in (record.get("text"), record.get("headings") or record.get("heading")) if x))
+
+    def found(forms) -> float:
+        for f in forms:
+            if f.pattern().search(folded):
+                return stats.idf(forms[0].text) * (1.0 if not f.synonym else SYNONYM_WEIGHT)
+        return 0.0
+
+    return sum(sum(found(p.forms) for p in u.specific) if u.pieces else found(u.forms) for u in units)
+
+
+def by_coverage(hits, units, stats) -> list:
+    """Partial matches, those with more (and rarer) of the query's specific content first, then
+    by score."""
+    return sorted(hits, key=lambda h: (-round(coverage(h.record, units, stats), 5), -round(h.score, 5),
+                                       h.record.get("seq", 0)))
 
 
 def _parties(hits) -> list[dict]:

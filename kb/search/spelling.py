@@ -5,7 +5,8 @@ clause (``Stats.unseen``). Its substrings (longest first) that are not KB words 
 compared with the KB's vocabulary (``Stats.vocabulary``: the words of the clauses' texts
 and headings), and a word is suggested when it differs in exactly one character and
 
-* sounds the same (pypinyin, tones ignored): 宝应胡 → 宝应湖, 扬尘治里 → 扬尘治理; or
+* sounds the same (pypinyin, tones ignored, any reading of the typed character: 柏 is bai
+  or bo): 宝应胡 → 宝应湖, 邵柏湖 → 邵伯湖, 扬尘治里 → 扬尘治理; or
 * is four or more characters long (one wrong character in a long name is a slip of the
   pen or of the input method's shape code): 黑臭水休 → 黑臭水体.
 
@@ -34,10 +35,23 @@ class Correction:
     how: str  # "sound" (same pinyin) or "shape" (one character differs)
 
 
+MAX_READINGS = 32  # combinations of readings tried for one substring
+
+
 def _pinyin(text: str) -> tuple[str, ...]:
     from pypinyin import lazy_pinyin
 
     return tuple(lazy_pinyin(text))
+
+
+def _readings(text: str) -> list[tuple[str, ...]]:
+    """Every toneless reading of ``text`` (柏 is bai or bo), at most ``MAX_READINGS``."""
+    from pypinyin import Style, pinyin
+
+    out: list[tuple[str, ...]] = [()]
+    for options in pinyin(text, style=Style.NORMAL, heteronym=True):
+        out = [r + (o,) for r in out for o in dict.fromkeys(options)][:MAX_READINGS]
+    return out
 
 
 class Speller:
@@ -68,9 +82,11 @@ class Speller:
                     self._build()
         vocab = self.stats.vocabulary
         out = []
-        for w in self._sound.get(_pinyin(sub), ()):
-            if len(w) == len(sub) and sum(a != b for a, b in zip(w, sub)) == 1:
-                out.append(Correction(sub, w, "sound"))
+        for reading in _readings(sub):
+            for w in self._sound.get(reading, ()):
+                if len(w) == len(sub) and sum(a != b for a, b in zip(w, sub)) == 1 and \
+                        all(c.right != w for c in out):
+                    out.append(Correction(sub, w, "sound"))
         if len(sub) >= SHAPE_MIN:
             for i in range(len(sub)):
                 for w in self._shape.get((i, sub[:i] + sub[i + 1:]), ()):

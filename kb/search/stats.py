@@ -15,6 +15,7 @@ understanding needs, once per opened index:
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -50,6 +51,11 @@ class Stats:
                 self._df.clear()
             got = self._df[word] = self.index.doc_freq("text", word)
         return got
+
+    def idf(self, word: str) -> float:
+        """How rare a word is among the clauses: log(1 + N / (1 + df)). A phrase of several
+        words (no single term) counts as rare."""
+        return math.log(1 + self.n / (1 + self.df(fold(word))))
 
     def is_generic(self, word: str) -> bool:
         word = fold(word)

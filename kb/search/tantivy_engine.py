@@ -461,8 +461,12 @@ def _all(queries: list):
     return tantivy.Query.boolean_query([(Occur.Must, x) for x in queries])
 
 
+def _maybe(required, optional: list):
+    return tantivy.Query.boolean_query([(Occur.Must, required)] + [(Occur.Should, x) for x in optional])
+
+
 def unit_query(unit: Unit, schema, partial: bool = False):
-    match, context = ranked_unit_query(unit, functools.partial(_form, schema), _any, _all, partial)
+    match, context = ranked_unit_query(unit, functools.partial(_form, schema), _any, _all, _maybe, partial)
     if not context:
         return match
     # Whoosh's AndMaybe: must match in text/headings; a context match adds to the score.

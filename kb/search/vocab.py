@@ -16,6 +16,7 @@ from kb.analysis import fold
 from kb.errors import ConfigError
 
 SYNONYMS = "synonyms.txt"
+THESAURUS = "thesaurus.txt"  # everyday words and short forms ↔ the documents' terms; same format
 STOPWORDS = "stopwords.txt"
 
 _SEP_RE = re.compile(r"\s*\|\s*")
@@ -66,7 +67,14 @@ class Synonyms:
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    return Synonyms.parse((resources.files("kb") / "data" / SYNONYMS).read_text(encoding="utf-8"))
+    """The synonym table and the thesaurus, read as one (a term in both gets both's expansions)."""
+    tables = [Synonyms.parse((resources.files("kb") / "data" / name).read_text(encoding="utf-8"), name)
+              for name in (SYNONYMS, THESAURUS)]
+    merged: dict[str, tuple[str, ...]] = {}
+    for t in tables:
+        for k, v in t.table.items():
+            merged[k] = tuple(dict.fromkeys(merged.get(k, ()) + v))
+    return Synonyms(merged)
 
 
 @lru_cache(maxsize=1)

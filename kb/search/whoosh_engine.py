@@ -151,8 +151,12 @@ def _all(queries: list):
     return queries[0] if len(queries) == 1 else wq.And(queries)
 
 
+def _maybe(required, optional: list):
+    return wq.AndMaybe(required, _any(optional))
+
+
 def unit_query(unit: Unit, partial: bool = False):
-    match, context = ranked_unit_query(unit, _form, _any, _all, partial)
+    match, context = ranked_unit_query(unit, _form, _any, _all, _maybe, partial)
     return wq.AndMaybe(match, wq.Or(context)) if context else match
 
 

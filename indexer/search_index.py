@@ -9,6 +9,8 @@ and as context the part heading and the document's title, 文号 and issuer. Its
 filter fields: ``years`` — deadlines and target years of the clause's tasks
 and targets (``ParsedDocument.tasks/targets``) plus year expressions in its
 text (``indexer.regexes.TARGET_YEAR``); ``parties`` — the parties of its tasks.
+An outline clause's label (摘要：, 目标〔未核实〕：, ``indexer.outline.CLAUSE_LABELS``) is not
+indexed as content (``label_chars``): 目标 in a label says nothing about the clause.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Iterable, Iterator
 from kb.models import Link, Provision
 from kb.search.engine import IndexRecord, get_engine, index_dir
 from indexer import regexes as rx
+from indexer.outline import clause_label_length
 from indexer.pipeline import ParsedDocument
 
 # Containers whose headings say what the provisions below them are about.
@@ -80,6 +83,7 @@ def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
             headings="\n".join(headings), context="\n".join(context),
             years=tuple(sorted(years[p.id] | text_years(p.text))),
             parties=tuple(dict.fromkeys(parties[p.id])),
+            label_chars=clause_label_length(p.text) if d.status == "outline" else 0,
         ))
     return out
 

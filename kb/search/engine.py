@@ -75,6 +75,12 @@ class IndexRecord:
     context: str = ""
     years: tuple[int, ...] = ()  # target years and deadlines
     parties: tuple[str, ...] = ()  # responsible parties from tasks
+    label_chars: int = 0  # leading characters of ``text`` that are a label, not content (目标〔未核实〕：)
+
+    @property
+    def content(self) -> str:
+        """What the ``text`` field indexes: the text without its label (shown and highlighted whole)."""
+        return self.text[self.label_chars:] if self.label_chars else self.text
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from kb.models import LEVELS, Hit
 from kb.search import query as q
 from kb.search import understand
 from kb.search.engine import Filters, build_engine, get_engine, index_dir
-from kb.search.highlight import find_spans_in, mark
+from kb.search.highlight import find_spans_in, mark, only_across_words
 from kb.search.plan import Unit, partial_plan, plan, positive_units
 from kb.search.ranking import SYNONYM_WEIGHT
 from kb.search.result import SearchResult
@@ -167,11 +167,11 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
 
     index = open_index(kb)
     tree, fixes = correct(parsed.tree, index.speller)
-    searched = q.to_string(tree) if fixes else None
+    searched = _outer(q.to_string(tree)) if fixes else None
     if fixes:
         notices.append(NOTICE_CORRECTED.format(terms="、".join(dict.fromkeys(f.right for f in fixes)),
                                                wrong="、".join(dict.fromkeys(f.wrong for f in fixes)),
-                                               query=searched.strip("()")))
+                                               query=searched))
     tree = plan(tree, notices, index.stats.is_generic)
     if tree is None:
         if q.NOTICE_ONLY_NOT not in notices:
@@ -180,22 +180,28 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
 
     result = index.search(tree, filters, limit)
     units = positive_units(tree)
+    # The engines match bigrams; a hit whose only match runs across word boundaries is dropped
+    # (and not counted: the totals are the engine's less those seen dropped).
+    kept_main = [h for h in result.hits if not across(h.record, units)]
+    total = result.total - (len(result.hits) - len(kept_main))
+    hits = [make_hit(h.record, h.score, units) for h in kept_main]
     partial, partial_total = [], 0
     loose = partial_plan(tree)
-    if loose is not None and len(result.hits) < limit:
+    if loose is not None and len(hits) < limit:
         second = index.search(q.And((loose, q.Not(tree)), False), filters, max(limit, PARTIAL_POOL))
-        partial, partial_total = by_coverage(second.hits, units, index.stats)[:limit], second.total
-        if not result.total and partial_total:
+        kept = [h for h in second.hits if not across(h.record, units)]
+        partial_total = second.total - (len(second.hits) - len(kept))
+        partial = [make_hit(h.record, h.score, units) for h in by_coverage(kept, units, index.stats)[:limit]]
+        if not total and partial_total:
             notices.append(NOTICE_PARTIAL)
-    hits = [make_hit(h.record, h.score, units) for h in result.hits]
     asks = list(dict.fromkeys(k for u in units for k in u.asks))
-    return SearchResult(query, result.total, hits, notices, _interpreted(tree), engine, _ms(t0),
-                        _expansions(units), partial=[make_hit(h.record, h.score, units) for h in partial],
+    return SearchResult(query, total, hits, notices, _interpreted(tree), engine, _ms(t0),
+                        _expansions(units), partial=partial,
                         partial_total=partial_total,
                         corrected=[{"from": f.wrong, "to": f.right, "how": f.how} for f in fixes],
-                        suggestion=searched.strip("()") if searched else None,
+                        suggestion=searched,
                         normalized=normal.text if normal.text != query else None,
-                        asks=asks, parties=_parties(result.hits) if "who" in asks else [])
+                        asks=asks, parties=_parties(kept_main) if "who" in asks else [])
 
 
 def coverage(record: dict, units, stats) -> float:
@@ -230,8 +236,15 @@ def _parties(hits) -> list[dict]:
     return list(out.values())
 
 
+def across(r: dict, units) -> bool:
+    """A hit the engine found only where the query's characters run across word boundaries."""
+    return only_across_words(units, r.get("text"), r.get("headings"))
+
+
 def make_hit(r: dict, score: float, units) -> Hit:
     spans, heading_spans = find_spans_in(r["text"], r.get("heading"), units=units)
+    label = r.get("label_chars") or 0
+    spans = tuple(s for s in spans if s[0] >= label)  # a label (目标〔未核实〕：) is not content
     return Hit(id=r["id"], doc_id=r["doc_id"], level=r["level"], kind=r["kind"], part_no=r["part_no"],
                article_no=r["article_no"], heading=r.get("heading"), text=r["text"],
                highlight=mark(r["text"], spans), score=round(score, 4), spans=spans,
@@ -258,6 +271,12 @@ def _interpreted(tree) -> str:
 def _expansions(units) -> dict[str, list[str]]:
     return {u.typed: [f.text for f in u.forms + u.partial if f.synonym] for u in units
             if any(f.synonym for f in u.forms + u.partial)}
+
+
+def _outer(text: str) -> str:
+    """A query string without the parentheses ``query.to_string`` puts around the whole."""
+    return text[1:-1] if text.startswith("(") and text.endswith(")") and q.parse(text[1:-1]).tree == q.parse(text).tree \
+        else text
 
 
 def _ms(t0: float) -> float:

@@ -109,7 +109,7 @@ def chunk_values(chunk: list[IndexRecord]) -> list[tuple[str, str | None, str | 
     out, prev = [], (None, None)
     for r in chunk:
         cur = (r.headings or "", r.context or "")
-        out.append((r.text or "", *(c if c != p else None for c, p in zip(cur, prev))))
+        out.append((r.content or "", *(c if c != p else None for c, p in zip(cur, prev))))
         prev = cur
     return out
 
@@ -178,7 +178,7 @@ def chunk_documents(chunk: list[IndexRecord], tokens) -> Iterator[tantivy.Docume
         doc.add_integer("seq", r.seq)
         doc.add_float(WEIGHT_FIELD, status_weight_value(r.status))
         for place, spans in zip(PLACES, row):
-            value = getattr(r, place) or ""
+            value = (r.content if place == "text" else getattr(r, place)) or ""
             if spans is not None:
                 last[place] = tuple(_pts(value, x) for x in spans)
             if value:

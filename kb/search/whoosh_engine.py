@@ -75,7 +75,7 @@ class WhooshEngine:
                            years=",".join(str(y) for y in r.years),
                            parties=",".join(p.replace(",", " ") for p in r.parties))
                 for place in PLACES:
-                    value = getattr(r, place) or ""
+                    value = (r.content if place == "text" else getattr(r, place)) or ""
                     doc[place] = doc[place + "_bi"] = value
                 w.add_document(**doc)
 

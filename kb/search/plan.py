@@ -104,7 +104,10 @@ class Unit:
         return tuple(p for p in self.pieces if not p.generic)
 
 
+@lru_cache(maxsize=8192)
 def make_form(text: str, weight: float = 1.0, synonym: bool = False) -> Form | None:
+    """A form's words and bigrams (a pure function of its text: the synonyms of common words
+    are analysed once per process)."""
     words = tuple(t.text for t in word_tokens(text))
     if not words:
         return None

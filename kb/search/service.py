@@ -188,9 +188,13 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     partial, partial_total = [], 0
     loose = partial_plan(tree)
     if loose is not None and len(hits) < limit:
-        second = index.search(q.And((loose, q.Not(tree)), False), filters, max(limit, PARTIAL_POOL))
-        kept = [h for h in second.hits if not across(h.record, units)]
-        partial_total = second.total - (len(second.hits) - len(kept))
+        # All full matches are known here (fewer than the limit): fetch as many more and leave
+        # them out, rather than have the engine evaluate the query again under a NOT.
+        main_ids = {h.id for h in result.hits}
+        second = index.search(loose, filters, max(limit, PARTIAL_POOL) + len(main_ids))
+        seen_main = sum(h.id in main_ids for h in second.hits)
+        kept = [h for h in second.hits if h.id not in main_ids and not across(h.record, units)]
+        partial_total = second.total - seen_main - (len(second.hits) - seen_main - len(kept))
         partial = [make_hit(h.record, h.score, units) for h in by_coverage(kept, units, index.stats)[:limit]]
         if not total and partial_total:
             notices.append(NOTICE_PARTIAL)

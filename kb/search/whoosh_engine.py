@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query.compound import DefaultOr
 
 from kb.analysis import BigramTokenizer, WordTokenizer
 from kb.errors import KBNotBuiltError
@@ -144,7 +145,10 @@ def _form(form: Form, place: str, weight: float) -> list:
 
 
 def _any(queries: list):
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    # Whoosh's automatic Or on a small index preloads every sub-query into an array of 2048
+    # scores, cleared in Python per Or node: a planned query has dozens of nested Ors, and
+    # that was most of a search's time. A binary tree of unions reads only the postings.
+    return queries[0] if len(queries) == 1 else DefaultOr(queries)
 
 
 def _all(queries: list):
@@ -157,7 +161,7 @@ def _maybe(required, optional: list):
 
 def unit_query(unit: Unit, partial: bool = False):
     match, context = ranked_unit_query(unit, _form, _any, _all, _maybe, partial)
-    return wq.AndMaybe(match, wq.Or(context)) if context else match
+    return wq.AndMaybe(match, _any(context)) if context else match
 
 
 def to_whoosh(node):
@@ -170,7 +174,7 @@ def to_whoosh(node):
     if isinstance(node, q.Not):
         return wq.Not(to_whoosh(node.item))
     items = [to_whoosh(x) for x in node.items]
-    return wq.And(items) if isinstance(node, q.And) else wq.Or(items)
+    return wq.And(items) if isinstance(node, q.And) else _any(items)
 
 
 def filter_query(f: Filters):

@@ -288,14 +288,22 @@ def cmd_search(args) -> int:
         print(f"提示：{n}")
     for name, syns in res.expansions.items():
         print(f"同义词：{name} → {'、'.join(syns)}")
-    for i, h in enumerate(res.hits, 1):
-        where = f"{h.label}" if h.label else h.doc_id
-        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
-        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
-        if h.heading and h.heading_spans:
-            print(f"    标题：{marked(h.heading, h.heading_spans)}")
-        print(f"    {marked(h.text, h.spans)}")
-        print(f"    {h.id}  得分 {h.score:.2f}")
+    if res.parties:
+        print("责任单位（命中条款所属任务）：" + "、".join(p["name"] for p in res.parties))
+    sections = [(res.hits, None)]
+    if res.partial:
+        sections.append((res.partial, f"部分匹配（只包含部分检索词）：共 {res.partial_total} 条"))
+    for hits, title in sections:
+        if title:
+            print(f"\n{title}")
+        for i, h in enumerate(hits, 1):
+            where = f"{h.label}" if h.label else h.doc_id
+            outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+            print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+            if h.heading and h.heading_spans:
+                print(f"    标题：{marked(h.heading, h.heading_spans)}")
+            print(f"    {marked(h.text, h.spans)}")
+            print(f"    {h.id}  得分 {h.score:.2f}")
     return 0
 
 

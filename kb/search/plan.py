@@ -205,15 +205,15 @@ def make_unit(leaf, is_generic: Callable[[str], bool] | None = None) -> Unit | N
         return Unit(typed, True, (first,)) if first is not None else None
     parts, asks = question_words().split(typed)
     words = [w for part in parts for w in _content_words(part)]
-    if len(words) == 1 and (subs := _split(words[0])):
+    if len(words) == 1 and len(word_tokens(words[0])) == 1 and (subs := _split(words[0])):
         words = [w for w in subs if w not in stopwords()]  # 耕地保护: 耕地 and 保护, apart
     # A whole form is what was typed — unless it held question words: then only its content counts.
     forms = _forms(typed) if not asks else ()
     pieces = tuple(dict.fromkeys(p for w in words if (p := make_piece(w, is_generic)) is not None))
     if not forms and not pieces:
         return None
-    if len(pieces) == 1 and forms and pieces[0].text == forms[0].text:
-        pieces = ()  # one word: the unit is that word
+    if len(pieces) == 1 and forms and pieces[0].text == forms[0].text and not pieces[0].bags:
+        pieces = ()  # one word: the unit is that word (a term of several words keeps its bags)
     if not forms and len(pieces) == 1:  # a question about one thing: that thing is the unit
         forms, pieces = pieces[0].forms, ()
     generic = not pieces and bool(is_generic and is_generic(forms[0].text))

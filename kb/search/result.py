@@ -23,7 +23,7 @@ class SearchResult:
     query: str  # as the user typed it
     total: int  # matching provisions (hits holds at most ``limit`` of them)
     hits: list[Hit]
-    notices: list[str] = field(default_factory=list)  # fallbacks, truncation, relaxing (Chinese)
+    notices: list[str] = field(default_factory=list)  # fallbacks, truncation, corrections (Chinese)
     interpreted: str = ""  # what was searched, after fallbacks
     engine: str = ""
     took_ms: float = 0.0

@@ -154,7 +154,8 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
     notices: list[str] = []
     filters = Filters(doc=doc or None, level=check_level(level), year=check_year(year),
                       parties=resolve_party(kb, party, notices))
-    normal = understand.normalize(query)
+    typed = (query or "")[:q.MAX_CHARS + 1]  # parse cuts the rest (and says so): convert no more
+    normal = understand.normalize(typed)
     notices.extend(understand.notices(normal))
     parsed = q.parse(normal.text)
     notices.extend(parsed.notices)
@@ -203,7 +204,7 @@ def search(kb, query: str, *, doc: str | None = None, level: str | None = None, 
                         partial_total=partial_total,
                         corrected=[{"from": f.wrong, "to": f.right, "how": f.how} for f in fixes],
                         suggestion=searched,
-                        normalized=normal.text if normal.text != query else None,
+                        normalized=normal.text if normal.text != typed else None,
                         asks=asks, parties=_parties(kept_main) if "who" in asks else [])
 
 

@@ -41,6 +41,7 @@ NOTICE_DROPPED = "已忽略不含可检索字词的部分：{items}"
 NOTICE_QUESTION = "已去掉提问用语，按内容词检索：{items}"
 SPLIT_MIN = 4  # words this long are also looked for as their dictionary sub-words
 MAX_MERGE = 4  # neighbouring words tried together as one thesaurus term
+BAG_FORMS = 2  # forms of a piece also matched as their words together: what was typed and its first synonym (each is an And: the cost of a query)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def make_piece(text: str, is_generic: Callable[[str], bool] | None = None) -> Pi
     if not forms:
         return None
     bags = []
-    for f in forms:
+    for f in forms[:BAG_FORMS]:
         subs = f.words if len(f.words) > 1 else _split(f.text)
         bag = tuple(b for s in subs if s not in stopwords() and not (len(s) == 1 and CJK_RE.match(s))
                     and (b := make_form(s, f.weight * BAG_WEIGHT)))

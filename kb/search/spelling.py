@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.analysis import CJK_CHARS
 
@@ -46,12 +47,17 @@ def _pinyin(text: str) -> tuple[str, ...]:
 
 def _readings(text: str) -> list[tuple[str, ...]]:
     """Every toneless reading of ``text`` (柏 is bai or bo), at most ``MAX_READINGS``."""
+    out: list[tuple[str, ...]] = [()]
+    for c in text:
+        out = [r + (o,) for r in out for o in _char_readings(c)][:MAX_READINGS]
+    return out
+
+
+@lru_cache(maxsize=16384)
+def _char_readings(c: str) -> tuple[str, ...]:
     from pypinyin import Style, pinyin
 
-    out: list[tuple[str, ...]] = [()]
-    for options in pinyin(text, style=Style.NORMAL, heteronym=True):
-        out = [r + (o,) for r in out for o in dict.fromkeys(options)][:MAX_READINGS]
-    return out
+    return tuple(dict.fromkeys(o for options in pinyin(c, style=Style.NORMAL, heteronym=True) for o in options))
 
 
 class Speller:

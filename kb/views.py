@@ -282,7 +282,9 @@ def search(kb, query: str, *, doc=None, level=None, year=None, party=None, issue
     hits = [h for h in result.hits if keep(h)]
     if sort == "date":
         hits.sort(key=lambda h: docs[h.doc_id].date or "", reverse=True)
-    return replace(result, hits=hits[:limit], total=len(hits)), result.total > len(result.hits)
+    partial = [h for h in result.partial if keep(h)]
+    return (replace(result, hits=hits[:limit], total=len(hits), partial=partial[:limit], partial_total=len(partial)),
+            result.total > len(result.hits))
 
 
 def issuers(docs: Sequence[models.Document]) -> list[str]:

@@ -299,15 +299,33 @@ def cmd_search(args) -> int:
         print(f"提示：{n}")
     for name, syns in res.expansions.items():
         print(f"同义词：{name} → {'、'.join(syns)}")
-    for i, h in enumerate(res.hits, 1):
-        where = f"{h.label}" if h.label else h.doc_id
-        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
-        print(f"\n{i:>2}. {where}  [{labels.level(h.level)}]{outline}")
-        if h.heading and h.heading_spans:
-            print(f"    标题：{marked(h.heading, h.heading_spans)}")
-        print(f"    {marked(h.text, h.spans)}")
-        print(f"    {h.id}  得分 {h.score:.2f}")
+    if res.parties:
+        print("责任单位（命中条款所属任务）：" + "、".join(p["name"] for p in res.parties))
+    sections = [(res.hits, None)]
+    if res.partial:
+        sections.append((res.partial, f"部分匹配（只包含部分检索词）：共 {res.partial_total} 条"))
+    for hits, title in sections:
+        if title:
+            print(f"\n{title}")
+        for i, h in enumerate(hits, 1):
+            where = f"{h.label}" if h.label else h.doc_id
+            outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+            print(f"\n{i:>2}. {where}  [{labels.level(h.level)}]{outline}")
+            if h.heading and h.heading_spans:
+                print(f"    标题：{marked(h.heading, h.heading_spans)}")
+            print(f"    {marked(h.text, h.spans)}")
+            print(f"    {h.id}  得分 {h.score:.2f}")
     return 0
+
+
+def eval_figures(c: dict) -> str:
+    """One line of ``policykb eval`` figures (those that apply to the queries counted)."""
+    parts = [f"查询 {c['answerable'] + c['no_answer']}"]
+    if c["answerable"]:
+        parts.append(f"Recall@5 {c['recall_at_5']:.4f}   MRR {c['mrr']:.4f}   nDCG@10 {c['ndcg_at_10']:.4f}")
+    if c["no_answer"]:
+        parts.append(f"无答案零命中率 {c['zero_hit_rate']:.2f}（{c['no_answer']} 个）")
+    return "   ".join(parts)
 
 
 def cmd_eval(args) -> int:
@@ -318,13 +336,20 @@ def cmd_eval(args) -> int:
     if args.json:
         emit_json(out)
         return 0
-    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
-    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    where = f"文件 {out['doc_id']}" if out["doc_id"] else "全部文件"
+    print(f"评测文件 {out['file']}（{where}，{out['queries']} 个查询）")
+    print(f"{'查询':<14}{'类别':<11}{'召回@5':>7}{'倒数排名':>7}{'nDCG@10':>8}  前 10 条")
     for r in out["per_query"]:
         ranked = " ".join(str(k) for k in r["ranking"])
-        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
-    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
-    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+        if r["answerable"]:
+            figures = f"{r['recall_at_5']:>7.2f}{r['rr']:>7.2f}{r['ndcg_at_10']:>8.2f}"
+        else:
+            figures = f"{'无答案：' + ('无命中' if not r['full_hits'] else str(r['full_hits']) + ' 条命中'):>22}"
+        print(f"{r['query']:<14}{r['category'] or '-':<11}{figures}  {ranked}")
+    print()
+    for name, c in [("全部", out), *out["categories"].items()]:
+        print(f"{name:<12}{eval_figures(c)}")
+    print(f"未达标：{'、'.join(out['misses']) if out['misses'] else '无'}")
     return 0
 
 
@@ -526,9 +551,12 @@ def make_parser() -> Parser:
     p.add_argument("file", type=Path)
     p.add_argument("--calibrate", action="store_true",
                    help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
-    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
-    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
-    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10, no-answer zero-hit rate, "
+            "per category")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… or query<TAB>DOCID:UNIT:GRADE,…|NONE<TAB>category "
+                   "(formats of eval/dev_queries.tsv and eval/dev_queries_hard.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names; "
+                   "DOCID:UNIT rows: all documents)")
     p = add("bench", cmd_bench, "the scale benchmark: synthetic corpus of N clauses, every engine and baseline in one run")
     p.add_argument("--clauses", type=int, default=10000, help="clauses in the synthetic corpus (default 10000)")
     p.add_argument("--engines", default=None, help="comma-separated engines (default: all, baselines included)")

@@ -498,6 +498,20 @@ def test_search_without_hits_says_what_to_do(kb):
     assert any("没有找到" in w.value for w in at.warning)
 
 
+def test_search_shows_corrections_and_partial_matches_in_chinese(kb):
+    at = run(q="宝应胡水质")  # a typo: the nearest KB word is searched, and the page says so
+    assert_clean(at)
+    assert any(i.value.startswith("您要找的是不是：宝应湖") for i in at.info)
+    assert result_cards(at)
+    res = kb.search("光伏 船舶")  # no clause has both: partial matches only, in their own section
+    assert not res.hits and res.partial
+    at = run(q="光伏 船舶")
+    assert_clean(at)
+    assert any("没有找到同时包含全部检索内容" in w.value for w in at.warning)
+    assert [s.value for s in at.subheader] == ["部分匹配"]
+    assert len(result_cards(at)) == len(res.partial)
+
+
 def test_search_with_an_unusable_filter_says_so(kb):
     at = run(q="治理", year="99999")  # a year from a (hand-edited) URL that no document has
     assert [w.value for w in at.warning if "网址中的年份" in w.value and "99999" in w.value]

@@ -76,24 +76,35 @@ def main() -> None:
                                   party=f["party"], issuer=f["issuer"], since=f["since"],
                                   sort=f["sort"] or "relevance", limit=limit)
     ms = (time.perf_counter() - t0) * 1000
-    for notice in result.notices:
+    for notice in result.notices:  # corrections (您要找的是不是：…), simplified characters, question words
         st.info(common.plain(notice))
-    if not result.hits:
-        st.warning("没有找到匹配的条款：请换用更短或更常见的关键词，或放宽筛选条件。")
-        return
-    more = f"（仅在最相关的 {views.MAX_FILTERED} 条中筛选排序）" if capped else ""
-    st.caption(f"共 {result.total} 条结果{more}，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
+    partial = result.partial
     docs = {d.id: d for d in common.documents(kb)}
-    facts = views.hit_facts(kb, result.hits, docs)
-    # one block for all results (one component to mount, however many cards)
-    common.linked_html("".join(result_card(kb, hit, docs, rank, facts) for rank, hit in enumerate(result.hits, 1)),
-                       key="s_hits")
-    if result.total > len(result.hits):
-        if limit >= MAX_SHOWN:
-            st.caption(f"最多显示前 {MAX_SHOWN} 条：请加检索词或筛选条件缩小范围。")
-        elif st.button("显示更多结果", icon=":material/expand_more:", key="s_more"):
-            st.session_state["s_limit"] = min(limit + PAGE_SIZE, MAX_SHOWN)
-            st.rerun()
+    if not result.hits:
+        st.warning("没有找到同时包含全部检索内容的条款" + ("；下面是只包含其中一部分的条款。" if partial else
+                   "：请换用更短或更常见的关键词，或放宽筛选条件。"))
+    else:
+        more = f"（仅在最相关的 {views.MAX_FILTERED} 条中筛选排序）" if capped else ""
+        st.caption(f"共 {result.total} 条结果{more}，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
+        if result.parties:  # a "who" question: the responsible parties of the hits' tasks
+            st.caption("责任单位（命中条款所属任务）：" + "、".join(p["name"] for p in result.parties))
+        facts = views.hit_facts(kb, result.hits, docs)
+        # one block for all results (one component to mount, however many cards)
+        common.linked_html("".join(result_card(kb, hit, docs, rank, facts)
+                                   for rank, hit in enumerate(result.hits, 1)), key="s_hits")
+        if result.total > len(result.hits):
+            if limit >= MAX_SHOWN:
+                st.caption(f"最多显示前 {MAX_SHOWN} 条：请加检索词或筛选条件缩小范围。")
+            elif st.button("显示更多结果", icon=":material/expand_more:", key="s_more"):
+                st.session_state["s_limit"] = min(limit + PAGE_SIZE, MAX_SHOWN)
+                st.rerun()
+    if partial:
+        st.subheader("部分匹配")
+        st.caption(f"只包含部分检索内容的条款，共 {result.partial_total} 条，显示前 {len(partial)} 条；"
+                   "不如上面的完整匹配切题，请核对原文。")
+        facts = views.hit_facts(kb, partial, docs)
+        common.linked_html("".join(result_card(kb, hit, docs, rank, facts) for rank, hit in enumerate(partial, 1)),
+                           key="s_partial")
 
 
 common.run_page(main)

@@ -37,6 +37,7 @@ class Correction:
 
 
 MAX_READINGS = 32  # combinations of readings tried for one substring
+NEAR_MAX = 50_000  # remembered neighbour look-ups per index (cleared when full)
 
 
 def _pinyin(text: str) -> tuple[str, ...]:
@@ -68,6 +69,7 @@ class Speller:
         self._lock = threading.Lock()
         self._sound: dict[tuple, list[str]] | None = None
         self._shape: dict[tuple[int, str], list[str]] = {}
+        self._near: dict[str, list[Correction]] = {}  # neighbours already looked up
 
     def _build(self) -> None:
         sound: dict[tuple, list[str]] = {}
@@ -82,6 +84,15 @@ class Speller:
         self._shape, self._sound = shape, sound
 
     def neighbours(self, sub: str) -> list[Correction]:
+        """The KB words one character from ``sub``, nearest first (remembered: the index never changes)."""
+        got = self._near.get(sub)
+        if got is None:
+            if len(self._near) >= NEAR_MAX:
+                self._near.clear()
+            got = self._near[sub] = self._neighbours(sub)
+        return got
+
+    def _neighbours(self, sub: str) -> list[Correction]:
         if self._sound is None:
             with self._lock:
                 if self._sound is None:

@@ -70,6 +70,7 @@ class Speller:
         self._sound: dict[tuple, list[str]] | None = None
         self._shape: dict[tuple[int, str], list[str]] = {}
         self._near: dict[str, list[Correction]] = {}  # neighbours already looked up
+        self._corrected: dict[str, tuple] = {}  # texts already corrected
 
     def _build(self) -> None:
         sound: dict[tuple, list[str]] = {}
@@ -112,7 +113,16 @@ class Speller:
         return sorted(out, key=lambda c: (c.how != "sound", -vocab.get(c.right, 0), c.right))
 
     def correct(self, text: str) -> tuple[str, list[Correction]]:
-        """``text`` with its unknown words replaced by their nearest KB words, and the replacements."""
+        """``text`` with its unknown words replaced by their nearest KB words, and the replacements
+        (remembered per text: the index never changes)."""
+        got = self._corrected.get(text)
+        if got is None:
+            if len(self._corrected) >= NEAR_MAX:
+                self._corrected.clear()
+            got = self._corrected[text] = self._correct(text)
+        return got[0], list(got[1])
+
+    def _correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
         vocab = self.stats.vocabulary
         found: list[tuple[int, int, Correction]] = []
         for m in _RUN_RE.finditer(text):
@@ -130,10 +140,10 @@ class Speller:
                         taken.append((i, i + n))
                         found.append((m.start() + i, m.start() + i + n, best[0]))
         if not found:
-            return text, []
+            return text, ()
         out, pos = [], 0
         for s, e, c in sorted(found, key=lambda x: x[0]):
             out.append(text[pos:s] + c.right)
             pos = e
         out.append(text[pos:])
-        return "".join(out), [c for _, _, c in sorted(found, key=lambda x: x[0])]
+        return "".join(out), tuple(c for _, _, c in sorted(found, key=lambda x: x[0]))

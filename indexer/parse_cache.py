@@ -32,7 +32,7 @@ from kb import models, store
 DIR = Path("cache") / "parse"
 SUFFIX = ".json"
 FORMAT = 1  # the layout of a cache file; a file of another layout is parsed again
-LIBRARIES = ("jieba", "spacy", "beautifulsoup4", "lxml", "pypdf", "python-docx", "pyyaml")
+LIBRARIES = ("jieba", "spacy", "beautifulsoup4", "lxml", "pypdfium2", "python-docx", "pyyaml")
 SOURCES = ("indexer", "kb")  # the packages whose code and data decide a parse
 
 

@@ -311,6 +311,7 @@ def html_rules() -> dict:
         r"^\s*(?P<label>" + "|".join(spaced)
         + r")\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
     rules["labels"] = labels
+    rules["body_hint_keys"] = [_hint_key(h) for h in rules["body_hints"]]
     rules["tag_names"] = {n.lower(): f for f, names in rules["meta_tags"].items() for n in names}
     return rules
 
@@ -382,8 +383,10 @@ def read_meta_table(soup) -> tuple[dict, list]:
     rules = html_rules()
     found: dict[str, str] = {}
     holders = []
+    stats = text_stats(soup)
+    containers = {"td", "li", "dd", "p", "div"}
     for el in soup.find_all(["td", "th", "li", "span", "dt", "dd", "p", "div", "strong", "b", "label", "em"]):
-        own = _clean(el.get_text(" "))
+        own = stats[id(el)].short
         if not own or len(own) > 80:
             continue
         m = rules["label_re"].match(own)
@@ -391,7 +394,7 @@ def read_meta_table(soup) -> tuple[dict, list]:
             continue
         fieldname = rules["labels"][re.sub(r"\s+", "", m["label"])]
         value = m["value"]
-        if el.find(["td", "li", "dd", "p", "div"]) is not None:
+        if containers & stats[id(el)].names:
             continue  # a container of several fields; its cells are visited on their own
         if not value:  # the value is in the next cell
             nxt = el.find_next_sibling()
@@ -432,18 +435,68 @@ def read_meta_table(soup) -> tuple[dict, list]:
     return meta, blocks
 
 
-def _own_text_len(tag) -> int:
-    from bs4 import NavigableString
-
-    return sum(cjk_count(str(c)) for c in tag.children if isinstance(c, NavigableString))
+SHORT_TEXT = 120  # the longest text a label, a breadcrumb or a share bar has
 
 
-def _link_density(tag) -> float:
-    total = cjk_count(tag.get_text())
-    if total == 0:
-        return 1.0
-    links = sum(cjk_count(a.get_text()) for a in tag.find_all("a"))
-    return links / total
+@dataclass(slots=True)
+class _Stats:
+    """What the page heuristics need of one element's text, computed for all elements in one pass
+    (calling ``get_text()`` per element costs the size of its subtree: quadratic on deep pages)."""
+
+    cjk: int  # CJK characters of its whole text
+    links: int  # … of them inside <a> descendants
+    punct: int  # sentence punctuation of its whole text
+    own: int  # CJK characters of its own strings (not of child elements)
+    short: str | None  # its text as ``_clean(get_text(" "))`` when at most SHORT_TEXT long, else None
+    names: frozenset  # the tag names of its descendants
+
+
+def text_stats(root) -> dict[int, _Stats]:
+    """``id(element) → _Stats`` for ``root`` and every element below it: a post-order pass with
+    no recursion, linear in the size of the tree. Valid until the tree changes."""
+    from bs4 import CData, NavigableString, Tag
+
+    nodes = [root] + [d for d in root.descendants if isinstance(d, Tag)]
+    stats: dict[int, _Stats] = {}
+    empty: frozenset = frozenset()
+    for el in reversed(nodes):
+        cjk = links = punct = own = 0
+        pieces: list[str] = []
+        length = 0
+        names = empty
+        for c in el.contents:
+            if isinstance(c, Tag):
+                st = stats[id(c)]
+                cjk += st.cjk
+                links += st.cjk if c.name == "a" else st.links
+                punct += st.punct
+                if c.name not in names or not st.names <= names:
+                    names = names | st.names | {c.name}
+                piece = st.short
+            elif isinstance(c, NavigableString):
+                text = str(c)
+                n = cjk_count(text)
+                own += n
+                if type(c) not in (NavigableString, CData):
+                    continue  # a comment, doctype …: not part of get_text()
+                cjk += n
+                punct += len(SENTENCE_PUNCT.findall(text))
+                piece = _clean(text) if length <= SHORT_TEXT else None
+            else:
+                continue
+            if length <= SHORT_TEXT:
+                if piece is None:
+                    length = SHORT_TEXT + 1
+                elif piece:
+                    length += len(piece) + (1 if pieces else 0)
+                    pieces.append(piece)
+        short = " ".join(pieces) if length <= SHORT_TEXT else None
+        stats[id(el)] = _Stats(cjk, links, punct, own, short, names)
+    return stats
+
+
+def _link_density(st: _Stats) -> float:
+    return st.links / st.cjk if st.cjk else 1.0
 
 
 def _drop_furniture(soup) -> None:
@@ -451,29 +504,45 @@ def _drop_furniture(soup) -> None:
     breadcrumb, share, footer …, and short blocks whose text says so (当前位置, 分享到 …) — unless
     they hold most of the page's text (then they are not furniture whatever they are called)."""
     rules = html_rules()
-    page = max(cjk_count(soup.get_text()), 1)
+    stats = text_stats(soup)
+    page = max(stats[id(soup)].cjk, 1)
     doomed = []
     for el in soup.find_all(True):
         if el.name in ("html", "body"):
             continue
-        n = None
+        st = stats[id(el)]
         tokens = _tokens(el)
         if el.name in FURNITURE_TAGS or (tokens and rules["negative_re"].search(tokens)
                                          and not rules["positive_re"].search(tokens)):
-            n = cjk_count(el.get_text())
-            if n < 0.5 * page or _link_density(el) > 0.5:
+            if st.cjk < 0.5 * page or _link_density(st) > 0.5:
                 doomed.append(el)
                 continue
         if _hidden(el):
             doomed.append(el)
             continue
         if el.name in ("div", "p", "li", "td", "span", "ul", "dl", "table"):
-            text = _clean(el.get_text(" "))
-            if len(text) <= 120 and rules["furniture_re"].search(text):
+            if st.short is not None and rules["furniture_re"].search(st.short):
                 doomed.append(el)
     for el in doomed:
         if not getattr(el, "decomposed", False) and el.parent is not None:
             el.decompose()
+
+
+def _hint_key(selector: str) -> tuple[str, str]:
+    """A body hint of html.yaml (``#id``, ``.class`` or a tag name) as (kind, name)."""
+    m = re.fullmatch(r"([#.]?)([A-Za-z][\w-]*)", selector.strip())
+    if not m:
+        raise ValueError(f"indexer/data/html.yaml: body hint {selector!r} must be #id, .class or a tag name")
+    return m[1] or "tag", m[2]
+
+
+def _matches_hint(el, hint: tuple[str, str]) -> bool:
+    kind, name = hint
+    if kind == "tag":
+        return el.name == name
+    if kind == "#":
+        return el.get("id") == name
+    return name in (el.get("class") or ())
 
 
 def find_body(soup):
@@ -489,23 +558,30 @@ def find_body(soup):
     """
     rules = html_rules()
     minimum = rules["min_body_chars"]
-    for selector in rules["body_hints"]:
-        for el in soup.select(selector):
-            if cjk_count(el.get_text()) >= minimum and _link_density(el) < 0.3:
+    stats = text_stats(soup)
+    hinted: list[list] = [[] for _ in rules["body_hints"]]
+    for el in soup.find_all(True):  # one pass: CSS select() per hint costs the page size each time
+        for i, hint in enumerate(rules["body_hint_keys"]):
+            if _matches_hint(el, hint):
+                hinted[i].append(el)
+    for found in hinted:
+        for el in found:
+            if stats[id(el)].cjk >= minimum and _link_density(stats[id(el)]) < 0.3:
                 return el
     scores: dict[int, float] = {}
     tags: dict[int, object] = {}
+    blocks = {"p", "div", "td", "table"}
     for el in soup.find_all(["p", "td", "pre", "li", "div", "section", "article", "font", "span"]):
+        st = stats[id(el)]
         if el.name in ("div", "section", "article", "font", "span"):
-            n = _own_text_len(el)
-            if el.find(["p", "div", "td", "table"]) is not None and n < 20:
+            n = st.own
+            if blocks & st.names and n < 20:
                 continue
         else:
-            n = cjk_count(el.get_text())
+            n = st.cjk
         if n < 20:
             continue
-        text = el.get_text()
-        score = 1 + len(SENTENCE_PUNCT.findall(text)) + min(n / 100, 3)
+        score = 1 + st.punct + min(n / 100, 3)
         node = el if el.name in ("div", "section", "article", "td") else el.parent
         for factor in (1.0, 0.5, 1 / 3):
             if node is None or node.name in ("html", "[document]"):
@@ -521,7 +597,7 @@ def find_body(soup):
             score *= 1.25
         if tokens and rules["negative_re"].search(tokens):
             score *= 0.5
-        score *= 1 - _link_density(el)
+        score *= 1 - _link_density(stats[key])
         if score > best_score:
             best, best_score = el, score
     return best
@@ -531,18 +607,33 @@ TABLE_CELL_MAX = 300  # a cell with more CJK text than this is page layout, not 
 
 
 def _rows_of(table) -> list:
-    """The <tr> of ``table`` itself (not of tables nested in it)."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    """The <tr> of ``table`` itself (not of tables nested in it), in document order; nested
+    tables are not entered, so rows of tables nested n deep cost n, not n²."""
+    from bs4 import Tag
+
+    rows, stack = [], list(reversed(table.contents))
+    while stack:
+        el = stack.pop()
+        if not isinstance(el, Tag) or el.name == "table":
+            continue
+        if el.name == "tr":
+            rows.append(el)
+        else:
+            stack.extend(reversed(el.contents))
+    return rows
 
 
 def _is_data_table(table) -> bool:
     """A table of data (a 任务分工表), not a table used for page layout: at least two rows of two
     or more cells, no nested table, no cell holding a long text."""
     rows = _rows_of(table)
-    wide = [r for r in rows if len(r.find_all(["td", "th"], recursive=False)) >= 2]
-    if len(wide) < 2 or table.find("table") is not None:
+    cells = [r.find_all(["td", "th"], recursive=False) for r in rows]
+    if sum(len(c) >= 2 for c in cells) < 2:
         return False
-    return all(cjk_count(c.get_text()) <= TABLE_CELL_MAX for r in rows for c in r.find_all(["td", "th"], recursive=False))
+    # Checked on the rows found: a nested table would sit in one of these cells.
+    if any(cell.find("table") is not None for row in cells for cell in row):
+        return False
+    return all(cjk_count(c.get_text()) <= TABLE_CELL_MAX for row in cells for c in row)
 
 
 def _span(cell, name: str) -> int:
@@ -596,7 +687,14 @@ def block_text(el) -> str:
     out: list[str] = []
 
     def walk(node, sink):
-        for child in node.children:
+        # Depth-first with an explicit stack (a page may nest elements tens of thousands deep);
+        # a str on the stack is text to emit once the elements pushed before it are done.
+        stack: list = list(reversed(node.contents))
+        while stack:
+            child = stack.pop()
+            if isinstance(child, str) and not isinstance(child, NavigableString):
+                sink.append(child)
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -613,14 +711,14 @@ def block_text(el) -> str:
                 for row in _table_rows(child, cell_text):
                     sink.append("\t".join(row) + "\n")
             elif name in ("td", "th"):
-                walk(child, sink)
-                sink.append("\t")
+                stack.append("\t")
+                stack.extend(reversed(child.contents))
             elif name in BLOCK_TAGS:
                 sink.append("\n")
-                walk(child, sink)
-                sink.append("\n")
+                stack.append("\n")
+                stack.extend(reversed(child.contents))
             else:
-                walk(child, sink)
+                stack.extend(reversed(child.contents))
 
     def cell_text(cell) -> str:
         buf: list[str] = []

@@ -100,6 +100,28 @@ def zip_bomb_docx(path: Path, inflated: int) -> Path:
     return path
 
 
+def lying_docx(path: Path, inflated: int, declared: int = 1024) -> Path:
+    """A .docx whose document.xml inflates to ``inflated`` bytes but whose zip headers (local and
+    central) declare ``declared``: a reader that trusts the headers is fooled."""
+    import struct
+
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    head = f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>'.encode()
+    xml = head + b" " * max(0, inflated - len(head) - 30) + b"</w:body></w:document>"
+    _docx(path, "", document=xml)
+    data = bytearray(path.read_bytes())
+    name = b"word/document.xml"
+    for sig, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(sig)
+        while at >= 0:
+            name_at = at + (30 if sig == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + size_at, declared)
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def billion_laughs_docx(path: Path, levels: int = 10) -> Path:
     """A .docx whose document.xml declares nested entities (lol9 → 10^9 × "lol")."""
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -7,7 +7,11 @@
     kb.provision("yangzhou-2024-118#part_3__art_5__cl_4")
 
 One ``KB`` is safe to share across threads (the app caches it with
-``st.cache_resource``): SQLite connections are per thread.
+``st.cache_resource``): SQLite connections are per thread. A ``KB`` from ``open_kb``
+holds a lease on its build (``kb.locks``): a rebuild publishes a new build at once but
+leaves this one in place until the ``KB`` is released or garbage-collected, so a
+long-lived ``KB`` keeps answering, from any thread, from one consistent build;
+``KB.stale`` says when a newer build is available.
 """
 
 from __future__ import annotations
@@ -16,20 +20,36 @@ from pathlib import Path
 
 from kb import models, paths, store
 from kb.citation import format_citation
-from kb.errors import KBNotBuiltError, NotFoundError, QueryError
+from kb.errors import KBNotBuiltError, NotFoundError, QueryError, damaged
+from kb.locks import Lease, take_lease
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
               "parts", "articles", "clauses")
 
 
 class KB:
-    def __init__(self, build_dir: Path):
+    def __init__(self, build_dir: Path, lease: Lease | None = None):
         self.build_dir = Path(build_dir)
         self.reader = store.Reader(self.build_dir / paths.DB_NAME)
+        self._lease = lease  # keeps the build on disk while this KB lives (kb.locks)
 
     def close(self) -> None:
         """Close this thread's database connection (the KB stays usable: it reopens on demand)."""
         self.reader.close()
+
+    def release(self) -> None:
+        """Let go of the build: a rebuild may remove it from now on (this KB is not used again)."""
+        self.reader.close()
+        if self._lease is not None:
+            self._lease.release()
+
+    @property
+    def stale(self) -> bool:
+        """Whether ``current`` now points at another build (open_kb again for the newer one)."""
+        try:
+            return (self.build_dir.parent / paths.CURRENT).resolve() != self.build_dir.resolve()
+        except OSError:
+            return True
 
     # -- documents -----------------------------------------------------------
 
@@ -109,7 +129,14 @@ class KB:
         """Clause-level full-text search → ``kb.search.SearchResult`` (see docs/search.md)."""
         from kb.search.service import search
 
-        return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+        try:
+            return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+        except OSError as e:  # index files deleted or unreadable
+            raise damaged(self.build_dir / "index", e) from None
+        except Exception as e:
+            if type(e).__module__.startswith("whoosh"):  # EmptyIndexError, a damaged segment …
+                raise damaged(self.build_dir / "index", e) from None
+            raise
 
     def trace(self, provision_id: str) -> dict:
         """Upstream and downstream links of a provision (``trace --json`` shape, see kb/trace.py)."""
@@ -205,12 +232,18 @@ def provision_dict(p: models.Provision) -> dict:
 
 
 def open_kb(home: str | Path | None = None) -> KB:
-    """Open the current build in the data directory."""
-    build_dir = paths.current_build(home)
-    if not (build_dir / paths.DB_NAME).exists():
-        raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
-                              "(or set POLICYKB_HOME to the data directory)")
-    return KB(build_dir)
+    """Open the current build in the data directory (holding a lease on it, see ``kb.locks``)."""
+    for _ in range(10):  # a build published and the one we saw removed in between: look again
+        build_dir = paths.current_build(home)
+        if not (build_dir / paths.DB_NAME).exists():
+            break
+        try:
+            lease = take_lease(build_dir)
+        except FileNotFoundError:
+            continue
+        return KB(build_dir, lease)
+    raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
+                          "(or set POLICYKB_HOME to the data directory)")
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from kb.errors import PolicyKBError
+from kb.errors import PolicyKBError, storage
 
 LEVEL_ZH = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS_ZH = {"full": "全文", "outline": "提纲（非官方全文）"}
@@ -549,6 +549,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the disk or a folder, not a bug: say which and what to do
+        if os.environ.get("POLICYKB_DEBUG"):
+            raise
+        print(f"Error: {storage(e.filename or 'the data directory', e)}", file=sys.stderr)
+        return 1
     except Exception as e:  # a bug: still one line unless debugging
         if os.environ.get("POLICYKB_DEBUG"):
             raise

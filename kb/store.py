@@ -187,7 +187,13 @@ class Reader:
         return con
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return self.con.execute(sql, params).fetchall()
+        try:
+            return self.con.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as e:  # truncated, overwritten, deleted: a rebuild fixes it
+            from kb.errors import damaged
+
+            self.close()
+            raise damaged(self.path, e) from None
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)

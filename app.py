@@ -20,7 +20,8 @@ if str(ROOT) not in sys.path:  # `streamlit run app.py` from anywhere, installed
 
 from ui import nav  # noqa: E402
 
-st.set_page_config(page_title="政策知识库", page_icon=":material/gavel:", layout="wide")
+# The icon is served by the app itself: a :material/…: page icon is fetched from a font CDN.
+st.set_page_config(page_title="政策知识库", page_icon=str(ROOT / "ui" / "favicon.png"), layout="wide")
 
 PAGES = {spec.key: st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path,
                            default=spec is nav.SEARCH) for spec in nav.PAGES}

@@ -106,7 +106,7 @@ def not_built_notice(feature: str, what: str) -> None:
 def error_message(e: BaseException) -> str:
     """One Chinese line: what went wrong and what to do."""
     if isinstance(e, KBNotBuiltError):
-        return (f"尚未找到知识库（数据目录 {paths.home()}）：请先运行 policykb build 构建知识库，"
+        return (f"尚未找到知识库（数据目录 {render.md(paths.home())}）：请先运行 policykb build 构建知识库，"
                 "或把环境变量 POLICYKB_HOME 设为已构建的数据目录。")
     if isinstance(e, NotFoundError):
         return "找不到链接中的文件或条款编号：请从列表中重新选择，或运行 policykb docs 查看可用编号。"

@@ -39,7 +39,7 @@ def picker(kb) -> str | None:
     by_id = {p.id: p for p in provisions}
     ids = list(by_id)
     if from_url and current not in by_id:
-        st.error(f"找不到条款“{current}”：请从下拉列表中选择条款。")
+        st.error(f"找不到条款“{render.md(current)}”：请从下拉列表中选择条款。")
     if st.session_state.get("c_clause") not in by_id:
         first_article = next((p.id for p in provisions if p.kind == "article"), ids[0] if ids else None)
         st.session_state["c_clause"] = first_article
@@ -139,7 +139,7 @@ def links(kb, p) -> None:
     if not out.get("upstream") and not out.get("downstream") and p.kind == "clause" and p.parent:
         parent = kb.provision(p.parent)
         if parent.kind == "article":
-            st.caption(f"本句无直接关联，以下为所属条目 {parent.marker or ''}{parent.heading or ''} 的关联。")
+            st.caption(f"本句无直接关联，以下为所属条目 {render.md((parent.marker or '') + (parent.heading or ''))} 的关联。")
             out = trace(parent.id)
     up, down = st.columns(2)
     with up:
@@ -158,12 +158,12 @@ def main() -> None:
     try:
         p = kb.provision(pid)
     except NotFoundError:
-        st.error(f"找不到条款“{pid}”：请从下拉列表中选择条款。")
+        st.error(f"找不到条款“{render.md(pid)}”：请从下拉列表中选择条款。")
         return
     doc = kb.document(p.doc_id)
-    st.title(p.label.split(" / ")[-1] if p.label else labels.kind(p.kind))
+    st.title(render.md(p.label.split(" / ")[-1]) if p.label else labels.kind(p.kind))
     crumbs = st.columns([3, 1, 1])
-    crumbs[0].caption(f"《{doc.title}》 · {p.label}")
+    crumbs[0].caption(render.md(f"《{doc.title}》 · {p.label}"))
     with crumbs[1]:
         common.link(nav.DOCUMENT, "原文", ":material/description:", doc=doc.id)
     if p.parent:

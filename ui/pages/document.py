@@ -43,7 +43,7 @@ def cited(kb, doc) -> None:
             name = f"《{c.title}》" if c.title else ""
             name += f"（{c.doc_number}）" if c.doc_number else ""
             cols = st.columns([5, 1, 1])
-            cols[0].write(name or c.text)
+            cols[0].markdown(render.md(name or c.text))
             if c.provision_id:
                 with cols[1]:
                     common.link(nav.CLAUSE, "出处", clause=c.provision_id)
@@ -62,17 +62,17 @@ def main() -> None:
     common.bind("d_doc", "doc", ids[0] if ids else None)
     wanted = st.session_state.get("d_doc")
     if wanted not in ids:
-        st.error(f"找不到文件“{wanted}”：已改为显示第一个文件，请从下拉列表中选择。")
+        st.error(f"找不到文件“{render.md(wanted)}”：已改为显示第一个文件，请从下拉列表中选择。")
         st.session_state["d_doc"] = ids[0]
     doc_id = st.selectbox("文件", ids, key="d_doc", format_func=common.doc_label(kb))
     common.publish("d_doc", "doc", doc_id)
     common.keep_only("doc")
     doc = kb.document(doc_id)
 
-    st.title(doc.title)
+    st.title(render.md(doc.title))
     if doc.status == "outline":
         notice = str(doc.meta.get("outline_notice") or OUTLINE_DEFAULT).removeprefix("〔提纲〕")
-        st.warning(OUTLINE_BANNER + notice, icon=":material/warning:")
+        st.warning(OUTLINE_BANNER + render.md(notice), icon=":material/warning:")
     common.copy_citation(kb, doc.id)
     metadata(kb, doc)
     cited(kb, doc)

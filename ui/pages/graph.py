@@ -73,7 +73,7 @@ def main() -> None:
     for p in shown:
         if p.kind != "part":
             continue
-        with st.expander(f"{p.marker or ''}{p.heading or ''}", expanded=part != labels.ALL):
+        with st.expander(render.md(f"{p.marker or ''}{p.heading or ''}"), expanded=part != labels.ALL):
             for a in (x for x in shown if x.parent == p.id and x.kind == "article"):
                 a_tasks = by_article.get(a.id, [])
                 cols = st.columns([5, 1])

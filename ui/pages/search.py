@@ -100,7 +100,7 @@ def main() -> None:
                     limit=limit)
     ms = (time.perf_counter() - t0) * 1000
     for notice in result.notices:
-        st.info(notice)
+        st.info(render.md(notice))
     if not result.hits:
         st.warning("没有找到匹配的条款：请换用更短或更常见的关键词，或放宽筛选条件。")
         return

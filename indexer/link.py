@@ -25,7 +25,7 @@ from functools import cached_property
 
 from kb.models import Link, Provision
 from indexer import align
-from indexer.pipeline import ParsedDocument
+from indexer.parsed import ParsedDocument
 
 PER_UNIT = 3
 CANDIDATES = 8  # salient terms searched per downstream article or item

@@ -120,7 +120,7 @@ def to_json(pd) -> dict:
 
 def from_json(data: dict):
     """The parsed document ``to_json`` wrote; raises on anything else."""
-    from indexer.pipeline import ParsedDocument
+    from indexer.parsed import ParsedDocument
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a parse cache file of this version")

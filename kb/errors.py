@@ -63,3 +63,7 @@ def storage(where, e: BaseException) -> StorageError:
     reason = getattr(e, "strerror", None) or str(e).splitlines()[0][:120] or type(e).__name__
     return StorageError(f"{where}: cannot write ({reason}); check the folder and the disk, then run the "
                         "command again; nothing was changed")
+
+
+class DataFileError(PolicyKBError):
+    """A data file shipped with the package (``kb/data/``, ``indexer/data/``) is missing or malformed."""

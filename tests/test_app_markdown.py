@@ -20,8 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 from browser import CHROMIUM, AppServer, Browser
 from indexer.build import build
-from ui import nav
-from ui.render import md
+from policykb.ui import nav
+from policykb.ui.render import md
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTSIDE = "198.51.100.7"  # TEST-NET-2: never a real host

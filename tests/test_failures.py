@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import hostile
+from policykb.bench import hostile
 from conftest import CORPUS, ROOT, SEED_ID
-from kb.cli import main
+from policykb.cli import main
 
 
 def run(capsys, monkeypatch, home, *argv) -> tuple[int, str, str]:
@@ -244,6 +244,6 @@ def test_the_cli_process_prints_one_line_for_a_damaged_kb(home):
     _overwrite(db_of(home))
     env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
     env.pop("POLICYKB_DEBUG", None)
-    proc = subprocess.run([sys.executable, "-m", "kb.cli", "docs", "--json"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "policykb", "docs", "--json"], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
     assert proc.returncode == 1 and "damaged" in one_line(proc.stderr)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import hostile
+from policykb.bench import hostile
 from kb.errors import InputError
 from indexer.sources import MAX_DOCX_XML_BYTES, read_source
 

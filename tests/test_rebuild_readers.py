@@ -135,7 +135,7 @@ def test_readers_during_real_rebuilds_never_fail(home, corpus):
     env = {**os.environ, "POLICYKB_HOME": str(home), "PYTHONPATH": str(ROOT)}
     try:
         for _ in range(3):
-            proc = subprocess.run([sys.executable, "-m", "kb.cli", "build", "--corpus", str(corpus), "--quiet"],
+            proc = subprocess.run([sys.executable, "-m", "policykb", "build", "--corpus", str(corpus), "--quiet"],
                                   capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
             assert proc.returncode == 0, proc.stderr
             time.sleep(0.3)

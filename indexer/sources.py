@@ -27,13 +27,13 @@ says what to do. Readers by kind:
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
 import tempfile
 import time
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1098,12 +1098,14 @@ def is_url(s: str) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", s))
 
 
-class _NoOddRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise InputError(f"{req.full_url}: redirected to a non-http(s) address ({newurl}); "
-                             "save the page in a browser and ingest the file")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+# Where a fetch may go. A URL the user gives may name any host; but a name that resolves to a
+# loopback/private/link-local address, or a redirect to one, is how a server is turned against
+# its own network (SSRF): refused unless the user named that address directly (an IP literal or
+# "localhost") or allowed private addresses (``allow_private=True``, POLICYKB_FETCH_PRIVATE=1,
+# for an intranet). A redirect may change host only to a public address, and port only to 80/443.
+MAX_REDIRECTS = 5
+REDIRECT_PORTS = {80, 443}
+LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
 @dataclass
@@ -1114,47 +1116,224 @@ class Fetched:
     content_type: str | None
 
 
-def fetch_url(url: str, *, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES,
-              workdir: Path | None = None) -> Fetched:
-    """Download ``url`` (http/https only) to a temporary file, at most ``max_bytes``."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise InputError(f"{url}: only http:// and https:// addresses can be fetched; "
-                         "for a local file give its path")
-    opener = urllib.request.build_opener(_NoOddRedirects())
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+@dataclass
+class _Target:
+    scheme: str
+    host: str  # ASCII (IDNA) host name or IP literal
+    port: int
+    path: str  # path and query, percent-encoded
+    url: str  # the URL as requested (ASCII)
+
+
+def _target(url: str, shown: str) -> _Target:
+    """Check and normalise one http(s) URL: scheme, no credentials, IDN host → punycode, port."""
     try:
-        with opener.open(request, timeout=timeout) as resp:
-            length = resp.headers.get("Content-Length")
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as e:
+        raise InputError(f"{shown}: not a valid web address ({e}); check the address") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{shown}: only http:// and https:// addresses can be fetched; "
+                         "for a local file give its path")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"{shown}: the address holds a user name or password (user:password@host); policykb "
+                         "sends no credentials: open the page in a browser, save it, and ingest the file")
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        raise InputError(f"{shown}: the port in the address is not a number from 1 to 65535; check the address") from None
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise InputError(f"{shown}: the address has no host name; check the address")
+    try:
+        import ipaddress
+
+        ipaddress.ip_address(host)
+        ascii_host = host
+    except ValueError:
+        try:
+            import idna
+
+            ascii_host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            raise InputError(f"{shown}: the host name {host!r} is not a valid domain name; check the address") from None
+    path = urllib.parse.quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        path += "?" + urllib.parse.quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+    if parts.port:
+        netloc += f":{port}"
+    return _Target(scheme, ascii_host, port, path, f"{scheme}://{netloc}{path}")
+
+
+def _is_public(ip: str) -> bool:
+    import ipaddress
+
+    addr = ipaddress.ip_address(ip)
+    if addr.version == 6 and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return addr.is_global and not addr.is_multicast
+
+
+def _resolve(t: _Target, shown: str, remaining: float) -> list[str]:
+    """The addresses of a host, looked up within the time left (getaddrinfo has no timeout)."""
+    import concurrent.futures
+    import socket
+
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    try:
+        infos = pool.submit(socket.getaddrinfo, t.host, t.port, 0, socket.SOCK_STREAM).result(timeout=remaining)
+    except concurrent.futures.TimeoutError:
+        raise InputError(f"{shown}: looking up {t.host} took too long; check the network, or save the page in a "
+                         "browser and ingest the file") from None
+    except OSError as e:
+        raise InputError(f"{shown}: cannot fetch the page (cannot find host {t.host}: {e.strerror or e}); check "
+                         "the address and the network, or save the page in a browser and ingest the file") from None
+    finally:
+        pool.shutdown(wait=False)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def _private_allowed(allow_private: bool | None) -> bool:
+    if allow_private is not None:
+        return allow_private
+    return os.environ.get("POLICYKB_FETCH_PRIVATE", "").strip().lower() in ("1", "true", "yes")
+
+
+def _is_ip_literal(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+def _charset_of(content_type: str) -> str | None:
+    m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.I)
+    return m[1].lower() if m else None
+
+
+def fetch_url(url: str, *, timeout: float = URL_TIMEOUT, max_bytes: int = MAX_BYTES,
+              workdir: Path | None = None, allow_private: bool | None = None) -> Fetched:
+    """Download ``url`` (http/https only) to a temporary file, at most ``max_bytes``.
+
+    ``timeout`` bounds each wait (connecting, each read); the whole request, headers and
+    redirects included, ends at ``URL_TOTAL_TIMEOUTS × timeout`` whatever the server does (a
+    watchdog closes the connection). Addresses follow the policy above (``allow_private``:
+    None = the user named a private address directly, or POLICYKB_FETCH_PRIVATE=1; False =
+    never, for a service; True = always)."""
+    import socket
+    import threading
+
+    total = URL_TOTAL_TIMEOUTS * timeout
+    deadline = time.monotonic() + total
+    first = _target(url, url)
+    direct_local = first.host.lower() in LOCAL_NAMES or _is_ip_literal(first.host)
+    current, hops = first, 0
+    too_slow = InputError(f"{url}: the download took longer than {total:g} s; check the network, or save the page "
+                          "in a browser and ingest the file")
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise too_slow
+        addresses = _resolve(current, url, remaining)
+        same_origin = (current.host, current.port) == (first.host, first.port)
+        for ip in addresses:
+            if _is_public(ip) or _private_allowed(allow_private):
+                continue
+            if allow_private is None and direct_local and same_origin:
+                continue  # the user asked for this local address themselves
+            what = "redirected to" if hops else "resolves to"
+            raise InputError(f"{url}: {current.host} {what} a private or local address ({ip}); policykb fetches "
+                             "those only when given directly (an IP address or localhost) or with "
+                             "POLICYKB_FETCH_PRIVATE=1 (an intranet site); save the page in a browser and ingest the file")
+        sock = None
+        killed = threading.Event()
+        watchdog = None
+        try:
+            sock = socket.create_connection((addresses[0], current.port), timeout=min(timeout, remaining))
+            if current.scheme == "https":
+                import ssl
+
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=current.host)
+
+            def kill(s=sock):
+                killed.set()
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+            watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), kill)
+            watchdog.daemon = True
+            watchdog.start()
+            conn = http.client.HTTPConnection(current.host, current.port, timeout=timeout)
+            conn.sock = sock
+            default = 443 if current.scheme == "https" else 80
+            host_header = current.host if current.port == default else f"{current.host}:{current.port}"
+            conn.putrequest("GET", current.path, skip_host=True, skip_accept_encoding=True)
+            for k, v in (("Host", host_header), ("User-Agent", USER_AGENT), ("Accept", "*/*"),
+                         ("Accept-Encoding", "identity"), ("Connection", "close")):
+                conn.putheader(k, v)
+            conn.endheaders()
+            resp = conn.getresponse()
+            if resp.status in (301, 302, 303, 307, 308):
+                location = resp.getheader("Location") or ""
+                nxt = urllib.parse.urljoin(current.url, location)
+                scheme = urllib.parse.urlsplit(nxt).scheme.lower()
+                if scheme not in ("http", "https"):
+                    raise InputError(f"{url}: redirected to a non-http(s) address ({nxt[:100]}); save the page in a "
+                                     "browser and ingest the file")
+                hops += 1
+                if hops > MAX_REDIRECTS:
+                    raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; give the address the browser "
+                                     "ends at, or save the page and ingest the file")
+                target = _target(nxt, url)
+                if (target.host, target.port) != (current.host, current.port) and target.port not in REDIRECT_PORTS \
+                        and target.port != first.port:
+                    raise InputError(f"{url}: redirected to port {target.port} of {target.host}, which is not a web "
+                                     "port (80/443); give the final address yourself if you trust it")
+                current = target
+                continue
+            if resp.status >= 400:
+                raise InputError(f"{url}: the server answered HTTP {resp.status} ({resp.reason}); check the address, "
+                                 "or save the page in a browser and ingest the file")
+            length = resp.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise InputError(f"{url}: the response is {int(length) / 2**20:.1f} MB, over the "
                                  f"{max_bytes // 2**20} MB limit; download the document itself and ingest the file")
             chunks, size = [], 0
-            deadline = time.monotonic() + URL_TOTAL_TIMEOUTS * timeout
             while True:
-                chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
+                chunk = resp.read1(65536)
                 if not chunk:
                     break
-                if time.monotonic() > deadline:
-                    raise InputError(f"{url}: the download took longer than {URL_TOTAL_TIMEOUTS * timeout:g} s; "
-                                     "check the network, or save the page in a browser and ingest the file")
                 size += len(chunk)
                 if size > max_bytes:
                     raise InputError(f"{url}: the response is over the {max_bytes // 2**20} MB limit; "
                                      "download the document itself and ingest the file")
                 chunks.append(chunk)
-            final = resp.geturl()
-            ctype = resp.headers.get_content_type()
-            charset = resp.headers.get_content_charset()
-    except InputError:
-        raise
-    except urllib.error.HTTPError as e:
-        raise InputError(f"{url}: the server answered HTTP {e.code} ({e.reason}); check the address, or save "
-                         "the page in a browser and ingest the file") from None
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        reason = getattr(e, "reason", e)
-        raise InputError(f"{url}: cannot fetch the page ({reason}); check the address and the network, or "
-                         "save the page in a browser and ingest the file") from None
+            if killed.is_set():
+                raise too_slow
+            final = current.url
+            ctype = (resp.getheader("Content-Type") or "").split(";")[0].strip().lower() or None
+            charset = _charset_of(resp.getheader("Content-Type") or "")
+            break
+        except InputError:
+            raise
+        except (OSError, http.client.HTTPException, ValueError) as e:
+            if killed.is_set():
+                raise too_slow from None
+            reason = "timed out" if isinstance(e, TimeoutError) else (getattr(e, "strerror", None) or str(e) or
+                                                                      type(e).__name__)
+            raise InputError(f"{url}: cannot fetch the page ({reason}); check the address and the network, or "
+                             "save the page in a browser and ingest the file") from None
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            if sock is not None:
+                sock.close()
     data = b"".join(chunks)
     suffix = Path(urllib.parse.urlsplit(final).path).suffix.lower()
     if suffix not in SUFFIXES:

@@ -21,8 +21,14 @@ says what to do. Readers by kind:
   footers and page numbers are dropped, lines broken by the layout are joined
   back into paragraphs, radicals that CJK fonts map glyphs to (⼈ for 人) are
   mapped back (``indexer/data/cjk_radicals.tsv``).
-* URLs (``fetch_url``): http/https only, with a timeout and a size cap; the
-  page is saved to a temporary file and read like a file of its kind.
+* URLs (``fetch_url``): http/https only, with a timeout per wait, a deadline for
+  the whole request, a size cap and an address policy (no private/local address
+  reached through a name or a redirect); the page is saved to a temporary file
+  and read like a file of its kind.
+
+Every reader is linear in its input and bounded: text at most ``MAX_TEXT_CHARS``,
+.docx checked before inflating, PDFs at most ``MAX_PDF_PAGES`` pages
+(``tests/test_hostile.py``, ``python -m policykb.bench.hostile_run``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from policykb.bench import hostile
-from conftest import CORPUS, ROOT, SEED_ID
+from conftest import ROOT, SEED_ID
 from policykb.cli import main
 
 
@@ -40,28 +40,9 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
-@pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("small-corpus")
-    for p in CORPUS.glob(f"{SEED_ID}.*"):
-        shutil.copy(p, out / p.name)
-    return out
-
-
-@pytest.fixture(scope="module")
-def seed_home(small_corpus, tmp_path_factory) -> Path:
-    from indexer.build import build
-
-    home = tmp_path_factory.mktemp("seed-home") / "home"
-    build(small_corpus, home, progress=None)
-    return home
-
-
 @pytest.fixture
-def home(tmp_path, seed_home) -> Path:
-    out = tmp_path / "home"
-    shutil.copytree(seed_home, out, symlinks=True)
-    return out
+def home(built_home) -> Path:
+    return built_home
 
 
 def db_of(home: Path) -> Path:
@@ -172,7 +153,10 @@ def test_a_read_only_data_dir_real(tmp_path, home, small_corpus, capsys, monkeyp
 def test_write_failures_of_a_build_name_the_cause(code, words, home, small_corpus, capsys, monkeypatch):
     from kb import store
 
-    before = sorted(p.name for p in home.iterdir())
+    def entries() -> list[str]:
+        return sorted(p.name for p in home.iterdir() if p.name != ".build.lock")
+
+    before = entries()
 
     def failing_write(*a, **k):
         raise OSError(code, "simulated")
@@ -181,7 +165,7 @@ def test_write_failures_of_a_build_name_the_cause(code, words, home, small_corpu
     rc, _, err = run(capsys, monkeypatch, home, "build", "--corpus", str(small_corpus))
     line = one_line(err)
     assert rc == 1 and words in line and "nothing was changed" in line
-    assert sorted(p.name for p in home.iterdir()) == before
+    assert entries() == before
     rc, out, err = run(capsys, monkeypatch, home, "docs", "--json")
     assert rc == 0 and SEED_ID in out
 

@@ -104,18 +104,23 @@ def test_damaged_pdf_is_one_fixable_line(make, tmp_path):
         read_source(path)
 
 
+def assert_refused_in_bounded_memory(path: Path, message: str, limit: int = 16 * 2**20) -> None:
+    """``read_source(path)`` fails with ``message`` having allocated at most ``limit`` bytes at once."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match=message):
+            read_source(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < limit, f"peak {peak / 2**20:.0f} MB"
+
+
 def test_docx_zip_bomb_is_refused_before_inflating(tmp_path):
     """200 MB of inflated XML in a few hundred KB: refused from the declared sizes, in bounded memory."""
     bomb = hostile.zip_bomb_docx(tmp_path / "bomb.docx", 200 * 2**20)
     assert bomb.stat().st_size < 2**20
-    tracemalloc.start()
-    try:
-        with pytest.raises(InputError, match=r"bomb\.docx: the \.docx would inflate to over \d+ MB"):
-            read_source(bomb)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 16 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    assert_refused_in_bounded_memory(bomb, r"bomb\.docx: the \.docx would inflate to over \d+ MB")
 
 
 def test_docx_that_lies_about_its_sizes_is_stopped_while_inflating(tmp_path):
@@ -123,14 +128,7 @@ def test_docx_that_lies_about_its_sizes_is_stopped_while_inflating(tmp_path):
     liar = hostile.lying_docx(tmp_path / "liar.docx", MAX_DOCX_XML_BYTES + 2**20)
     with zipfile.ZipFile(liar) as z:
         assert z.getinfo("word/document.xml").file_size == 1024
-    tracemalloc.start()
-    try:
-        with pytest.raises(InputError, match=r"liar\.docx: not a readable \.docx file"):
-            read_source(liar)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 16 * 2**20
+    assert_refused_in_bounded_memory(liar, r"liar\.docx: not a readable \.docx file")
 
 
 def test_billion_laughs_docx_is_refused(tmp_path):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,18 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, SEED_ID
+from conftest import ROOT, SEED_ID
 from indexer.build import build
 from kb import open_kb, paths
 from kb.locks import in_use
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("corpus")
-    for p in CORPUS.glob(f"{SEED_ID}.*"):
-        shutil.copy(p, out / p.name)
-    return out
+def corpus(small_corpus) -> Path:
+    return small_corpus
 
 
 @pytest.fixture

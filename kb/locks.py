@@ -62,7 +62,7 @@ class Lease:
     def __init__(self, build_dir: Path, path: Path, handle):
         self.build_dir = build_dir
         self.path = path
-        self._finalizer = weakref.finalize(self, _let_go, handle, path, build_dir)
+        self._finalizer = weakref.finalize(self, _let_go, handle, path, build_dir, os.getpid())
 
     def release(self) -> None:
         self._finalizer()
@@ -98,7 +98,9 @@ def take_lease(build_dir: Path) -> Lease | None:
     return lease
 
 
-def _let_go(handle, path: Path, build_dir: Path) -> None:
+def _let_go(handle, path: Path, build_dir: Path, owner: int) -> None:
+    if os.getpid() != owner:  # a forked child (a parsing worker): the lease is its parent's
+        return
     try:
         handle.close()
         path.unlink(missing_ok=True)

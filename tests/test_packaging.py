@@ -50,12 +50,17 @@ def test_the_licence_is_an_spdx_expression():
     assert isinstance(PYPROJECT["project"]["license"], str)
 
 
-def test_no_posix_only_lock_outside_the_portable_module():
-    """fcntl only in kb/locks.py, behind an os.name check with a Windows (msvcrt) branch."""
-    users = [p for p in list((ROOT / "kb").rglob("*.py")) + list((ROOT / "indexer").rglob("*.py"))
-             + list((ROOT / "policykb").rglob("*.py")) if re.search(r"^\s*import fcntl", p.read_text(encoding="utf-8"), re.M)]
-    assert users == [ROOT / "kb" / "locks.py"]
+def test_no_posix_only_code_path():
+    """fcntl is imported only where Windows has another way: the build lock (kb/locks.py, msvcrt)
+    and the readers' hold on a build (kb/paths.py: without flock, builds are not held)."""
+    users = sorted(p.relative_to(ROOT).as_posix() for p in
+                   list((ROOT / "kb").rglob("*.py")) + list((ROOT / "indexer").rglob("*.py"))
+                   + list((ROOT / "policykb").rglob("*.py"))
+                   if re.search(r"^\s*import fcntl", p.read_text(encoding="utf-8"), re.M))
+    assert users == ["kb/locks.py", "kb/paths.py"]
     assert "msvcrt" in (ROOT / "kb" / "locks.py").read_text(encoding="utf-8")
+    assert "except ImportError" in (ROOT / "kb" / "paths.py").read_text(encoding="utf-8")
+    assert "register_at_fork\")" in (ROOT / "indexer" / "build.py").read_text(encoding="utf-8")
 
 
 def test_calibrate_writes_to_the_data_dir_not_into_the_package(use_home, tmp_path, capsys):

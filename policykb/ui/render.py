@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from kb import labels, models
+from kb.models import task_year  # the 目标年份 column; the tasks page counts by it
 
 CSS = """
 <style>
@@ -367,13 +368,6 @@ def document_html(provisions: Sequence[models.Provision], verified: dict | None 
 # ---------------------------------------------------------------------------
 
 
-def task_year(t: models.Task) -> int | None:
-    """The year a task is due: its stated deadline year, else the year of its first dated target."""
-    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
-        return t.deadline.year
-    return next((g.year for g in t.targets if g.year), None)
-
-
 def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[dict]:
     """The 任务分解表 as rows with Chinese column names, worded as the export words them."""
     from kb import export
@@ -391,6 +385,7 @@ def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[
             "完成时限": export.deadline_text(d),
             "目标年份": task_year(t),
             "量化目标": export.targets_text(t),
+            "提示": "；".join(t.warnings),  # 括注“（…）”未读出责任单位
             "条款": t.clause_id,
         })
     return rows

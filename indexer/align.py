@@ -19,7 +19,9 @@ For each article and clause of D:
    indicator such as 细颗粒物).
 3. **Score**: a logistic model over those features whose weights are fitted on
    our labelled pairs (``eval/align_gold.tsv``, via ``policykb eval-align
-   --calibrate``) and stored in ``indexer/data/align_model.json``. The score is
+   --calibrate``; the fitted model is written to the data directory, never into the
+   installed package, and used by builds when ``POLICYKB_ALIGN_MODEL`` names it; the shipped
+   one is ``indexer/data/align_model.json``). The score is
    therefore a probability: among our labelled candidates, links scored 0.7
    were right about 70 % of the time. Links below 0.15 are not stored; those
    kept are labelled 强 (≥ 0.6), 中 (≥ 0.3) or 弱.
@@ -243,9 +245,33 @@ def _common_run_text(a: str, b: str) -> str:
     return best
 
 
-@lru_cache(maxsize=1)
+MODEL_ENV = "POLICYKB_ALIGN_MODEL"  # a model fitted by `eval-align --calibrate`, used instead of the shipped one
+
+
+def model_path() -> Path:
+    """The model file builds use: ``$POLICYKB_ALIGN_MODEL`` if set, else the one shipped."""
+    import os
+
+    env = os.environ.get(MODEL_ENV, "").strip()
+    return Path(env) if env else MODEL_PATH
+
+
 def model() -> dict:
-    return json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return _load_model(str(model_path()))
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str) -> dict:
+    from kb.errors import ConfigError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data.get("weights"), dict) or "bias" not in data:
+            raise ValueError("no weights/bias")
+        return data
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: not a readable alignment model ({e}); fit one with `policykb eval-align "
+                          f"LABELS.tsv --calibrate`, or unset {MODEL_ENV}") from None
 
 
 def probability(f: dict[str, float], weights: dict | None = None) -> float:

@@ -13,7 +13,7 @@ A build killed at any moment leaves ``current`` pointing at the previous
 complete build; leftover ``*.tmp`` folders (and a temporary ``.current-*``
 link) are cleared by the next build. One build at a time writes to a data
 directory: a second one fails at once with a one-line error (``.build.lock``,
-an ``flock`` the kernel releases even when the holder is killed).
+a lock the operating system releases even when the holder is killed, ``kb.locks``).
 
 Many documents are parsed on all cores (``POLICYKB_JOBS`` processes, default
 the number of CPUs; 1 parses in this process). ``BuildSummary.timings`` says
@@ -23,9 +23,9 @@ index) and ``link`` (alignment links).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
+import sqlite3
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,7 +33,8 @@ from pathlib import Path
 
 from kb import paths, store
 from kb.api import KB
-from kb.errors import BuildLockedError, ConfigError
+from kb.errors import BuildLockedError, ConfigError, storage
+from kb.locks import try_lock
 from kb.models import Link
 from kb.search.engine import scale_advice
 from indexer import corpus as corpus_mod
@@ -80,7 +81,7 @@ def _die_with_parent() -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux
         pass
     if os.getppid() == 1:  # the parent ended before prctl
         os._exit(1)
@@ -106,15 +107,14 @@ def _drop_inherited_locks() -> None:
     _LOCK_FILES.clear()
 
 
-os.register_at_fork(after_in_child=_drop_inherited_locks)
+if hasattr(os, "register_at_fork"):  # POSIX; Windows has no fork
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 def _lock(home: Path):
     """Hold the data directory's build lock (released when the process ends, even by SIGKILL)."""
     f = open(home / LOCK_NAME, "a+")
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not try_lock(f):
         f.seek(0)
         holder = f.read().strip() or "?"
         f.close()
@@ -199,10 +199,15 @@ def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys
     t0 = time.perf_counter()
     corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
     home = paths.home(home)
-    home.mkdir(parents=True, exist_ok=True)
-    lock = _lock(home)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        lock = _lock(home)
+    except OSError as e:
+        raise storage(home, e) from None
     try:
         return _build(corpus_dir, home, progress, t0)
+    except (OSError, sqlite3.OperationalError) as e:  # writing the build: disk full, read-only …
+        raise storage(home, e) from None
     finally:
         if lock in _LOCK_FILES:
             _LOCK_FILES.remove(lock)

@@ -193,8 +193,10 @@ def _sidecar(doc: Document, dest: Path, origin: str, replaced: tuple[Document, P
 
 
 def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None, *,
-           doc_id: str | None = None, level: str | None = None, progress=sys.stderr) -> IngestResult:
-    """Add ``source`` (a path or an http(s) URL) to the corpus and rebuild; see the module doc."""
+           doc_id: str | None = None, level: str | None = None, progress=sys.stderr,
+           allow_private: bool | None = None) -> IngestResult:
+    """Add ``source`` (a path or an http(s) URL) to the corpus and rebuild; see the module doc.
+    ``allow_private``: the address policy of ``sources.fetch_url`` (a service passes False)."""
     corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir}: no such corpus folder; run from the project folder or pass --corpus DIR")
@@ -207,7 +209,7 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
         tmp = Path(tmp)
         url = charset = None
         if sources.is_url(source):
-            fetched = sources.fetch_url(source, workdir=tmp)
+            fetched = sources.fetch_url(source, workdir=tmp, allow_private=allow_private)
             src_path, url, charset = fetched.path, fetched.url, fetched.charset
             stem = Path(urllib.parse.urlsplit(fetched.url).path).stem
         else:

@@ -64,24 +64,24 @@ def _tuples(d: dict, *keys: str) -> dict:
     return d
 
 
-def document_from(data: str) -> models.Document:
-    return models.Document(**_tuples(json.loads(data), "recipients", "warnings"))
+def document_from(data: str | dict) -> models.Document:
+    return models.Document(**_tuples(_loads(data), "recipients", "warnings"))
 
 
-def provision_from(data: str) -> models.Provision:
-    return models.Provision(**json.loads(data))
+def provision_from(data: str | dict) -> models.Provision:
+    return models.Provision(**_loads(data))
 
 
-def citation_from(data: str) -> models.Citation:
-    return models.Citation(**json.loads(data))
+def citation_from(data: str | dict) -> models.Citation:
+    return models.Citation(**_loads(data))
 
 
 def target_from_dict(d: dict) -> models.Target:
     return models.Target(**d)
 
 
-def task_from(data: str) -> models.Task:
-    d = json.loads(data)
+def task_from(data: str | dict) -> models.Task:
+    d = _loads(data)
     d["parties"] = tuple(models.Party(**p) for p in d.get("parties", ()))
     d["deadline"] = models.Deadline(**d["deadline"]) if d.get("deadline") else None
     d["targets"] = tuple(target_from_dict(t) for t in d.get("targets", ()))
@@ -92,12 +92,17 @@ def task_from(data: str) -> models.Task:
     return models.Task(**d)
 
 
-def target_from(data: str) -> models.Target:
-    return target_from_dict(json.loads(data))
+def target_from(data: str | dict) -> models.Target:
+    return target_from_dict(_loads(data))
 
 
-def link_from(data: str) -> models.Link:
-    return models.Link(**_tuples(json.loads(data), "evidence"))
+def link_from(data: str | dict) -> models.Link:
+    return models.Link(**_tuples(_loads(data), "evidence"))
+
+
+def _loads(data: str | dict) -> dict:
+    """A record's JSON text (a ``data`` column) or the dict it was parsed into (a copy)."""
+    return json.loads(data) if isinstance(data, str) else dict(data)
 
 
 # ---------------------------------------------------------------------------
@@ -179,7 +184,13 @@ class Reader:
         return con
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return self.con.execute(sql, params).fetchall()
+        try:
+            return self.con.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as e:  # truncated, overwritten, deleted: a rebuild fixes it
+            from kb.errors import damaged
+
+            self.close()
+            raise damaged(self.path, e) from None
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)

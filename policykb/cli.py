@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import BenchError, PolicyKBError, UsageError
+from kb.errors import BenchError, PolicyKBError, UsageError, storage
 
 
 class Parser(argparse.ArgumentParser):
@@ -36,8 +36,16 @@ def emit_json(obj) -> None:
 
 def cmd_build(args) -> int:
     from indexer.build import build
+    from policykb import resources
 
-    summary = build(args.corpus, progress=None if args.quiet else sys.stderr)
+    corpus = args.corpus
+    if corpus is None and not (Path.cwd() / "corpus").is_dir():
+        corpus = resources.default_corpus()
+        if corpus is None:
+            raise UsageError("no ./corpus folder here and no corpus shipped with policykb; pass --corpus DIR")
+        print(f"policykb: no ./corpus folder here; building the corpus shipped with policykb ({corpus}); "
+              "pass --corpus DIR for your own", file=sys.stderr)
+    summary = build(corpus, progress=None if args.quiet else sys.stderr)
     for w in summary.warnings:
         print(f"Warning: {w}", file=sys.stderr)
     if args.json:
@@ -68,6 +76,21 @@ def cmd_build(args) -> int:
 def guessed_note(codes) -> str:
     note = labels.guessed(codes)
     return f"  {note}" if note else ""
+
+
+def cmd_app(args) -> int:
+    """``streamlit run`` the packaged app with the packaged settings, from the current folder (so
+    ``./.policykb`` or $POLICYKB_HOME is the KB it shows)."""
+    import subprocess
+
+    from policykb import resources
+
+    argv = [sys.executable, "-m", "streamlit", "run", str(resources.app_script()), *resources.streamlit_flags(),
+            *[a for a in args.streamlit_args if a != "--"]]
+    try:
+        return subprocess.call(argv)
+    except KeyboardInterrupt:
+        return 0
 
 
 def cmd_docs(args) -> int:
@@ -426,9 +449,15 @@ def cmd_eval_align(args) -> int:
     gold = align_evaluate.read_labels(args.file)
     out = align_evaluate.evaluate(kb, gold)
     if args.calibrate:
-        from indexer.align import MODEL_PATH
+        from kb import paths
 
-        out["calibration"] = align_evaluate.calibrate(kb, gold, write=MODEL_PATH)
+        # Never into the installed package: the data directory, or where --model-out says.
+        target = Path(args.model_out) if args.model_out else paths.home() / "align_model.json"
+        try:
+            out["calibration"] = align_evaluate.calibrate(kb, gold, write=target)
+        except OSError as e:
+            raise UsageError(f"--model-out {target}: cannot write ({e.strerror}); give a writable path") from None
+        out["calibration"]["model_path"] = str(target)
     if args.json:
         emit_json(out)
         return 0
@@ -441,7 +470,7 @@ def cmd_eval_align(args) -> int:
     if args.calibrate:
         c = out["calibration"]
         print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
-              "请重新 policykb build 使新分数生效")
+              f"已写入 {c['model_path']}，用 POLICYKB_ALIGN_MODEL={c['model_path']} policykb build 使新分数生效")
     return 0
 
 
@@ -499,9 +528,12 @@ def make_parser() -> Parser:
         return p
 
     p = add("build", cmd_build, "parse the corpus, extract, link, index; replace the KB atomically")
-    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default ./corpus)")
+    p.add_argument("--corpus", type=Path, default=None,
+                   help="corpus folder (default ./corpus; without one, the corpus shipped with policykb)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add("docs", cmd_docs, "list documents")
+    p = add("app", cmd_app, "start the web app (streamlit run of the installed app, with its settings); "
+            "other options are passed to streamlit, e.g. --server.port 8502")
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
     p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
@@ -550,7 +582,10 @@ def make_parser() -> Parser:
     p = add("eval-align", cmd_eval_align, "alignment accuracy (top-1/top-3) on labelled pairs")
     p.add_argument("file", type=Path)
     p.add_argument("--calibrate", action="store_true",
-                   help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
+                   help="refit the alignment model on these labels (writes <data dir>/align_model.json; "
+                        "builds use it with POLICYKB_ALIGN_MODEL=that file)")
+    p.add_argument("--model-out", default=None, metavar="FILE",
+                   help="where --calibrate writes the model (default: <data dir>/align_model.json)")
     p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10, no-answer zero-hit rate, "
             "per category")
     p.add_argument("file", help="TSV: query<TAB>article_no:grade,… or query<TAB>DOCID:UNIT:GRADE,…|NONE<TAB>category "
@@ -586,7 +621,12 @@ def make_parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     try:
-        args = parser.parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        if argv[:1] == ["app"]:  # everything after `app` belongs to streamlit
+            args = parser.parse_args(["app"])
+            args.streamlit_args = argv[1:]
+        else:
+            args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
@@ -602,6 +642,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the disk or a folder, not a bug: say which and what to do
+        if os.environ.get("POLICYKB_DEBUG"):
+            raise
+        print(f"Error: {storage(e.filename or 'the data directory', e)}", file=sys.stderr)
+        return 1
     except Exception as e:  # a bug: still one line unless debugging
         if os.environ.get("POLICYKB_DEBUG"):
             raise

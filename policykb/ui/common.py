@@ -96,7 +96,7 @@ def default_doc(kb: KB) -> str | None:
 def error_message(e: BaseException) -> str:
     """One Chinese line: what went wrong and what to do."""
     if isinstance(e, KBNotBuiltError):
-        return (f"尚未找到知识库（数据目录 {paths.home()}）：请先运行 policykb build 构建知识库，"
+        return (f"尚未找到知识库（数据目录 {render.md(paths.home())}）：请先运行 policykb build 构建知识库，"
                 "或把环境变量 POLICYKB_HOME 设为已构建的数据目录。")
     if isinstance(e, NotFoundError):
         return "找不到链接中的文件或条款：请从列表中重新选择。"
@@ -157,17 +157,8 @@ def bad_param(param: str, value: Any, fallback: Any, shown: str | None = None) -
     """Say in one Chinese line (plain text) that a URL parameter was not usable and what is shown instead."""
     name = PARAM_NAMES.get(param, param)
     instead = shown if shown is not None else ("全部" if fallback in (None, labels.ALL) else str(fallback))
-    st.warning(plain(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
+    st.warning(render.md(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
                icon=":material/link_off:")
-
-
-def plain(text: str) -> str:
-    """Text shown as itself inside st.warning/st.info/st.caption (which read Markdown):
-    every Markdown and HTML special character escaped."""
-    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))
-
-
-MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def publish(key: str, param: str, value: Any, empty: tuple = (None, "", labels.ALL)) -> None:

@@ -10,6 +10,7 @@ never break the markup.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import quote
@@ -88,6 +89,27 @@ table.pkb-table th{background:#f6f6f6;font-weight:600}
 def esc(text: object) -> str:
     """HTML-escape anything (None → empty)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved (a transform of
+# the parsed text), so escaping cannot stop it: an invisible WORD JOINER (U+2060) inside the
+# http(s): / www. / @ that the autolinker looks for can.
+_AUTOLINK = re.compile(r"(?i)(https?)(?=:)|(www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
+def md(text: object) -> str:
+    """Text to show literally where Streamlit renders Markdown (st.error/warning/info/caption/
+    title/markdown/write, expander and widget labels): every ASCII punctuation character is
+    backslash-escaped, so ``[请重新登录](http://…)`` stays text (no link), ``![](…)`` loads no
+    image, ``:material/…:``/``:red[…]`` are no directives and ``$…$`` no formula; bare URLs and
+    e-mail addresses get an invisible word joiner so they are not autolinked; line breaks become
+    spaces (no headings, lists or code blocks). Every user- or document-supplied string shown
+    through Markdown goes through this (HTML goes through :func:`esc`)."""
+    s = " ".join(("" if text is None else str(text)).split())
+    s = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or "") + WORD_JOINER, s)
+    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 # ---------------------------------------------------------------------------

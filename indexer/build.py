@@ -6,7 +6,8 @@
 2. Run the corpus-wide stages (citation resolution, alignment links).
 3. Write everything into ``<home>/build-<stamp>.tmp/``, rename it to
    ``build-<stamp>/`` and point the ``current`` symlink at it with
-   ``os.replace`` (atomic on POSIX). Only then are older builds removed.
+   ``os.replace`` (atomic on POSIX). Only then are older builds removed — those
+   no reader holds (``kb.paths.hold``); one still read is removed by a later build.
 
 A build killed at any moment leaves ``current`` pointing at the previous
 complete build; leftover ``*.tmp`` folders (and a temporary ``.current-*``
@@ -182,9 +183,14 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None
 
 
 def _clear_stale(home: Path, keep: Path | None) -> None:
+    """Remove unfinished builds, and finished ones no reader holds (``kb.paths.hold``): a build
+    a reader still uses stays for a later build to remove."""
     for child in home.iterdir():
         if child.name.startswith("build-") and child != keep and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+            if child.name.endswith(".tmp"):
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                paths.remove_unheld(child)
         elif child.name.startswith(".current-") and child.is_symlink():
             child.unlink(missing_ok=True)  # a link a killed build made but never renamed
 

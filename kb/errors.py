@@ -26,7 +26,13 @@ class NotFoundError(PolicyKBError):
 
 
 class QueryError(PolicyKBError):
-    """A query or filter that cannot be used even after falling back to plain terms."""
+    """A query or filter that cannot be used even after falling back to plain terms.
+
+    ``param`` names the parameter at fault (``limit``, ``level`` …) where there is one."""
+
+    def __init__(self, message: str, param: str | None = None):
+        super().__init__(message)
+        self.param = param
 
 
 class ConfigError(PolicyKBError):

@@ -167,3 +167,12 @@ def test_reader_links_name_an_app_page_and_the_provision():
     assert [(u.scheme, u.netloc, u.path) for u in links] == [("", "", nav.CLAUSE.url_path)] * 2
     assert [parse_qs(u.query) for u in links] == [{"clause": ["d#part_1__art_1"]},
                                                   {"clause": ["d#part_1__art_1__cl_1"]}]
+
+
+def test_task_rows_carry_the_warning_of_an_unread_annotation():
+    t = Task(id="d#item_1__cl_1__task_1", clause_id="d#item_1__cl_1", doc_id="d", article_no=None, item_no=1,
+             text="开展日常巡查", warnings=("括注“（按属地原则负责）”未读出责任单位",))
+    [row] = render.task_rows([t], {"d": "某县工作要点"})
+    assert row["提示"] == "括注“（按属地原则负责）”未读出责任单位"
+    [quiet] = render.task_rows([Task(id="x", clause_id="x", doc_id="d", article_no=None, item_no=None, text="t")], {})
+    assert quiet["提示"] == ""

@@ -363,6 +363,7 @@ def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[
             "完成时限": export.deadline_text(d),
             "目标年份": task_year(t),
             "量化目标": export.targets_text(t),
+            "提示": "；".join(t.warnings),  # 括注“（…）”未读出责任单位
             "条款": t.clause_id,
         })
     return rows

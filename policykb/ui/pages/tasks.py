@@ -131,6 +131,10 @@ def main() -> None:
     columns = ["任务内容", "牵头单位", "配合单位", "完成时限", "目标年份", "量化目标", "出处"]
     if not f["doc"]:
         columns.append("文件")
+    unread = sum(1 for t in tasks if t.warnings)
+    if unread:  # an annotation that named no unit is never dropped silently
+        st.warning(f"{unread} 项任务的括注未读出责任单位，请对照原文核对（见“提示”列）。")
+        columns.append("提示")
     event = st.dataframe(
         rows, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="t_table",
         column_order=columns,

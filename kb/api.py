@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kb import models, paths, store
 from kb.official_citation import format_citation
-from kb.errors import KBNotBuiltError, NotFoundError, QueryError
+from kb.errors import BuildGoneError, KBNotBuiltError, NotFoundError, QueryError
 from kb.names import canonical_name
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
@@ -217,7 +217,7 @@ def open_kb(home: str | Path | None = None) -> KB:
             break
         try:
             return KB(build_dir)
-        except paths.BuildGoneError:
+        except BuildGoneError:
             continue
     raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
                           "(or set POLICYKB_HOME to the data directory)")

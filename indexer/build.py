@@ -68,7 +68,7 @@ def _jobs() -> int:
             return max(1, int(env))
         except ValueError:
             raise ConfigError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
-                                "parse documents (1 = no parallel parsing)") from None
+                              "parse documents (1 = no parallel parsing)") from None
     return os.cpu_count() or 1
 
 

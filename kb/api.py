@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kb import models, paths, store
 from kb.official_citation import format_citation, quote
-from kb.errors import KBNotBuiltError, NotFoundError, QueryError, damaged
+from kb.errors import BuildGoneError, KBNotBuiltError, NotFoundError, QueryError, damaged
 from kb.names import canonical_name
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
@@ -254,7 +254,7 @@ def open_kb(home: str | Path | None = None) -> KB:
             break
         try:
             return KB(build_dir)
-        except paths.BuildGoneError:
+        except BuildGoneError:
             continue
     raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
                           "(or set POLICYKB_HOME to the data directory)")

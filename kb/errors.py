@@ -98,3 +98,8 @@ class DataFileError(PolicyKBError):
 class QuerySyntaxError(ValueError):
     """Internal: a query does not parse; ``kb.search.query.parse`` falls back to plain words and
     says so in a notice, so this never reaches the user."""
+
+
+class BuildGoneError(OSError):
+    """Internal: the build folder was removed before it could be held (a newer build replaced
+    it); ``kb.api`` opens ``current`` again, so this never reaches the user."""

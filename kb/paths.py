@@ -19,6 +19,8 @@ import os
 import shutil
 from pathlib import Path
 
+from kb.errors import BuildGoneError
+
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are not held, and old builds are removed at once
@@ -48,10 +50,6 @@ def current_build(path: str | os.PathLike | None = None) -> Path:
 
 def default_corpus() -> Path:
     return Path.cwd() / "corpus"
-
-
-class BuildGoneError(OSError):
-    """The build folder was removed before it could be held (a newer build replaced it)."""
 
 
 def hold(build_dir: Path) -> int | None:

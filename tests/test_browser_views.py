@@ -89,6 +89,12 @@ def test_every_page_opens_on_the_full_text_with_the_most_content(kb, app, browse
     assert expected == SEED and kb.document(SEED).status == "full"
     show(browser, f"{app.url}/{page}")
     assert selected(browser, label).endswith(kb.document(SEED).title), selected(browser, label)
+    if page == "document":  # the documents it cites: the outlines among them say so
+        rows = browser.eval("Array.from(document.querySelectorAll('[data-testid=\"stExpander\"] .pkb-table tbody tr'))"
+                            ".map(r => r.cells[0].textContent)")
+        outlines = {c.resolved_id for c in kb.citations(SEED) if c.resolved_id
+                    and kb.document(c.resolved_id).status == "outline"}
+        assert len(rows) == len(kb.citations(SEED)) and sum("提纲" in r for r in rows) == len(outlines) == 2, rows
 
 
 def test_coverage_defaults_to_the_full_text_against_its_real_upstream(kb, app, browser):

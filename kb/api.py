@@ -115,7 +115,7 @@ class KB:
         return "\n".join(leaves) if leaves else p.text
 
     def quote(self, provision_id: str) -> str:
-        """The text of a provision followed by its citation (``kb.citation.quote``)."""
+        """The text of a provision followed by its citation (``kb.official_citation.quote``)."""
         return quote(self.text(provision_id), self.citation(provision_id))
 
     # -- search (kb.search) ---------------------------------------------------

@@ -30,6 +30,7 @@ CSS = """
 .pkb-badge.county{background:#e6f6e6;border-color:#8ccf8c}
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
+.pkb-warn{font-size:.8rem;color:#8a4b00}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
@@ -64,7 +65,6 @@ table.pkb-table th,table.pkb-table td{border:1px solid #ddd;padding:.3em .45em;v
   overflow-wrap:anywhere;word-break:break-word}
 table.pkb-table th{background:#f6f6f6;font-weight:600}
 .pkb-guess{color:#8a5a00}
-.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-bars{font-size:.9rem}
 .pkb-bars .row{display:grid;grid-template-columns:minmax(8em,14em) 1fr 3.5em;gap:.5em;align-items:center;margin:.15rem 0}
 .pkb-bars .bar{display:flex;height:1.05rem;background:#f3f3f3;border-radius:2px;overflow:hidden}
@@ -438,13 +438,15 @@ def table_html(columns: Sequence[Column], rows: Iterable[Sequence[str]], cls: st
     return f'<table class="pkb-table {esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def task_cell_html(t: models.Task, target_row: bool = False) -> str:
-    """The 任务内容 cell: the task, a mark on a clause that states targets but no task, and each
-    warning of the extraction (an annotation that named no unit is never dropped silently)."""
+def task_text_html(t: models.Task, target_row: bool = False) -> str:
+    """A 任务分解表 cell: the task's text, a badge on a target row, and the task's warnings (an
+    annotation that named no unit) so a reader checks them against the text."""
     out = esc(t.text)
     if target_row:
         out += '<br><span class="pkb-badge">目标条款（无任务）</span>'
-    return out + "".join(f'<div class="pkb-warn">提示：{esc(w)}</div>' for w in t.warnings)
+    if t.warnings:
+        out += '<br><span class="pkb-warn">提示：' + esc("；".join(t.warnings)) + "</span>"
+    return out
 
 
 def guess_html(text: str, guessed: bool) -> str:

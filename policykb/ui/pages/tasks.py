@@ -76,7 +76,7 @@ def download(kb, f: dict) -> None:
 
 
 def task_row(kb, t, titles: dict, show_doc: bool) -> list[str]:
-    text = render.task_cell_html(t, views.is_target_row(t))
+    text = render.task_text_html(t, target_row=views.is_target_row(t))
     where = render.esc(views.ref(kb, t.clause_id))
     if show_doc:
         where = render.esc(views.short_title(titles.get(t.doc_id, ""))) + "<br>" + where
@@ -108,11 +108,11 @@ def main() -> None:
     if not items:
         st.warning("没有符合条件的任务：请放宽筛选条件。")
         return
-    charts(tasks, f["role"])
-    st.subheader("任务分解表")
     unread = sum(1 for t in tasks if t.warnings)
     if unread:  # an annotation that named no unit is never dropped silently
         st.warning(f"{unread} 项任务的括注未读出责任单位，请对照原文核对（见任务内容下的“提示”）。")
+    charts(tasks, f["role"])
+    st.subheader("任务分解表")
     download(kb, f)
     titles = common.doc_titles(kb)
     columns = COLUMNS if f["doc"] else [*COLUMNS[:-1], render.Column("文件与出处", "14%")]

@@ -24,6 +24,7 @@ import streamlit as st
 from kb import labels, paths, views
 from kb.api import KB, open_kb
 from kb.errors import KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
+from kb.models import task_years
 from policykb.ui import nav, render
 
 # ---------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def documents(kb: KB) -> tuple:
 def year_options(_kb: KB, build_dir: str) -> list[int]:
     """Years to filter by: target and deadline years when extracted, and document years."""
     years = {t.year for t in _kb.targets() if t.year}
-    years |= {t.deadline.year for t in _kb.tasks() if t.deadline and t.deadline.year}
+    years |= {y for t in _kb.tasks() for y in task_years(t)}
     years |= {int(d.date[:4]) for d in documents(_kb) if d.date and d.date[:4].isdigit()}
     return sorted(years)
 
@@ -148,14 +149,9 @@ def bind(key: str, param: str, default: Any, parse: Callable[[str], Any] = str) 
     return from_url
 
 
-PARAM_NAMES = {"doc": "文件", "fdoc": "文件", "against": "上级文件", "clause": "条款", "level": "层级",
-               "year": "年份", "party": "责任单位", "role": "角色", "part": "部分", "issuer": "发文机关",
-               "since": "时效", "sort": "排序", "q": "检索词", "hl": "检索命中"}
-
-
 def bad_param(param: str, value: Any, fallback: Any, shown: str | None = None) -> None:
     """Say in one Chinese line (plain text) that a URL parameter was not usable and what is shown instead."""
-    name = PARAM_NAMES.get(param, param)
+    name = labels.URL_PARAM.get(param, param)
     instead = shown if shown is not None else ("全部" if fallback in (None, labels.ALL) else str(fallback))
     st.warning(render.md(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
                icon=":material/link_off:")

@@ -31,6 +31,7 @@ CSS = """
 .pkb-badge.county{background:#e6f6e6;border-color:#8ccf8c}
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
+.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
@@ -65,7 +66,6 @@ table.pkb-table th,table.pkb-table td{border:1px solid #ddd;padding:.3em .45em;v
   overflow-wrap:anywhere;word-break:break-word}
 table.pkb-table th{background:#f6f6f6;font-weight:600}
 .pkb-guess{color:#8a5a00}
-.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-bars{font-size:.9rem}
 .pkb-bars .row{display:grid;grid-template-columns:minmax(8em,14em) 1fr 3.5em;gap:.5em;align-items:center;margin:.15rem 0}
 .pkb-bars .bar{display:flex;height:1.05rem;background:#f3f3f3;border-radius:2px;overflow:hidden}

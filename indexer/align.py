@@ -34,7 +34,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +43,6 @@ from kb.models import Link, Provision
 MODEL_PATH = Path(__file__).parent / "data" / "align_model.json"
 FEATURES = ("bm25", "bm25_rel", "heading", "keywords", "phrase", "part", "position", "indicator")
 MIN_SCORE = 0.02  # candidates below this are not links at all (nothing shared)
-LEVEL_RANK = {"central": 0, "provincial": 1, "municipal": 2, "county": 3}
 
 # Words too common in policy text to be evidence of alignment (generic verbs and
 # fillers); everything else is weighted by its rarity among the upstream articles.
@@ -119,35 +118,77 @@ class Unit:
 
 @dataclass
 class Upstream:
-    """The upstream articles of one document, with term statistics for BM25."""
+    """The upstream articles of one document, with term statistics for BM25.
+
+    ``postings`` (word → [(unit index, term frequency)]) lets ``scores`` rank every
+    upstream article for a query in time proportional to the postings it touches.
+    """
 
     doc_id: str
     units: list[Unit]
     term_lists: list[list[str]]
     idf: dict[str, float]
     avg_len: float
+    df: Counter = field(default_factory=Counter)
+    postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _salient: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, doc_id: str, units: list[Unit]) -> "Upstream":
         lists = [list(terms(u.text)) for u in units]
         n = max(len(units), 1)
         df = Counter(w for ts in lists for w in set(ts))
-        idf = {w: math.log(1 + (n - c + 0.5) / (c + 0.5)) for w, c in df.items()}
+        idf = {w: _idf(n, c) for w, c in df.items()}
         avg = sum(map(len, lists)) / n if lists else 1.0
-        return cls(doc_id, units, lists, idf, avg or 1.0)
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for i, ts in enumerate(lists):
+            for w, k in Counter(ts).items():
+                postings.setdefault(w, []).append((i, k))
+        return cls(doc_id, units, lists, idf, avg or 1.0, df, postings)
+
+    def pair_idf(self, down: "DownStats | None") -> dict[str, float]:
+        """idf of the upstream words over the articles of both documents: a word found in most
+        articles of the downstream document too (污染, 生态 in an environmental plan) weighs little."""
+        if down is None:
+            return self.idf
+        n = len(self.units) + down.n
+        return {w: _idf(n, c + down.df.get(w, 0)) for w, c in self.df.items()}
+
+    def scores(self, query, idf: dict[str, float] | None = None, k1: float = 1.2,
+               b: float = 0.75) -> dict[int, float]:
+        """BM25 of every upstream unit sharing a word with ``query`` (unit index → score)."""
+        idf = idf or self.idf
+        out: dict[int, float] = {}
+        for w in set(query):
+            for i, tf in self.postings.get(w, ()):
+                norm = tf + k1 * (1 - b + b * len(self.term_lists[i]) / self.avg_len)
+                out[i] = out.get(i, 0.0) + idf[w] * tf * (k1 + 1) / norm
+        return out
 
     def bm25(self, query: list[str], i: int, k1: float = 1.2, b: float = 0.75) -> float:
-        tf = Counter(self.term_lists[i])
-        length = len(self.term_lists[i])
-        score = 0.0
-        for w in set(query):
-            if w in tf:
-                score += self.idf[w] * tf[w] * (k1 + 1) / (tf[w] + k1 * (1 - b + b * length / self.avg_len))
-        return score
+        return self.scores(query, k1=k1, b=b).get(i, 0.0)
 
     def salient(self, i: int, k: int = 12) -> list[str]:
-        tf = Counter(self.term_lists[i])
-        return [w for w, _ in sorted(tf.items(), key=lambda x: (-x[1] * self.idf.get(x[0], 0), x[0]))[:k]]
+        if i not in self._salient:
+            tf = Counter(self.term_lists[i])
+            self._salient[i] = [w for w, _ in sorted(tf.items(), key=lambda x: (-x[1] * self.idf.get(x[0], 0), x[0]))[:k]]
+        return self._salient[i]
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class DownStats:
+    """Document frequency of words over the articles of a downstream document."""
+
+    n: int
+    df: Counter
+
+    @classmethod
+    def of(cls, units: list[Unit]) -> "DownStats":
+        return cls(len(units), Counter(w for u in units for w in set(terms(u.text))))
 
 
 def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None = None,
@@ -190,49 +231,128 @@ def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None
     return out
 
 
-def features(down: Unit, up: Upstream, i: int, bm25_max: float | None = None) -> dict[str, float]:
+_HEADINGS_PATH = Path(__file__).parent / "data" / "align_headings.txt"
+
+
+@lru_cache(maxsize=1)
+def boilerplate_headings() -> frozenset[str]:
+    lines = _HEADINGS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(_squash(x) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _squash(text: str) -> str:
+    return "".join(_CJK.findall(text))
+
+
+def topical_heading(heading: str) -> str:
+    """The heading as a signal: empty for a heading every plan has (主要目标, 总体要求 …)."""
+    return "" if _squash(heading) in boilerplate_headings() else heading
+
+
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(bigrams(text))
+
+
+def indicators_match(a: frozenset[str], b: frozenset[str]) -> set[str]:
+    """Shared indicator keys; one key inside the other counts (水质 and 水质优良比例)."""
+    out = set(a & b)
+    for x in a:
+        for y in b:
+            if x != y and (x in y or y in x):
+                out.add(min(x, y, key=len))
+    return out
+
+
+def _run(a: str, b: str) -> int:
+    """Longest common run of two headings, computed only when they share three characters in a row."""
+    if not a or not b:
+        return 0
+    grams = {a[i:i + 3] for i in range(len(a) - 2)}
+    if not any(b[i:i + 3] in grams for i in range(len(b) - 2)):
+        return min(2, longest_common_run(a, b)) if len(a) < 3 or len(b) < 3 else 0
+    return longest_common_run(a, b)
+
+
+def features(down: Unit, up: Upstream, i: int, bm25_max: float | None = None,
+             stats: "DownStats | None" = None, raw: float | None = None) -> dict[str, float]:
     """The signals for one (downstream unit, upstream unit) pair.
 
     ``bm25_max`` is the best BM25 of ``down`` over all upstream units (computed
-    here when not given), so ``bm25_rel`` compares candidates of one provision.
+    here when not given), so ``bm25_rel`` compares candidates of one provision;
+    ``stats`` (the downstream document's word frequencies) makes BM25 weigh words by
+    their rarity in both documents.
     """
     u = up.units[i]
     q = terms(down.text)
-    if bm25_max is None:
-        bm25_max = max((up.bm25(q, j) for j in range(len(up.units))), default=0.0)
-    raw = up.bm25(q, i)
+    if bm25_max is None or raw is None:
+        all_scores = up.scores(q, up.pair_idf(stats))
+        bm25_max = max(all_scores.values(), default=0.0)
+        raw = all_scores.get(i, 0.0)
     salient = up.salient(i)
     present = [w for w in salient if w in down.text]
-    heads = (down.heading, u.heading) if down.heading else (down.text[:40], u.heading)
-    run = longest_common_run(*heads) if heads[0] and heads[1] else 0
+    dh, uh = topical_heading(down.heading), topical_heading(u.heading)
+    heads = (dh, uh) if down.heading else (down.text[:40], uh)
+    run = _run(*heads)
     shorter = min(len(heads[0]), len(heads[1])) or 1
     return {
         "bm25": math.log1p(raw),
         "bm25_rel": raw / bm25_max if bm25_max > 0 else 0.0,
-        "heading": dice(bigrams(down.heading), bigrams(u.heading)) if down.heading else 0.0,
+        "heading": dice(_bigrams(dh), _bigrams(uh)) if dh else 0.0,
         # share of the upstream article's salient terms found, relative to what a
         # provision this long could hold (a clause has fewer words than an article)
         "keywords": len(present) / max(1, min(len(salient), len(set(q)))) if salient else 0.0,
         "phrase": min(run / shorter, 1.0) if run >= 3 else 0.0,
-        "part": dice(bigrams(down.part_heading), bigrams(u.part_heading)),
+        "part": dice(_bigrams(down.part_heading), _bigrams(u.part_heading)),
         "position": 1.0 - abs(down.position - u.position),
-        "indicator": 1.0 if down.indicators & u.indicators else 0.0,
+        "indicator": 1.0 if indicators_match(down.indicators, u.indicators) else 0.0,
     }
 
 
-def evidence(down: Unit, up: Upstream, i: int) -> tuple[str, ...]:
+def shared_terms(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None = None) -> list[str]:
+    """Content words the two provisions share, rarest (in both documents) first."""
+    idf = idf or up.idf
+    mine = set(up.term_lists[i])
+    return sorted({w for w in terms(down.text) if w in mine}, key=lambda w: (-idf.get(w, 0), w))
+
+
+@lru_cache(maxsize=1)
+def topic_terms() -> frozenset[str]:
+    """The subject keywords of ``topics.yaml`` (噪声, 河湖, 碳达峰 …): specific whatever their length."""
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "data" / "topics.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(k) for t in data.get("topics") or [] for k in t.get("keywords") or [])
+
+
+def specific(word: str) -> bool:
+    """A word that names a subject by itself: three characters or more (碳市场, 无废城市), or a
+    subject keyword; a two-character word (改善, 生活, 降低) is generic."""
+    return len(word) >= 3 or word in topic_terms()
+
+
+def enough_evidence(down: Unit, up: Upstream, i: int, f: dict[str, float], shared: list[str]) -> bool:
+    """A link rests on more than one generic word: two or more shared content words, or one
+    specific word (``specific``), or a shared indicator, or a shared heading phrase (three
+    characters or more, not a boilerplate heading)."""
+    return (len(shared) >= 2 or any(map(specific, shared)) or f["indicator"] > 0 or f["phrase"] > 0)
+
+
+def evidence(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None = None,
+             shared: list[str] | None = None) -> tuple[str, ...]:
     u = up.units[i]
     out = []
-    if down.heading and u.heading:
-        run = _common_run_text(down.heading, u.heading)
+    dh, uh = topical_heading(down.heading), topical_heading(u.heading)
+    if dh and uh:
+        run = _common_run_text(dh, uh)
         if len(run) >= 2:
             out.append(f"标题共有“{run}”")
-    shared = sorted({w for w in terms(down.text) if w in set(up.term_lists[i])},
-                    key=lambda w: (-up.idf.get(w, 0), w))
+    shared = shared if shared is not None else shared_terms(down, up, i, idf)
     if shared:
         out.append("共有词：" + "、".join(shared[:8]))
-    if down.indicators & u.indicators:
-        out.append("共同指标：" + "、".join(sorted(down.indicators & u.indicators)))
+    inds = indicators_match(down.indicators, u.indicators)
+    if inds:
+        out.append("共同指标：" + "、".join(sorted(inds)))
     return tuple(out)
 
 
@@ -263,26 +383,15 @@ def strength(score: float) -> str:
 
 
 def rank(down: Unit, up: Upstream, candidates: list[int] | None = None,
-         weights: dict | None = None) -> list[tuple[float, int, dict]]:
+         weights: dict | None = None, stats: "DownStats | None" = None,
+         scores: dict[int, float] | None = None) -> list[tuple[float, int, dict]]:
     """(score, upstream unit index, features) for the candidates, best first."""
     idx = candidates if candidates is not None else range(len(up.units))
-    q = terms(down.text)
-    bm25_max = max((up.bm25(q, j) for j in range(len(up.units))), default=0.0)
+    if scores is None:
+        scores = up.scores(terms(down.text), up.pair_idf(stats))
+    bm25_max = max(scores.values(), default=0.0)
     scored = []
     for i in idx:
-        f = features(down, up, i, bm25_max)
+        f = features(down, up, i, bm25_max, stats, scores.get(i, 0.0))
         scored.append((probability(f, weights), i, f))
     return sorted(scored, key=lambda x: (-x[0], up.units[x[1]].provision.seq))
-
-
-def link_document(down_units: list[Unit], up: Upstream, per_unit: int = 5,
-                  candidates=None) -> list[Link]:
-    links = []
-    for d in down_units:
-        cands = candidates(d, up) if candidates else None
-        for score, i, _ in rank(d, up, cands)[:per_unit]:
-            if score < MIN_SCORE:
-                break
-            links.append(Link(d.provision.id, up.units[i].provision.id, "aligned", round(score, 4),
-                              evidence(d, up, i)))
-    return links

@@ -3,7 +3,7 @@
 1. Discover the documents (``indexer.corpus``) and parse each one
    (``indexer.pipeline``); a document that cannot be read fails the build with
    its one-line error, before anything is written.
-2. Run the corpus-wide stages (citation resolution, alignment links).
+2. Run the corpus-wide stages (citation resolution, citation and alignment links).
 3. Write everything into ``<home>/build-<stamp>.tmp/``, rename it to
    ``build-<stamp>/`` and point the ``current`` symlink at it with
    ``os.replace`` (atomic on POSIX). Only then are older builds removed.
@@ -44,17 +44,14 @@ from indexer.resolve import resolve_citations
 # Corpus-wide stages: (parsed documents) → links; each may also fill fields of
 # the documents' records (e.g. ``Citation.resolved_id``).
 CorpusStage = Callable[[list[ParsedDocument]], list[Link]]
-CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link stages read resolved_id
+# Resolution first: the link stage reads resolved_id. Linking works on the parsed documents
+# alone (no search index), so it runs before anything is written.
+CORPUS_STAGES: list[CorpusStage] = [resolve_citations, link_stage]
 
 # Writers of the build folder beyond the SQLite file (the search index …):
 # called as writer(build_dir, parsed_documents, links).
 WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
 WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
-
-# Stages that need the written build (they query its search index): called as
-# linker(kb, parsed_documents) with a KB opened on the unpublished build; the
-# links they return are added to its SQLite file.
-LINKERS: list[Callable] = [link_stage]
 
 
 @dataclass
@@ -250,16 +247,6 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
             t = time.perf_counter()
             writer(tmp, docs, links)
             timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
-        if LINKERS:
-            from kb.api import KB
-
-            t = time.perf_counter()
-            draft = KB(tmp)
-            new_links = [lk for linker in LINKERS for lk in linker(draft, docs)]
-            draft.close()
-            store.add_links(tmp / paths.DB_NAME, new_links)
-            links.extend(new_links)
-            timings["linkers"] = time.perf_counter() - t
         os.replace(tmp, final)
         link_tmp = home / f".current-{stamp}"
         os.symlink(final.name, link_tmp)

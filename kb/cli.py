@@ -391,12 +391,15 @@ def cmd_eval_align(args) -> int:
     from indexer import align_eval
 
     kb = open_kb()
-    labels = align_eval.read_labels(args.file)
+    labels = [lab for f in args.file for lab in align_eval.read_labels(f)]
+    pairs = align_eval.read_pairs(args.pairs) if args.pairs else None
     out = align_eval.evaluate(kb, labels)
+    if pairs is not None:
+        out["corpus"] = align_eval.evaluate_corpus(kb, labels, pairs)
     if args.calibrate:
         from indexer.align import MODEL_PATH
 
-        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH, pairs=pairs)
     if args.json:
         emit_json(out)
         return 0
@@ -406,9 +409,21 @@ def cmd_eval_align(args) -> int:
     print(f"  合计：top-1 {out['top1']}  top-3 {out['top3']}")
     for m in out["misses"]:
         print(f"  未命中 {m['source_id']} → {m['target_doc']}：应为 {m['expected']}，得到 {m['got']}")
+    if pairs is not None:
+        c = out["corpus"]
+        print(f"全库强关联（≥ {align_eval.STRONG}）{c['strong_links']} 条：不可能是上下级的文件之间 "
+              f"{c['strong_cannot_be_upstream']} 条；已标注的 {c['strong_judged']} 条中正确 {c['strong_right']} 条，"
+              f"精确率 {c['strong_precision']}；来源未标注 {c['strong_unlabelled']} 条")
+        print(f"  有关联的上下级文件对 {len(c['pairs_linked'])} 个；未关联 {len(c['pairs_missed'])} 个"
+              + ("：" + "；".join(c["pairs_missed"]) if c["pairs_missed"] else ""))
+        for x in c["cross_examples"]:
+            print(f"  不应有的强关联 {x['source_id']} → {x['target_id']}（{x['score']}）")
+        for x in c["wrong_examples"]:
+            print(f"  错误的强关联 {x['source_id']} → {x['target_id']}（{x['score']}），应为 {x['expected']}")
     if args.calibrate:
         c = out["calibration"]
-        print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
+        print(f"已重新拟合对齐模型（{c['pairs']} 对，其中跨文件负例 {c['cross_document_groups']} 组）："
+              f"样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
               "请重新 policykb build 使新分数生效")
     return 0
 
@@ -505,7 +520,10 @@ def make_parser() -> Parser:
     p.add_argument("--doc", required=True, help="the (lower-level) document id")
     p.add_argument("--against", required=True, help="the upstream document id")
     p = add("eval-align", cmd_eval_align, "alignment accuracy (top-1/top-3) on labelled pairs")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="+", help="label files (format of eval/align_gold.tsv)")
+    p.add_argument("--pairs", type=Path, default=None,
+                   help="document pairs that can be upstream (eval/align_multi_pairs.tsv): also judge every "
+                        "strong link of the KB — precision, and links between documents that cannot be upstream")
     p.add_argument("--calibrate", action="store_true",
                    help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
     p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")

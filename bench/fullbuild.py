@@ -21,12 +21,14 @@ def main(argv=None) -> int:
     from bench.engines import SeamEngine
     from kb.memory import peak_rss_mb
     from indexer.build import build
-    from kb.search.engine import engine_name
+    from kb import store
 
     summary = build(corpus, home, progress=None)
-    helpers = [p or 0.0 for p in SeamEngine(engine_name()).build_stats().get("helper_peak_rss_mb", [])]
-    out = {"seconds": round(summary.seconds, 2), "timings": summary.timings,
-           "documents": len(summary.documents), "links": summary.links,
+    helpers = [p or 0.0 for p in SeamEngine(summary.engine).build_stats().get("helper_peak_rss_mb", [])]
+    kinds = dict(store.Reader(summary.build_dir / "kb.sqlite").query(
+        "SELECT kind, COUNT(*) FROM links GROUP BY kind"))
+    out = {"seconds": round(summary.seconds, 2), "timings": summary.timings, "engine_used": summary.engine,
+           "documents": len(summary.documents), "links": summary.links, "link_kinds": kinds,
            "clauses": sum(pd.document.clauses for pd in summary.documents),
            "peak_rss_mb": round((peak_rss_mb() or 0.0) + sum(helpers), 1),
            "peak_rss_self_mb": round(peak_rss_mb() or 0.0, 1), "helper_peak_rss_mb": helpers}

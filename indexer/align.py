@@ -58,7 +58,7 @@ def stopwords() -> frozenset[str]:
 _CJK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 17)
 def terms(text: str) -> tuple[str, ...]:
     """Content words of a text (our search analyzer's segmentation, minus stop words)."""
     from kb.analysis import word_tokens
@@ -66,6 +66,11 @@ def terms(text: str) -> tuple[str, ...]:
     stop = stopwords()
     return tuple(t.text for t in word_tokens(text) if len(t.text) > 1 and t.text not in stop
             and not t.text.isdigit() and _CJK.fullmatch(t.text))
+
+
+def clause_terms(provisions: list[Provision]) -> dict[str, tuple[str, ...]]:
+    """``terms`` of every clause (``ParsedDocument.terms``)."""
+    return {p.id: terms(p.text) for p in provisions if p.kind == "clause"}
 
 
 def indicator_keys(indicator: str) -> set[str]:
@@ -114,6 +119,7 @@ class Unit:
     part_heading: str
     position: float  # relative position of its article in the document, 0..1
     indicators: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()  # terms(text), from the terms of its heading and of each clause
 
 
 @dataclass
@@ -135,7 +141,7 @@ class Upstream:
 
     @classmethod
     def build(cls, doc_id: str, units: list[Unit]) -> "Upstream":
-        lists = [list(terms(u.text)) for u in units]
+        lists = [list(u.words) for u in units]
         n = max(len(units), 1)
         df = Counter(w for ts in lists for w in set(ts))
         idf = {w: _idf(n, c) for w, c in df.items()}
@@ -188,18 +194,20 @@ class DownStats:
 
     @classmethod
     def of(cls, units: list[Unit]) -> "DownStats":
-        return cls(len(units), Counter(w for u in units for w in set(terms(u.text))))
+        return cls(len(units), Counter(w for u in units for w in set(u.words)))
 
 
 def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None = None,
-             kinds: tuple[str, ...] = ("article",)) -> list[Unit]:
+             kinds: tuple[str, ...] = ("article",), known: dict[str, tuple[str, ...]] | None = None) -> list[Unit]:
     """Alignable units of one document.
 
     With the default ``kinds`` these are its articles or, in a document without
     articles (the Jiangsu outline's main tasks), its parts and items that hold
-    no other units. Otherwise every provision of the given kinds.
+    no other units. Otherwise every provision of the given kinds. ``known``: the
+    clauses' terms where already computed (``ParsedDocument.terms``).
     """
     indicators = indicators or {}
+    known = known or {}
     by_id = {p.id: p for p in provisions}
     articles = [p for p in provisions if p.kind == "article"] or [
         p for p in provisions if p.kind in ("part", "item")
@@ -221,13 +229,28 @@ def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None
             q = by_id.get(q.parent) if q.parent else None
         return (q.heading or "") if q else ""
 
+    children: dict[str, list[Provision]] = {}
+    for q in provisions:
+        if q.parent:
+            children.setdefault(q.parent, []).append(q)
+
+    def inside(p: Provision) -> list[Provision]:
+        out, stack = [], [p]
+        while stack:
+            q = stack.pop()
+            out.append(q)
+            stack.extend(reversed(children.get(q.id, ())))
+        return sorted(out, key=lambda q: q.seq)
+
     out = []
     for p in wanted:
-        inside = [q for q in provisions if q.id == p.id or q.id.startswith(p.id + "__")]
-        body = p.text if p.kind == "clause" else " ".join(q.text for q in inside if q.kind == "clause")
+        within = inside(p)
+        clauses = [p] if p.kind == "clause" else [q for q in within if q.kind == "clause"]
+        body = " ".join(q.text for q in clauses)
         heading = p.heading or ""
-        inds = frozenset(i for q in inside for i in indicators.get(q.id, ()))
-        out.append(Unit(p, heading, f"{heading} {body}".strip(), part_heading(p), position(p), inds))
+        words = terms(heading) + tuple(w for q in clauses for w in known.get(q.id) or terms(q.text))
+        inds = frozenset(i for q in within for i in indicators.get(q.id, ()))
+        out.append(Unit(p, heading, f"{heading} {body}".strip(), part_heading(p), position(p), inds, words))
     return out
 
 
@@ -284,7 +307,7 @@ def features(down: Unit, up: Upstream, i: int, bm25_max: float | None = None,
     their rarity in both documents.
     """
     u = up.units[i]
-    q = terms(down.text)
+    q = down.words
     if bm25_max is None or raw is None:
         all_scores = up.scores(q, up.pair_idf(stats))
         bm25_max = max(all_scores.values(), default=0.0)
@@ -313,7 +336,7 @@ def shared_terms(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None 
     """Content words the two provisions share, rarest (in both documents) first."""
     idf = idf or up.idf
     mine = set(up.term_lists[i])
-    return sorted({w for w in terms(down.text) if w in mine}, key=lambda w: (-idf.get(w, 0), w))
+    return sorted({w for w in down.words if w in mine}, key=lambda w: (-idf.get(w, 0), w))
 
 
 @lru_cache(maxsize=1)
@@ -388,7 +411,7 @@ def rank(down: Unit, up: Upstream, candidates: list[int] | None = None,
     """(score, upstream unit index, features) for the candidates, best first."""
     idx = candidates if candidates is not None else range(len(up.units))
     if scores is None:
-        scores = up.scores(terms(down.text), up.pair_idf(stats))
+        scores = up.scores(down.words, up.pair_idf(stats))
     bm25_max = max(scores.values(), default=0.0)
     scored = []
     for i in idx:

@@ -177,15 +177,17 @@ def evaluate_corpus(kb, labels: list[Label], pairs: set[tuple[str, str]], strong
 # ---------------------------------------------------------------------------
 
 
-CROSS_NEGATIVES = 8  # best-matching articles taken as negatives from a document that cannot be upstream
+CROSS_NEGATIVES = 3  # best-matching articles taken as negatives from a document that cannot be upstream
 
 
 def candidate_rows(kb, labels: list[Label], pairs: set[tuple[str, str]] | None = None
                    ) -> list[list[tuple[dict, int, int]]]:
     """Per label: (features, label 0/1, article_no) for every upstream unit of its target document.
-    With ``pairs``, one more group per labelled provision and higher-level document that cannot
-    be its upstream: that document's best-matching units, all labelled 0."""
-    from indexer.jurisdiction import LEVEL_RANK
+    With ``pairs``, one more group per labelled provision and document that passes the
+    jurisdiction test (a higher level of its chain, issued earlier) but is not labelled as its
+    upstream (another subject): that document's best-matching units, all labelled 0 — the
+    candidates the link stage would score if the topic test let the document through."""
+    from indexer.jurisdiction import relation
 
     ups: dict[str, align.Upstream] = {}
     downs: dict[str, tuple[dict[str, align.Unit], align.DownStats]] = {}
@@ -221,9 +223,8 @@ def candidate_rows(kb, labels: list[Label], pairs: set[tuple[str, str]] | None =
             doc_id = lab.source_id.split("#", 1)[0]
             units, stats = downstream(doc_id)
             unit = units[lab.source_id]
-            mine = LEVEL_RANK.get(docs[doc_id].level, 9)
             for other, d in docs.items():
-                if (doc_id, other) in pairs or LEVEL_RANK.get(d.level, 9) >= mine:
+                if (doc_id, other) in pairs or not relation(d, docs[doc_id])[0]:
                     continue
                 ranked = align.rank(unit, upstream(other), stats=stats)[:CROSS_NEGATIVES]
                 if ranked:

@@ -33,9 +33,9 @@ from typing import Callable
 from kb import paths, store
 from kb.errors import PolicyKBError
 from kb.models import Link
-from kb.search.engine import scale_advice
+from kb.search.engine import build_choice, scale_advice
 from indexer import corpus as corpus_mod
-from indexer import search_index
+from indexer import search_index, workers
 from indexer.parse_cache import ParseCache, entry_key
 from indexer.pipeline import ParsedDocument, parse_file
 from indexer.link import link_stage
@@ -64,6 +64,7 @@ class BuildSummary:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     cached: int = 0  # documents unchanged since an earlier build, not parsed again
+    engine: str = ""  # the search engine whose index the build holds
 
 
 class BuildLockedError(PolicyKBError):
@@ -74,35 +75,12 @@ LOCK_NAME = ".build.lock"
 PARALLEL_MIN_DOCS = 24  # fewer documents parse faster in one process than the pool starts
 
 
-def _jobs() -> int:
-    env = os.environ.get("POLICYKB_JOBS", "").strip()
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            raise PolicyKBError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
-                                "parse documents (1 = no parallel parsing)") from None
-    return os.cpu_count() or 1
-
-
-def _die_with_parent() -> None:
-    """In a parsing worker: end when the build process ends, even by SIGKILL (an orphaned
-    worker would wait forever on a queue whose other end it holds itself)."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() == 1:  # the parent ended before prctl
-        os._exit(1)
-
-
 def _parse_entry(entry) -> ParsedDocument:
+    from indexer.align import clause_terms
+
     pd = parse_file(entry.path, entry.meta)
     pd.parse = None  # the parser's intermediate result: large, and no writer needs it
+    pd.terms = clause_terms(pd.provisions)
     return pd
 
 
@@ -163,16 +141,9 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None
         keys = [entry_key(e) for e in entries]
         docs = [cache.get(k) for k in keys]
     todo = [i for i, pd in enumerate(docs) if pd is None]
-    jobs = min(_jobs(), len(todo))
+    jobs = min(workers.jobs(), len(todo))
     if jobs > 1 and len(todo) >= PARALLEL_MIN_DOCS:
-        import multiprocessing
-        import threading
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork is fast; a process with other threads (the app) must not fork.
-        fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if fork else "spawn")
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_die_with_parent) as pool:
+        with workers.pool(jobs) as pool:
             chunk = max(1, min(16, len(todo) // (jobs * 8)))
             parsed = pool.map(_parse_entry, [entries[i] for i in todo], chunksize=chunk)
             for n, (i, pd) in enumerate(zip(todo, parsed)):
@@ -257,8 +228,10 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     _clear_stale(home, final)
     cache.prune()
     warnings = [w for pd in docs for w in pd.document.warnings]
-    advice = scale_advice(sum(pd.document.clauses for pd in docs))
+    clauses = sum(pd.document.clauses for pd in docs)
+    advice = scale_advice(clauses)
     if advice:
         warnings.append(advice)
     return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
-                        {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits)
+                        {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits,
+                        engine=build_choice(clauses))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from kb.models import Link, Provision
 from indexer import align
@@ -45,14 +44,24 @@ FALLBACK_UPSTREAMS = 3
 # Topic relatedness (``DocProfiles.related``: the share of the downstream document's weighted
 # words that the upstream document also uses) below which a document of the jurisdiction chain
 # is not a candidate upstream. Chosen on our labelled corpus (eval/align_multi_pairs.tsv): its
-# upstream pairs score 0.12–0.50, its same-chain pairs of other subjects 0.03–0.11.
-MIN_RELATED = 0.12
+# upstream pairs score 0.20–0.71, its same-chain pairs of other subjects 0.04–0.12.
+MIN_RELATED = 0.16
+
+
+def reference_idf(word: str) -> float:
+    """Rarity of a word in general Chinese text (jieba's dictionary frequencies): 农村生活污水
+    weighs more than 治理. A fixed reference, so a document's profile does not change when
+    others are added (an ingest relinks only the documents it concerns)."""
+    from kb.analysis import JIEBA
+
+    tk = JIEBA.get()
+    return math.log(tk.total / (tk.FREQ.get(word, 0) + 1))
 
 
 class DocProfiles:
     """What each document is about: the content words of its title, headings and text
     (boilerplate excluded, ``align.terms``; the issuer's own name too), each weighted by
-    (1 + log tf) × idf over the corpus; the title counts three times, headings twice.
+    (1 + log tf) × ``reference_idf``; the title counts three times, headings twice.
     ``related(down, up)`` is the share of the downstream document's (squared, normalised)
     weight on words the upstream document also uses: a county plan restating three articles
     of a broad central opinion is related to it although their cosine is small."""
@@ -60,40 +69,26 @@ class DocProfiles:
     def __init__(self, docs: dict[str, ParsedDocument]):
         self.docs = docs  # profiled on first use
         self._places: dict[str, Place] = {}
+        self._vectors: dict[str, dict[str, float]] = {}
 
     def place(self, doc_id: str) -> Place:
         if doc_id not in self._places:
             self._places[doc_id] = place_of(self.docs[doc_id].document)
         return self._places[doc_id]
 
-    @cached_property
-    def counts(self) -> dict[str, dict[str, int]]:
-        return {d: profile_counts(pd) for d, pd in self.docs.items()}
-
-    @cached_property
-    def idf(self) -> dict[str, float]:
-        df: dict[str, int] = {}
-        for ws in self.counts.values():
-            for w in ws:
-                df[w] = df.get(w, 0) + 1
-        n = len(self.docs)
-        return {w: math.log(1 + n / k) for w, k in df.items()}
-
-    @cached_property
-    def vectors(self) -> dict[str, dict[str, float]]:
-        out = {}
-        for d, counts in self.counts.items():
-            vec = {w: (1 + math.log(k)) * self.idf[w] for w, k in counts.items()}
+    def vector(self, doc_id: str) -> dict[str, float]:
+        if doc_id not in self._vectors:
+            vec = {w: (1 + math.log(k)) * reference_idf(w) for w, k in profile_counts(self.docs[doc_id]).items()}
             norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-            out[d] = {w: v / norm for w, v in vec.items()}
-        return out
+            self._vectors[doc_id] = {w: v / norm for w, v in vec.items()}
+        return self._vectors[doc_id]
 
     def related(self, down: str, up: str) -> float:
-        vu = self.vectors[up]
-        return sum(v * v for w, v in self.vectors[down].items() if w in vu)
+        vu = self.vector(up)
+        return sum(v * v for w, v in self.vector(down).items() if w in vu)
 
     def shared(self, a: str, b: str, k: int = 5) -> list[str]:
-        va, vb = self.vectors[a], self.vectors[b]
+        va, vb = self.vector(a), self.vector(b)
         return sorted((w for w in va if w in vb), key=lambda w: (-va[w] * vb[w], w))[:k]
 
 
@@ -102,17 +97,17 @@ def profile_counts(pd: ParsedDocument) -> dict[str, int]:
     own = set(align.terms(pd.document.issuer or ""))
     counts: dict[str, int] = {}
 
-    def add(text: str, weight: int) -> None:
-        for w in align.terms(text):
+    def add_words(words, weight: int) -> None:
+        for w in words:
             if w not in own:
                 counts[w] = counts.get(w, 0) + weight
 
-    add(pd.document.title, 3)
+    add_words(align.terms(pd.document.title), 3)
     for p in pd.provisions:
         if p.kind == "clause":
-            add(p.text, 1)
+            add_words(pd.terms.get(p.id) or align.terms(p.text), 1)
         elif p.heading:
-            add(align.topical_heading(p.heading), 2)
+            add_words(align.terms(align.topical_heading(p.heading)), 2)
     return counts
 
 
@@ -192,7 +187,8 @@ class UpstreamDoc:
 
     @classmethod
     def of(cls, pd: ParsedDocument) -> "UpstreamDoc":
-        up = align.Upstream.build(pd.document.id, align.units_of(pd.provisions, align.indicator_map(pd.targets)))
+        up = align.Upstream.build(pd.document.id, align.units_of(pd.provisions, align.indicator_map(pd.targets),
+                                                                 known=pd.terms))
         full = pd.document.status == "full"
         clauses: dict[int, list] = {}
         if full:
@@ -202,14 +198,14 @@ class UpstreamDoc:
                     continue
                 i = next((index[a] for a in _ancestors(p.id) if a in index), None)
                 if i is not None:
-                    clauses.setdefault(i, []).append((p, frozenset(align.terms(p.text))))
+                    clauses.setdefault(i, []).append((p, frozenset(pd.terms.get(p.id) or align.terms(p.text))))
         return cls(up, full, clauses)
 
     def best_clause(self, unit: align.Unit, i: int) -> Provision | None:
         clauses = self.clauses.get(i, [])
         if len(clauses) < 2:
             return None
-        mine = set(align.terms(unit.text))
+        mine = set(unit.words)
         best = max(clauses, key=lambda c: (len(mine & c[1]), -c[0].seq))
         return best[0] if len(mine & best[1]) >= 2 else None
 
@@ -240,8 +236,8 @@ class Linker:
         if not cands:
             return links
         inds = align.indicator_map(pd.targets)
-        down_units = align.units_of(pd.provisions, inds, kinds=DOWN_KINDS)
-        stats = align.DownStats.of(align.units_of(pd.provisions, inds))
+        down_units = align.units_of(pd.provisions, inds, kinds=DOWN_KINDS, known=pd.terms)
+        stats = align.DownStats.of(align.units_of(pd.provisions, inds, known=pd.terms))
         aligned: dict[str, list[Link]] = {}
         for cand in cands:
             for lk in self._align_pair(down_units, stats, cand):
@@ -259,7 +255,7 @@ class Linker:
         out = []
         for unit in down_units:
             p = unit.provision
-            scores = up.scores(align.terms(unit.text), idf)
+            scores = up.scores(unit.words, idf)
             best = sorted(scores, key=lambda i: (-scores[i], i))
             if p.kind != "clause":
                 cands = best[:CANDIDATES]
@@ -269,7 +265,7 @@ class Linker:
                     cands += [i for i, u in enumerate(up.units) if i not in cands
                               and align.dice(mine, align._bigrams(align.topical_heading(u.heading))) > 0.2]
             else:
-                cands = list(found.get(p.parent, []))[:CANDIDATES]
+                cands = list(found.get(p.parent, []))[:CLAUSE_EXTRA]
                 cands += [i for i in best[:CLAUSE_EXTRA] if i not in cands]
             ranked = align.rank(unit, up, cands, stats=stats, scores=scores)
             if p.kind != "clause":
@@ -292,7 +288,29 @@ class Linker:
         return out
 
 
+PARALLEL_MIN_DOCS = 24  # fewer documents link faster in one process than a pool starts
+_WORKER: Linker | None = None  # the linker a forked worker inherits
+
+
+def _links_of(i: int) -> list[Link]:
+    pds = list(_WORKER.by_id.values())
+    return _WORKER.links_for(pds[i])
+
+
 def link_stage(docs: list[ParsedDocument]) -> list[Link]:
-    """All citation and alignment links of the corpus (a corpus stage of ``indexer.build``)."""
+    """All citation and alignment links of the corpus (a corpus stage of ``indexer.build``):
+    on ``POLICYKB_JOBS`` forked processes when the corpus has many documents, each linking
+    whole documents (the result is the same, in the same order)."""
+    global _WORKER
+    from indexer import workers
+
     linker = Linker(docs)
-    return [lk for pd in docs for lk in linker.links_for(pd)]
+    jobs = min(workers.jobs(), len(docs))
+    if jobs < 2 or len(docs) < PARALLEL_MIN_DOCS or not workers.can_fork():
+        return [lk for pd in docs for lk in linker.links_for(pd)]
+    _WORKER = linker
+    try:
+        with workers.pool(jobs) as pool:
+            return [lk for links in pool.map(_links_of, range(len(docs)), chunksize=4) for lk in links]
+    finally:
+        _WORKER = None

@@ -1,7 +1,8 @@
 """The search-index writer: parsed documents → ``IndexRecord``s → the chosen engine's index.
 
 Registered in ``indexer.build.WRITERS``; writes ``<build>/index/<engine>/``
-(engine from ``$POLICYKB_ENGINE``, default Whoosh, see ``kb.search.engine``).
+(engine from ``$POLICYKB_ENGINE``, else Whoosh for small corpora and tantivy for large
+ones, see ``kb.search.engine.build_choice``).
 
 Every leaf provision is a record (clauses, and containers without children).
 Its ranking fields come from the tree: the headings above it inside its part,
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kb.models import Link, Provision
-from kb.search.engine import IndexRecord, get_engine, index_dir
+from kb.search.engine import IndexRecord, build_choice, get_engine, index_dir
 from indexer import regexes as rx
 from indexer.pipeline import ParsedDocument
 
@@ -93,6 +94,7 @@ def records(docs: Iterable[ParsedDocument]) -> Iterator[IndexRecord]:
 
 
 def write(build_dir: Path, docs: list[ParsedDocument], links: list[Link]) -> None:
-    """The ``WRITERS`` entry: index every document with the configured engine."""
-    engine = get_engine()
+    """The ``WRITERS`` entry: index every document with the configured engine (by default the
+    one for the corpus size, ``kb.search.engine.build_choice``)."""
+    engine = get_engine(build_choice(sum(pd.document.clauses for pd in docs)))
     engine.build(index_dir(build_dir, engine.name), records(docs))

@@ -54,7 +54,8 @@ def cmd_build(args) -> int:
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
                                   "targets": len(pd.targets)} for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
-                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
+                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached,
+                   "engine": summary.engine})
         return 0
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
@@ -62,7 +63,8 @@ def cmd_build(args) -> int:
         print(f"  {d.id}  [{LEVEL_ZH.get(d.level, d.level)}·{STATUS_ZH.get(d.status, d.status)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
               f"目标 {len(pd.targets)}")
-    print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
+    print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，检索引擎 {summary.engine}，"
+          f"用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
     if summary.cached:

@@ -65,6 +65,7 @@ class BuildSummary:
     timings: dict[str, float] = field(default_factory=dict)
     cached: int = 0  # documents unchanged since an earlier build, not parsed again
     engine: str = ""  # the search engine whose index the build holds
+    incremental: bool = False  # an ingest that updated the previous build (``update``), not a full build
 
 
 class BuildLockedError(PolicyKBError):
@@ -156,6 +157,7 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None
     if cache is not None:
         for i in todo:
             cache.put(keys[i], docs[i])
+        cache.parsed = [docs[i].document.id for i in todo]
     _progress(len(todo), len(todo), "parsed", progress)
     seen: dict[str, Path] = {}
     for pd, entry in zip(docs, entries):
@@ -193,6 +195,18 @@ def _name(func) -> str:
     return f"{getattr(func, '__module__', '')}.{getattr(func, '__name__', repr(func))}".lstrip(".")
 
 
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+
+
+def _publish(home: Path, tmp: Path, final: Path, stamp: str) -> None:
+    """Rename the finished build folder and point ``current`` at it (atomic on POSIX)."""
+    os.replace(tmp, final)
+    link_tmp = home / f".current-{stamp}"
+    os.symlink(final.name, link_tmp)
+    os.replace(link_tmp, home / paths.CURRENT)
+
+
 def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -205,7 +219,7 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
         links.extend(stage(docs))
         timings[f"stage:{_name(stage)}"] = time.perf_counter() - t
 
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+    stamp = _stamp()
     tmp = home / f"build-{stamp}.tmp"
     final = home / f"build-{stamp}"
     tmp.mkdir()
@@ -218,10 +232,7 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
             t = time.perf_counter()
             writer(tmp, docs, links)
             timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
-        os.replace(tmp, final)
-        link_tmp = home / f".current-{stamp}"
-        os.symlink(final.name, link_tmp)
-        os.replace(link_tmp, home / paths.CURRENT)
+        _publish(home, tmp, final, stamp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -235,3 +246,161 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
                         {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits,
                         engine=build_choice(clauses))
+
+
+# ---------------------------------------------------------------------------
+# Adding documents to a built KB (``policykb ingest``)
+# ---------------------------------------------------------------------------
+
+LINK_MIN_BYTES = 1 << 20  # index files this large are hard-linked into the new build, not copied
+
+
+def _copy_build(src: Path, dst: Path) -> None:
+    """A copy of a build folder to change: the SQLite file and small files copied, large index
+    files (immutable segments: engines write new files, never into old ones) hard-linked."""
+    def copy(a, b):
+        if os.path.getsize(a) >= LINK_MIN_BYTES and not a.endswith(paths.DB_NAME):
+            try:
+                return os.link(a, b)
+            except OSError:
+                pass
+        return shutil.copy2(a, b)
+
+    shutil.copytree(src, dst, copy_function=copy)
+
+
+def update(corpus_dir: Path, added: list[str], home: Path | None = None, progress=sys.stderr) -> BuildSummary:
+    """Add the documents ``added`` (ids of files already in ``corpus_dir``) to the built KB
+    without rebuilding it, and publish the result atomically like ``build``.
+
+    Only the new documents are parsed (the others come from the parse cache). Links are
+    recomputed for the new documents and for the documents they concern: those whose
+    citations now resolve differently, those whose citation chain reaches one of these, and
+    those that can implement a new document (``indexer.link``); every other document's
+    links depend on nothing that changed and are kept. The new build is a copy of the
+    current one (the SQLite file copied, index segments hard-linked) updated in place, and
+    its search index gets the new records (``Engine.add``). The result equals a full
+    rebuild of the same corpus (``tests/test_incremental.py``), except that the new
+    documents' records come last in the search index's reading order (ties between equal
+    scores). Where that cannot hold — no current build, another document changed or went
+    away since, the engine for the corpus size changes — this is a full ``build``.
+    """
+    t0 = time.perf_counter()
+    corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
+    home = paths.home(home)
+    home.mkdir(parents=True, exist_ok=True)
+    lock = _lock(home)
+    try:
+        return _update(corpus_dir, home, set(added), progress, t0)
+    finally:
+        if lock in _LOCK_FILES:
+            _LOCK_FILES.remove(lock)
+        lock.close()
+
+
+def _built_engines(build_dir: Path) -> list[str]:
+    from kb.search.engine import ENGINES, INDEX_DIR
+
+    root = build_dir / INDEX_DIR
+    return sorted(p.name for p in root.iterdir() if p.name in ENGINES) if root.is_dir() else []
+
+
+def _update(corpus_dir: Path, home: Path, added: set[str], progress, t0: float) -> BuildSummary:
+    from indexer import link
+    from indexer.jurisdiction import relation
+    from kb.search.engine import get_engine, index_dir
+
+    current = home / paths.CURRENT
+    if not current.exists():
+        return _build(corpus_dir, home, progress, t0)
+    old_dir = current.resolve()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    cache = ParseCache(home)
+    docs = parse_corpus(corpus_dir, progress, cache)
+    timings["parse"] = time.perf_counter() - t
+    by_id = {pd.document.id: pd for pd in docs}
+    reader = store.Reader(old_dir / paths.DB_NAME)
+    old_ids = {r[0] for r in reader.query("SELECT id FROM documents")}
+    clauses = sum(pd.document.clauses for pd in docs)
+    engine = build_choice(clauses)
+    if (old_ids | added != set(by_id) or old_ids & added or set(cache.parsed) - added
+            or _built_engines(old_dir) != [engine]):
+        reader.close()
+        return _build(corpus_dir, home, progress, t0)
+
+    t = time.perf_counter()
+    old_cites: dict[str, list] = {}
+    for doc_id, start, resolved in reader.query("SELECT doc_id, start, resolved_id FROM citations"):
+        old_cites.setdefault(doc_id, []).append((start, resolved))
+    reader.close()
+    links: list[Link] = []
+    for stage in CORPUS_STAGES:
+        if stage is not link_stage:
+            links.extend(stage(docs))
+    recited = [pd for pd in docs if pd.document.id not in added
+               and sorted((c.start, c.resolved_id) for c in pd.citations) != sorted(old_cites.get(pd.document.id, []))]
+    # Documents whose candidate upstreams may change: the new ones, the re-resolved ones, every
+    # document whose citation chain reaches one of them, and those that can implement a new one.
+    changed = added | {pd.document.id for pd in recited}
+    cited_by: dict[str, set[str]] = {}
+    for pd in docs:
+        for c in pd.citations:
+            if c.resolved_id:
+                cited_by.setdefault(c.resolved_id, set()).add(pd.document.id)
+    relinked, frontier = set(changed), list(changed)
+    while frontier:
+        for d in cited_by.get(frontier.pop(), ()):
+            if d not in relinked:
+                relinked.add(d)
+                frontier.append(d)
+    linker = link.Linker(docs)
+    for pd in docs:
+        d = pd.document.id
+        if d in relinked or link.cited_upstreams(pd, by_id):
+            continue
+        for x in added:
+            if relation(by_id[x].document, pd.document, linker.profiles.place(x), linker.profiles.place(d))[0] \
+                    and linker.profiles.related(d, x) >= link.MIN_RELATED:
+                relinked.add(d)
+    order = [pd.document.id for pd in docs]
+    new_links = [lk for d in order if d in relinked for lk in linker.links_for(by_id[d])]
+    timings["stage:indexer.link.link_stage"] = time.perf_counter() - t
+
+    stamp = _stamp()
+    tmp = home / f"build-{stamp}.tmp"
+    final = home / f"build-{stamp}"
+    try:
+        t = time.perf_counter()
+        _copy_build(old_dir, tmp)
+        timings["copy"] = time.perf_counter() - t
+        t = time.perf_counter()
+        new_docs = [by_id[d] for d in order if d in added]
+        store.update(tmp / paths.DB_NAME, order, new_docs, recited, sorted(relinked), new_links,
+                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})
+        timings["sqlite"] = time.perf_counter() - t
+        t = time.perf_counter()
+        eng = get_engine(engine)
+        where = index_dir(tmp, eng.name)
+        seq = eng.records(where)
+        records = []
+        for pd in new_docs:
+            records += search_index.document_records(pd, seq + len(records))
+        eng.add(where, records)
+        timings["writer:indexer.search_index.add"] = time.perf_counter() - t
+        _publish(home, tmp, final, stamp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _clear_stale(home, final)
+    cache.prune()
+    warnings = [w for pd in docs for w in pd.document.warnings]
+    advice = scale_advice(clauses)
+    if advice:
+        warnings.append(advice)
+    total = store.Reader(final / paths.DB_NAME)
+    n_links = total.query("SELECT COUNT(*) FROM links")[0][0]
+    total.close()
+    return BuildSummary(home, final, docs, n_links, time.perf_counter() - t0, warnings,
+                        {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits,
+                        engine=engine, incremental=True)

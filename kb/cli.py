@@ -332,7 +332,9 @@ def cmd_ingest(args) -> int:
     if args.json:
         emit_json({**d, "replaced": result.replaced, "files": [str(p) for p in result.files],
                    "moved": [[str(a), str(b)] for a, b in result.moved],
-                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
+                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents),
+                   "incremental": result.summary.incremental, "seconds": round(result.summary.seconds, 3),
+                   "timings": result.summary.timings})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
           f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
@@ -343,7 +345,9 @@ def cmd_ingest(args) -> int:
     if result.replaced:
         print(f"  已替换提纲 {result.replaced}（提纲文件移至 {result.moved[0][1]}，可移回恢复）")
     print("  文件：" + "，".join(str(p) for p in result.files))
-    print(f"已重建知识库：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联")
+    how = "已更新知识库（只重算与本文件有关的关联，检索索引原地追加）" if result.summary.incremental else "已重建知识库"
+    print(f"{how}：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联，"
+          f"用时 {result.summary.seconds:.1f} 秒")
     return 0
 
 
@@ -479,7 +483,7 @@ def make_parser() -> Parser:
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
     p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
-            "http(s) URL) to the corpus and rebuild; the official text of an outlined document replaces the outline")
+            "http(s) URL) to the corpus and the KB (links and search index updated for it, atomically); the official text of an outlined document replaces the outline")
     p.add_argument("source", metavar="PATH_OR_URL")
     p.add_argument("--id", default=None, help="document id (letters, digits, - _ .); default: derived")
     p.add_argument("--level", default=None, choices=("central", "provincial", "municipal", "county"),

@@ -108,6 +108,10 @@ class Engine(Protocol):
 
     def build(self, index_dir: Path, records: Iterable[IndexRecord]) -> None: ...
 
+    def add(self, index_dir: Path, records: Iterable[IndexRecord]) -> None: ...  # to a built index
+
+    def records(self, index_dir: Path) -> int: ...  # how many the index holds
+
     def open(self, index_dir: Path) -> Index: ...
 
 

@@ -135,16 +135,16 @@ def build_choice(clauses: int) -> str:
 
 def scale_advice(clauses: int, name: str | None = None) -> str | None:
     """What the build's output says about the engine for this size: that the default moved to
-    tantivy, or (Whoosh forced on a large corpus) that tantivy would answer faster."""
-    name = engine_name(name) if name or os.environ.get(ENV, "").strip() else build_choice(clauses)
+    tantivy (no engine asked for), or that tantivy would answer faster (Whoosh asked for)."""
+    asked = name or os.environ.get(ENV, "").strip()
     if clauses <= LARGE_CORPUS:
         return None
-    if name == "whoosh":
+    if not asked:
+        return (f"本语料有 {clauses} 条句子（超过 {LARGE_CORPUS} 条），已自动使用 {LARGE_DEFAULT} 检索引擎（大库查询更快）；"
+                f"要用 Whoosh，设置 {ENV}=whoosh 后重新构建")
+    if engine_name(asked) == "whoosh":
         return (f"本语料有 {clauses} 条句子，Whoosh 引擎在此规模下宽泛查询较慢；建议改用 tantivy 引擎："
                 f"{ENV}=tantivy policykb build（见 docs/performance.md）")
-    if not os.environ.get(ENV, "").strip() and name == LARGE_DEFAULT:
-        return (f"本语料有 {clauses} 条句子（超过 {LARGE_CORPUS} 条），已自动使用 tantivy 检索引擎（大库查询更快）；"
-                f"要用 Whoosh，设置 {ENV}=whoosh 后重新构建")
     return None
 
 

@@ -123,7 +123,21 @@ def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_b
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def full_build(engine: str, workdir: Path, corpus_dir: Path) -> dict:
+INGEST_CLAUSES = 150  # clauses of the document ingested into the built KB
+
+
+def ingest_document(workdir: Path, source_corpus: Path, documents: int, seed: int) -> Path:
+    """One more synthetic document (not in the corpus), for timing `policykb ingest` into the KB."""
+    src, lex = synth.load_sources(source_corpus), synth.Lexicon.load()
+    doc = synth.make_document(documents + 1000, INGEST_CLAUSES, src, lex, seed)
+    out = workdir / "ingest"
+    out.mkdir(exist_ok=True)
+    path = out / f"{doc.id}.txt"
+    path.write_text(doc.text, encoding="utf-8")
+    return path
+
+
+def full_build(engine: str, workdir: Path, corpus_dir: Path, ingest: Path | None = None) -> dict:
     """``policykb build`` of the synthetic corpus with ``engine`` (``bench.fullbuild``: parse,
     extract, link, index, in a process of its own): wall time, per-stage timings, peak memory.
     ``default`` sets no engine: the build picks one for the corpus size, as for a user."""
@@ -131,7 +145,7 @@ def full_build(engine: str, workdir: Path, corpus_dir: Path) -> dict:
     if engine != DEFAULT_BUILD:
         env["POLICYKB_ENGINE"] = engine
     home = workdir / f"home-{engine}"
-    cmd = [sys.executable, "-m", "bench.fullbuild", str(corpus_dir), str(home)]
+    cmd = [sys.executable, "-m", "bench.fullbuild", str(corpus_dir), str(home)] + ([str(ingest)] if ingest else [])
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     seconds = time.perf_counter() - t0
@@ -250,12 +264,13 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
         results = [summarize(n, runs[n]) for n in names]
         ratios(results)
         builds = []
+        extra = ingest_document(workdir, source_corpus, facts["documents"], seed) if full_builds else None
         for name in full_builds or []:
             if name not in engines_mod.ours() and name != DEFAULT_BUILD:
                 raise BenchError(f"--full-build {name}: not one of our engines ({', '.join(engines_mod.ours())}) "
                                  f"or {DEFAULT_BUILD}")
             _log(progress, f"policykb build of the synthetic corpus with {name} …")
-            builds.append(full_build(name, workdir, Path(facts["corpus_dir"])))
+            builds.append(full_build(name, workdir, Path(facts["corpus_dir"]), extra))
             _log(progress, f"policykb build with {name}: {builds[-1]['seconds']:.1f} s")
         return {
             "clauses": clauses,
@@ -328,6 +343,11 @@ def format_report(report: dict) -> str:
                      f"{b['seconds']:.1f} 秒，{b['documents']} 个文件，"
                      f"{b['links']} 条关联（{b.get('link_kinds', {})}），峰值内存 {b['peak_rss_mb']:.0f} MB")
         lines.append(f"  各阶段（秒）：{parts}")
+        if b.get("ingest"):
+            i = b["ingest"]
+            lines.append(f"  再收录一个文件（{i['clauses']} 条句子，policykb ingest）：{i['seconds']:.1f} 秒，"
+                         f"{'增量更新' if i['incremental'] else '完整重建'}；"
+                         + "，".join(f"{k} {v:.1f}" for k, v in i["timings"].items()))
     if report["checks"]:
         lines.append("")
         lines.append("目标（issue 8，100k 条句子时）：")

@@ -1,38 +1,9 @@
-"""政策知识库 policykb — the Streamlit app.
+"""政策知识库 policykb — the Streamlit app: ``streamlit run app.py`` from the project folder.
 
-    streamlit run app.py            # KB in $POLICYKB_HOME or ./.policykb (build it with `policykb build`)
-
-The app only renders: every page script in ``ui/pages/`` calls the ``kb``
-query API. Deep links open a view directly and can be shared:
-``/?q=高邮湖`` (检索), ``/?doc=<文件编号>`` (文件), ``/?clause=<条款编号>`` (条款).
+The app lives in ``policykb/ui/app.py`` (so an installed package has it too); this script
+only runs it, once per Streamlit rerun.
 """
 
-from __future__ import annotations
+from policykb.ui.app import run
 
-import sys
-from pathlib import Path
-
-import streamlit as st
-
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:  # `streamlit run app.py` from anywhere, installed or not
-    sys.path.insert(0, str(ROOT))
-
-from ui import nav  # noqa: E402
-
-st.set_page_config(page_title="政策知识库", page_icon=":material/gavel:", layout="wide")
-
-PAGES = {spec.key: st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                           default=spec is nav.SEARCH) for spec in nav.PAGES}
-page = st.navigation(list(PAGES.values()))
-
-# A deep link on the start page (`/?doc=…`, `/?clause=…`) opens the view it names.
-if page is PAGES[nav.SEARCH.key] and not st.query_params.get(nav.SEARCH.param):
-    for spec in nav.DEEP_LINKS:
-        if spec is not nav.SEARCH and st.query_params.get(spec.param):
-            st.switch_page(PAGES[spec.key], query_params={spec.param: st.query_params[spec.param]})
-
-with st.sidebar:
-    st.caption("政策知识库 · 条款检索、任务分解与上下级对标")
-
-page.run()
+run()

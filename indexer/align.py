@@ -342,9 +342,9 @@ def shared_terms(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None 
 @lru_cache(maxsize=1)
 def topic_terms() -> frozenset[str]:
     """The subject keywords of ``topics.yaml`` (噪声, 河湖, 碳达峰 …): specific whatever their length."""
-    import yaml
+    from kb.datafiles import data_path, read_yaml
 
-    data = yaml.safe_load((Path(__file__).parent / "data" / "topics.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(data_path("indexer", "topics.yaml"), "indexer/data/topics.yaml")
     return frozenset(str(k) for t in data.get("topics") or [] for k in t.get("keywords") or [])
 
 

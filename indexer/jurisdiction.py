@@ -21,15 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
+from kb.datafiles import data_path, read_yaml
+from kb.labels import LEVEL as LEVEL_CN
 from kb.models import Document
 
-DATA = Path(__file__).parent / "data" / "jurisdictions.yaml"
 LEVEL_RANK = {"central": 0, "provincial": 1, "municipal": 2, "county": 3}
-LEVEL_CN = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ def _alternation(stems, suffixes) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data = read_yaml(data_path("indexer", "jurisdictions.yaml"), "indexer/data/jurisdictions.yaml")
     city_province: dict[str, str] = {}
     county_cities: dict[str, list[str]] = {}
     for prov, cities in (data.get("provinces") or {}).items():

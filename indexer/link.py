@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from kb.models import Link, Provision
 from indexer import align
 from indexer.jurisdiction import LEVEL_RANK, Place, place_of, relation
-from indexer.pipeline import ParsedDocument
+from indexer.parsed import ParsedDocument
 
 PER_UNIT = 3  # aligned links of one provision into one upstream document
 MAX_LINKS = 6  # aligned links of one provision in all (the best by score)

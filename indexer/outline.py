@@ -34,14 +34,15 @@ from __future__ import annotations
 from datetime import date as _date
 from typing import Any
 
+from kb import labels
 from kb.citation import int_to_cn
 from kb.errors import CorpusError
 from kb.models import LEVELS, Document, Provision, Target
 from indexer.normalize import normalize_line
+from indexer.parsed import ParsedDocument
 from indexer.structure import split_clauses
 
 OUTLINE_SUFFIX = ".outline.yaml"
-FLAG_TAG = {True: "〔已核实〕", False: "〔未核实〕", "partial": "〔部分核实〕"}
 OUTLINE_NOTICE = ("〔提纲〕本文件不是官方全文：结构、标题和目标来自公开报道，摘要为本库自行撰写，"
                   "各项均标注核实状态；请以官方文本为准。取得官方全文后用 policykb ingest 收录即可替换本提纲。")
 VALUE_FIRST = ("以下", "以上", "左右")  # 28微克/立方米以下; others read 力争45%
@@ -151,14 +152,13 @@ def _stage_goal_line(g: dict) -> str:
     when = f"{horizon}（{year}年）" if horizon and year else (horizon or f"{year}年")
     phase = str(g.get("phase") or "").split()
     phase = f"（“{phase[0]}”{phase[1]}）" if len(phase) == 2 else ""
-    line = f"阶段目标{FLAG_TAG[flag(g.get('verified'))]}：到{when}，{g['label']}{phase}"
+    line = f"阶段目标{labels.verified_tag(flag(g.get('verified')))}：到{when}，{g['label']}{phase}"
     summary = str(g.get("summary") or "").rstrip("。")
     return f"{line}，{summary}。" if summary else f"{line}。"
 
 
 def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None):
     """Outline facts (the parsed YAML mapping) → a ``ParsedDocument`` with status ``outline``."""
-    from indexer.pipeline import ParsedDocument  # a late import: pipeline imports this module
 
     meta = dict(meta or {})
     if not isinstance(data, dict) or not data.get("title"):
@@ -206,7 +206,7 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
         own_targets = targets_by_article.get(node.article_no, []) if node.article_no is not None else []
         for t in sorted(own_targets, key=lambda t: t.get("year") or 0):
             tflag = flag(t.get("verified"))
-            line = f"目标{FLAG_TAG[tflag]}：{target_phrase(t)}。"
+            line = f"目标{labels.verified_tag(tflag)}：{target_phrase(t)}。"
             (c,) = w.clauses(node, [(line, tflag)], label, first_no=len(clauses) + 1)
             clauses.append(c)
             targets.append(Target(
@@ -220,7 +220,7 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
     if data.get("positioning"):
         pos = data["positioning"]
         pflag = flag(pos.get("verified"))
-        preamble_lines.append((f"总体定位{FLAG_TAG[pflag]}：{str(pos['summary']).rstrip('。')}。", pflag))
+        preamble_lines.append((f"总体定位{labels.verified_tag(pflag)}：{str(pos['summary']).rstrip('。')}。", pflag))
     if stage_goals and goals_part is None:
         preamble_lines += [(_stage_goal_line(g), flag(g.get("verified"))) for g in stage_goals]
     if preamble_lines:
@@ -239,14 +239,14 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
         own = f"第{int_to_cn(no)}部分 {p['heading']}"
         part = w.add(id=f"{doc_id}#part_{no}", kind="part", parent=None, part_no=no, article_no=None,
                      item_no=None, clause_no=None, heading=str(p["heading"]), start=a, end=b,
-                     marker=marker, label=own + FLAG_TAG[pflag], depth=0)
+                     marker=marker, label=own + labels.verified_tag(pflag), depth=0)
         w.verified[part.id] = pflag
         if no == goals_part and stage_goals:
             lines = [(_stage_goal_line(g), flag(g.get("verified"))) for g in stage_goals]
             if data.get("phasing"):
                 lines.append(("阶段安排：" + "，".join(f"“{k}”{v}" for k, v in data["phasing"].items()) + "。",
                               None))
-            w.clauses(part, lines, own + FLAG_TAG[pflag])
+            w.clauses(part, lines, own + labels.verified_tag(pflag))
         for art in (x for x in articles if int(x.get("part", 0)) == no):
             n = _no(art)
             aflag = flag(art.get("verified"))
@@ -255,9 +255,9 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
             aown = f"{own} / {amarker}{art['heading']}"
             article = w.add(id=f"{part.id}__art_{n}", kind="article", parent=part.id, part_no=no,
                             article_no=n, item_no=None, clause_no=None, heading=str(art["heading"]),
-                            start=a, end=b, marker=amarker, label=aown + FLAG_TAG[aflag], depth=1)
+                            start=a, end=b, marker=amarker, label=aown + labels.verified_tag(aflag), depth=1)
             w.verified[article.id] = aflag
-            article_body(article, art, aown + FLAG_TAG[aflag])
+            article_body(article, art, aown + labels.verified_tag(aflag))
 
     for task in tasks:
         n = _no(task)
@@ -267,9 +267,9 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
         own = f"{marker} {task['heading']}"
         node = w.add(id=f"{doc_id}#task_{n}", kind="part", parent=None, part_no=None, article_no=None,
                      item_no=None, clause_no=None, heading=str(task["heading"]), start=a, end=b,
-                     marker=marker, label=own + FLAG_TAG[tflag], depth=0)
+                     marker=marker, label=own + labels.verified_tag(tflag), depth=0)
         w.verified[node.id] = tflag
-        article_body(node, task, own + FLAG_TAG[tflag])
+        article_body(node, task, own + labels.verified_tag(tflag))
 
     if not w.provisions:
         raise CorpusError(f"{name}: the outline has no parts:, articles: or main_tasks:; add them")

@@ -8,28 +8,15 @@ the I/O edge. Corpus-wide stages (citation resolution, alignment links) run in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from kb.models import Citation, Document, Provision, Target, Task
+from kb.models import Document
 from indexer import citations, notice, structure
 from indexer.corpus import guess_level
 from indexer.normalize import normalize
-
-
-@dataclass
-class ParsedDocument:
-    document: Document
-    provisions: list[Provision]
-    citations: list[Citation] = field(default_factory=list)
-    tasks: list[Task] = field(default_factory=list)
-    targets: list[Target] = field(default_factory=list)
-    parse: structure.ParseResult | None = None
-    warnings: list[str] = field(default_factory=list)
-    # Content words of each clause (provision id → ``indexer.align.terms`` of its text), computed
-    # where documents are parsed (in parallel, and kept in the parse cache) for the link stage.
-    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+from indexer.parsed import ParsedDocument
 
 
 Stage = Callable[[ParsedDocument], ParsedDocument]

@@ -176,19 +176,3 @@ ANAPHORA = re.compile(
 DOC_NUMBER_LEAD = re.compile(
     r"^(?:根据|按照|依据|依照|遵照|参照|对照|结合|贯彻|落实|执行|印发|转发|详见|参见|见|和|及|与|或|并|以|即|的|等)+"
 )
-
-# ---------------------------------------------------------------------------
-# Search index: target years and deadlines in clause text (the --year filter).
-# ---------------------------------------------------------------------------
-
-# 到2027年 / 至2030年 / 展望2035年 / 力争2025年 (a cue before the year), or
-# 2025年底前 / 2027年前 / 2030年以前 / 2025年年底 (a cue after it), as in
-# 扬府发〔2024〕118号 (五): 到2027年，细颗粒物平均浓度优于国家目标…
-# A year with neither cue is a date or a baseline (2024年9月26日, 2020年以来)
-# and is not a target; ``indexer.search_index`` keeps a match only if ``cue`` or
-# ``end`` is set.
-TARGET_YEAR = re.compile(
-    r"(?P<cue>到|至|展望|力争|确保|争取|截至|截止)?\s*"
-    r"(?P<year>(?:19|20)\d{2})\s*年"
-    r"(?P<end>年?底前?|年?末|以前|之前|前)?"
-)

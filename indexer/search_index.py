@@ -9,7 +9,7 @@ Its ranking fields come from the tree: the headings above it inside its part,
 and as context the part heading and the document's title, 文号 and issuer. Its
 filter fields: ``years`` — deadlines and target years of the clause's tasks
 and targets (``ParsedDocument.tasks/targets``) plus year expressions in its
-text (``indexer.regexes.TARGET_YEAR``); ``parties`` — the parties of its tasks.
+text (``indexer.extract.times.stated_years``); ``parties`` — the parties of its tasks.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from typing import Iterable, Iterator
 
 from kb.models import Link, Provision
 from kb.search.engine import IndexRecord, build_choice, get_engine, index_dir
-from indexer import regexes as rx
-from indexer.pipeline import ParsedDocument
+from indexer.extract.times import stated_years
+from indexer.parsed import ParsedDocument
 
 # Containers whose headings say what the provisions below them are about.
 SECTION_KINDS = ("article", "item")
 
 
 def text_years(text: str) -> set[int]:
-    """Target years and deadlines written in ``text`` (到2027年, 2025年底前 …)."""
-    return {int(m.group("year")) for m in rx.TARGET_YEAR.finditer(text)
-            if m.group("cue") or m.group("end")}
+    """Target years and deadlines written in ``text`` (到2027年, 2025年底前 …), read with the
+    extractor's time grammar (``indexer.extract.times.stated_years``)."""
+    return stated_years(text)
 
 
 def _chain(p: Provision, by_id: dict[str, Provision]) -> list[Provision]:

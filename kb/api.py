@@ -17,6 +17,7 @@ from pathlib import Path
 from kb import models, paths, store
 from kb.citation import format_citation
 from kb.errors import KBNotBuiltError, NotFoundError, QueryError
+from kb.names import canonical_name
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
               "parts", "articles", "clauses")
@@ -161,7 +162,7 @@ class KB:
             sql += " AND t.doc_id = ?"
             params.append(doc)
         if party is not None and party.strip():
-            names = {party.strip(), _canonical_party(party)}
+            names = {party.strip(), canonical_name(party)}
             cond = " OR ".join("p.name LIKE ? ESCAPE '\\' OR p.canonical LIKE ? ESCAPE '\\'" for _ in names)
             sub = f"SELECT p.task_id FROM task_parties p WHERE ({cond})"
             params += [_like(n) for n in names for _ in (0, 1)]
@@ -216,15 +217,6 @@ def open_kb(home: str | Path | None = None) -> KB:
 # ---------------------------------------------------------------------------
 # Tasks, parties, targets (issue 4)
 # ---------------------------------------------------------------------------
-
-
-def _canonical_party(name: str) -> str:
-    """发改委 → 发展改革委 (the lexicon the extractor used); unknown names unchanged."""
-    try:
-        from indexer.extract.lexicon import canonical_name
-    except ImportError:  # the read side installed without the indexer
-        return name.strip()
-    return canonical_name(name)
 
 
 def _like(s: str) -> str:

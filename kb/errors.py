@@ -31,3 +31,7 @@ class QueryError(PolicyKBError):
 
 class ConfigError(PolicyKBError):
     """A setting (environment variable, option) with a value we cannot use."""
+
+
+class DataFileError(PolicyKBError):
+    """A data file shipped with the package (``kb/data/``, ``indexer/data/``) is missing or malformed."""

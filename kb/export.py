@@ -28,9 +28,6 @@ from kb.errors import PolicyKBError
 
 COLUMNS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标", "出处")
 FORMATS = ("csv", "xlsx")
-ROLE_ZH = {"lead": "牵头", "support": "配合", "owner": "责任主体", "recipient": "报送/主送对象",
-           "mentioned": "提及"}
-SOURCE_ZH = {"explicit": "原文明确", "inferred": "推断", "inherited": "继承", "resolved": "指代"}
 NONE = "—"
 
 

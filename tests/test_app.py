@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from fixture_kb import build_fixture_kb
 from kb import open_kb
-from ui import nav
+from policykb.ui import nav
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "yangzhou-2024-118"

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, strategies as st
 
 from kb.models import Deadline, Hit, Party, Provision, Target, Task
-from ui import nav, render
+from policykb.ui import nav, render
 
 
 def test_mark_html_escapes_text_and_marks_spans():

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import CORPUS, SEED_ID
-from kb.cli import COMMANDS, main
+from policykb.cli import COMMANDS, main
 
 
 def run(capsys, *argv):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb import open_kb
-from kb.cli import main
+from policykb.cli import main
 from kb.export import COLUMNS, export_tasks
 
 ROOT = Path(__file__).resolve().parent.parent

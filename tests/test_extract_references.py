@@ -19,7 +19,7 @@ from indexer.extract.parties import parse_annotations, running_text_parties
 from indexer.extract.patterns import cue_patterns, find_matches
 from indexer.pipeline import parse_text
 from kb.models import PARTY_SOURCES, Party, Reference, Task
-from ui import render
+from policykb.ui import render
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -254,7 +254,7 @@ def test_resolve_function(word, start, cands, status, names):
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
     from kb import open_kb
-    from kb.cli import main
+    from policykb.cli import main
 
     corpus = tmp_path_factory.mktemp("corpus")
     shutil.copy(ROOT / "tests" / "fixtures" / "linhu-water-plan.txt", corpus / "linhu-water-plan.txt")
@@ -289,7 +289,7 @@ def test_search_party_filter_either_name(kb, query):
 def test_cli_json_and_readable_output(kb, capsys):
     import json
 
-    from kb.cli import main
+    from policykb.cli import main
 
     assert main(["tasks", "--party", "县水利局", "--json"]) == 0
     tasks = json.loads(capsys.readouterr().out)

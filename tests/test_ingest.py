@@ -15,9 +15,9 @@ import pytest
 
 from local_server import serve
 
-from kb import cli
 from kb.api import open_kb
 from indexer.build import build
+from policykb import cli
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures"

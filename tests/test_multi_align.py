@@ -28,7 +28,7 @@ def multi_home(tmp_path_factory):
 
 
 def test_strong_links_only_between_documents_that_can_be_upstream(multi_home, monkeypatch, capsys):
-    from kb.cli import main
+    from policykb.cli import main
 
     monkeypatch.setenv("POLICYKB_HOME", str(multi_home))
     assert main(["eval-align", str(ROOT / "eval" / "align_gold.tsv"), str(ROOT / "eval" / "align_multi.tsv"),

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kb import cli
+from kb import labels
 from kb.api import open_kb
 from kb.citation import format_citation
 from indexer import structure
 from indexer.build import build
 from indexer.corpus import discover
-from indexer.outline import FLAG_TAG, build_outline
+from indexer.outline import build_outline
 from indexer.pipeline import parse_file
 from indexer.sources import read_outline
+from policykb import cli
 
 REPO = Path(__file__).resolve().parents[1]
 CENTRAL = REPO / "corpus" / "central-2023-beautiful-china.outline.yaml"
@@ -87,7 +88,7 @@ def test_verified_flags(central):
     d = central.document
     flags = d.meta["verified"]
     by_no = {p.article_no: p for p in central.provisions if p.kind == "article"}
-    assert flags[by_no[5].id] is True and by_no[5].label.endswith(FLAG_TAG[True])
+    assert flags[by_no[5].id] is True and by_no[5].label.endswith(labels.verified_tag(True))
     assert flags[by_no[6].id] == "partial" and by_no[6].label.endswith("〔部分核实〕")
     assert flags[by_no[24].id] is False and by_no[24].label.endswith("〔未核实〕")
     # a clause carries its article's flag through its label

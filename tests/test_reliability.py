@@ -7,7 +7,7 @@
   ``Error: …`` line or a normal answer, never a traceback, never a document lost.
 
 Every test here takes seconds: the large corpus for the kill test is generated once
-(``bench.synth``) and shared.
+(``policykb.bench.synth``) and shared.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 from local_server import serve
 
 from conftest import CORPUS, ROOT, SEED_ID
-from kb.cli import main
+from policykb.cli import main
 
 KILL_CLAUSES = 5000  # enough that writing the new build (SQLite, search index) takes seconds
 
@@ -48,7 +48,7 @@ def cli_env(home: Path) -> dict[str, str]:
 
 def cli(home: Path, *argv, timeout: float = 120) -> subprocess.CompletedProcess:
     """The CLI as a user runs it: a fresh process."""
-    return subprocess.run([sys.executable, "-m", "kb.cli", *argv], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "policykb", *argv], capture_output=True, text=True,
                           env=cli_env(home), cwd=ROOT, timeout=timeout)
 
 
@@ -89,7 +89,7 @@ def build_dirs(home: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def big_corpus(tmp_path_factory) -> Path:
     """A synthetic corpus of KILL_CLAUSES clauses (plus the real documents)."""
-    from bench.synth import write_corpus
+    from policykb.bench.synth import write_corpus
 
     out = tmp_path_factory.mktemp("big-corpus")
     write_corpus(out, KILL_CLAUSES, CORPUS, seed=7)
@@ -128,7 +128,7 @@ def kill_midway(home: Path, corpus: Path, wait_for: str | None = None, argv=("bu
     """Start ``policykb *argv --corpus corpus --quiet`` (a build, or an ingest and its rebuild);
     SIGKILL it once its ``build-*.tmp`` folder exists (and, if given, once ``wait_for`` exists
     inside it). Returns the leftover folder."""
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", *argv, "--quiet", "--corpus", str(corpus)],
+    proc = subprocess.Popen([sys.executable, "-m", "policykb", *argv, "--quiet", "--corpus", str(corpus)],
                             env=cli_env(home), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     tmp = None
@@ -222,7 +222,7 @@ def test_stale_leftovers_of_any_kind_are_cleared(built_home, small_corpus):
 
 def test_a_second_build_while_one_runs_fails_at_once_with_one_line(built_home, big_corpus, small_corpus):
     home = built_home
-    first = subprocess.Popen([sys.executable, "-m", "kb.cli", "build", "--quiet", "--corpus", str(big_corpus)],
+    first = subprocess.Popen([sys.executable, "-m", "policykb", "build", "--quiet", "--corpus", str(big_corpus)],
                              env=cli_env(home), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         lock = home / ".build.lock"

@@ -13,7 +13,7 @@ from conftest import CORPUS
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    from bench.synth import write_corpus
+    from policykb.bench.synth import write_corpus
     from indexer.build import parse_corpus
 
     out = tmp_path_factory.mktemp("synthetic")
@@ -43,7 +43,7 @@ def test_synthetic_corpus_varies_places_and_words(synthetic):
 
 
 def test_synthetic_corpus_is_reproducible(tmp_path):
-    from bench.synth import write_corpus
+    from policykb.bench.synth import write_corpus
 
     a, b = tmp_path / "a", tmp_path / "b"
     write_corpus(a, 300, CORPUS, seed=11)
@@ -52,7 +52,7 @@ def test_synthetic_corpus_is_reproducible(tmp_path):
 
 
 def test_query_mix_and_its_fts5_translation():
-    from bench.queries import KINDS, fts5_match, load_queries, resolve_docs
+    from policykb.bench.queries import KINDS, fts5_match, load_queries, resolve_docs
 
     queries = load_queries()
     assert {q.kind for q in queries} == set(KINDS) and len(queries) >= 50
@@ -106,7 +106,7 @@ def test_bench_command_runs_outside_the_source_folder(tmp_path):
     import subprocess
     import sys
 
-    script = "import sys; from kb.cli import main; sys.exit(main())"
+    script = "import sys; from policykb.cli import main; sys.exit(main())"
     cmd = [sys.executable, "-c", script, "bench", "--clauses", "400", "--repeats", "1", "--rounds", "1",
            "--engines", "tantivy,baseline:sqlite-fts5", "--corpus", str(CORPUS), "--json", "--quiet"]
     out = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)

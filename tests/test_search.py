@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CORPUS, ROOT, SEED_ID
 from kb.analysis import fold
-from kb.cli import main
+from policykb.cli import main
 from kb.errors import InputError, NotFoundError, QueryError
 from kb.search import query as q
 from kb.search.evaluate import evaluate
@@ -241,6 +241,9 @@ def test_text_years():
     assert text_years("到2027年，宝应湖水质稳定达到Ⅲ类；到2030年，建成美丽湖泊") == {2027, 2030}
     assert text_years("2025年底前完成；展望2035年；2026年前建成") == {2025, 2035, 2026}
     assert text_years("扬州市人民政府2024年9月26日；2020年以来") == set()
+    # one grammar with the extractor: a month deadline and a year range count too
+    assert text_years("2025年11月底前完成主体工程；2024年至2026年期间") == {2025, 2026}
+    assert text_years("较2020年下降14%；2024年起") == set()
 
 
 # ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import CORPUS, FIXTURES, ROOT, SEED_ID
-from kb.cli import main
+from policykb.cli import main
 
 CENTRAL = "central-2023-beautiful-china"
 JIANGSU = "jiangsu-2024-beautiful-jiangsu"

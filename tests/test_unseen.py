@@ -84,7 +84,7 @@ def test_most_expectations_are_met(unseen_results):
 
 
 def _cli(*args, env):
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "policykb", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

@@ -51,7 +51,7 @@ def make_corpus(dest: Path) -> Path:
 
 
 def _canon(name: str) -> str:
-    from indexer.extract.lexicon import canonical_name
+    from kb.names import canonical_name
 
     return canonical_name(name)
 

@@ -87,7 +87,7 @@ def distinct(cands) -> list[Candidate]:
     return out
 
 
-def _names(cs) -> str:
+def names(cs) -> str:
     return "、".join(c.name for c in cs)
 
 
@@ -109,7 +109,7 @@ def resolve(spec: AnaphorSpec, word: str, start: int, candidates: list[Candidate
     if spec.number == "many":
         responsible = [c for c in window if c.role is None or c.role in RESPONSIBLE]
         found = distinct(responsible or window)
-        return Resolution("resolved", tuple(found), f"“{word}”指前文的{_names(found)}")
+        return Resolution("resolved", tuple(found), f"“{word}”指前文的{names(found)}")
     found = distinct(window)
     if len(found) == 1:
         return Resolution("resolved", tuple(found), f"“{word}”指前文的{found[0].name}")
@@ -117,4 +117,4 @@ def resolve(spec: AnaphorSpec, word: str, start: int, candidates: list[Candidate
     if same_sentence and nearest.role == "recipient" and ADJACENT.fullmatch(text[nearest.end:start]):
         return Resolution("resolved", (nearest,), f"“{word}”指紧邻其前的报送对象{nearest.name}")
     return Resolution("ambiguous", tuple(found),
-                      f"“{word}”可能指{_names(found)}，无法确定，未解析")
+                      f"“{word}”可能指{names(found)}，无法确定，未解析")

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.errors import PolicyKBError
-from indexer.extract.lexicon import canonical_name
+from kb.names import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
 FIELDS = ("task", *PARTY_FIELDS, "deadline_year", "deadline_month", "recurring", "targets", "target_values",

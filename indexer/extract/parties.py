@@ -102,7 +102,7 @@ def split_top(text: str, seps: str) -> list[tuple[int, int]]:
 _LEAD_MARK = re.compile(r"[（(](?:牵头|牵头单位|总牵头)[）)]")
 
 
-def _names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, str, int, int, bool]]:
+def names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str, str, int, int, bool]]:
     """Bodies listed in text[a:b] (absolute offsets) as (name as written, canonical name,
     start, end, lead mark): the recognised ones with their alias-normalised form, anything
     else between 、 as written (an unknown body is still a body). The mark flags a name
@@ -161,7 +161,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
         ann = Annotation(a0, offset + be, text[bs:be])
         inner_off = offset + bs + 1
         orgs = [m for m in matches if m.label in ("ORG", "PLACE") and inner_off <= m.start < offset + be - 1]
-        orgs = _prefer_orgs(orgs)
+        orgs = prefer_orgs(orgs)
         times = [m for m in matches if m.label == "TIME" and inner_off <= m.start < offset + be - 1]
         has_lead = False
         pieces = split_top(inner, "；;。，,")
@@ -196,7 +196,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                     ann.open_deadline = next((v for k, v in open_words.items() if k in rest), None)
                 continue
             full = text[names_from - offset:names_to - offset]
-            names = _names_in(text, names_from - offset, names_to - offset,
+            names = names_in(text, names_from - offset, names_to - offset,
                               [m.shifted(-offset) for m in orgs])
             names = [(n, cn, s + offset, e + offset, mk) for n, cn, s, e, mk in names]
             if role is None:
@@ -222,7 +222,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
     return out
 
 
-def _prefer_orgs(ms: list[CharMatch]) -> list[CharMatch]:
+def prefer_orgs(ms: list[CharMatch]) -> list[CharMatch]:
     """ORG and PLACE matches without overlaps, the longer (usually the ORG) kept."""
     ms = sorted(ms, key=lambda m: (m.start, -(m.end - m.start), m.label != "ORG"))
     out, last = [], -1
@@ -311,7 +311,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     # cues; ``indexer.extract.tasks`` then resolves it to the body it stands for.
     bodies = [m for m in matches if m.label in ("ORG", "PLACE", "ANAPHOR")
               and not any(s <= m.start < e for s, e in skip)]
-    bodies = _prefer_orgs(bodies)
+    bodies = prefer_orgs(bodies)
     verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
     out: list[tuple[Party, CharMatch]] = []
     for g in groups(text, offset, bodies):

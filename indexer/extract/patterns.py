@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.extract import lexicon as lx
+from kb.errors import DataFileError
 
 HAN = r"[\u4e00-\u9fff]"
 
@@ -138,7 +139,7 @@ def expand(regex: str, where: str = "entity_patterns.jsonl") -> str:
 
     def sub(m: re.Match) -> str:
         if m.group(1) not in table:
-            raise lx.LexiconError(f"indexer/data/{where}: unknown macro {{{m.group(1)}}} in a regex; "
+            raise DataFileError(f"indexer/data/{where}: unknown macro {{{m.group(1)}}} in a regex; "
                                   f"use one of {', '.join(sorted(table))}")
         return table[m.group(1)]
 
@@ -177,7 +178,7 @@ def _compile(entry: dict, where: str) -> Pattern:
     try:
         rx = re.compile(source)
     except re.error as e:
-        raise lx.LexiconError(f"indexer/data/{where}: pattern '{entry.get('id')}' is not a valid "
+        raise DataFileError(f"indexer/data/{where}: pattern '{entry.get('id')}' is not a valid "
                               f"regex ({e}); fix it") from None
     return Pattern(entry["label"], str(entry.get("id") or entry["label"].lower()), rx,
                    bool(entry.get("trim")), bool(entry.get("exclude")))

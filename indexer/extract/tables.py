@@ -229,13 +229,13 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
     """A row's parties (by column) and deadline as an annotation; ``matches`` are the row's."""
     ann = RowAnnotation(row.start, row.end, text[row.start:row.end], row=row)
     has_lead = bool([c for c in row.cells_of("lead") if c[0] < c[1]])
-    orgs = pt._prefer_orgs([m for m in matches if m.label in ("ORG", "PLACE")])
+    orgs = pt.prefer_orgs([m for m in matches if m.label in ("ORG", "PLACE")])
     for role in ("lead", "owner", "support"):
         for s, e in row.cells_of(role):
             if s >= e:
                 continue
             r = "support" if role == "owner" and has_lead else ("lead" if role == "owner" else role)
-            for name, canonical, ns, ne, marked in pt._names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
+            for name, canonical, ns, ne, marked in pt.names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
                 ann.parties.append(Party(name, "lead" if marked else r, "explicit", text[s:e], s, e,
                                          canonical=canonical))
                 ann.name_spans.append((ns, ne))

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task
@@ -240,44 +240,92 @@ def _stage_years(infos: list[ClauseInfo], goal: set[str], doc_year) -> tuple[int
     return tuple(sorted(years))
 
 
-def extract_document(document: Document, provisions: list[Provision], header_recipients_span=None,
-                     nlp=None) -> tuple[list[Task], list[Target]]:
-    """All tasks and targets of one document (pure: records in, records out)."""
-    if document.status == "outline":
-        return [], []  # an outline's text is our summary, not the official wording
-    clauses = [p for p in provisions if p.kind == "clause"]
-    if not clauses:
-        return [], []
-    by_id = {p.id: p for p in provisions}
-    lex = lx.load()
-    doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
+# ---------------------------------------------------------------------------
+# The document: a dispatcher over small stages
+# ---------------------------------------------------------------------------
+#
+# ``extract_document`` builds a ``DocumentContext`` once (the spaCy matches, the table rows,
+# the annotations that speak for a container or a paragraph, the reference candidates), then
+# runs each clause through the stages below. Each stage is a function of its inputs only:
+#
+#   _extract_annotations            clause → ClauseInfo (own annotations, skipped spans, running text)
+#   _extract_container_annotations  infos → annotations of items/articles (heading or closing one)
+#   _extract_paragraph_annotations  infos → annotations closing a paragraph of several sentences
+#   _extract_times                  ClauseInfo + carried time → ClauseTimes (time phrase in force)
+#   _extract_targets                clause → Target records
+#   _extract_pieces                 clause → pieces [start, end, command verbs] (one task each)
+#   _extract_deadline               piece → Deadline
+#   _extract_parties                piece → parties (annotation, running text, inferred, inherited)
 
-    goal_words = lex.list("goal_headings")
-    goal_containers = {p.id for p in provisions if p.kind in ("part", "article", "item") and p.heading
-                       and any(w in p.heading for w in goal_words)}
 
-    def chain(p: Provision) -> list[Provision]:
+class Matches:
+    """The document's spaCy matches sorted by start, with the ones inside a span on demand."""
+
+    def __init__(self, found: list[CharMatch]):
+        self.all = found
+        self._starts = [m.start for m in found]
+
+    def within(self, a: int, b: int) -> list[CharMatch]:
+        i = bisect.bisect_left(self._starts, a)
         out = []
-        while p.parent and p.parent in by_id:
-            p = by_id[p.parent]
+        while i < len(self.all) and self.all[i].start < b:
+            if self.all[i].end <= b:
+                out.append(self.all[i])
+            i += 1
+        return out
+
+
+@dataclass
+class DocumentContext:
+    """What every clause stage may read about its document (built once by ``extract_document``)."""
+
+    document: Document
+    by_id: dict[str, Provision]
+    doc_year: int | None
+    matches: Matches
+    rows: list[tables.Row]
+    container_ann: dict[str, pt.Annotation] = field(default_factory=dict)
+    para_ann: dict[int, pt.Annotation] = field(default_factory=dict)
+    stages: tuple[int, ...] = ()
+    inherited: tuple[str, int | None, int | None] = ("主送", None, None)  # evidence, start, end
+    candidates: list[an.Candidate] = field(default_factory=list)
+    name_span: dict = field(default_factory=dict)
+
+    def chain(self, p: Provision) -> list[Provision]:
+        """The provision's containers, innermost first."""
+        out = []
+        while p.parent and p.parent in self.by_id:
+            p = self.by_id[p.parent]
             out.append(p)
         return out
 
-    goal_clauses = {c.id for c in clauses if any(a.id in goal_containers for a in chain(c))}
-    no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in chain(c))} | goal_clauses
-    # 附件二：考核指标 in a list of attachments names an annex, and 为了…，制定本办法。 states the
-    # document's purpose: neither asks anybody to do anything.
-    no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text) or PURPOSE_CLAUSE.match(c.text)}
+    def __post_init__(self):
+        self._row_starts = [r.start for r in self.rows]
 
-    if nlp is None:
-        from indexer.extract.nlp import get_nlp
-        nlp = get_nlp()
+    def row_of(self, c: Provision) -> tables.Row | None:
+        k = bisect.bisect_right(self._row_starts, c.start) - 1
+        return self.rows[k] if k >= 0 and c.start < self.rows[k].end else None
+
+    def scope_start(self, c: Provision) -> int:
+        """References look back within the clause's article/item (else its paragraph)."""
+        box = next((a for a in self.chain(c) if a.kind in ("article", "item")), None)
+        return box.start if box is not None else paragraph_start(self.document.text, c.start)
+
+
+def paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Matches:
+    """The spaCy matches of the paragraphs holding ``clauses``, in document offsets.
+
+    The pipeline runs once per paragraph (an article or item with its clauses), not per
+    clause: jieba and the rules cost less per character on longer texts, and a paragraph
+    also holds the headings. Matches never cross 。；, so each clause takes the matches
+    inside it.
+    """
     from indexer.extract.nlp import matches as doc_matches
 
-    # The pipeline runs once per paragraph (an article or item with its clauses), not
-    # per clause: jieba and the rules cost less per character on longer texts, and a
-    # paragraph also holds the headings. Matches never cross 。；, so each clause takes
-    # the matches inside it.
     paras = _paragraphs(document.text, clauses)
     found: list[CharMatch] = []
     for (ps, pe), d in zip(paras, nlp.pipe([document.text[a:b] for a, b in paras], batch_size=64)):
@@ -286,126 +334,308 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     refs_at = [(m.start, m.end) for m in found if m.label == "ANAPHOR"]
     if refs_at:
         found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
-    starts = [m.start for m in found]
+    return Matches(found)
 
-    def matches_in(a: int, b: int) -> list[CharMatch]:
-        i = bisect.bisect_left(starts, a)
-        out = []
-        while i < len(found) and found[i].start < b:
-            if found[i].end <= b:
-                out.append(found[i])
-            i += 1
-        return out
 
+def _extract_annotations(c: Provision, ctx: DocumentContext) -> ClauseInfo:
+    """A clause's own annotations (brackets, a label line, its table row), the spans the
+    running text skips, and the parties of the running text."""
+    ms = ctx.matches.within(c.start, c.end)
+    anns = pt.parse_annotations(c.text, c.start, ms, ctx.doc_year)
+    skip = [(a.start, a.end) for a in anns]
+    if not anns and label_line().match(c.text):
+        anns = label_line_annotations(c, ms, ctx.doc_year)  # 责任单位：区水务局，各镇（街道） on its own line
+        skip += [(c.start, c.end)]
     # Rows of responsibility tables (任务分工表): each row's party and deadline cells act as
     # an annotation of its task cells (indexer/extract/tables.py).
-    rows = tables.table_rows(document.text)
-    row_starts = [r.start for r in rows]
+    row = ctx.row_of(c)
+    if row is not None and not row.header:
+        if row.kind == "tasks":
+            anns.append(tables.row_annotation(row, ctx.document.text, ctx.matches.within(row.start, row.end),
+                                              ctx.doc_year))
+        skip += tables.skipped_cells(row)
+    skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
+    return ClauseInfo(c, ms, anns, skip, pt.running_text_parties(c.text, c.start, ms, skip))
 
-    def row_of(c: Provision) -> tables.Row | None:
-        k = bisect.bisect_right(row_starts, c.start) - 1
-        return rows[k] if k >= 0 and c.start < rows[k].end else None
 
-    infos: list[ClauseInfo] = []
-    for c in clauses:
-        ms = matches_in(c.start, c.end)
-        anns = pt.parse_annotations(c.text, c.start, ms, doc_year)
-        skip = [(a.start, a.end) for a in anns]
-        if not anns and label_line().match(c.text):
-            anns = _label_line_annotations(c, ms, doc_year)  # 责任单位：区水务局，各镇（街道） on its own line
-            skip += [(c.start, c.end)]
-        row = row_of(c)
-        if row is not None and not row.header:
-            if row.kind == "tasks":
-                anns.append(tables.row_annotation(row, document.text, matches_in(row.start, row.end), doc_year))
-            skip += tables.skipped_cells(row)
-        skip += [(c.start + m.start(), c.start + m.end()) for m in TITLE_RE.finditer(c.text)]
-        infos.append(ClauseInfo(c, ms, anns, skip, pt.running_text_parties(c.text, c.start, ms, skip)))
-
-    # Annotations that speak for a whole item/article: one in its heading, or one
-    # closing its last own clause.
-    container_ann: dict[str, pt.Annotation] = {}
+def _extract_container_annotations(provisions: list[Provision], infos: list[ClauseInfo],
+                                   ctx: DocumentContext) -> dict[str, pt.Annotation]:
+    """Annotations that speak for a whole item/article: one in its heading, or one closing
+    its last own clause (with any annotation lines after it)."""
+    out: dict[str, pt.Annotation] = {}
     for p in provisions:
         if p.kind in ("article", "item") and p.heading and "（" in p.heading:
-            off = _heading_offset(document, p)
+            off = _heading_offset(ctx.document, p)
             if off is not None:
-                ms = matches_in(off, off + len(p.heading)) or [
+                ms = ctx.matches.within(off, off + len(p.heading)) or [
                     m.shifted(off) for m in find_matches(p.heading)]
-                anns = pt.parse_annotations(p.heading, off, ms, doc_year)
+                anns = pt.parse_annotations(p.heading, off, ms, ctx.doc_year)
                 if anns:
-                    container_ann[p.id] = anns[-1]
+                    out[p.id] = anns[-1]
     own_clauses: dict[str, list[ClauseInfo]] = {}
     for ci in infos:
         if ci.clause.parent:
             own_clauses.setdefault(ci.clause.parent, []).append(ci)
     for parent, cis in own_clauses.items():
-        if by_id.get(parent) is None or by_id[parent].kind not in ("article", "item"):
+        if ctx.by_id.get(parent) is None or ctx.by_id[parent].kind not in ("article", "item"):
             continue
-        # The annotations closing the item: the one ending its last sentence, together with any
-        # annotation lines after it (责任单位：… / 完成时限：… each on a line of its own).
+        # The annotation ending its last sentence, together with any annotation lines after it
+        # (责任单位：… / 完成时限：… each on a line of its own).
         closing: list[pt.Annotation] = []
         for ci in reversed(cis):
-            a = _closing_annotation(ci)
+            a = closing_annotation(ci)
             if a is None:
                 break
             closing.append(a)
             if not _annotation_only(ci):
                 break
         if closing:
-            container_ann.setdefault(parent, _merge_annotations(list(reversed(closing))))
-    # A paragraph inside an article (one of several) whose last sentence closes with an
-    # annotation: the annotation speaks for that paragraph's sentences.
-    para_ann: dict[int, pt.Annotation] = {}
-    para_of: dict[str, int] = {}
-    for ci in infos:
-        para_of[ci.clause.id] = document.text.rfind("\n", 0, ci.clause.start) + 1
+            out.setdefault(parent, _merge_annotations(list(reversed(closing))))
+    return out
+
+
+def _extract_paragraph_annotations(text: str, infos: list[ClauseInfo]) -> dict[int, pt.Annotation]:
+    """A paragraph inside an article (one of several) whose last sentence closes with an
+    annotation: the annotation speaks for that paragraph's sentences (keyed by paragraph start)."""
     by_para: dict[int, list[ClauseInfo]] = {}
     for ci in infos:
-        by_para.setdefault(para_of[ci.clause.id], []).append(ci)
+        by_para.setdefault(paragraph_start(text, ci.clause.start), []).append(ci)
+    out: dict[int, pt.Annotation] = {}
     for start, cis in by_para.items():
-        a = _closing_annotation(cis[-1])
+        a = closing_annotation(cis[-1])
         if a is not None and len(cis) > 1:
-            para_ann[start] = a
+            out[start] = a
+    return out
 
-    def applicable(ci: ClauseInfo) -> tuple[list[Party], pt.Annotation | None]:
-        own = [a for a in ci.annotations if a.parties]
-        own_dl = next((a for a in ci.annotations if a.deadline or a.open_deadline), None)
-        parties = [p for a in own for p in a.parties]
-        dl = own_dl
-        pa = para_ann.get(para_of[ci.clause.id])
-        if pa is not None:
-            if not parties and pa.parties:
-                parties = list(pa.parties)
-            if dl is None and (pa.deadline or pa.open_deadline):
-                dl = pa
-        for anc in chain(ci.clause):
-            a = container_ann.get(anc.id)
-            if a is None:
-                continue
-            if not parties and a.parties:
-                parties = list(a.parties)
-            if dl is None and (a.deadline or a.open_deadline):
-                dl = a
-            if parties and dl:
-                break
-        return parties, dl
 
-    candidates = _candidates(document, found, infos)
-    name_span = {id(p): sp for ci in infos for a in ci.annotations for p, sp in zip(a.parties, a.name_spans)}
-    for a in container_ann.values():
-        name_span.update({id(p): sp for p, sp in zip(a.parties, a.name_spans)})
+def applicable_annotation(ci: ClauseInfo, ctx: DocumentContext) -> tuple[list[Party], pt.Annotation | None]:
+    """The parties and the deadline annotation that apply to a clause: its own, else its
+    paragraph's, else the nearest container's."""
+    own = [a for a in ci.annotations if a.parties]
+    own_dl = next((a for a in ci.annotations if a.deadline or a.open_deadline), None)
+    parties = [p for a in own for p in a.parties]
+    dl = own_dl
+    pa = ctx.para_ann.get(paragraph_start(ctx.document.text, ci.clause.start))
+    if pa is not None:
+        if not parties and pa.parties:
+            parties = list(pa.parties)
+        if dl is None and (pa.deadline or pa.open_deadline):
+            dl = pa
+    for anc in ctx.chain(ci.clause):
+        a = ctx.container_ann.get(anc.id)
+        if a is None:
+            continue
+        if not parties and a.parties:
+            parties = list(a.parties)
+        if dl is None and (a.deadline or a.open_deadline):
+            dl = a
+        if parties and dl:
+            break
+    return parties, dl
 
-    def scope_start(c: Provision) -> int:
-        """References look back within the clause's article/item (else its paragraph)."""
-        box = next((a for a in chain(c) if a.kind in ("article", "item")), None)
-        return box.start if box is not None else document.text.rfind("\n", 0, c.start) + 1
 
-    stages = _stage_years(infos, goal_clauses, doc_year)
-    inherited_evidence, inh_s, inh_e = "主送", None, None
+@dataclass(frozen=True)
+class ClauseTimes:
+    """The time phrases of a clause and the one carried in from the clause before it."""
+
+    times: list[TimeInfo]
+    deadlines: list[TimeInfo]
+    carry: TimeInfo | None
+
+    def at(self, pos: int) -> TimeInfo | None:
+        """The deadline in force at ``pos``: the last one before it, else the carried one."""
+        before = [t for t in self.deadlines if t.start < pos]
+        return before[-1] if before else self.carry
+
+    def carried_on(self, c: Provision) -> TimeInfo | None:
+        """What this clause passes to the next one. A time phrase opening the clause
+        (到2025年，A；B。) governs the rest of the sentence; one inside it (…，2025年10月底前完成
+        主体工程；) stops at the semicolon."""
+        if not c.text.rstrip().endswith(("；", ";")):
+            return None
+        opening = next((t for t in self.deadlines if t.start - c.start <= 2), None)
+        return self.at(c.end) if opening is not None else self.carry
+
+
+def _extract_times(ci: ClauseInfo, doc_year, carry: TimeInfo | None) -> ClauseTimes:
+    times = [interpret(m, doc_year) for m in ci.matches if m.label == "TIME" and not _inside(m.start, ci.skip)]
+    return ClauseTimes(times, [t for t in times if t.is_deadline], carry)
+
+
+def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | None, row: tables.Row | None,
+                     document: Document) -> list[Target]:
+    """The clause's targets; the year is the time phrase in force at the value, else the
+    item's 完成时限; a row of a table of targets gives a value per year column."""
+    c = ci.clause
+
+    def target_time(pos: int) -> TimeInfo | None:
+        t = ct.at(pos)
+        if t is None and ann_dl is not None and ann_dl.deadline is not None and ann_dl.deadline.is_deadline:
+            return replace(ann_dl.deadline, from_annotation=True)  # the item's 完成时限
+        return t
+
+    found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
+    if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
+        found = [FoundTarget(**t) for t in tables.row_targets(row, document.text)] \
+            if c.start <= row.start < c.end else []
+    return [Target(
+        doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
+        indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
+        start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
+        for f in found]
+
+
+def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
+                    has_targets: bool, has_ann_parties: bool) -> list[list]:
+    """The clause cut into pieces [start, end, command verbs] (offsets relative to the clause),
+    one task each.
+
+    A clause is cut before each time phrase that opens a comma segment; a piece without a
+    verb of command joins the piece before it. A table row's task cells are its pieces.
+    """
+    text, off = ci.clause.text, ci.clause.start
+    cuts = [t.start - off for t in ct.deadlines
+            if t.start > off and text[t.start - off - 1] in "，：；"
+            and not POSTPOSED_DEADLINE.match(text, t.end - off)]
+    bounds = [0, *cuts, len(text)]
+    pieces: list[list] = []
+    if row is not None:
+        # A table row is a task by being in the table: its task cells are the pieces (a cell
+        # with a verb of command preferred), whether or not a verb stands in command position.
+        cells = [(max(s, off) - off, min(e, off + len(text)) - off) for s, e in row.cells_of("task")
+                 if s < off + len(text) and e > off and s < e]
+        pieces = [[a, b, command_verbs(text, off, a, b, ci.matches, ci.skip)] for a, b in cells]
+        pieces = [p for p in pieces if p[2]] or pieces[:1]
+    for a, b in zip(bounds, bounds[1:]) if row is None else ():
+        vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
+        if not vs and pieces:
+            pieces[-1][1] = b
+        else:
+            pieces.append([a, b, vs])
+    pieces = [p for p in pieces if p[2] or row is not None]
+    if not pieces and has_targets and has_ann_parties:
+        # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
+        # is named for is a task even without a verb of command.
+        pieces = [[0, len(text), []]]
+    return pieces
+
+
+def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: int,
+                      ann_dl: pt.Annotation | None, stages: tuple[int, ...]) -> Deadline | None:
+    """The deadline of piece ``n`` (1-based): the time phrase in force at its verb, else one
+    inside it, else the milestone after it, else the annotation's 完成时限, else the stage years."""
+    text, off = ci.clause.text, ci.clause.start
+    a, b, vs = pieces[n - 1]
+    a_abs, b_abs = off + a, off + b
+    v0 = vs[0].start if vs else b_abs  # no verb: the time phrase in force over the piece
+    t = ct.at(v0)
+    if t is None:
+        # 加快淘汰…，到2027年，…占比达到95%以上: a deadline inside the task's own
+        # text (after its verb) still dates the task.
+        t = next((x for x in ct.deadlines if a_abs <= x.start < b_abs), None)
+    if t is None and n < len(pieces):
+        # 实施退圩还湖工程，2027年6月底前完成一期工程: the milestone that follows (a time phrase,
+        # then 完成/建成) dates the work named before it in the same sentence — when it is about
+        # the same thing (they share a word: 工程); 制定提升方案，3月底前完成燃煤锅炉排查 is two works.
+        t = next((x for x in ct.deadlines if x.start == off + pieces[n][0]
+                  and MILESTONE.match(text, x.end - off)
+                  and _shares_word(text[a:b], text[x.end - off:pieces[n][1]])), None)
+    rec = next((x for x in ct.times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
+    recurring = rec.recurring if rec else None
+    dl_text = None
+    if t is None and ann_dl is not None and ann_dl.deadline is not None:
+        t = ann_dl.deadline  # the annotation's 完成时限
+        dl_text = ann_dl.deadline_text
+    if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
+        recurring = ann_dl.open_deadline  # 完成时限：长期坚持
+        rec = ann_dl
+    if t is not None:
+        year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
+        return Deadline(year, t.month, dl_text or t.text, "explicit",
+                        recurring or t.recurring, t.start, t.end, period=t.period)
+    if recurring is not None:
+        text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
+        month = rec.month if isinstance(rec, TimeInfo) else None  # 每年12月: every December
+        return Deadline(None, month, text_, "explicit", recurring, rec.start, rec.end)
+    if stages:
+        # No year of its own: the stage years are listed, the year stays empty, so
+        # nothing downstream mistakes the document's horizon for this task's deadline.
+        return Deadline(None, None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
+                        "inherited", None, None, None, stages=stages)
+    return None
+
+
+def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[Party], running: list,
+                     references: list[Reference], extra: list[Party], ctx: DocumentContext
+                     ) -> tuple[list[Party], tuple[Reference, ...]]:
+    """The parties of the piece text[a_abs:b_abs] and the references inside it.
+
+    The annotation's parties, the running text's responsible parties (any in the clause)
+    and other parties inside the piece; with no explicit lead or owner, an *inferred* lead
+    from the topic table; with no explicit responsible party, the document's 主送 as
+    *inherited* recipients.
+    """
+    parties: list[Party] = list(ann_parties)
+    for p, _m in running:
+        at = p.anaphor_start if p.source == "resolved" else p.start
+        if p.role in RESPONSIBLE or a_abs <= at < b_abs:
+            parties.append(p)
+    refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
+    parties += extra
+    parties = _dedupe(parties)
+    explicit_resp = [p for p in parties if p.source in ("explicit", "resolved") and p.role in ("lead", "owner")]
+    specific = [p for p in explicit_resp if not _collective(p.name)]
+    has_lead = any(p.role == "lead" for p in explicit_resp)
+    if not has_lead and not specific:
+        guess = _infer(ci.matches, a_abs, b_abs, ci.skip, ctx.document)
+        if guess:
+            parties.append(guess)
+    if not explicit_resp:
+        evidence, s, e = ctx.inherited
+        for r in ctx.document.recipients:
+            parties.append(Party(r, "recipient", "inherited", evidence, s, e, canonical=lx.canonical_name(r)))
+    return parties, refs
+
+
+def _no_task_clauses(provisions: list[Provision], clauses: list[Provision], ctx: DocumentContext
+                     ) -> tuple[set[str], set[str]]:
+    """(goal clauses, clauses that yield no task): the preamble, goal parts (总体要求, 主要目标 …),
+    a list of attachments (附件二：考核指标) and a purpose clause (为了…，制定本办法。)."""
+    goal_words = lx.load().list("goal_headings")
+    goal_containers = {p.id for p in provisions if p.kind in ("part", "article", "item") and p.heading
+                       and any(w in p.heading for w in goal_words)}
+    goal = {c.id for c in clauses if any(a.id in goal_containers for a in ctx.chain(c))}
+    no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))} | goal
+    no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text) or PURPOSE_CLAUSE.match(c.text)}
+    return goal, no_task
+
+
+def extract_document(document: Document, provisions: list[Provision], header_recipients_span=None,
+                     nlp=None) -> tuple[list[Task], list[Target]]:
+    """All tasks and targets of one document (pure: records in, records out)."""
+    if document.status == "outline":
+        return [], []  # an outline's text is our summary, not the official wording
+    clauses = [p for p in provisions if p.kind == "clause"]
+    if not clauses:
+        return [], []
+    if nlp is None:
+        from indexer.extract.nlp import get_nlp
+        nlp = get_nlp()
+    doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
+    ctx = DocumentContext(document, {p.id: p for p in provisions}, doc_year,
+                          _extract_matches(document, clauses, nlp), tables.table_rows(document.text))
+    goal_clauses, no_task = _no_task_clauses(provisions, clauses, ctx)
+    infos = [_extract_annotations(c, ctx) for c in clauses]
+    ctx.container_ann = _extract_container_annotations(provisions, infos, ctx)
+    ctx.para_ann = _extract_paragraph_annotations(document.text, infos)
+    ctx.candidates = _candidates(document, ctx.matches.all, infos)
+    ctx.name_span = {id(p): sp for ci in infos for a in ci.annotations for p, sp in zip(a.parties, a.name_spans)}
+    for a in ctx.container_ann.values():
+        ctx.name_span.update({id(p): sp for p, sp in zip(a.parties, a.name_spans)})
+    ctx.stages = _stage_years(infos, goal_clauses, doc_year)
     if header_recipients_span:
-        inh_s, inh_e = header_recipients_span
-        inherited_evidence = document.text[inh_s:inh_e]
-    prefix_level = document
+        s, e = header_recipients_span
+        ctx.inherited = (document.text[s:e], s, e)
 
     tasks: list[Task] = []
     targets: list[Target] = []
@@ -416,149 +646,47 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         if c.parent != prev_parent:
             carry = None
         prev_parent = c.parent
-        row = row_of(c)
+        row = ctx.row_of(c)
         if row is not None and row.header:
             continue  # 序号｜重点任务｜牵头单位…: column labels, neither a task nor a target
-        times = [interpret(m, doc_year) for m in ci.matches
-                 if m.label == "TIME" and not _inside(m.start, ci.skip)]
-        deadlines = [t for t in times if t.is_deadline]
-        start_carry = carry
-
-        def time_at(pos: int, _dl=deadlines, _carry=start_carry) -> TimeInfo | None:
-            before = [t for t in _dl if t.start < pos]
-            return before[-1] if before else _carry
-
-        ann_parties, ann_dl = applicable(ci)
-
-        def target_time(pos: int, _ann=ann_dl) -> TimeInfo | None:
-            t = time_at(pos)
-            if t is None and _ann is not None and _ann.deadline is not None and _ann.deadline.is_deadline:
-                return replace(_ann.deadline, from_annotation=True)  # the item's 完成时限
-            return t
-
-        found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
-        if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
-            found = [FoundTarget(**t) for t in tables.row_targets(row, document.text)] \
-                if c.start <= row.start < c.end else []
-        clause_targets = [Target(
-            doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
-            indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
-            start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
-            for f in found]
+        ct = _extract_times(ci, doc_year, carry)
+        ann_parties, ann_dl = applicable_annotation(ci, ctx)
+        clause_targets = _extract_targets(ci, ct, ann_dl, row, document)
         targets.extend(clause_targets)
-        # A time phrase opening the clause (到2025年，A；B。) governs the rest of the sentence;
-        # one inside it (…，2025年10月底前完成主体工程；) stops at the semicolon.
-        opening = next((t for t in deadlines if t.start - c.start <= 2), None)
-        carry = (time_at(c.end) if opening is not None else start_carry) \
-            if c.text.rstrip().endswith(("；", ";")) else None
+        carry = ct.carried_on(c)
         if c.id in no_task:
             continue
-
-        # -- pieces and their command verbs ---------------------------------
-        text, off = c.text, c.start
-        cuts = [t.start - off for t in deadlines
-                if t.start > off and text[t.start - off - 1] in "，：；"
-                and not POSTPOSED_DEADLINE.match(text, t.end - off)]
-        bounds = [0, *cuts, len(text)]
-        pieces: list[list] = []
-        if row is not None:
-            # A table row is a task by being in the table: its task cells are the pieces (a cell
-            # with a verb of command preferred), whether or not a verb stands in command position.
-            cells = [(max(s, off) - off, min(e, off + len(text)) - off) for s, e in row.cells_of("task")
-                     if s < off + len(text) and e > off and s < e]
-            pieces = [[a, b, command_verbs(text, off, a, b, ci.matches, ci.skip)] for a, b in cells]
-            pieces = [p for p in pieces if p[2]] or pieces[:1]
-        for a, b in zip(bounds, bounds[1:]) if row is None else ():
-            vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
-            if not vs and pieces:
-                pieces[-1][1] = b
-            else:
-                pieces.append([a, b, vs])
-        pieces = [p for p in pieces if p[2] or row is not None]
-        if not pieces and clause_targets and applicable(ci)[0]:
-            # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
-            # is named for is a task even without a verb of command.
-            pieces = [[0, len(text), []]]
-        if not pieces:
-            continue
-
-        running, references = _resolve_references(
-            ci.running, ann_parties, name_span, candidates, document.text, scope_start(c))
-        known_spans = [(m.start, m.end) for _, m in running]
-        extra = pt.unknown_place_owners(text, off, known_spans)
-
-        for n, (a, b, vs) in enumerate(pieces, 1):
-            a_abs, b_abs = off + a, off + b
-            parties: list[Party] = list(ann_parties)
-            for p, _m in running:
-                at = p.anaphor_start if p.source == "resolved" else p.start
-                if p.role in RESPONSIBLE or a_abs <= at < b_abs:
-                    parties.append(p)
-            refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
-            parties += extra
-            parties = _dedupe(parties)
-
-            # -- deadline --------------------------------------------------
-            v0 = vs[0].start if vs else b_abs  # no verb: the time phrase in force over the piece
-            t = time_at(v0)
-            if t is None:
-                # 加快淘汰…，到2027年，…占比达到95%以上: a deadline inside the task's own
-                # text (after its verb) still dates the task.
-                t = next((x for x in deadlines if a_abs <= x.start < b_abs), None)
-            if t is None and n < len(pieces):
-                # 实施退圩还湖工程，2027年6月底前完成一期工程: the milestone that follows (a time phrase,
-                # then 完成/建成) dates the work named before it in the same sentence — when it is about
-                # the same thing (they share a word: 工程); 制定提升方案，3月底前完成燃煤锅炉排查 is two works.
-                t = next((x for x in deadlines if x.start == off + pieces[n][0]
-                          and MILESTONE.match(text, x.end - off)
-                          and _shares_word(text[a:b], text[x.end - off:pieces[n][1]])), None)
-            rec = next((x for x in times if x.kind == "recurring" and a_abs <= x.start < b_abs), None)
-            recurring = rec.recurring if rec else None
-            dl_text = None
-            if t is None and ann_dl is not None and ann_dl.deadline is not None:
-                t = ann_dl.deadline  # the annotation's 完成时限
-                dl_text = ann_dl.deadline_text
-            if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
-                recurring = ann_dl.open_deadline  # 完成时限：长期坚持
-                rec = ann_dl
-            deadline = None
-            if t is not None:
-                year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
-                deadline = Deadline(year, t.month, dl_text or t.text, "explicit",
-                                    recurring or t.recurring, t.start, t.end, period=t.period)
-            elif recurring is not None:
-                text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
-                month = rec.month if isinstance(rec, TimeInfo) else None  # 每年12月: every December
-                deadline = Deadline(None, month, text_, "explicit", recurring, rec.start, rec.end)
-            elif stages:
-                # No year of its own: the stage years are listed, the year stays empty, so
-                # nothing downstream mistakes the document's horizon for this task's deadline.
-                deadline = Deadline(None, None, "、".join(f"{y}年" for y in stages) + "（文件阶段目标）",
-                                    "inherited", None, None, None, stages=stages)
-
-            # -- inferred and inherited parties -----------------------------
-            explicit_resp = [p for p in parties if p.source in ("explicit", "resolved")
-                             and p.role in ("lead", "owner")]
-            specific = [p for p in explicit_resp if not _collective(p.name)]
-            has_lead = any(p.role == "lead" for p in explicit_resp)
-            if not has_lead and not specific:
-                guess = _infer(ci.matches, a_abs, b_abs, ci.skip, prefix_level)
-                if guess:
-                    parties.append(guess)
-            if not explicit_resp:
-                for r in document.recipients:
-                    parties.append(Party(r, "recipient", "inherited", inherited_evidence, inh_s, inh_e,
-                                         canonical=lx.canonical_name(r)))
-            assignment = _assignment(parties)
-            tasks.append(Task(
-                id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=document.id, article_no=c.article_no,
-                item_no=c.item_no, text=text[a:b].strip("，；： "), parties=tuple(parties),
-                deadline=deadline,
-                targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
-                verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
-                end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
-                unassigned=assignment == "unassigned", references=refs))
+        tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
     return tasks, targets
+
+
+def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, clause_targets: list[Target],
+                  ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext) -> list[Task]:
+    """The tasks of one clause: its pieces, each with its deadline and parties."""
+    c = ci.clause
+    pieces = _extract_pieces(ci, ct, row, bool(clause_targets), bool(ann_parties))
+    if not pieces:
+        return []
+    text, off = c.text, c.start
+    running, references = _resolve_references(
+        ci.running, ann_parties, ctx.name_span, ctx.candidates, ctx.document.text, ctx.scope_start(c))
+    known_spans = [(m.start, m.end) for _, m in running]
+    extra = pt.unknown_place_owners(text, off, known_spans)
+    out = []
+    for n, (a, b, vs) in enumerate(pieces, 1):
+        a_abs, b_abs = off + a, off + b
+        parties, refs = _extract_parties(ci, a_abs, b_abs, ann_parties, running, references, extra, ctx)
+        deadline = _extract_deadline(ci, ct, pieces, n, ann_dl, ctx.stages)
+        assignment = _assignment(parties)
+        out.append(Task(
+            id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=ctx.document.id, article_no=c.article_no,
+            item_no=c.item_no, text=text[a:b].strip("，；： "), parties=tuple(parties),
+            deadline=deadline,
+            targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
+            verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
+            end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
+            unassigned=assignment == "unassigned", references=refs))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -568,7 +696,7 @@ def label_line() -> re.Pattern:
     return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
 
 
-def _label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) -> list[pt.Annotation]:
+def label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) -> list[pt.Annotation]:
     """A label line read as the annotation it would be in brackets (offsets are the clause's)."""
     anns = pt.parse_annotations(f"（{c.text}）", c.start - 1, matches, doc_year)
     for a in anns:
@@ -576,7 +704,7 @@ def _label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) ->
     return anns
 
 
-def _closing_annotation(ci: ClauseInfo) -> pt.Annotation | None:
+def closing_annotation(ci: ClauseInfo) -> pt.Annotation | None:
     """The annotation that ends the clause (…。（牵头单位：…）), if it names parties or a deadline."""
     tail = ci.clause.text.rstrip("。；！？ ")
     for a in ci.annotations:
@@ -668,7 +796,7 @@ def _candidates(document: Document, found: list[CharMatch], infos: list[ClauseIn
         for a in ci.annotations:
             for p, sp in zip(a.parties, a.name_spans):
                 role_at.setdefault(sp, p.role)
-    orgs = pt._prefer_orgs([m for m in found if m.label == "ORG" and not _inside(m.start, titles)])
+    orgs = pt.prefer_orgs([m for m in found if m.label == "ORG" and not _inside(m.start, titles)])
     return [an.Candidate(pt.org_name(m), pt.org_canonical(m), m.start, m.end, role_at.get((m.start, m.end)),
                          collective=m.id == "collective" or m.text.startswith("各")) for m in orgs]
 
@@ -697,7 +825,7 @@ def _resolve_references(running, ann_parties: list[Party], name_span: dict, cand
             if not named:
                 out.append((p, m))  # no annotation to read it from: a collective owner, as written
                 continue
-            res = an.Resolution("resolved", tuple(named), f"“{m.text}”指本项括注中的{an._names(named)}")
+            res = an.Resolution("resolved", tuple(named), f"“{m.text}”指本项括注中的{an.names(named)}")
         else:
             out.append((p, m))
             continue

@@ -101,3 +101,26 @@ def deadline_text(year: int | None, month: int | None, recurring: str | None = N
     if recurring:
         s = f"{s}（{recurring}）" if s else recurring
     return s
+
+
+def time_patterns():
+    """The TIME entity patterns (``entity_patterns.jsonl``): the one grammar of dates and years."""
+    from indexer.extract.patterns import entity_patterns
+
+    return tuple(p for p in entity_patterns() if p.label == "TIME")
+
+
+def stated_years(text: str) -> set[int]:
+    """Target years and deadlines written in ``text`` (到2027年, 2025年底前, “十四五”期间 …):
+    the years of its deadline time phrases that carry a cue before or after the year. A bare
+    year (2024年9月26日, 2020年以来, 较2020年) is a date, a start or a baseline, not a target."""
+    from indexer.extract.patterns import find_matches
+
+    out = set()
+    for m in find_matches(text, time_patterns()):
+        if m.id not in ("year", "year_range"):
+            continue
+        t = interpret(m)
+        if t.is_deadline and t.year and (m.groups.get("pre") or m.groups.get("part") or m.groups.get("post")):
+            out.add(t.year)
+    return out

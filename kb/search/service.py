@@ -13,6 +13,7 @@ import weakref
 from kb.analysis import fold
 from kb.errors import QueryError
 from kb.models import LEVELS, Hit
+from kb.names import canonical_name
 from kb.search import query as q
 from kb.search.engine import Filters, build_engine, get_engine, index_dir
 from kb.search.highlight import find_spans_in, mark
@@ -87,9 +88,7 @@ def resolve_party(kb, party: str | None, notices: list[str]) -> tuple[str, ...] 
     """Party names the filter means: names containing what was typed or one of its synonyms."""
     if party is None or not party.strip():
         return None
-    from kb.api import _canonical_party
-
-    wanted = [fold(party.strip()), fold(_canonical_party(party))] + [fold(s) for s in synonyms()(party.strip())]
+    wanted = [fold(party.strip()), fold(canonical_name(party))] + [fold(s) for s in synonyms()(party.strip())]
     names = tuple(n for n in party_names(kb) if any(w in fold(n) for w in wanted))
     if not names:
         notices.append(NOTICE_NO_PARTY.format(party=party.strip()))

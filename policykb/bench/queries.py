@@ -1,6 +1,6 @@
 """The benchmark's fixed query mix and its translation into each baseline's syntax.
 
-The mix (``bench/data/queries.tsv``) is written in the syntax a user types into
+The mix (``policykb/bench/data/queries.tsv``) is written in the syntax a user types into
 ``policykb search``: words separated by spaces must all match, ``"…"`` is a phrase, ``OR`` and
 ``NOT`` join words. Our engines get the text as it is; Whoosh-as-shipped gets it through its
 stock ``QueryParser`` (the same syntax); SQLite FTS5 gets it rewritten into an FTS5 ``MATCH``
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
-DATA = resources.files("bench") / "data"
+DATA = resources.files("policykb.bench") / "data"
 QUERY_FILE = "queries.tsv"
 KINDS = ("term", "and", "phrase", "or", "not", "filter", "subword", "long")
 FILTER_KEYS = ("level", "year", "doc")

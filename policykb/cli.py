@@ -14,11 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from kb import labels
 from kb.errors import PolicyKBError
-
-LEVEL_ZH = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
-STATUS_ZH = {"full": "全文", "outline": "提纲（非官方全文）"}
-VERIFIED_ZH = {True: "〔已核实〕", False: "〔未核实〕", "partial": "〔部分核实〕"}  # outline flags
 
 
 class UsageError(PolicyKBError):
@@ -60,7 +57,7 @@ def cmd_build(args) -> int:
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
         d = pd.document
-        print(f"  {d.id}  [{LEVEL_ZH.get(d.level, d.level)}·{STATUS_ZH.get(d.status, d.status)}]  "
+        print(f"  {d.id}  [{labels.level(d.level)}·{labels.status(d.status, caveat=True)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
               f"目标 {len(pd.targets)}")
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，检索引擎 {summary.engine}，"
@@ -83,7 +80,7 @@ def cmd_docs(args) -> int:
     for d in docs:
         outline = "  ※ 提纲文件，非官方全文" if d["status"] == "outline" else ""
         print(f"{d['id']}  {d['title']}  {d['doc_number'] or '（无文号）'}  {d['date'] or ''}  "
-              f"{LEVEL_ZH.get(d['level'], d['level'])}{outline}")
+              f"{labels.level(d['level'])}{outline}")
     return 0
 
 
@@ -102,7 +99,7 @@ def cmd_show(args) -> int:
     flags = (d.get("meta") or {}).get("verified") or {} if d["status"] == "outline" else {}
     for p in out["provisions"]:
         indent = "  " * p["depth"]
-        flag = VERIFIED_ZH.get(flags.get(p["id"]), "") if p["id"] in flags else ""
+        flag = labels.verified_tag(flags.get(p["id"])) if p["id"] in flags else ""
         if p["kind"] == "clause":
             print(f"{indent}{p['text']}   [{p['id'].split('#', 1)[1]}]")
         else:
@@ -135,14 +132,12 @@ def cmd_parse(args) -> int:
 
 
 def _party_text(p) -> str:
-    from kb.export import ROLE_ZH, SOURCE_ZH
-
-    how = SOURCE_ZH.get(p.source, p.source)
+    how = labels.party_source(p.source)
     if p.source == "inferred":
         how += f"，依据“{p.evidence}”"
     elif p.source == "resolved":
         how += f"，原文作“{p.anaphor}”"
-    return f"{p.name}（{ROLE_ZH.get(p.role, p.role)}·{how}）"
+    return f"{p.name}（{labels.role(p.role)}·{how}）"
 
 
 def cmd_tasks(args) -> int:
@@ -293,7 +288,7 @@ def cmd_search(args) -> int:
     for i, h in enumerate(res.hits, 1):
         where = f"{h.label}" if h.label else h.doc_id
         outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
-        print(f"\n{i:>2}. {where}  [{LEVEL_ZH.get(h.level, h.level)}]{outline}")
+        print(f"\n{i:>2}. {where}  [{labels.level(h.level)}]{outline}")
         if h.heading and h.heading_spans:
             print(f"    标题：{marked(h.heading, h.heading_spans)}")
         print(f"    {marked(h.text, h.spans)}")
@@ -337,7 +332,7 @@ def cmd_ingest(args) -> int:
                    "timings": result.summary.timings})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
-          f"{d['date'] or '（无日期）'}  {LEVEL_ZH.get(d['level'], d['level'])}")
+          f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}")
     print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
     resolved = [c for c in d["cites"] if c["resolved_id"]]
     print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"
@@ -349,10 +344,6 @@ def cmd_ingest(args) -> int:
     print(f"{how}：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联，"
           f"用时 {result.summary.seconds:.1f} 秒")
     return 0
-
-
-STATUS_LABEL = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
-KIND_ZH = {"citation": "明示引用", "aligned": "计算对齐", "confirmed": "人工确认"}
 
 
 def cmd_trace(args) -> int:
@@ -369,7 +360,7 @@ def cmd_trace(args) -> int:
         print(f"\n{title}（{len(out[side])}）：")
         for e in out[side][:args.limit]:
             outline = " ※提纲" if e["status"] == "outline" else ""
-            print(f"  [{e['strength']} {e['score']:.2f} {KIND_ZH.get(e['kind'], e['kind'])}]{outline} {e['citation']}")
+            print(f"  [{e['strength']} {e['score']:.2f} {labels.link_kind(e['kind'])}]{outline} {e['citation']}")
             print(f"      {e['text'][:70]}")
             if e["evidence"]:
                 print(f"      依据：{'；'.join(e['evidence'])}")
@@ -387,7 +378,7 @@ def cmd_coverage(args) -> int:
     print(f"{args.doc} 对标 {args.against}：已覆盖 {s['covered']}，部分覆盖 {s['partial']}，未覆盖 {s['uncovered']}")
     for r in out["rows"]:
         by = "、".join(x.split("#", 1)[1] for x in r["covered_by"][:4])
-        print(f"  {r['article_no'] or '':>3} {STATUS_LABEL[r['status']]:<5} {r['score']:.2f}  {r['heading'] or ''}"
+        print(f"  {r['article_no'] or '':>3} {labels.coverage(r['status']):<5} {r['score']:.2f}  {r['heading'] or ''}"
               + (f"  ← {by}" if by else ""))
     return 0
 
@@ -440,11 +431,7 @@ def _comma_list(value: str | None) -> list[str] | None:
 
 
 def cmd_bench(args) -> int:
-    try:
-        from bench.run import BenchError, format_report, run
-    except ImportError:
-        raise UsageError("the benchmark lives in bench/ of a source checkout; "
-                         "run `python -m kb.cli bench` from the project folder") from None
+    from policykb.bench.run import BenchError, format_report, run
     try:
         report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb import labels
 from kb.errors import NotFoundError
-from ui import common, labels, nav, render
+from policykb.ui import common, nav, render
 
 PICKABLE = ("preamble", "part", "article", "item", "clause", "closing")
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
-from kb import models
-from ui import labels
+from kb import labels, models
 
 CSS = """
 <style>

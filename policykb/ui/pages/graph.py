@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, labels, nav, render
+from kb import labels
+from policykb.ui import common, nav, render
 
 
 def main() -> None:

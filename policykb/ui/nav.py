@@ -1,7 +1,9 @@
 """The pages of the app: one row each, used by ``app.py`` and by links between pages.
 
-Page scripts live in ``ui/pages/``; paths are relative to ``app.py``'s folder,
-which is what ``st.Page``, ``st.page_link`` and ``st.switch_page`` expect.
+Page scripts live in ``policykb/ui/pages/``; each ``script`` is written relative to the
+``policykb`` package folder and made absolute, so ``st.Page``, ``st.page_link`` and
+``st.switch_page`` find it whichever main script runs the app (``app.py`` of a checkout or
+the installed ``policykb/ui/app.py``).
 ``param`` is the query parameter that opens the page by deep link
 (``/?q=…``, ``/?doc=…``, ``/?clause=…``).
 """
@@ -9,6 +11,9 @@ which is what ``st.Page``, ``st.page_link`` and ``st.switch_page`` expect.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -19,6 +24,9 @@ class PageSpec:
     icon: str
     url_path: str
     param: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "script", str(PACKAGE_DIR / self.script))
 
 
 SEARCH = PageSpec("search", "ui/pages/search.py", "检索", ":material/search:", "search", "q")

@@ -1,6 +1,6 @@
 """A complete ``policykb build`` in this process, reporting its own peak memory.
 
-    python -m bench.fullbuild CORPUS_DIR HOME_DIR [DOCUMENT]
+    python -m policykb.bench.fullbuild CORPUS_DIR HOME_DIR [DOCUMENT]
 
 Prints one JSON object: the build's seconds and per-stage timings (``BuildSummary``), the
 number of documents and links, this process's peak resident memory (``VmHWM``) and the peaks
@@ -19,7 +19,7 @@ from pathlib import Path
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     corpus, home = Path(argv[0]), Path(argv[1])
-    from bench.engines import SeamEngine
+    from policykb.bench.engines import SeamEngine
     from kb.memory import peak_rss_mb
     from indexer.build import build
     from kb import store

@@ -1,11 +1,11 @@
 """``policykb bench``: generate a synthetic corpus, run every engine in its own process, compare.
 
-1. Write a synthetic corpus of N clauses (``bench.synth``) into a work folder and parse it once
+1. Write a synthetic corpus of N clauses (``policykb.bench.synth``) into a work folder and parse it once
    with our pipeline (timed: this is the parse/extract share of a real build). The index records
    made from it (``indexer.search_index.records``: the input of every engine) are pickled for the
    engine processes, and the KB's SQLite file is written once for ``KB.search``.
-2. For each repeat, run every engine (``bench.engines``) in a fresh subprocess
-   (``bench.worker``): build, open, one warm-up pass over the query mix, then ``rounds`` timed
+2. For each repeat, run every engine (``policykb.bench.engines``) in a fresh subprocess
+   (``policykb.bench.worker``): build, open, one warm-up pass over the query mix, then ``rounds`` timed
    passes. Engines run interleaved (A B C D, A B C D …) so a noisy neighbour hurts all alike.
 3. Report medians: build time, index size and peak RSS over repeats; query p50/p95 computed per
    pass over the whole mix, then the median over all passes. Ratios are taken against the
@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import engines as engines_mod
-from bench import synth
+from policykb.bench import engines as engines_mod
+from policykb.bench import synth
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
 SHIPPED = "baseline:whoosh-as-shipped"
 RECORDS = "records.pickle"
 FTS5 = "baseline:sqlite-fts5"
@@ -91,7 +91,7 @@ def prepare(clauses: int, workdir: Path, source_corpus: Path, seed: int, progres
 
 def write_records(recs, path: Path, chunk: int = 1000) -> int:
     """The index records as consecutive pickled lists of ``chunk`` records, which an engine
-    process reads one by one (``bench.worker.read_records``). Returns the number written."""
+    process reads one by one (``policykb.bench.worker.read_records``). Returns the number written."""
     n, buf = 0, []
     with open(path, "wb") as f:
         for r in recs:
@@ -114,7 +114,7 @@ def _env() -> dict:
 
 def run_worker(engine: str, workdir: Path, index_dir: Path, rounds: int, query_budget: float = 0.0) -> dict:
     """Run one engine in a subprocess of its own (its memory is measured there)."""
-    cmd = [sys.executable, "-m", "bench.worker", engine, str(workdir / RECORDS), str(index_dir),
+    cmd = [sys.executable, "-m", "policykb.bench.worker", engine, str(workdir / RECORDS), str(index_dir),
            "--rounds", str(rounds), "--query-budget", str(query_budget)]
     proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=ROOT, env=_env())
     if proc.returncode != 0:
@@ -138,14 +138,14 @@ def ingest_document(workdir: Path, source_corpus: Path, documents: int, seed: in
 
 
 def full_build(engine: str, workdir: Path, corpus_dir: Path, ingest: Path | None = None) -> dict:
-    """``policykb build`` of the synthetic corpus with ``engine`` (``bench.fullbuild``: parse,
+    """``policykb build`` of the synthetic corpus with ``engine`` (``policykb.bench.fullbuild``: parse,
     extract, link, index, in a process of its own): wall time, per-stage timings, peak memory.
     ``default`` sets no engine: the build picks one for the corpus size, as for a user."""
     env = _env()
     if engine != DEFAULT_BUILD:
         env["POLICYKB_ENGINE"] = engine
     home = workdir / f"home-{engine}"
-    cmd = [sys.executable, "-m", "bench.fullbuild", str(corpus_dir), str(home)] + ([str(ingest)] if ingest else [])
+    cmd = [sys.executable, "-m", "policykb.bench.fullbuild", str(corpus_dir), str(home)] + ([str(ingest)] if ingest else [])
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     seconds = time.perf_counter() - t0
@@ -244,6 +244,8 @@ def run(clauses: int, *, engines: list[str] | None = None, repeats: int | None =
         raise BenchError(f"--clauses {clauses} is too small for a benchmark; give at least 100")
     repeats = repeats or (3 if clauses <= 20000 else 1)
     source_corpus = Path(source_corpus) if source_corpus else ROOT / "corpus"
+    if not source_corpus.is_dir():
+        raise BenchError(f"no source corpus at {source_corpus}; pass --corpus DIR (a folder of policy documents)")
     own = workdir is None
     workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="policykb-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, labels, nav, render
+from kb import labels
+from policykb.ui import common, nav, render
 
 OUTLINE_BANNER = "提纲文件，非官方全文："
 OUTLINE_DEFAULT = "本文件是根据公开信息整理的要点提纲，条款文字不是官方原文；引用时请以正式发布的文件为准。"

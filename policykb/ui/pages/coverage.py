@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import models
-from ui import common, labels, render
+from kb import labels, models
+from policykb.ui import common, render
 
 STATUS_COLOR = {"covered": "#d9f2d9", "partial": "#fff1c2", "uncovered": "#fde2e2"}
 

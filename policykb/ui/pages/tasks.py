@@ -13,7 +13,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import common, labels, nav, render
+from kb import labels
+from policykb.ui import common, nav, render
 
 CHART_PARTIES = 20  # bars in the by-party chart
 

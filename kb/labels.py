@@ -2,12 +2,15 @@
 
 Everything the user sees is Chinese; the records keep their English codes
 (``kb.models``). Unknown codes are shown as they are rather than hidden.
+This is the one table: the CLI, the task export, the app and the outline builder all
+label codes through it, so a code reads the same everywhere.
 """
 
 from __future__ import annotations
 
 LEVEL = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS = {"full": "全文", "outline": "提纲"}
+OUTLINE_CAVEAT = "非官方全文"  # said wherever an outline document is shown or cited
 KIND = {"preamble": "序言", "part": "部分", "article": "条", "item": "项", "clause": "句",
         "closing": "结语"}
 ROLE = {"lead": "牵头", "support": "配合", "owner": "责任主体", "recipient": "主送单位",
@@ -30,12 +33,20 @@ def verified(flag) -> str:
     return VERIFIED.get(flag, "") if isinstance(flag, (bool, str)) else ""
 
 
+def verified_tag(flag) -> str:
+    """〔已核实〕: the flag as the outline's headings and ``policykb show`` print it; "" for none."""
+    label = verified(flag)
+    return f"〔{label}〕" if label else ""
+
+
 def level(code: str | None) -> str:
     return LEVEL.get(code or "", code or "")
 
 
-def status(code: str | None) -> str:
-    return STATUS.get(code or "", code or "")
+def status(code: str | None, caveat: bool = False) -> str:
+    """全文 / 提纲; with ``caveat`` an outline reads 提纲（非官方全文）."""
+    label = STATUS.get(code or "", code or "")
+    return f"{label}（{OUTLINE_CAVEAT}）" if caveat and code == "outline" else label
 
 
 def role(code: str | None) -> str:
@@ -52,3 +63,7 @@ def link_kind(code: str | None) -> str:
 
 def coverage(code: str | None) -> str:
     return COVERAGE.get(code or "", code or "")
+
+
+def party_source(code: str | None) -> str:
+    return PARTY_SOURCE.get(code or "", code or "")

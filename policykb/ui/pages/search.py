@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from ui import common, labels, nav, render
+from kb import labels
+from policykb.ui import common, nav, render
 
 PAGE_SIZE = 20
 MAX_SHOWN = 200  # "显示更多" stops here; narrow the search to see others

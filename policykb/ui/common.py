@@ -21,10 +21,10 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from kb import paths
+from kb import labels, paths
 from kb.api import KB, open_kb
 from kb.errors import KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
-from ui import labels, nav, render
+from policykb.ui import nav, render
 
 # ---------------------------------------------------------------------------
 # The KB

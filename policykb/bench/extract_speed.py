@@ -1,6 +1,6 @@
 """Extraction speed: characters per second of the spaCy pipeline and of whole-document extraction.
 
-    python bench/extract_speed.py --clauses 20000 [--json]
+    python -m policykb.bench.extract_speed --clauses 20000 [--json]
 
 The clauses are the real clauses of the corpus seed and the county fixture,
 cycled (with the item number varied) until there are N of them; a synthetic
@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
 sys.path.insert(0, str(ROOT))
 
 from indexer.extract import extract_document  # noqa: E402

@@ -1,6 +1,6 @@
 """Search latency on the real corpus, ours against Whoosh as shipped, in one run.
 
-    python bench/search_latency.py [--corpus corpus] [--repeat 20] [--json]
+    python -m policykb.bench.search_latency [--corpus corpus] [--repeat 20] [--json]
 
 1. Builds a KB from the corpus into a temporary data directory (the real
    ``policykb build``: parser, index writer, Whoosh with ``kb.analysis``).
@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
 sys.path.insert(0, str(ROOT))
 
 EXTRA_QUERIES = ['"生态保护红线"', '"高宝邵伯湖"', "碳达峰 AND NOT 船舶", "(噪声 OR 扬尘) 治理",

@@ -1,6 +1,6 @@
 """One engine's build and queries, in a process of its own (so engines' memory never mixes).
 
-    python -m bench.worker ENGINE RECORDS_PICKLE INDEX_DIR [--rounds R] [--limit N]
+    python -m policykb.bench.worker ENGINE RECORDS_PICKLE INDEX_DIR [--rounds R] [--limit N]
 
 Builds the index from the index records streamed off disk (timed, reading included: a real
 build also makes them one by one), opens it (timed), runs the query mix
@@ -27,7 +27,7 @@ from kb.memory import peak_rss_mb, rss_mb
 
 
 def read_records(path: Path, doc_ids: dict[str, None]) -> Iterator:
-    """The index records of ``path`` (pickled chunks, ``bench.run.write_records``), one by one,
+    """The index records of ``path`` (pickled chunks, ``policykb.bench.run.write_records``), one by one,
     as ``policykb build`` hands them to an engine (a generator over the parsed documents):
     an engine's memory is its own, not that of a list of every record. Notes each record's
     document in ``doc_ids``."""
@@ -47,7 +47,7 @@ def dir_mb(path: Path) -> float:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.worker")
+    ap = argparse.ArgumentParser(prog="python -m policykb.bench.worker")
     ap.add_argument("engine")
     ap.add_argument("records", type=Path)
     ap.add_argument("index", type=Path)
@@ -57,8 +57,8 @@ def main(argv=None) -> int:
                     help="seconds of timed queries at most (fewer rounds for a slow engine; 0 = no cap)")
     args = ap.parse_args(argv)
 
-    from bench import engines
-    from bench.queries import load_queries, resolve_docs
+    from policykb.bench import engines
+    from policykb.bench.queries import load_queries, resolve_docs
 
     doc_ids: dict[str, None] = {}  # the documents in order, as the records stream past
     engine = engines.make(args.engine)

@@ -6,7 +6,7 @@ that look like ours and vary the way real ones do:
 
 * **recombined clauses** — a clause is a real clause, or the first comma-segments of one real
   clause joined to the last segments of another;
-* **places** — every place of ``bench/data/places.txt`` found in the source text is mapped,
+* **places** — every place of ``policykb/bench/data/places.txt`` found in the source text is mapped,
   per synthetic document, to another place of the same type (province, city, county, water),
   and the issuer is a government of that place;
 * **departments** — 市生态环境局 becomes another department of ``departments.txt``, and
@@ -34,7 +34,7 @@ from typing import Iterator
 
 from kb.citation import int_to_cn
 
-DATA = resources.files("bench") / "data"
+DATA = resources.files("policykb.bench") / "data"
 
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=年|—|-|～|~|）|\)|$)")
 NUMBER_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")

@@ -3,7 +3,7 @@
 ``build(records, index_dir)`` indexes the index records of a corpus
 (``indexer.search_index.records``: what ``policykb build`` hands the search engine) into an empty
 folder; ``open(index_dir)`` opens it for searching; ``search(query, limit)`` answers
-one ``bench.queries.BenchQuery`` with ``(total, ids)`` — the number of matching units and the
+one ``policykb.bench.queries.BenchQuery`` with ``(total, ids)`` — the number of matching units and the
 ids of the best ``limit``. Every engine does the same work per query: parse the query text,
 search, count all matches, fetch the ids of the top ``limit``.
 
@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from bench.queries import BenchQuery, fts5_match
+from policykb.bench.queries import BenchQuery, fts5_match
 
 LIMIT = 20
 

@@ -1,9 +1,9 @@
 """Rebuild speed with the parse cache: parsing a synthetic corpus with an empty cache, then again
 with the cache it filled, then once more after one document changed.
 
-    python bench/parse_cache.py --clauses 100000 [--repeats 1] [--json]
+    python -m policykb.bench.parse_cache --clauses 100000 [--repeats 1] [--json]
 
-The corpus is the benchmark's synthetic corpus (``bench.synth``, derived from ``corpus/``).
+The corpus is the benchmark's synthetic corpus (``policykb.bench.synth``, derived from ``corpus/``).
 Each pass is ``indexer.build.parse_corpus`` with a ``ParseCache`` in a temporary data
 directory, as ``policykb build`` runs it; the times are medians over ``--repeats`` and the
 ratio is the cold pass over the warm one, measured in the same run.
@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
 sys.path.insert(0, str(ROOT))
 
-from bench.synth import write_corpus  # noqa: E402
+from policykb.bench.synth import write_corpus  # noqa: E402
 from indexer.build import parse_corpus  # noqa: E402
 from indexer.parse_cache import ParseCache  # noqa: E402
 
@@ -36,7 +36,7 @@ def timed_parse(corpus: Path, home: Path) -> tuple[float, int]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python bench/parse_cache.py")
+    ap = argparse.ArgumentParser(prog="python -m policykb.bench.parse_cache")
     ap.add_argument("--clauses", type=int, default=20000)
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--json", action="store_true")

@@ -1,0 +1,117 @@
+"""Names of government bodies (the parties of tasks): canonical forms and the data behind them.
+
+``kb/data/departments.yaml`` lists every body with its aliases (发改委 = 发展改革委) and the
+level prefixes that stand before a name (市, 县, 各县（市、区） …); ``kb/data/places.yaml``
+lists the places that may stand there too (宝应县, 高邮市 …). The indexer reads the same
+data (``indexer.extract.lexicon``) to find bodies in the text; the read side uses
+``canonical_name`` to match a ``--party`` filter the way the extractor named the party.
+This module imports neither spaCy nor jieba.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kb.datafiles import data_path, read_yaml
+from kb.errors import DataFileError
+
+
+def longest_first(words) -> list[str]:
+    """Unique words, longest first (so an alternation prefers 生态环境局 over 环境局)."""
+    return sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str  # canonical, without level prefix: 发展改革委
+    aliases: tuple[str, ...]
+    stem: str | None
+    levels: dict = field(default_factory=dict)  # provincial/central names
+
+
+@dataclass(frozen=True)
+class Names:
+    departments: tuple[Department, ...]
+    alias_to_name: dict  # every written form → canonical name (both without prefix)
+    prefixes: tuple[str, ...]  # level prefixes (市, 各县（市、区） …)
+    collective: tuple[str, ...]
+    party_committee: str
+    generic_suffixes: tuple[str, ...]
+    zone_suffixes: tuple[str, ...]
+    places: tuple[str, ...]
+
+    def canonical_core(self, core: str) -> str:
+        return self.alias_to_name.get(core, core)
+
+    def department(self, name: str) -> Department | None:
+        for d in self.departments:
+            if d.name == name:
+                return d
+        return None
+
+
+def _read(name: str) -> dict:
+    return read_yaml(data_path("kb", name), f"kb/data/{name}")
+
+
+@lru_cache(maxsize=1)
+def load() -> Names:
+    """Read ``departments.yaml`` and ``places.yaml`` once per process."""
+    deps = _read("departments.yaml")
+    places = _read("places.yaml")
+
+    departments = []
+    alias_to_name = {}
+    for entry in deps.get("departments") or []:
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise DataFileError("kb/data/departments.yaml: every department needs a 'name'")
+        d = Department(str(entry["name"]), tuple(str(a) for a in entry.get("aliases") or ()),
+                       entry.get("stem"), dict(entry.get("levels") or {}))
+        departments.append(d)
+        alias_to_name.setdefault(d.name, d.name)
+        for a in d.aliases:
+            alias_to_name.setdefault(a, d.name)
+
+    place_names: list[str] = list(places.get("provinces") or [])
+    for city, counties in (places.get("jiangsu") or {}).items():
+        place_names.append(city)
+        place_names.extend(counties or [])
+    place_names += list(places.get("cities") or []) + list(places.get("zones") or [])
+
+    return Names(
+        departments=tuple(departments),
+        alias_to_name=alias_to_name,
+        prefixes=tuple(longest_first(deps.get("prefixes") or [])),
+        collective=tuple(longest_first(deps.get("collective") or [])),
+        party_committee=str(deps.get("party_committee") or "委"),
+        generic_suffixes=tuple(longest_first(deps.get("generic_suffixes") or [])),
+        zone_suffixes=tuple(longest_first(deps.get("zone_suffixes") or [])),
+        places=tuple(longest_first(place_names)),
+    )
+
+
+def split_prefix(name: str, names: Names | None = None) -> tuple[str, str]:
+    """A body's name → (level prefix or place, the rest): 市发改委 → (市, 发改委)."""
+    names = names or load()
+    for p in (*names.places, *names.prefixes):
+        if name.startswith(p) and len(name) > len(p):
+            return p, name[len(p):]
+    return "", name
+
+
+def canonical_name(name: str, names: Names | None = None) -> str:
+    """The canonical form of a body's name: 市发改委 → 市发展改革委, 县住建局 → 县住房城乡建设局.
+
+    Names the data does not know are returned unchanged (stripped).
+    """
+    if names is None:
+        return _canonical_cached(name.strip())
+    name = name.strip()
+    prefix, core = split_prefix(name, names)
+    return prefix + names.canonical_core(core)
+
+
+@lru_cache(maxsize=65536)
+def _canonical_cached(name: str) -> str:
+    return canonical_name(name, load())

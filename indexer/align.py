@@ -1,28 +1,31 @@
 """Alignment: each provision of a lower-level document → the upstream articles it implements.
 
-For a downstream document D, the upstream documents are those D cites (resolved
-citations), or, where D cites none in the KB, every document of a higher level.
-For each article and clause of D:
+Which documents are upstream of which is decided in ``indexer.link`` (citations,
+else the jurisdiction chain, date and topic). For a pair of documents, each
+article, item and clause of the downstream one:
 
-1. **Candidates** come from the search index (the provision's salient terms as
-   an OR query, restricted to the upstream document), topped up with the
-   upstream articles whose headings share words with it, so an outline's short
-   articles are not missed.
+1. **Candidates**: the upstream articles with the best BM25 for the provision's
+   content words (``Upstream.scores``, an inverted index; a word's idf is taken
+   over the articles of *both* documents, so words found all over both weigh
+   little), topped up with those whose headings share words with it.
 2. **Re-ranking** on signals a drafter can check, each a number in ``features``:
-   ``bm25`` (term overlap weighted by rarity, from our own statistics over the
-   upstream articles), ``heading`` (character-bigram Dice of the two headings),
-   ``keywords`` (share of the upstream article's salient terms found in the
-   provision), ``phrase`` (longest shared run of characters, as a fraction of
-   the shorter heading/term), ``part`` (similarity of the two parts' titles:
-   documents restate their parent's chapter structure), ``position`` (closeness
-   of relative position in the two documents), ``indicator`` (a shared target
-   indicator such as 细颗粒物).
+   ``bm25`` and ``bm25_rel`` (term overlap weighted by rarity), ``heading``
+   (character-bigram Dice of the two headings), ``keywords`` (share of the upstream
+   article's salient terms found in the provision), ``phrase`` (longest shared run
+   of characters, as a fraction of the shorter heading), ``part`` (similarity of the
+   two parts' titles: documents restate their parent's chapter structure),
+   ``position`` (closeness of relative position in the two documents),
+   ``indicator`` (a shared target indicator such as 细颗粒物; 水质 inside 水质优良比例
+   counts). Boilerplate carries no weight: guiding-ideology and party-building
+   phrases and outline labels are stop words (``data/align_stopwords.txt``), and
+   headings every plan has (主要目标, 总体要求 …, ``data/align_headings.txt``) give no
+   heading signal.
 3. **Score**: a logistic model over those features whose weights are fitted on
-   our labelled pairs (``eval/align_gold.tsv``, via ``policykb eval-align
-   --calibrate``) and stored in ``indexer/data/align_model.json``. The score is
-   therefore a probability: among our labelled candidates, links scored 0.7
-   were right about 70 % of the time. Links below 0.15 are not stored; those
-   kept are labelled 强 (≥ 0.6), 中 (≥ 0.3) or 弱.
+   our labelled pairs, with negatives across documents (``policykb eval-align
+   --calibrate``, ``indexer.align_eval``), stored in ``indexer/data/align_model.json``.
+   The score is therefore a probability: among our labelled candidates, links scored
+   0.7 were right about 70 % of the time; links are labelled 强 (≥ 0.6), 中 (≥ 0.3) or 弱.
+   A candidate resting on one generic shared word is no link (``enough_evidence``).
 
 ``evidence`` lists what the two provisions share: heading overlap, shared
 terms (rarest first) and shared indicators.
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kb.models import Link, Provision
+from kb.models import Provision
 
 MODEL_PATH = Path(__file__).parent / "data" / "align_model.json"
 FEATURES = ("bm25", "bm25_rel", "heading", "keywords", "phrase", "part", "position", "indicator")
@@ -171,9 +174,6 @@ class Upstream:
                 out[i] = out.get(i, 0.0) + idf[w] * tf * (k1 + 1) / norm
         return out
 
-    def bm25(self, query: list[str], i: int, k1: float = 1.2, b: float = 0.75) -> float:
-        return self.scores(query, k1=k1, b=b).get(i, 0.0)
-
     def salient(self, i: int, k: int = 12) -> list[str]:
         if i not in self._salient:
             tf = Counter(self.term_lists[i])
@@ -288,12 +288,11 @@ def indicators_match(a: frozenset[str], b: frozenset[str]) -> set[str]:
 
 
 def _run(a: str, b: str) -> int:
-    """Longest common run of two headings, computed only when they share three characters in a row."""
-    if not a or not b:
-        return 0
+    """Longest common run of two headings when it is three characters or more (what the
+    ``phrase`` signal counts), else 0; the quadratic scan only for headings sharing a trigram."""
     grams = {a[i:i + 3] for i in range(len(a) - 2)}
     if not any(b[i:i + 3] in grams for i in range(len(b) - 2)):
-        return min(2, longest_common_run(a, b)) if len(a) < 3 or len(b) < 3 else 0
+        return 0
     return longest_common_run(a, b)
 
 

@@ -334,10 +334,10 @@ def _update(corpus_dir: Path, home: Path, added: set[str], progress, t0: float) 
     for doc_id, start, resolved in reader.query("SELECT doc_id, start, resolved_id FROM citations"):
         old_cites.setdefault(doc_id, []).append((start, resolved))
     reader.close()
-    links: list[Link] = []
-    for stage in CORPUS_STAGES:
-        if stage is not link_stage:
-            links.extend(stage(docs))
+    # The other corpus stages (citation resolution) run over the whole corpus; one that made
+    # links of its own would need them all recomputed: then this is a full build.
+    if [lk for stage in CORPUS_STAGES if stage is not link_stage for lk in stage(docs)]:
+        return _build(corpus_dir, home, progress, t0)
     recited = [pd for pd in docs if pd.document.id not in added
                and sorted((c.start, c.resolved_id) for c in pd.citations) != sorted(old_cites.get(pd.document.id, []))]
     # Documents whose candidate upstreams may change: the new ones, the re-resolved ones, every

@@ -164,7 +164,9 @@ def upstream_candidates(pd: ParsedDocument, docs: dict[str, ParsedDocument],
         rel = profiles.related(me, d)
         if rel >= MIN_RELATED:
             words = "、".join(profiles.shared(me, d))
-            found.append((rel, d, f"{why}；主题相关 {rel:.2f}（共有：{words}）"))
+            unknown = profiles.place(me).note
+            found.append((rel, d, f"{why}；主题相关 {rel:.2f}（共有：{words}）"
+                          + (f"；本文件{unknown}，只对标能确定为其上级的文件" if unknown else "")))
     found.sort(key=lambda x: (-x[0], x[1]))
     return [Candidate(d, why) for _, d, why in found[:FALLBACK_UPSTREAMS]]
 

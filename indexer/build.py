@@ -178,13 +178,18 @@ def _clear_stale(home: Path, keep: Path | None) -> None:
 
 
 def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys.stderr) -> BuildSummary:
+    return _locked(_build, corpus_dir, home, progress)
+
+
+def _locked(run, corpus_dir: Path | None, home: Path | None, progress, *args) -> BuildSummary:
+    """``run(corpus_dir, home, progress, t0, *args)`` holding the data directory's build lock."""
     t0 = time.perf_counter()
     corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
     home = paths.home(home)
     home.mkdir(parents=True, exist_ok=True)
     lock = _lock(home)
     try:
-        return _build(corpus_dir, home, progress, t0)
+        return run(corpus_dir, home, progress, t0, *args)
     finally:
         if lock in _LOCK_FILES:
             _LOCK_FILES.remove(lock)
@@ -205,6 +210,17 @@ def _publish(home: Path, tmp: Path, final: Path, stamp: str) -> None:
     link_tmp = home / f".current-{stamp}"
     os.symlink(final.name, link_tmp)
     os.replace(link_tmp, home / paths.CURRENT)
+
+
+def _finish(home: Path, final: Path, cache: ParseCache, docs: list[ParsedDocument], clauses: int) -> list[str]:
+    """After publishing: clear older builds and unused cache entries; the build's warnings."""
+    _clear_stale(home, final)
+    cache.prune()
+    warnings = [w for pd in docs for w in pd.document.warnings]
+    advice = scale_advice(clauses)
+    if advice:
+        warnings.append(advice)
+    return warnings
 
 
 def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
@@ -236,13 +252,8 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _clear_stale(home, final)
-    cache.prune()
-    warnings = [w for pd in docs for w in pd.document.warnings]
     clauses = sum(pd.document.clauses for pd in docs)
-    advice = scale_advice(clauses)
-    if advice:
-        warnings.append(advice)
+    warnings = _finish(home, final, cache, docs, clauses)
     return BuildSummary(home, final, docs, len(links), time.perf_counter() - t0, warnings,
                         {k: round(v, 3) for k, v in timings.items()}, cached=cache.hits,
                         engine=build_choice(clauses))
@@ -285,17 +296,7 @@ def update(corpus_dir: Path, added: list[str], home: Path | None = None, progres
     scores). Where that cannot hold — no current build, another document changed or went
     away since, the engine for the corpus size changes — this is a full ``build``.
     """
-    t0 = time.perf_counter()
-    corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
-    home = paths.home(home)
-    home.mkdir(parents=True, exist_ok=True)
-    lock = _lock(home)
-    try:
-        return _update(corpus_dir, home, set(added), progress, t0)
-    finally:
-        if lock in _LOCK_FILES:
-            _LOCK_FILES.remove(lock)
-        lock.close()
+    return _locked(_update, corpus_dir, home, progress, set(added))
 
 
 def _built_engines(build_dir: Path) -> list[str]:
@@ -305,7 +306,7 @@ def _built_engines(build_dir: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name in ENGINES) if root.is_dir() else []
 
 
-def _update(corpus_dir: Path, home: Path, added: set[str], progress, t0: float) -> BuildSummary:
+def _update(corpus_dir: Path, home: Path, progress, t0: float, added: set[str]) -> BuildSummary:
     from indexer import link
     from indexer.jurisdiction import relation
     from kb.search.engine import get_engine, index_dir
@@ -325,7 +326,7 @@ def _update(corpus_dir: Path, home: Path, added: set[str], progress, t0: float) 
     clauses = sum(pd.document.clauses for pd in docs)
     engine = build_choice(clauses)
     if (old_ids | added != set(by_id) or old_ids & added or set(cache.parsed) - added
-            or _built_engines(old_dir) != [engine]):
+            or _built_engines(old_dir) != [engine] or WRITERS != [search_index.write]):
         reader.close()
         return _build(corpus_dir, home, progress, t0)
 
@@ -392,12 +393,7 @@ def _update(corpus_dir: Path, home: Path, added: set[str], progress, t0: float) 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _clear_stale(home, final)
-    cache.prune()
-    warnings = [w for pd in docs for w in pd.document.warnings]
-    advice = scale_advice(clauses)
-    if advice:
-        warnings.append(advice)
+    warnings = _finish(home, final, cache, docs, clauses)
     total = store.Reader(final / paths.DB_NAME)
     n_links = total.query("SELECT COUNT(*) FROM links")[0][0]
     total.close()

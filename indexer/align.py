@@ -22,7 +22,7 @@ article, item and clause of the downstream one:
    heading signal.
 3. **Score**: a logistic model over those features whose weights are fitted on
    our labelled pairs, with negatives across documents (``policykb eval-align
-   --calibrate``, ``indexer.align_eval``), stored in ``indexer/data/align_model.json``.
+   --calibrate``, ``indexer.align_evaluate``), stored in ``indexer/data/align_model.json``.
    The score is therefore a probability: among our labelled candidates, links scored
    0.7 were right about 70 % of the time; links are labelled 强 (≥ 0.6), 中 (≥ 0.3) or 弱.
    A candidate resting on one generic shared word is no link (``enough_evidence``).
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kb.models import Provision
+from kb.models import Provision, ancestors
 
 MODEL_PATH = Path(__file__).parent / "data" / "align_model.json"
 FEATURES = ("bm25", "bm25_rel", "heading", "keywords", "phrase", "part", "position", "indicator")
@@ -216,17 +216,13 @@ def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None
     wanted = articles if kinds == ("article",) else [p for p in provisions if p.kind in kinds]
 
     def position(p: Provision) -> float:
-        q = p
-        while q is not None and q.id not in order:
-            q = by_id.get(q.parent) if q.parent else None
+        q = next((q for q in (p, *ancestors(p, by_id.get)) if q.id in order), None)
         if q is not None:
             return (order[q.id] + 0.5) / len(articles)
         return (p.seq + 0.5) / max(len(provisions), 1)
 
     def part_heading(p: Provision) -> str:
-        q = p
-        while q is not None and q.kind != "part":
-            q = by_id.get(q.parent) if q.parent else None
+        q = next((q for q in (p, *ancestors(p, by_id.get)) if q.kind == "part"), None)
         return (q.heading or "") if q else ""
 
     children: dict[str, list[Provision]] = {}

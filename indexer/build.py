@@ -6,7 +6,8 @@
 2. Run the corpus-wide stages (citation resolution, citation and alignment links).
 3. Write everything into ``<home>/build-<stamp>.tmp/``, rename it to
    ``build-<stamp>/`` and point the ``current`` symlink at it with
-   ``os.replace`` (atomic on POSIX). Only then are older builds removed.
+   ``os.replace`` (atomic on POSIX). Only then are older builds removed — those
+   no reader holds (``kb.paths.hold``); one still read is removed by a later build.
 
 A build killed at any moment leaves ``current`` pointing at the previous
 complete build; leftover ``*.tmp`` folders (and a temporary ``.current-*``
@@ -16,7 +17,8 @@ an ``flock`` the kernel releases even when the holder is killed).
 
 Many documents are parsed on all cores (``POLICYKB_JOBS`` processes, default
 the number of CPUs; 1 parses in this process). ``BuildSummary.timings`` says
-where the time went: parsing, each corpus stage, the SQLite file, each writer.
+where the time went: ``parse``, ``resolve`` (citations), ``link`` (citation and
+alignment links), ``sqlite`` and ``index`` (the search index).
 """
 
 from __future__ import annotations
@@ -28,10 +30,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from kb import paths, store
-from kb.errors import PolicyKBError
+from kb.errors import BuildLockedError
 from kb.models import Link
 from kb.search.engine import build_choice, scale_advice
 from indexer import corpus as corpus_mod
@@ -40,19 +41,6 @@ from indexer.parse_cache import ParseCache, entry_key
 from indexer.pipeline import ParsedDocument, parse_file
 from indexer.link import link_stage
 from indexer.resolve import resolve_citations
-
-# Corpus-wide stages: (parsed documents) → links; each may also fill fields of
-# the documents' records (e.g. ``Citation.resolved_id``).
-CorpusStage = Callable[[list[ParsedDocument]], list[Link]]
-# Resolution first: the link stage reads resolved_id. Linking works on the parsed documents
-# alone (no search index), so it runs before anything is written.
-CORPUS_STAGES: list[CorpusStage] = [resolve_citations, link_stage]
-
-# Writers of the build folder beyond the SQLite file (the search index …):
-# called as writer(build_dir, parsed_documents, links).
-WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
-WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
-
 
 @dataclass
 class BuildSummary:
@@ -66,10 +54,6 @@ class BuildSummary:
     cached: int = 0  # documents unchanged since an earlier build, not parsed again
     engine: str = ""  # the search engine whose index the build holds
     incremental: bool = False  # an ingest that updated the previous build (``update``), not a full build
-
-
-class BuildLockedError(PolicyKBError):
-    """Another build is writing to the same data directory."""
 
 
 LOCK_NAME = ".build.lock"
@@ -170,9 +154,14 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None
 
 
 def _clear_stale(home: Path, keep: Path | None) -> None:
+    """Remove unfinished builds, and finished ones no reader holds (``kb.paths.hold``): a build
+    a reader still uses stays for a later build to remove."""
     for child in home.iterdir():
         if child.name.startswith("build-") and child != keep and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+            if child.name.endswith(".tmp"):
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                paths.remove_unheld(child)
         elif child.name.startswith(".current-") and child.is_symlink():
             child.unlink(missing_ok=True)  # a link a killed build made but never renamed
 
@@ -194,10 +183,6 @@ def _locked(run, corpus_dir: Path | None, home: Path | None, progress, *args) ->
         if lock in _LOCK_FILES:
             _LOCK_FILES.remove(lock)
         lock.close()
-
-
-def _name(func) -> str:
-    return f"{getattr(func, '__module__', '')}.{getattr(func, '__name__', repr(func))}".lstrip(".")
 
 
 def _stamp() -> str:
@@ -229,11 +214,12 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     cache = ParseCache(home)
     docs = parse_corpus(corpus_dir, progress, cache)
     timings["parse"] = time.perf_counter() - t
-    links: list[Link] = []
-    for stage in CORPUS_STAGES:
-        t = time.perf_counter()
-        links.extend(stage(docs))
-        timings[f"stage:{_name(stage)}"] = time.perf_counter() - t
+    t = time.perf_counter()
+    resolve_citations(docs)  # fills Citation.resolved_id, which the link stage reads
+    timings["resolve"] = time.perf_counter() - t
+    t = time.perf_counter()
+    links: list[Link] = link_stage(docs)  # from the parsed documents alone, before anything is written
+    timings["link"] = time.perf_counter() - t
 
     stamp = _stamp()
     tmp = home / f"build-{stamp}.tmp"
@@ -244,10 +230,9 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
         store.write(tmp / paths.DB_NAME, docs, links,
                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})
         timings["sqlite"] = time.perf_counter() - t
-        for writer in WRITERS:
-            t = time.perf_counter()
-            writer(tmp, docs, links)
-            timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
+        t = time.perf_counter()
+        search_index.write(tmp, docs, links)  # <build>/index/<engine>/ (kb.search)
+        timings["index"] = time.perf_counter() - t
         _publish(home, tmp, final, stamp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -326,7 +311,7 @@ def _update(corpus_dir: Path, home: Path, progress, t0: float, added: set[str]) 
     clauses = sum(pd.document.clauses for pd in docs)
     engine = build_choice(clauses)
     if (old_ids | added != set(by_id) or old_ids & added or set(cache.parsed) - added
-            or _built_engines(old_dir) != [engine] or WRITERS != [search_index.write]):
+            or _built_engines(old_dir) != [engine]):
         reader.close()
         return _build(corpus_dir, home, progress, t0)
 
@@ -335,10 +320,7 @@ def _update(corpus_dir: Path, home: Path, progress, t0: float, added: set[str]) 
     for doc_id, start, resolved in reader.query("SELECT doc_id, start, resolved_id FROM citations"):
         old_cites.setdefault(doc_id, []).append((start, resolved))
     reader.close()
-    # The other corpus stages (citation resolution) run over the whole corpus; one that made
-    # links of its own would need them all recomputed: then this is a full build.
-    if [lk for stage in CORPUS_STAGES if stage is not link_stage for lk in stage(docs)]:
-        return _build(corpus_dir, home, progress, t0)
+    resolve_citations(docs)  # over the whole corpus: a document may now cite the new one
     recited = [pd for pd in docs if pd.document.id not in added
                and sorted((c.start, c.resolved_id) for c in pd.citations) != sorted(old_cites.get(pd.document.id, []))]
     # Documents whose candidate upstreams may change: the new ones, the re-resolved ones, every
@@ -366,7 +348,7 @@ def _update(corpus_dir: Path, home: Path, progress, t0: float, added: set[str]) 
                 relinked.add(d)
     order = [pd.document.id for pd in docs]
     new_links = [lk for d in order if d in relinked for lk in linker.links_for(by_id[d])]
-    timings["stage:indexer.link.link_stage"] = time.perf_counter() - t
+    timings["link"] = time.perf_counter() - t
 
     stamp = _stamp()
     tmp = home / f"build-{stamp}.tmp"
@@ -388,7 +370,7 @@ def _update(corpus_dir: Path, home: Path, progress, t0: float, added: set[str]) 
         for pd in new_docs:
             records += search_index.document_records(pd, seq + len(records))
         eng.add(where, records)
-        timings["writer:indexer.search_index.add"] = time.perf_counter() - t
+        timings["index"] = time.perf_counter() - t
         _publish(home, tmp, final, stamp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -45,9 +45,8 @@ def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
     return pd
 
 
-# Stages after structure. Extraction stages are appended here as they are added.
-STAGES: list[Stage] = [notice.stage_notice, stage_citations]
-STAGES.append(stage_tasks)
+# Stages after structure, in order.
+STAGES: list[Stage] = [notice.stage_notice, stage_citations, stage_tasks]
 
 
 def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from kb.errors import PolicyKBError
+from kb.errors import ConfigError
 
 
 def jobs() -> int:
@@ -17,7 +17,7 @@ def jobs() -> int:
         try:
             return max(1, int(env))
         except ValueError:
-            raise PolicyKBError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
+            raise ConfigError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
                                 "parse and link documents (1 = no parallel work)") from None
     return os.cpu_count() or 1
 

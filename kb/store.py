@@ -158,12 +158,7 @@ def _insert_document(con: sqlite3.Connection, pd, seq: int) -> None:
                     (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
         con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
                         [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
-        # Only stated years: an inherited deadline (the document's stage years) does not
-        # make a task match `--year`.
-        years = ({t.deadline.year} if t.deadline and t.deadline.year
-                 and t.deadline.source == "explicit" else set())
-        years |= {x.year for x in t.targets if x.year}
-        con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in sorted(years)])
+        con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in models.task_years(t)])
     con.executemany(
         "INSERT INTO targets VALUES (?,?,?,?,?)",
         [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))

@@ -15,11 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import PolicyKBError
-
-
-class UsageError(PolicyKBError):
-    pass
+from kb.errors import BenchError, PolicyKBError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -70,10 +66,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from kb import open_kb
+    from kb import contract, open_kb
 
-    kb = open_kb()
-    docs = [kb.document_dict(d) for d in kb.documents()]
+    docs = contract.docs(open_kb())
     if args.json:
         emit_json(docs)
         return 0
@@ -141,11 +136,13 @@ def _party_text(p) -> str:
 
 
 def cmd_tasks(args) -> int:
-    from kb import open_kb
-    from kb.api import task_dict
+    from kb import contract, open_kb
     from kb.export import deadline_text, export_tasks, lead_text, support_text, target_text
 
     kb = open_kb()
+    if args.json and not (args.format or args.output):
+        emit_json(contract.tasks(kb, doc=args.doc, party=args.party, year=args.year, role=args.role))
+        return 0
     tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
     if args.format or args.output:
         if not (args.format and args.output):
@@ -156,9 +153,6 @@ def cmd_tasks(args) -> int:
             emit_json({"output": str(path), "format": args.format, "tasks": len(tasks)})
         else:
             print(f"已导出任务分解表：{path}（{len(tasks)} 项任务）")
-        return 0
-    if args.json:
-        emit_json([task_dict(t) for t in tasks])
         return 0
     if not tasks:
         print("没有符合条件的任务。")
@@ -194,16 +188,16 @@ def cmd_tasks(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    from kb import open_kb
-    from kb.api import target_dict
+    from kb import contract, open_kb
 
     kb = open_kb()
+    if args.json:
+        emit_json(contract.targets(kb, doc=args.doc, year=args.year, compare=args.compare,
+                                   indicator=args.indicator))
+        return 0
     if args.compare:
         return _compare_targets(kb, args)
     targets = kb.targets(doc=args.doc, year=args.year)
-    if args.json:
-        emit_json([target_dict(t) for t in targets])
-        return 0
     if not targets:
         print("没有符合条件的目标。")
         return 0
@@ -217,12 +211,9 @@ def cmd_targets(args) -> int:
 
 
 def _compare_targets(kb, args) -> int:
-    rows = kb.compare_targets(doc=args.doc, indicator=args.indicator)
-    if args.year:
-        rows = [r for r in rows if args.year in (r["downstream"]["year"], r["upstream"]["year"])]
-    if args.json:
-        emit_json(rows)
-        return 0
+    from kb import contract
+
+    rows = contract.targets(kb, doc=args.doc, year=args.year, compare=True, indicator=args.indicator)
     if not rows:
         print("没有可与上级文件比较的目标。")
         return 0
@@ -385,18 +376,18 @@ def cmd_coverage(args) -> int:
 
 def cmd_eval_align(args) -> int:
     from kb import open_kb
-    from indexer import align_eval
+    from indexer import align_evaluate
 
     kb = open_kb()
-    labels = [lab for f in args.file for lab in align_eval.read_labels(f)]
-    pairs = align_eval.read_pairs(args.pairs) if args.pairs else None
-    out = align_eval.evaluate(kb, labels)
+    labels = [lab for f in args.file for lab in align_evaluate.read_labels(f)]
+    pairs = align_evaluate.read_pairs(args.pairs) if args.pairs else None
+    out = align_evaluate.evaluate(kb, labels)
     if pairs is not None:
-        out["corpus"] = align_eval.evaluate_corpus(kb, labels, pairs)
+        out["corpus"] = align_evaluate.evaluate_corpus(kb, labels, pairs)
     if args.calibrate:
         from indexer.align import MODEL_PATH
 
-        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH, pairs=pairs)
+        out["calibration"] = align_evaluate.calibrate(kb, labels, write=MODEL_PATH, pairs=pairs)
     if args.json:
         emit_json(out)
         return 0
@@ -408,7 +399,7 @@ def cmd_eval_align(args) -> int:
         print(f"  未命中 {m['source_id']} → {m['target_doc']}：应为 {m['expected']}，得到 {m['got']}")
     if pairs is not None:
         c = out["corpus"]
-        print(f"全库强关联（≥ {align_eval.STRONG}）{c['strong_links']} 条：不可能是上下级的文件之间 "
+        print(f"全库强关联（≥ {align_evaluate.STRONG}）{c['strong_links']} 条：不可能是上下级的文件之间 "
               f"{c['strong_cannot_be_upstream']} 条；已标注的 {c['strong_judged']} 条中正确 {c['strong_right']} 条，"
               f"精确率 {c['strong_precision']}；来源未标注 {c['strong_unlabelled']} 条")
         print(f"  有关联的上下级文件对 {len(c['pairs_linked'])} 个；未关联 {len(c['pairs_missed'])} 个"
@@ -431,7 +422,7 @@ def _comma_list(value: str | None) -> list[str] | None:
 
 
 def cmd_bench(args) -> int:
-    from policykb.bench.run import BenchError, format_report, run
+    from policykb.bench.run import format_report, run
     try:
         report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
@@ -446,6 +437,21 @@ def cmd_bench(args) -> int:
         emit_json(report)
     else:
         print(format_report(report))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kb import open_kb
+    from kb.errors import KBNotBuiltError
+    from policykb.server import serve
+
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give 1 or more worker processes")
+    try:
+        open_kb()
+    except KBNotBuiltError as e:  # the service starts anyway and answers 503 until a build is published
+        print(f"Warning: {e}; until then every request gets 503", file=sys.stderr)
+    serve(args.host, args.port, args.workers, cors_origins=args.cors_origin, access_log=not args.no_access_log)
     return 0
 
 
@@ -538,6 +544,13 @@ def make_parser() -> Parser:
                    help="also time a complete `policykb build` of the synthetic corpus with these engines")
     p.add_argument("--save", type=Path, default=None, metavar="FILE", help="also write the JSON report to FILE")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p = add("serve", cmd_serve, "the read-only JSON HTTP API over the current KB (see docs/deploy.md)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                   help="allow browser pages from this origin (repeatable); default: no CORS")
+    p.add_argument("--no-access-log", action="store_true", help="do not log each request")
     return parser
 
 

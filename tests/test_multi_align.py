@@ -40,7 +40,7 @@ def test_strong_links_only_between_documents_that_can_be_upstream(multi_home, mo
 
 def test_every_aligned_link_is_between_a_labelled_pair(multi_home):
     """Weak links too: another province, a later date or another subject gets no link at all."""
-    from indexer.align_eval import read_pairs
+    from indexer.align_evaluate import read_pairs
     from kb import open_kb
 
     pairs = read_pairs(ROOT / "eval" / "align_multi_pairs.tsv")

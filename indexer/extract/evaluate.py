@@ -44,16 +44,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.errors import PolicyKBError
+from kb.errors import GoldError
 from kb.names import canonical_name
 
 PARTY_FIELDS = ("lead", "support", "owner", "recipient")
 FIELDS = ("task", *PARTY_FIELDS, "deadline_year", "deadline_month", "recurring", "targets", "target_values",
           "surface", "anaphora", "resolved")
-
-
-class GoldError(PolicyKBError):
-    """The gold file cannot be read or names clauses that do not exist."""
 
 
 @dataclass

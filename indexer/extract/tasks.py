@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task
+from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task, ancestors
 from indexer.extract import anaphora as an
 from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
@@ -293,11 +293,7 @@ class DocumentContext:
 
     def chain(self, p: Provision) -> list[Provision]:
         """The provision's containers, innermost first."""
-        out = []
-        while p.parent and p.parent in self.by_id:
-            p = self.by_id[p.parent]
-            out.append(p)
-        return out
+        return ancestors(p, self.by_id.get)
 
     def __post_init__(self):
         self._row_starts = [r.start for r in self.rows]

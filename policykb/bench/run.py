@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from kb.errors import BenchError
 from policykb.bench import engines as engines_mod
 from policykb.bench import synth
 
@@ -39,10 +40,6 @@ TARGETS = {"query_p95_ms": 5.0, "speedup_p95_vs_shipped": 50.0, "build_s": 60.0,
 
 
 DEFAULT_BUILD = "default"  # --full-build default: the engine a user who sets nothing gets
-
-
-class BenchError(Exception):
-    pass
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -352,7 +349,7 @@ def format_report(report: dict) -> str:
                          + "，".join(f"{k} {v:.1f}" for k, v in i["timings"].items()))
     if report["checks"]:
         lines.append("")
-        lines.append("目标（issue 8，100k 条句子时）：")
+        lines.append("目标（100k 条句子时）：")
         for ch in report["checks"]:
             lines.append(f"  [{'通过' if ch['ok'] else '未达到'}] {ch['check']}：{ch['value']}")
     return "\n".join(lines)

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from kb import labels, models
+from kb.models import task_year  # the 目标年份 column; the tasks page counts by it
 
 CSS = """
 <style>
@@ -343,13 +344,6 @@ def document_html(provisions: Sequence[models.Provision], verified: dict | None 
 # ---------------------------------------------------------------------------
 # Tables
 # ---------------------------------------------------------------------------
-
-
-def task_year(t: models.Task) -> int | None:
-    """The year a task is due: its stated deadline year, else the year of its first dated target."""
-    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
-        return t.deadline.year
-    return next((g.year for g in t.targets if g.year), None)
 
 
 def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[dict]:

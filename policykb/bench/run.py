@@ -342,6 +342,10 @@ def format_report(report: dict) -> str:
                      f"{b['seconds']:.1f} 秒，{b['documents']} 个文件，"
                      f"{b['links']} 条关联（{b.get('link_kinds', {})}），峰值内存 {b['peak_rss_mb']:.0f} MB")
         lines.append(f"  各阶段（秒）：{parts}")
+        if b.get("queries"):
+            q = b["queries"]
+            lines.append(f"  建成后检索（{q['engine']}，不设 POLICYKB_ENGINE 时所用的引擎）："
+                         f"p50 {q['query_p50_ms']} 毫秒，p95 {q['query_p95_ms']} 毫秒")
         if b.get("ingest"):
             i = b["ingest"]
             lines.append(f"  再收录一个文件（{i['clauses']} 条句子，policykb ingest）：{i['seconds']:.1f} 秒，"

@@ -217,15 +217,15 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     t = time.perf_counter()
     resolve_citations(docs)  # fills Citation.resolved_id, which the link stage reads
     timings["resolve"] = time.perf_counter() - t
-    t = time.perf_counter()
-    links: list[Link] = link_stage(docs)  # from the parsed documents alone, before anything is written
-    timings["link"] = time.perf_counter() - t
 
     stamp = _stamp()
     tmp = home / f"build-{stamp}.tmp"
     final = home / f"build-{stamp}"
     tmp.mkdir()
     try:
+        t = time.perf_counter()
+        links: list[Link] = link_stage(docs)  # from the parsed documents alone (no search index)
+        timings["link"] = time.perf_counter() - t
         t = time.perf_counter()
         store.write(tmp / paths.DB_NAME, docs, links,
                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})

@@ -75,14 +75,3 @@ def discover(corpus: Path) -> list[CorpusEntry]:
     if not entries:
         raise CorpusError(f"{corpus}: no documents found (.txt, .md, …); add one with `policykb ingest FILE`")
     return entries
-
-
-def guess_level(issuer: str) -> str:
-    """A level from the issuer's name, for documents without a sidecar."""
-    if re.search(r"中共中央|国务院|国家|部$|委员会$", issuer) and "省" not in issuer and "市" not in issuer:
-        return "central"
-    if "省" in issuer or "自治区" in issuer:
-        return "provincial"
-    if re.search(r"[县区]", issuer):
-        return "county"
-    return "municipal"

@@ -164,10 +164,17 @@ def _validate(pd: ParsedDocument, name: str) -> None:
 
 def _sidecar(doc: Document, dest: Path, origin: str, replaced: tuple[Document, Path] | None,
              moved_to: Path | None, charset: str | None, url: str | None) -> str:
-    data = {
-        "id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "issuer": doc.issuer or None,
-        "date": doc.date, "level": doc.level, "status": "full", "source": dest.name,
-    }
+    # Only what was read (or given): a guessed value (a title from the file name, a default level)
+    # is left out, so every build guesses it again and says so, until someone writes it here.
+    fields = doc.meta.get("fields") or {}
+    guessed = set(doc.meta.get("guessed") or ())
+    facts = {"title": doc.title, "doc_number": doc.doc_number, "issuer": doc.issuer or None, "date": doc.date,
+             "level": doc.level}
+    data = {"id": doc.id, **{k: v for k, v in facts.items() if k not in guessed},
+            "status": "full", "source": dest.name}
+    read_from = {k: fields[k] for k in facts if data.get(k) is not None and fields.get(k)}
+    if read_from:
+        data["fields"] = read_from
     if url:
         data["source_url"] = url
     if charset:
@@ -179,8 +186,11 @@ def _sidecar(doc: Document, dest: Path, origin: str, replaced: tuple[Document, P
         data["outline_kept_at"] = f"{corpus_mod.REPLACED_DIR}/{moved_to.name}" if moved_to else None
     data = {k: v for k, v in data.items() if v is not None}
     head = (f"# Added by `policykb ingest` from {origin}.\n"
-            "# Values below were read from the document; edit them here if they are wrong, then run "
-            "`policykb build`.\n")
+            "# Values below were read from the document (`fields` says where); edit them here if they are "
+            "wrong (and drop their line under `fields`), then run `policykb build`.\n")
+    if guessed:
+        head += ("# Not found in the document, guessed at every build until written here: "
+                 + ", ".join(sorted(guessed)) + "\n")
     return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
 
 
@@ -221,12 +231,13 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
                     src_path = copy
         name = source
         src = sources.read_source(src_path, http_charset=charset, url=url)
-        meta = dict(src.meta)
+        meta: dict = {"fields": {}}  # the sidecar-to-be: what the user or an outline says
         if level:
             meta["level"] = level
+            meta["fields"]["level"] = "user"
         if url:
             meta["source_url"] = url
-        preview = parse_text(src.text, meta, name=name, doc_id="ingest-preview")
+        preview = parse_text(src.text, meta, name=name, doc_id="ingest-preview", page=src.meta)
         _validate(preview, name)
 
         known = _known(corpus_dir)
@@ -242,12 +253,15 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
                 raise InputError(f"{name}: this is the official text of the outline '{outline.id}' and replaces "
                                  f"it under that id; drop --id {doc_id}")
             new_id = outline.id
-            meta.setdefault("level", outline.level)
-            # What the official text does not say about itself, the outline knew.
-            if not preview.document.issuer and outline.issuer:
-                meta["issuer"] = outline.issuer
-            if not preview.document.date and outline.date:
-                meta["date"] = outline.date
+            if "level" not in meta:
+                meta["level"], meta["fields"]["level"] = outline.level, "outline"
+            # What the official text does not state in its signature, the outline knew (an issuer
+            # read from the title runs joint issuers together: 中共中央国务院).
+            read = preview.document.meta.get("fields") or {}
+            if outline.issuer and read.get("issuer") not in ("signature", "notice_signature"):
+                meta["issuer"], meta["fields"]["issuer"] = outline.issuer, "outline"
+            if outline.date and read.get("date") not in ("signature", "notice_signature", "page_meta", "meta_line"):
+                meta["date"], meta["fields"]["date"] = outline.date, "outline"
         else:
             taken = set(known.ids)
             if doc_id:
@@ -264,7 +278,7 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
             if p.exists():
                 raise InputError(f"{name}: {p} already exists; remove it or pass another --id")
         meta["source"] = dest.name
-        final = parse_text(src.text, meta, name=name, doc_id=new_id)
+        final = parse_text(src.text, meta, name=name, doc_id=new_id, page=src.meta)
         _validate(final, name)
         doc = final.document
 

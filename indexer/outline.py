@@ -31,6 +31,7 @@ How "verified" is shown (the flag of the source facts: true / false / partial):
 
 from __future__ import annotations
 
+import re
 from datetime import date as _date
 from typing import Any
 
@@ -45,7 +46,17 @@ from indexer.structure import split_clauses
 OUTLINE_SUFFIX = ".outline.yaml"
 OUTLINE_NOTICE = ("〔提纲〕本文件不是官方全文：结构、标题和目标来自公开报道，摘要为本库自行撰写，"
                   "各项均标注核实状态；请以官方文本为准。取得官方全文后用 policykb ingest 收录即可替换本提纲。")
+# The labels this module puts before the text of an outline clause (摘要：…, 目标〔未核实〕：…).
+# They say what kind of line it is, not what it is about: the search index leaves them out.
+CLAUSE_LABELS = ("摘要", "关键词", "目标", "阶段目标", "总体定位", "阶段安排")
+CLAUSE_LABEL_RE = re.compile(rf"^(?:{'|'.join(CLAUSE_LABELS)})(?:〔[^〕]*〕)?：")
 VALUE_FIRST = ("以下", "以上", "左右")  # 28微克/立方米以下; others read 力争45%
+
+
+def clause_label_length(text: str) -> int:
+    """Characters of ``text`` that are an outline clause label (``目标〔未核实〕：`` → 8), else 0."""
+    m = CLAUSE_LABEL_RE.match(text)
+    return m.end() if m else 0
 
 
 def flag(value: Any) -> bool | str:
@@ -294,6 +305,11 @@ def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None)
                   if data.get(k)},
         **known_meta,
     }
+    # Every fact of an outline is the outline file's (its author's) word; none is guessed.
+    doc_meta["fields"] = {k: "outline" for k, v in (("title", title), ("doc_number", data.get("doc_number")),
+                                                      ("issuer", issuer), ("date", data.get("date_issued")),
+                                                      ("level", level)) if v}
+    doc_meta["guessed"] = []
     document = Document(
         id=doc_id, title=title, doc_number=data.get("doc_number"), issuer=issuer,
         date=_str(data.get("date_issued")), level=level, status="outline",

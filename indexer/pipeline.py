@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from kb.models import Document
-from indexer import citations, notice, structure
-from indexer.corpus import guess_level
+from indexer import citations, docfacts, notice, structure
 from indexer.normalize import normalize
 from indexer.parsed import ParsedDocument
 
@@ -29,8 +28,12 @@ def slug(name: str) -> str:
 
 
 def stage_citations(pd: ParsedDocument) -> ParsedDocument:
+    """Citations in the body — never the document's own 文号 (a notice repeats it, a page prints
+    it above the text): a document does not cite itself."""
     d = pd.document
-    pd.citations = citations.find_citations(d.id, d.text, d.body_start, d.body_end, pd.provisions)
+    found = citations.find_citations(d.id, d.text, d.body_start, d.body_end, pd.provisions)
+    own = re.sub(r"\s+", "", d.doc_number or "")
+    pd.citations = [c for c in found if not (own and re.sub(r"\s+", "", c.doc_number or "") == own)]
     return pd
 
 
@@ -42,6 +45,11 @@ def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
         return pd  # an outline's records come from indexer.outline, not from its summary text
     span = pd.parse.header.recipients_span if pd.parse else None
     pd.tasks, pd.targets = extract_document(pd.document, pd.provisions, span)
+    unread = list(dict.fromkeys(w for t in pd.tasks for w in t.warnings))
+    if unread:
+        # Never silently dropped: the task shows it, and so do the ingest/build summary and docs --json.
+        pd.warnings.append(f"{pd.document.source}: {len(unread)} responsibility annotation(s) named no unit the extractor could read "
+                           f"(first: {unread[0]}); their tasks show no explicit party — check them by hand")
     return pd
 
 
@@ -60,10 +68,14 @@ def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None
                         "the sidecar value is used")
 
 
-def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = None) -> ParsedDocument:
-    """Text plus (sidecar) metadata → all records of one document."""
-    text = notice.prepare(structure.join_title_lines(normalize(raw)))  # notice.prepare: a no-op unless
-    # the text is a notice issuing a plan; join_title_lines: a no-op unless the title is broken over lines
+def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = None,
+               page: dict | None = None) -> ParsedDocument:
+    """Text plus metadata → all records of one document. ``meta`` is the sidecar (authoritative);
+    ``page`` what the source itself carries (a page's metadata table and title, a PDF's title),
+    weighed against the text by ``indexer.docfacts``."""
+    page = page or {}
+    text, chrome = docfacts.prepare(normalize(raw))  # chrome lines out, broken lines and titles joined
+    text = notice.prepare(text)  # a no-op unless the text is a notice issuing a plan
     doc_id = str(meta.get("id") or doc_id or slug(Path(name).stem))
     result = structure.parse(text, doc_id)
     warnings = [f"{name}: {w}" for w in result.warnings]
@@ -73,21 +85,25 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
     _check(meta, "date", sig.date, warnings, name)
     _check(meta, "issuer", sig.issuer, warnings, name)
     note = notice.detect(text)  # a notice issuing a plan: its signature (mid-text) dates the document
-    issuer = meta.get("issuer") or sig.issuer or (note.issuer if note else None) or ""
-    if isinstance(issuer, list):
-        issuer = " ".join(issuer)
-    title = meta.get("title") or h.title or meta.get("page_title") or Path(name).stem  # page_title: from the source
+    facts = docfacts.resolve(result, text, sidecar=meta, page=page, chrome=chrome, notice=note, name=name)
+    warnings += facts.warnings
     provisions = result.provisions
-    known = {"id", "title", "doc_number", "issuer", "date", "level", "status", "source", "recipients"}
+    known = {"id", "title", "doc_number", "issuer", "date", "level", "status", "source", "recipients", "fields",
+             "original"}
+    extra = {**chrome, **page, **meta}
+    extra = {k: v for k, v in extra.items() if k not in known}
+    extra.update(fields=facts.fields, guessed=facts.guessed)
+    if facts.unit:
+        extra["admin_unit"] = facts.unit
     document = Document(
         id=doc_id,
-        title=title,
-        doc_number=meta.get("doc_number") or h.doc_number,
-        issuer=issuer,
-        date=meta.get("date") or sig.date or (note.date if note else None),
-        level=meta.get("level") or guess_level(issuer),
+        title=facts.title,
+        doc_number=facts.doc_number,
+        issuer=facts.issuer,
+        date=facts.date,
+        level=facts.level,
         status=meta.get("status") or "full",
-        source=str(meta.get("source") or Path(name).name),
+        source=str(meta.get("source") or page.get("source") or Path(name).name),
         recipients=tuple(meta.get("recipients") or h.recipients),
         text=text,
         body_start=result.body_start,
@@ -95,7 +111,7 @@ def parse_text(raw: str, meta: dict, name: str = "<text>", doc_id: str | None = 
         parts=sum(p.kind == "part" for p in provisions),
         articles=sum(p.kind == "article" for p in provisions),
         clauses=sum(p.kind == "clause" for p in provisions),
-        meta={k: v for k, v in meta.items() if k not in known},
+        meta=extra,
         warnings=tuple(warnings),
     )
     pd = ParsedDocument(document, provisions, parse=result, warnings=warnings)
@@ -114,9 +130,9 @@ def parse_file(path: Path, meta: dict | None = None) -> ParsedDocument:
 
         return build_outline(read_outline(Path(path)), str(path), {**(meta or {}), "source": Path(path).name})
     src = read_source(path, http_charset=(meta or {}).get("charset"))  # charset: kept by ingest from HTTP
-    merged = {**src.meta, **(meta or {})}
-    merged.setdefault("source", path.name)
-    pd = parse_text(src.text, merged, name=str(path))
+    sidecar = {**(meta or {})}
+    sidecar.setdefault("source", path.name)
+    pd = parse_text(src.text, sidecar, name=str(path), page=src.meta)
     if src.warnings:  # from reading (a page whose declared charset is wrong …)
         pd.warnings[:0] = src.warnings
         pd.document = replace(pd.document, warnings=tuple(pd.warnings))

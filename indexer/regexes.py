@@ -68,14 +68,18 @@ CLAUSE_END = re.compile(r"[。！？；]+[”’」』）》]*")
 
 # 文号: 扬府发〔2024〕118号, 苏政发[2024]5号, 国办发【2023】12号, 宝政办发（2024）3号.
 # Group ``prefix`` is the issuer code, ``year`` and ``serial`` the numbers.
+# With the official 〔〕 (or [] 【】) the prefix may end in any character (鹿山政〔2020〕72号,
+# 河政办规〔2024〕11号, 办运管〔2025〕63号); with round brackets, which prose uses too, only in
+# the usual 发/函/字/办/令/通/告/规.
 DOC_NUMBER = re.compile(
     r"""
-    (?P<prefix>[\u4e00-\u9fff]{1,10}?[发函字办令通告])  # 扬府发 / 苏政办发 / 国函 / 宝政字
+    (?P<prefix>[\u4e00-\u9fff]{0,9}?(?:[\u4e00-\u9fff](?=\s*[〔\[【])|[发函字办令通告规](?=\s*[（(])))
     \s*
     [〔\[【（(]                                       # bracket forms seen in the wild
     (?P<year>(?:19|20)\d{2})
     [〕\]】）)]
     \s*
+    \s*第?\s*                                         # 某政发〔2024〕第3号
     (?P<serial>\d{1,4})
     \s*号
     """,
@@ -97,10 +101,12 @@ DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,
 
 # An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
 ISSUER_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委)$"
+    r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
+    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部)$"
 )
-# （此件公开发布） and similar publication notes after the signature.
-PUBLICATION_NOTE = re.compile(r"^（此件[^）]{1,12}）$")
+# （此件公开发布） and similar publication notes after the signature, and the contact note that
+# often follows the date: （联系人：王某，联系电话：0000-1234567）.
+PUBLICATION_NOTE = re.compile(r"^（(?:此件[^）]{1,12}|联系人[：:][^（）]{1,60})）$")
 
 # The title line of a document: 关于…的意见/通知/方案…, possibly prefixed by the issuer.
 TITLE_LINE = re.compile(
@@ -110,7 +116,8 @@ TITLE_LINE = re.compile(
 
 # A title without 关于 (江苏省生态环境监测条例, 扬州市…实施方案), accepted as the first title line only.
 TITLE_PLAIN = re.compile(
-    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告)"
+    r"^[\u4e00-\u9fff（）《》“”—、\d]{4,60}(?:条例|办法|规定|细则|实施方案|行动方案|方案|规划|意见|决定|计划|要点|通告|公告|"
+    r"措施|清单|任务|安排|预案|纲要|规则|指引|指南|制度|标准)"
     r"(?:（[^（）。；：]{1,20}）)?$"  # …实施方案（2025—2027年）, …办法（试行）
 )
 
@@ -133,6 +140,12 @@ ANNOTATION_LINE = re.compile(
 # it is about: （牵头单位：各县（市、区）人民政府；完成时限：持续推进）.
 ANNOTATION_PARAGRAPH = re.compile(
     r"^（(?=[^。]*?(?:牵头|配合|责任单位|责任部门|主办单位|协办单位|完成时限|完成时间))[^。]*）[。；]?$")
+
+# An annotation written as a line of its own under an item: 牵头单位：区生态环境局 /
+# 责任单位：区水务局，各街道办事处 / 完成时限：2025年12月底前. Like ANNOTATION_PARAGRAPH it belongs to
+# the item above it: it never makes the item's sentence a heading, nor starts the closing.
+ANNOTATION_LINE = re.compile(
+    r"^(?:牵头|配合|责任|参与|协办|主办|主责|实施|落实)(?:单位|部门)[：:]|^(?:完成时限|完成时间|时间节点|完成期限)[：:]")
 
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
@@ -160,9 +173,10 @@ PAGE_NUMBER = re.compile(
 # ---------------------------------------------------------------------------
 
 # A notice that issues a plan: 湖东县人民政府关于印发《湖东县…实施方案》的通知 — the plan's title is
-# ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知).
+# ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知), and joint
+# notices often drop 关于 (中共某市委办公室 某市人民政府办公室印发《…》的通知).
 NOTICE_TITLE = re.compile(
-    r"^(?P<issuer>[^。；：《》]{0,40}?)关于(?:印发|转发|下发|修订印发)"
+    r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|下发|修订印发)"
     r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
 )
 

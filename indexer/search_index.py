@@ -11,6 +11,8 @@ and as context the part heading and the document's title, 文号 and issuer. Its
 filter fields: ``years`` — deadlines and target years of the clause's tasks
 and targets (``ParsedDocument.tasks/targets``) plus year expressions in its
 text (``indexer.extract.times.stated_years``); ``parties`` — the parties of its tasks.
+An outline clause's label (摘要：, 目标〔未核实〕：, ``indexer.outline.CLAUSE_LABELS``) is not
+indexed as content (``label_chars``): 目标 in a label says nothing about the clause.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Iterable, Iterator
 from kb.models import Link, ancestors, task_years
 from kb.search.engine import IndexRecord, build_choice, get_engine, index_dir
 from indexer.extract.times import stated_years
+from indexer.outline import clause_label_length
 from indexer.parsed import ParsedDocument
 
 # Containers whose headings say what the provisions below them are about.
@@ -71,6 +74,7 @@ def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
             headings="\n".join(headings), context="\n".join(context),
             years=tuple(sorted(years[p.id] | text_years(p.text))),
             parties=tuple(dict.fromkeys(parties[p.id])),
+            label_chars=clause_label_length(p.text) if d.status == "outline" else 0,
         ))
     return out
 

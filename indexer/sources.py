@@ -234,6 +234,8 @@ def read_source(path: Path, *, http_charset: str | None = None, url: str | None 
         text, encoding = decode(data, str(path))
         if sniff_suffix(data) == ".html" and re.search(r"</?(?:p|div|td|br)\b", text[:20000], re.I):
             raise InputError(f"{path}: this text file holds HTML markup; rename it to .html and ingest it again")
+        if suffix == ".md":  # Markdown heading markers (# 标题) are markup, not text
+            text = re.sub(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", r"\1", text)
         return SourceText(path, fix_radicals(text), {}, encoding, "text")
     if suffix in HTML_SUFFIXES:
         return read_html(read_bytes(path, MAX_TEXT_BYTES), str(path), path=path,
@@ -307,6 +309,35 @@ def html_rules() -> dict:
     return rules
 
 
+@lru_cache(maxsize=1)
+def _meta_line_patterns():
+    """Labels of metadata lines (``meta_fields`` plus ``chrome_labels``, html.yaml), as a pattern
+    that matches one at the start of a line and one anywhere (after a space or a bracket)."""
+    rules = html_rules()
+    labels = dict(rules["labels"])  # squashed label → field
+    for label, fieldname in (rules.get("chrome_labels") or {}).items():
+        labels.setdefault(label, fieldname)
+    spaced = "|".join(r"\s*".join(map(re.escape, lb)) for lb in sorted(labels, key=len, reverse=True))
+    start = re.compile(rf"^[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    anywhere = re.compile(rf"(?:^|(?<=[\s【\[】\]]))[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    return labels, start, anywhere
+
+
+def split_meta_line(line: str) -> list[tuple[str | None, str]] | None:
+    """``发布时间：2024-06-12 来源：县政府办公室 字体：大 中 小`` → [(field, value) …] (field None for
+    chrome we drop), or None when the line does not start with a metadata label."""
+    labels, start, anywhere = _meta_line_patterns()
+    if not start.match(line):
+        return None
+    hits = list(anywhere.finditer(line))
+    out = []
+    for k, m in enumerate(hits):
+        end = hits[k + 1].start() if k + 1 < len(hits) else len(line)
+        value = line[m.end():end].strip(" 【】[]")
+        out.append((labels[re.sub(r"\s+", "", m["label"])], value))
+    return out
+
+
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*(?P<cs>[A-Za-z0-9_.:-]+)""", re.I)
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "table", "tbody", "thead", "tfoot", "tr", "li",
               "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
@@ -365,6 +396,29 @@ def read_meta_tags(soup) -> dict:
     return out
 
 
+def typed_meta(found: dict) -> dict:
+    """Metadata values as read (``{field: text}``) → dates as YYYY-MM-DD and 文号 in the official
+    form; a date or 文号 that does not parse is dropped."""
+    from indexer.structure import normalise_doc_number
+
+    meta: dict = {}
+    for k, v in found.items():
+        if k in ("date", "published"):
+            d = _norm_date(v)
+            if d:
+                meta[k] = d
+        elif k == "doc_number":
+            m = rx.DOC_NUMBER.search(v.replace(" ", ""))
+            if m:
+                meta[k] = normalise_doc_number(m)
+        else:
+            meta[k] = v
+    return meta
+
+
+META_BLOCKS = ("table", "ul", "dl", "div", "section")
+
+
 def read_meta_table(soup) -> tuple[dict, list]:
     """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
 
@@ -376,7 +430,7 @@ def read_meta_table(soup) -> tuple[dict, list]:
     holders = []
     for el in soup.find_all(["td", "th", "li", "span", "dt", "dd", "p", "div", "strong", "b", "label", "em"]):
         own = _clean(el.get_text(" "))
-        if not own or len(own) > 80:
+        if not own or len(own) > 160:
             continue
         m = rules["label_re"].match(own)
         if not m:
@@ -392,34 +446,35 @@ def read_meta_table(soup) -> tuple[dict, list]:
                 continue
             if nxt is not None:
                 holders.append(nxt)
+        else:  # the value is in this cell, and so may be other fields: 发布时间：… 发布机构：… 字体：大 中 小
+            pairs = split_meta_line(own) or []
+            if len(pairs) < 2 and len(own) > 80:
+                continue  # one label and a long text: a sentence, not metadata
+            for name, v in pairs[1:]:
+                if name and v and name not in found:
+                    found[name] = v
+            value = pairs[0][1] if pairs else value
         if not value or fieldname in found:
             continue
         found[fieldname] = value
         holders.append(el)
     if len(found) < 2:
         return {}, []  # a lone "标题：" in the text is not a metadata table
-    meta: dict = {}
-    for k, v in found.items():
-        if k in ("date", "published"):
-            d = _norm_date(v)
-            if d:
-                meta[k] = d
-        elif k == "doc_number":
-            m = rx.DOC_NUMBER.search(v.replace(" ", ""))
-            if m:
-                from indexer.structure import normalise_doc_number
-
-                meta[k] = normalise_doc_number(m)
-        else:
-            meta[k] = v
-    # The smallest element holding all the labels: a table, list or div.
+    meta = typed_meta(found)
+    # The block holding the labels (a table, list or div) goes, not just its cells — unless that
+    # block also holds the article: a 发布时间/来源/字体/打印 line often sits inside the article's
+    # container, and climbing from it to the container deleted the whole body. A block goes only
+    # when its text is mostly the metadata itself; otherwise only the labelled element does.
+    meta_chars = sum(cjk_count(el.get_text()) for el in holders)
     blocks = []
     for el in holders:
         block = el
-        for anc in el.parents:
-            if anc.name in ("table", "ul", "dl", "div", "section"):
-                block = anc
-                break
+        if el.name not in META_BLOCKS:
+            for anc in el.parents:
+                if anc.name in META_BLOCKS:
+                    if cjk_count(anc.get_text()) <= 2 * meta_chars + 40:
+                        block = anc
+                    break
         blocks.append(block)
     return meta, blocks
 
@@ -819,6 +874,18 @@ def _despace(line: str) -> str:
     return line
 
 
+# The header/footer a browser prints on every page (even a single one, where repetition cannot
+# show it): 12/7/26, 2:50 AM <title> … file:///…/page.html 1/1, or the page's address and n/m.
+BROWSER_PRINT = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\b"
+                           r"|(?:https?|file)://\S*\s*\d{1,4}\s*/\s*\d{1,4}\s*$", re.I)
+
+
+def _meta_label(line: str) -> bool:
+    """A line that opens with a metadata label (文号：, 发文字号：, 发布日期：): never part of the
+    line before it."""
+    return split_meta_line(line) is not None
+
+
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop running headers/footers (lines repeated at the top or bottom of most pages, numbers
     ignored) and page-number lines (— 3 —, 第3页 共10页, 3/10, - 3 -)."""
@@ -839,7 +906,7 @@ def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
                 if not keep:
                     break
                 line = keep[side]
-                if rx.PAGE_NUMBER.match(line) or _line_key(line) in repeated:
+                if rx.PAGE_NUMBER.match(line) or _line_key(line) in repeated or BROWSER_PRINT.search(line):
                     keep.pop(side)
                 else:
                     break
@@ -868,7 +935,7 @@ def join_lines(lines: list[str]) -> list[str]:
         ends = re.search(r"[。！？：；][”’」』）]?$", last)
         short = len(last) < 0.85 * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
-                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line))
+                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line))
         open_bracket = _open_brackets(paras[-1][-150:]) > 0  # an annotation is not longer
         if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)

@@ -179,17 +179,44 @@ def _title_piece(line: str) -> bool:
             and not _titleish(line))
 
 
+def _issuer_lines(paras: list[Paragraph], i: int) -> int:
+    """How many lines from ``i`` on name issuing bodies only (at most three)."""
+    n = 0
+    while n < 3 and i + n < len(paras) and rx.ISSUER_LINE.match(paras[i + n].text) \
+            and not rx.MASTHEAD_LINE.match(paras[i + n].text):
+        n += 1
+    return n if i + n < len(paras) else 0
+
+
+def _title_tail(line: str) -> bool:
+    """A few characters that cannot stand as a line of their own in a header: the wrapped end of
+    a title (清单, 的通知, （试行）), not an issuer, a date or a 文号."""
+    return (len(line) <= 8 and _title_piece(line) and not rx.DATE_IN_TEXT.search(line)
+            and not rx.ISSUER_LINE.match(line))
+
+
 def join_title_lines(text: str) -> str:
     """Join a title the source broke over two or three lines (a long title set in large type,
     a PDF's line breaks): 青川市人民政府办公室关于印发青川市2025年 / 秸秆综合利用和禁烧工作方案的通知
     is one title line. Lines are joined only near the top, only when no piece is a title by
-    itself and together they are one (``TITLE_LINE``, ``TITLE_PLAIN``, ``NOTICE_TITLE``).
+    itself and together they are one (``TITLE_LINE``, ``TITLE_PLAIN``, ``NOTICE_TITLE``) — or when
+    a title's last few characters wrapped onto a line of their own (``_title_tail``).
     Runs on normalised text; the result is normalised text."""
     paras = paragraphs(text)
     for i in range(min(HEADER_SCAN, len(paras))):
         line = paras[i].text
         if numbering(line) or line.startswith(("根据", "为")) or rx.RECIPIENTS_LINE.match(line):
             break
+        issuers = _issuer_lines(paras, i)
+        if issuers and rx.TITLE_LINE.match(paras[i + issuers].text) and paras[i + issuers].text.startswith("关于"):
+            # the issuing bodies on their own line(s) above 关于…: 中共某县委　某县人民政府 / 关于…的意见
+            k = i + issuers
+            joined = " ".join(p.text for p in paras[i:k]) + paras[k].text
+            return text[:paras[i].start] + joined + text[paras[k].end:]
+        if _titleish(line) and i + 1 < len(paras) and _title_tail(paras[i + 1].text) \
+                and _titleish(line + paras[i + 1].text):
+            # a title by itself whose last word wrapped: …重点工作任务 / 清单
+            return text[:paras[i].start] + line + paras[i + 1].text + text[paras[i + 1].end:]
         if not _title_piece(line):
             continue
         for j in (i + 1, i + 2):
@@ -223,7 +250,8 @@ def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
             header.lines.append(("recipients", p.start, p.end))
             end = i + 1
             break  # the 主送 line is the last line of a header
-        if rx.TITLE_LINE.match(line) or (header.title is None and rx.TITLE_PLAIN.match(line)):
+        if rx.TITLE_LINE.match(line) or rx.NOTICE_TITLE.match(line) or (
+                header.title is None and rx.TITLE_PLAIN.match(line)):
             # The longest title line wins: a page often repeats a short title
             # (关于…的实施意见) above the full one (市政府关于…的实施意见).
             if header.title is None or len(line) >= len(header.title):
@@ -498,7 +526,7 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
         top = stack[-1]
         own_line = bool(top.regions) and top.regions[0][0] < tail[0].start
         if rx.CLOSING_CUE.match(tail[0].text) or (own_line and len(tail) <= 2 and top.kind != "part"
-                                                  and not rx.ANNOTATION_PARAGRAPH.match(tail[0].text)):
+                                                  and not _annotation_paragraph(tail[0].text)):
             starts = {t.start for t in tail}
             for n in [top, *top.ancestors()]:
                 n.regions = [r for r in n.regions if r[0] not in starts]
@@ -567,6 +595,11 @@ def _ends_with_annotation(s: str) -> bool:
     return s.endswith("）") and bool(re.search(r"（[^（）]*(?:牵头|配合|责任|完成时限|完成时间)", s))
 
 
+def _annotation_paragraph(line: str) -> bool:
+    """（牵头单位：…） or 牵头单位：… on a line of its own: the annotation of the item above."""
+    return bool(rx.ANNOTATION_PARAGRAPH.match(line) or rx.ANNOTATION_LINE.match(line))
+
+
 def _headings_above_children(text: str, node: _Node) -> None:
     """A numbered line that is one short sentence (2．分类确定治理模式。) above sub-items or
     further paragraphs is the node's heading, as (一)优化空间开发保护格局。 is when text follows
@@ -579,10 +612,14 @@ def _headings_above_children(text: str, node: _Node) -> None:
     line_end = text.find("\n", node.start)
     if line_end != -1 and a >= line_end:
         return  # the numbered line is only its marker; the text starts on the next line
-    if not (node.children or len(node.regions) > 1):
-        return
+    if not (node.children or any(not _annotation_paragraph(text[s:e].strip()) for s, e in node.regions[1:])):
+        return  # 1.全区PM2.5年均浓度控制在32微克/立方米左右。 above 牵头单位：… lines only: text, not a heading
     own = text[a:b].strip()
-    if not own.endswith("。") or len(own) - 1 > HEADING_MAX or re.search(r"[。！？；，：]", own[:-1]):
+    # （一）优化能源结构，推动能源清洁化。 on its own line above numbered items: a title of
+    # paired phrases (a comma allowed), when the line is all the node's own text.
+    title_only = bool(node.children) and len(node.regions) == 1
+    if not own.endswith("。") or len(own) - 1 > HEADING_MAX or re.search(
+            r"[。！？；：]" if title_only else r"[。！？；，：]", own[:-1]):
         return
     lead = len(text[a:b]) - len(text[a:b].lstrip())
     node.heading_span = (a + lead, a + lead + len(own) - 1)

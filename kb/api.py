@@ -21,7 +21,7 @@ import weakref
 from pathlib import Path
 
 from kb import models, paths, store
-from kb.official_citation import format_citation
+from kb.official_citation import format_citation, quote
 from kb.errors import KBNotBuiltError, NotFoundError, QueryError
 from kb.names import canonical_name
 
@@ -67,6 +67,10 @@ class KB:
                         for c in self.citations(doc.id)]
         out["meta"] = doc.meta
         out["warnings"] = list(doc.warnings)
+        # Where each fact (title, doc_number, issuer, date, level) came from, and which are guesses
+        # (codes: indexer.docfacts, labels: docs/forms.md).
+        out["fields"] = dict(doc.meta.get("fields") or {})
+        out["guessed"] = list(doc.meta.get("guessed") or [])
         return out
 
     # -- provisions ----------------------------------------------------------
@@ -106,6 +110,17 @@ class KB:
             return format_citation(self.document(provision_id))
         p = self.provision(provision_id)
         return format_citation(self.document(p.doc_id), p, self.ancestors(p))
+
+    def text(self, provision_id: str) -> str:
+        """The text of a provision as the document writes it: a clause's sentence, or everything
+        inside an article or part (its clauses, one per line)."""
+        p = self.provision(provision_id)
+        leaves = [x.text for x in self.descendants(p) if x.kind == "clause"]
+        return "\n".join(leaves) if leaves else p.text
+
+    def quote(self, provision_id: str) -> str:
+        """The text of a provision followed by its citation (``kb.official_citation.quote``)."""
+        return quote(self.text(provision_id), self.citation(provision_id))
 
     # -- search (kb.search) ---------------------------------------------------
 

@@ -19,9 +19,23 @@ PARTY_SOURCE = {"explicit": "明示", "inferred": "推断", "inherited": "继承
 DEADLINE_SOURCE = {"explicit": "明示", "inherited": "继承"}
 LINK_KIND = {"citation": "引用", "aligned": "对齐", "confirmed": "已确认"}
 COVERAGE = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
+# What decided a coverage row (kb.trace.coverage ``basis``).
+COVERAGE_BASIS = {"article": "整条对应", "sentences": "两句以上对应", "sentence": "仅单句对应", "none": "无对应"}
+# A lower-level target against the upstream one (kb.indicators.compare ``verdict``).
+VERDICT = {"stricter": "严于上级", "looser": "宽于上级", "equal": "持平上级"}
 
 # Outline documents flag each provision's facts (Document.meta["verified"]): True / False / "partial".
 VERIFIED = {True: "已核实", False: "未核实", "partial": "部分核实"}
+
+# A document's facts (Document.meta["fields"] names where each came from; indexer.docfacts).
+FACT = {"title": "标题", "doc_number": "文号", "issuer": "发文机关", "date": "成文日期", "level": "层级"}
+FACT_SOURCE = {"sidecar": "元数据文件", "user": "收录时指定", "outline": "提纲", "header": "文件头",
+               "notice_plan": "通知所印发的方案标题", "page_meta": "网页信息表", "page_title": "网页/文档标题",
+               "meta_line": "文中的“字段：值”行", "title_line": "标题中的文号", "signature": "落款",
+               "notice_signature": "通知落款", "title": "标题", "masthead": "红头", "issuer": "发文机关",
+               "issuer_recipients": "发文机关与主送", "recipients": "主送", "first_line": "第一行（推测）",
+               "file_name": "文件名（推测）", "imprint": "版记印发日期（推测）", "published": "发布日期（推测）",
+               "page_source": "网页来源（推测）", "default": "默认值（推测）"}
 
 ALL = "全部"
 
@@ -67,3 +81,17 @@ def coverage(code: str | None) -> str:
 
 def party_source(code: str | None) -> str:
     return PARTY_SOURCE.get(code or "", code or "")
+
+
+def fact(code: str | None) -> str:
+    return FACT.get(code or "", code or "")
+
+
+def fact_source(code: str | None) -> str:
+    return FACT_SOURCE.get(code or "", code or "")
+
+
+def guessed(codes) -> str:
+    """（推测：标题、层级，见警告） for a document some of whose facts are guesses; "" for none."""
+    codes = list(codes or ())
+    return f"（推测：{'、'.join(fact(c) for c in codes)}，见警告）" if codes else ""

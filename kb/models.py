@@ -225,6 +225,9 @@ class Task:
     assignment: str = "unassigned"
     unassigned: bool = True
     references: tuple[Reference, ...] = ()  # 该局 / 其 / 上述部门 … in the task and how each was resolved
+    # What the extractor could not read for this task, in Chinese for the user: an annotation
+    # with a cue of responsibility that yielded no unit (括注“（…）”未读出责任单位).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

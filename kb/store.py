@@ -86,6 +86,7 @@ def task_from(data: str) -> models.Task:
     d["deadline"] = models.Deadline(**d["deadline"]) if d.get("deadline") else None
     d["targets"] = tuple(target_from_dict(t) for t in d.get("targets", ()))
     d["verbs"] = tuple(d.get("verbs", ()))
+    d["warnings"] = tuple(d.get("warnings", ()))
     d["references"] = tuple(models.Reference(**_tuples(r, "antecedents", "canonical", "antecedent_spans"))
                             for r in d.get("references", ()))
     return models.Task(**d)

@@ -45,7 +45,9 @@ def cmd_build(args) -> int:
                    "documents": [{"id": pd.document.id, "status": pd.document.status,
                                   "parts": pd.document.parts, "articles": pd.document.articles,
                                   "clauses": pd.document.clauses, "tasks": len(pd.tasks),
-                                  "targets": len(pd.targets)} for pd in summary.documents],
+                                  "targets": len(pd.targets),
+                                  "guessed": list(pd.document.meta.get("guessed") or [])}
+                                 for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
                    "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached,
                    "engine": summary.engine})
@@ -55,7 +57,7 @@ def cmd_build(args) -> int:
         d = pd.document
         print(f"  {d.id}  [{labels.level(d.level)}·{labels.status(d.status, caveat=True)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
-              f"目标 {len(pd.targets)}")
+              f"目标 {len(pd.targets)}{guessed_note(d.meta.get('guessed'))}")
     print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，检索引擎 {summary.engine}，"
           f"用时 {summary.seconds:.1f} 秒")
     if summary.timings:
@@ -63,6 +65,11 @@ def cmd_build(args) -> int:
     if summary.cached:
         print(f"  {summary.cached} 个文件自上次构建以来未变，沿用上次的解析结果（缓存在 {summary.home / 'cache'}）")
     return 0
+
+
+def guessed_note(codes) -> str:
+    note = labels.guessed(codes)
+    return f"  {note}" if note else ""
 
 
 def cmd_docs(args) -> int:
@@ -75,7 +82,7 @@ def cmd_docs(args) -> int:
     for d in docs:
         outline = "  ※ 提纲文件，非官方全文" if d["status"] == "outline" else ""
         print(f"{d['id']}  {d['title']}  {d['doc_number'] or '（无文号）'}  {d['date'] or ''}  "
-              f"{labels.level(d['level'])}{outline}")
+              f"{labels.level(d['level'])}{outline}{guessed_note(d.get('guessed'))}")
     return 0
 
 
@@ -179,6 +186,8 @@ def cmd_tasks(args) -> int:
               + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
         for x in t.targets:
             print(f"    目标：{target_text(x)}")
+        for w in t.warnings:
+            print(f"    提示：{w}")
     print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
           f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
           f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项"
@@ -243,16 +252,32 @@ def cmd_eval_extract(args) -> int:
         emit_json(out)
         return 0
     print(f"金标准：{result.gold}（{result.clauses} 个条款，文件：{'、'.join(result.documents)}）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
     fmt = (lambda x: "  —" if x is None else f"{x:.3f}")
-    for f in FIELDS:
+    if result.clauses:
+        print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'F1':>8}{'一致率':>8}   TP/FP/FN")
+    for f in FIELDS if result.clauses else ():
         s = result.scores[f].as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['f1']):>8}"
               f"{fmt(s['agreement']):>8}   {s['tp']}/{s['fp']}/{s['fn']}")
+    if result.facts is not None:
+        print_facts(result.facts, fmt)
     if args.disagreements:
-        for d in result.disagreements:
+        for d in result.disagreements + (result.facts.disagreements if result.facts else []):
             print(f"  ✗ {d['field']}: {d['anchor']}  金标准 {d['gold']}  抽取 {d['predicted']}")
     return 0
+
+
+def print_facts(facts, fmt) -> None:
+    """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
+    print(f"文件要素（{facts.documents} 个文件）")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    for f, s in facts.scores.items():
+        s = s.as_dict()
+        print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "
+              f"{s['tp']}/{s['fp']}/{s['fn']}   {facts.guessed.get(f, 0)}")
+    print(f"本文件文号被记为引用：{facts.own_number_citations} 处")
+    for doc, error in facts.unreadable.items():
+        print(f"  无法读取 {doc}：{error}")
 
 
 def cmd_search(args) -> int:
@@ -276,15 +301,33 @@ def cmd_search(args) -> int:
         print(f"提示：{n}")
     for name, syns in res.expansions.items():
         print(f"同义词：{name} → {'、'.join(syns)}")
-    for i, h in enumerate(res.hits, 1):
-        where = f"{h.label}" if h.label else h.doc_id
-        outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
-        print(f"\n{i:>2}. {where}  [{labels.level(h.level)}]{outline}")
-        if h.heading and h.heading_spans:
-            print(f"    标题：{marked(h.heading, h.heading_spans)}")
-        print(f"    {marked(h.text, h.spans)}")
-        print(f"    {h.id}  得分 {h.score:.2f}")
+    if res.parties:
+        print("责任单位（命中条款所属任务）：" + "、".join(p["name"] for p in res.parties))
+    sections = [(res.hits, None)]
+    if res.partial:
+        sections.append((res.partial, f"部分匹配（只包含部分检索词）：共 {res.partial_total} 条"))
+    for hits, title in sections:
+        if title:
+            print(f"\n{title}")
+        for i, h in enumerate(hits, 1):
+            where = f"{h.label}" if h.label else h.doc_id
+            outline = "  ※ 提纲文件，非官方全文" if h.status == "outline" else ""
+            print(f"\n{i:>2}. {where}  [{labels.level(h.level)}]{outline}")
+            if h.heading and h.heading_spans:
+                print(f"    标题：{marked(h.heading, h.heading_spans)}")
+            print(f"    {marked(h.text, h.spans)}")
+            print(f"    {h.id}  得分 {h.score:.2f}")
     return 0
+
+
+def eval_figures(c: dict) -> str:
+    """One line of ``policykb eval`` figures (those that apply to the queries counted)."""
+    parts = [f"查询 {c['answerable'] + c['no_answer']}"]
+    if c["answerable"]:
+        parts.append(f"Recall@5 {c['recall_at_5']:.4f}   MRR {c['mrr']:.4f}   nDCG@10 {c['ndcg_at_10']:.4f}")
+    if c["no_answer"]:
+        parts.append(f"无答案零命中率 {c['zero_hit_rate']:.2f}（{c['no_answer']} 个）")
+    return "   ".join(parts)
 
 
 def cmd_eval(args) -> int:
@@ -295,13 +338,20 @@ def cmd_eval(args) -> int:
     if args.json:
         emit_json(out)
         return 0
-    print(f"评测文件 {out['file']}（文件 {out['doc_id']}，{out['queries']} 个查询）")
-    print(f"{'查询':<12}{'召回@5':>8}{'倒数排名':>8}{'nDCG@10':>9}  前 10 条（条号）")
+    where = f"文件 {out['doc_id']}" if out["doc_id"] else "全部文件"
+    print(f"评测文件 {out['file']}（{where}，{out['queries']} 个查询）")
+    print(f"{'查询':<14}{'类别':<11}{'召回@5':>7}{'倒数排名':>7}{'nDCG@10':>8}  前 10 条")
     for r in out["per_query"]:
         ranked = " ".join(str(k) for k in r["ranking"])
-        print(f"{r['query']:<12}{r['recall_at_5']:>8.2f}{r['rr']:>8.2f}{r['ndcg_at_10']:>9.2f}  {ranked}")
-    print(f"\nRecall@5 {out['recall_at_5']:.4f}   MRR {out['mrr']:.4f}   nDCG@10 {out['ndcg_at_10']:.4f}")
-    print(f"未全部召回：{'、'.join(out['misses']) if out['misses'] else '无'}")
+        if r["answerable"]:
+            figures = f"{r['recall_at_5']:>7.2f}{r['rr']:>7.2f}{r['ndcg_at_10']:>8.2f}"
+        else:
+            figures = f"{'无答案：' + ('无命中' if not r['full_hits'] else str(r['full_hits']) + ' 条命中'):>22}"
+        print(f"{r['query']:<14}{r['category'] or '-':<11}{figures}  {ranked}")
+    print()
+    for name, c in [("全部", out), *out["categories"].items()]:
+        print(f"{name:<12}{eval_figures(c)}")
+    print(f"未达标：{'、'.join(out['misses']) if out['misses'] else '无'}")
     return 0
 
 
@@ -323,7 +373,7 @@ def cmd_ingest(args) -> int:
                    "timings": result.summary.timings})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
-          f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}")
+          f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}{guessed_note(d.get('guessed'))}")
     print(f"  结构：部分 {d['parts']} / 条 {d['articles']} / 句 {d['clauses']}")
     resolved = [c for c in d["cites"] if c["resolved_id"]]
     print(f"  引用 {len(d['cites'])} 处，其中 {len(resolved)} 处指向库内文件"
@@ -525,9 +575,12 @@ def make_parser() -> Parser:
                         "strong link of the KB — precision, and links between documents that cannot be upstream")
     p.add_argument("--calibrate", action="store_true",
                    help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
-    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10")
-    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… (format of eval/dev_queries.tsv)")
-    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names)")
+    p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10, no-answer zero-hit rate, "
+            "per category")
+    p.add_argument("file", help="TSV: query<TAB>article_no:grade,… or query<TAB>DOCID:UNIT:GRADE,…|NONE<TAB>category "
+                   "(formats of eval/dev_queries.tsv and eval/dev_queries_hard.tsv)")
+    p.add_argument("--doc", help="the judged document id (default: the one whose 文号 the header names; "
+                   "DOCID:UNIT rows: all documents)")
     p = add("bench", cmd_bench, "the scale benchmark: synthetic corpus of N clauses, every engine and baseline in one run")
     p.add_argument("--clauses", type=int, default=10000, help="clauses in the synthetic corpus (default 10000)")
     p.add_argument("--engines", default=None, help="comma-separated engines (default: all, baselines included)")

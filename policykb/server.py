@@ -13,8 +13,8 @@ they started with (it is held until they end, ``kb.paths.hold``).
 
 Errors are JSON ``{"error": "<one line>", "parameter": <name or null>}``:
 404 for an unknown id (the CLI's ``Error:`` line), 422 for a bad parameter
-(naming it), 503 while no KB is built (with the fix), 500 for a bug (the
-details go to the server log, never into the response).
+(naming it), 503 while no KB is built or it cannot be read (with the fix), 500
+for a bug (the details go to the server log, never into the response).
 
 Settings for ``uvicorn policykb.server:create_app --factory`` (``policykb serve``
 sets them for its workers): ``POLICYKB_HOME`` (the data directory) and
@@ -39,7 +39,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kb import contract
 from kb.api import KB, current_kb
-from kb.errors import ConfigError, KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
+from kb.errors import NotFoundError, PolicyKBError, QueryError
 from kb.models import LEVELS, PARTY_ROLES
 from kb.search.engine import build_engine
 from kb.search.service import LEVEL_NAMES, YEAR_MAX, YEAR_MIN
@@ -209,7 +209,8 @@ class Health(Shape):
 
 
 ERRORS = {422: {"model": ErrorBody, "description": "a parameter is malformed (named in `parameter`)"},
-          503: {"model": ErrorBody, "description": "no KB is built yet (the message says how to build one)"}}
+          503: {"model": ErrorBody,
+                "description": "no KB is built yet, or it cannot be read (the message says how to fix it)"}}
 NOT_FOUND = {404: {"model": ErrorBody, "description": "no document or provision has this id"}}
 
 
@@ -227,10 +228,10 @@ def _policykb_error(request: Request, e: PolicyKBError) -> JSONResponse:
         return _error(404, str(e))
     if isinstance(e, QueryError):
         return _error(422, str(e), e.param)
-    if isinstance(e, (KBNotBuiltError, ConfigError)):
-        return _error(503, str(e))
+    # No KB, a bad setting, a damaged KB file …: the service cannot answer until its operator
+    # fixes what the message names.
     log.error("%s %s: %s", request.method, request.url.path, e)
-    return _error(500, str(e))
+    return _error(503, str(e))
 
 
 def _validation_error(request: Request, e: RequestValidationError) -> JSONResponse:
@@ -267,7 +268,6 @@ def _answer(kb: KB, data) -> JSONResponse:
     return JSONResponse(data, headers={BUILD_HEADER: kb.build_dir.name})
 
 
-
 def text_param(description: str):
     return Query(None, description=description, max_length=MAX_PARAM_CHARS)
 
@@ -289,8 +289,8 @@ def create_app(home: str | None = None, cors_origins: list[str] | None = None) -
 
     app = FastAPI(title="policykb 政策知识库 API", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json",
-                  description="只读 JSON 接口，与命令行 `policykb … --json` 的输出与参数一一对应（见 docs/deploy.md）。"
-                              "条款编号含 `#`，在路径中须写作 `%23`，例如 `/show/yangzhou-2024-118%23part_3__art_6__cl_4`。")
+                  description="只读 JSON 接口，与命令行 policykb … --json 的输出与参数一一对应（见 docs/deploy.md）。"
+                              "条款编号含 #，在路径中须写作 %23，例如 /show/yangzhou-2024-118%23part_3__art_6__cl_4。")
     app.add_exception_handler(PolicyKBError, _policykb_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
@@ -304,7 +304,7 @@ def create_app(home: str | None = None, cors_origins: list[str] | None = None) -
     def kb() -> KB:
         return current_kb(home)
 
-    ident = Path(description="a document id, or a provision id with `#` written as `%23`", max_length=MAX_PARAM_CHARS)
+    ident = Path(description="文件编号，或条款编号（其中的 # 写作 %23）", max_length=MAX_PARAM_CHARS)
 
     @app.get("/docs", response_model=None, responses={200: {"model": list[Document]}, **ERRORS},
              summary="列出文件（policykb docs --json）")
@@ -320,11 +320,11 @@ def create_app(home: str | None = None, cors_origins: list[str] | None = None) -
              summary="条款级中文全文检索（policykb search QUERY --json）")
     def search(q: str = Query(..., min_length=1, max_length=MAX_QUERY_CHARS,
                               description='词、"短语"、AND/OR/NOT、(分组)；见 docs/search.md'),
-               doc: str | None = text_param("only this document id (404 if unknown)"),
-               level: Level | None = Query(None, description="administrative level (中央/省级/市级/县级 also work)"),
-               year: int | None = year_param("a target year or deadline, e.g. 2027"),
-               party: str | None = text_param("a responsible party, or part of its name"),
-               limit: int = Query(20, ge=1, le=MAX_LIMIT, description=f"at most this many hits (≤ {MAX_LIMIT})"),
+               doc: str | None = text_param("只看这个文件（文件编号；不存在时 404）"),
+               level: Level | None = Query(None, description="层级：central、provincial、municipal、county（也可写 中央、省级、市级、县级）"),
+               year: int | None = year_param("目标年份或完成时限，如 2027"),
+               party: str | None = text_param("责任单位，或其名称的一部分"),
+               limit: int = Query(20, ge=1, le=MAX_LIMIT, description=f"最多返回多少条（1–{MAX_LIMIT}）"),
                kb: KB = Depends(kb)):
         return _answer(kb, kb.search(q, doc=doc, level=level, year=year, party=party, limit=limit).to_dict())
 
@@ -335,28 +335,27 @@ def create_app(home: str | None = None, cors_origins: list[str] | None = None) -
 
     @app.get("/tasks", response_model=None, responses={200: {"model": list[Task]}, **NOT_FOUND, **ERRORS},
              summary="任务 → 责任单位 → 时限（policykb tasks --json）")
-    def tasks(doc: str | None = text_param("only this document id (404 if unknown)"),
-              party: str | None = text_param("only tasks naming this body (aliases such as 发改委 work)"),
-              year: int | None = year_param("only tasks with this deadline or target year"),
-              role: Role | None = Query(None, description="with party: only in this role; alone: tasks having a "
-                                                          "party in this role"),
+    def tasks(doc: str | None = text_param("只看这个文件（文件编号；不存在时 404）"),
+              party: str | None = text_param("只看写明该单位的任务（简称如 发改委 亦可）"),
+              year: int | None = year_param("只看完成时限或目标年份为该年的任务"),
+              role: Role | None = Query(None, description="与 party 同用：只看该角色；单独使用：有该角色单位的任务"),
               kb: KB = Depends(kb)):
         return _answer(kb, contract.tasks(kb, doc=doc, party=party, year=year, role=role))
 
     @app.get("/targets", response_model=None,
              responses={200: {"model": list[Target] | list[TargetComparison]}, **NOT_FOUND, **ERRORS},
              summary="量化目标；compare=true 时与上级同一指标并列（policykb targets [--compare] --json）")
-    def targets(doc: str | None = text_param("only this document id (404 if unknown)"),
-                year: int | None = year_param("only targets for this year (with compare: on either side)"),
-                compare: bool = Query(False, description="each target next to the same indicator upstream"),
-                indicator: str | None = text_param("with compare: only this indicator (e.g. 细颗粒物)"),
+    def targets(doc: str | None = text_param("只看这个文件（文件编号；不存在时 404）"),
+                year: int | None = year_param("只看该年的目标（compare 时上下级任一方）"),
+                compare: bool = Query(False, description="每项目标与上级文件的同一指标并列"),
+                indicator: str | None = text_param("与 compare 同用：只看该指标（如 细颗粒物）"),
                 kb: KB = Depends(kb)):
         return _answer(kb, contract.targets(kb, doc=doc, year=year, compare=compare, indicator=indicator))
 
     @app.get("/coverage", response_model=None, responses={200: {"model": Coverage}, **NOT_FOUND, **ERRORS},
              summary="对标对表：上级文件每一条是否被本文件覆盖（policykb coverage --doc ID --against ID --json）")
-    def coverage(doc: str = Query(..., max_length=MAX_PARAM_CHARS, description="the (lower-level) document id"),
-                 against: str = Query(..., max_length=MAX_PARAM_CHARS, description="the upstream document id"),
+    def coverage(doc: str = Query(..., max_length=MAX_PARAM_CHARS, description="本级文件编号"),
+                 against: str = Query(..., max_length=MAX_PARAM_CHARS, description="上级文件编号"),
                  kb: KB = Depends(kb)):
         return _answer(kb, kb.coverage(doc, against))
 

@@ -12,11 +12,14 @@ from policykb.cli import main
 from kb.errors import InputError, NotFoundError, QueryError
 from kb.search import query as q
 from kb.search.evaluate import evaluate
-from kb.search.service import NOTICE_RELAXED
+from kb.search.service import NOTICE_PARTIAL
 from test_search_query import HOSTILE
 
 DEV = ROOT / "eval" / "dev_queries.tsv"
 EXTRA = ROOT / "eval" / "extra_queries.tsv"
+HARD = ROOT / "eval" / "dev_queries_hard.tsv"
+OWN = ROOT / "eval" / "own_queries_hard.tsv"
+FRESH = ROOT / "eval" / "fresh_queries_hard.tsv"
 ENGINES = ("whoosh", "tantivy")
 
 
@@ -131,11 +134,15 @@ def test_boolean_operators(kb):
     assert grouped.hits and all((has(h, "噪声") or has(h, "扬尘")) for h in grouped.hits)
 
 
-def test_implicit_and_is_relaxed_when_nothing_has_every_word(kb):
+def test_words_not_all_in_one_clause_are_partial_matches_shown_apart(kb):
     assert kb.search("船舶 岸电").notices == []
     res = kb.search("光伏 船舶")
-    assert NOTICE_RELAXED in res.notices and res.total >= 2
-    assert kb.search("光伏 AND 船舶").total == 0  # an explicit AND is kept
+    assert NOTICE_PARTIAL in res.notices and res.total == 0 and not res.hits
+    assert res.partial_total >= 2 and any(has(h, "光伏") for h in res.partial) \
+        and any(has(h, "船舶") for h in res.partial)
+    assert not {h.id for h in res.partial} & {h.id for h in kb.search("光伏").hits if has(h, "船舶")}
+    explicit = kb.search("光伏 AND 船舶")  # an explicit AND is kept: nothing partial
+    assert explicit.total == 0 and not explicit.partial
 
 
 @pytest.mark.parametrize("text", HOSTILE + ["", "   "])
@@ -259,8 +266,26 @@ def test_dev_set_floor(kb):
 
 def test_extra_set_floor(kb):
     out = evaluate(kb, EXTRA)
-    assert out["recall_at_5"] >= 0.90 and out["mrr"] >= 0.90, out["misses"]
+    assert out["recall_at_5"] >= 0.99 and out["mrr"] >= 0.99, out["misses"]
 
+
+def test_hard_set_floor(kb):
+    """Issue 18's bar on the development set of hard queries, searched across all documents."""
+    out = evaluate(kb, HARD)
+    assert out["queries"] == 40 and out["doc_id"] is None and out["no_answer"] == 6
+    assert out["recall_at_5"] >= 0.95 and out["mrr"] >= 0.90, out["misses"]
+    assert out["zero_hit_rate"] >= 0.9
+    assert set(out["categories"]) == {"paraphrase", "variant", "natural", "time", "crossdoc", "none"}
+    assert out["categories"]["none"]["recall_at_5"] is None
+
+
+@pytest.mark.parametrize("path, recall, mrr", [(OWN, 0.95, 0.90), (FRESH, 0.90, 0.80)])
+def test_own_hard_sets_floor(kb, path, recall, mrr):
+    """Queries of the same kinds written by us (eval/own_queries_hard.tsv before the thesaurus,
+    eval/fresh_queries_hard.tsv after it): the mechanisms carry beyond the development set."""
+    out = evaluate(kb, path)
+    assert out["recall_at_5"] >= recall and out["mrr"] >= mrr, out["misses"]
+    assert out["zero_hit_rate"] == 1.0
 
 def test_eval_file_errors(kb, tmp_path):
     with pytest.raises(InputError, match="no such file"):
@@ -277,20 +302,36 @@ def test_eval_file_errors(kb, tmp_path):
     brackets = tmp_path / "brackets.tsv"
     brackets.write_text("# 扬府发[2024]118号\n碳达峰\t2:2\n", encoding="utf-8")
     assert evaluate(kb, brackets)["doc_id"] == SEED_ID
+    bad_unit = tmp_path / "badunit.tsv"
+    bad_unit.write_text("碳达峰\tyangzhou-2024-118:2\tnatural\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 1: 'yangzhou-2024-118:2' is not 'article_no:grade'.*NONE"):
+        evaluate(kb, bad_unit)
 
 
-def test_article_ranking_counts_non_article_hits():
+def test_eval_reads_units_across_documents_and_no_answer_rows(kb, tmp_path):
+    f = tmp_path / "units.tsv"
+    f.write_text("# new format\n高邮湖\tyangzhou-2024-118:6:2\tname\n网约车管理\tNONE\tnone\n"
+                 "碳达峰\tcentral-2023-beautiful-china:2:1,yangzhou-2024-118:2:2\tname\n", encoding="utf-8")
+    out = evaluate(kb, f)
+    assert out["doc_id"] is None and out["queries"] == 3 and out["answerable"] == 2
+    assert out["recall_at_5"] == 1.0 and out["zero_hit_rate"] == 1.0 and out["misses"] == []
+    assert out["categories"]["none"]["zero_hit_rate"] == 1.0 and out["categories"]["name"]["mrr"] == 1.0
+    assert out["per_query"][0]["ranking"][0] == "yangzhou-2024-118:6"
+
+
+def test_unit_ranking_counts_non_article_hits():
     from kb.models import Hit
-    from kb.search.evaluate import article_ranking, ndcg_at, recall_at, reciprocal_rank
+    from kb.search.evaluate import ndcg_at, recall_at, reciprocal_rank, unit_ranking
 
     def hit(i, art):
-        return Hit(id=i, doc_id="d", level="municipal", kind="clause", part_no=1, article_no=art,
+        return Hit(id=i, doc_id=i.split("#")[0], level="municipal", kind="clause", part_no=1, article_no=art,
                    heading=None, text="", highlight="", score=1.0)
 
-    ranking = article_ranking([hit("d#part_1__cl_2", None), hit("d#part_2__art_5__cl_1", 5),
-                               hit("d#part_2__art_5__cl_3", 5), hit("d#part_2__art_1__cl_1", 1)])
-    assert ranking == ["d#part_1", 5, 1]
-    rel = {5: 2, 9: 1}
+    ranking = unit_ranking([hit("d#part_1__cl_2", None), hit("d#part_2__art_5__cl_1", 5),
+                            hit("d#part_2__art_5__cl_3", 5), hit("e#task_2__cl_1", None),
+                            hit("d#part_2__art_1__cl_1", 1)])
+    assert ranking == [("d", "part1"), ("d", "5"), ("e", "task2"), ("d", "1")]
+    rel = {("d", "5"): 2, ("d", "9"): 1}
     assert reciprocal_rank(ranking, rel) == 0.5 and recall_at(ranking, rel, 5) == 0.5
     assert 0 < ndcg_at(ranking, rel, 10) < 1
 
@@ -316,6 +357,10 @@ def test_cli_search_json(use_home, capsys):
             "score", "spans"} <= set(h)
     assert h["article_no"] == 6 and "<mark>高邮湖</mark>" in h["highlight"]
     assert all(h["text"][s:e] == "高邮湖" for s, e in h["spans"])
+    assert {"partial", "partial_total", "corrected", "suggestion", "question", "parties"} <= set(data)
+    code, out, _ = run(capsys, "search", "宝应胡水质", "--json")
+    data = json.loads(out)
+    assert data["suggestion"] == "宝应湖水质" and data["corrected"][0]["to"] == "宝应湖"
 
 
 def test_cli_search_readable(use_home, capsys):
@@ -352,6 +397,11 @@ def test_cli_eval_json(use_home, capsys):
     assert code == 0 and {"queries", "recall_at_5", "mrr", "ndcg_at_10", "misses"} <= set(data)
     code, out, _ = run(capsys, "eval", str(DEV))
     assert code == 0 and "Recall@5" in out
+    code, out, _ = run(capsys, "eval", str(HARD), "--json")
+    data = json.loads(out)
+    assert {"queries", "recall_at_5", "mrr", "ndcg_at_10", "misses", "zero_hit_rate", "categories"} <= set(data)
+    code, out, _ = run(capsys, "eval", str(HARD))
+    assert code == 0 and "无答案零命中率" in out and "paraphrase" in out
 
 
 def test_record_fields(kb):

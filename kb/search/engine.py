@@ -76,6 +76,12 @@ class IndexRecord:
     context: str = ""
     years: tuple[int, ...] = ()  # target years and deadlines
     parties: tuple[str, ...] = ()  # responsible parties from tasks
+    label_chars: int = 0  # leading characters of ``text`` that are a label, not content (目标〔未核实〕：)
+
+    @property
+    def content(self) -> str:
+        """What the ``text`` field indexes: the text without its label (shown and highlighted whole)."""
+        return self.text[self.label_chars:] if self.label_chars else self.text
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,14 @@ class EngineResult:
 
 class Index(Protocol):
     def search(self, plan, filters: Filters, limit: int) -> EngineResult: ...
+
+    # Term statistics of a field (``text``, ``text_bi``, ``headings`` …), for generic words and
+    # spelling help (``kb.search.stats``).
+    def num_docs(self) -> int: ...
+
+    def doc_freq(self, field: str, term: str) -> int: ...
+
+    def terms(self, field: str) -> list[tuple[str, int]]: ...
 
 
 class Engine(Protocol):

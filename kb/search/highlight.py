@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import html
 
-from kb.analysis import fold
+from functools import lru_cache
+
+from kb.analysis import fold, word_spans
+
+WINDOW = 6  # characters of context segmented on each side of a match to find its word boundaries
 
 
 def find_spans(text: str | None, units, *also: str | None) -> tuple[tuple[int, int], ...]:
@@ -26,7 +30,8 @@ def find_spans(text: str | None, units, *also: str | None) -> tuple[tuple[int, i
 
 def find_spans_in(*texts: str | None, units) -> list[tuple[tuple[int, int], ...]]:
     """``find_spans`` of each of ``texts``, the others being its ``also``: each text is folded
-    and searched for the units' whole forms once (a hit's text and heading)."""
+    and searched for the units' whole forms once (a hit's text and heading). A match that
+    crosses a word boundary (``crosses``) is no match."""
     folded = [fold(t) if t else "" for t in texts]
     spans: list[list[tuple[int, int]]] = [[] for _ in texts]
     for unit in units:
@@ -38,7 +43,27 @@ def find_spans_in(*texts: str | None, units) -> list[tuple[tuple[int, int], ...]
 
 
 def _find(folded: str, forms) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for f in forms for m in f.pattern().finditer(folded) if m.end() > m.start()]
+    return [(m.start(), m.end()) for f in forms for m in f.pattern().finditer(folded)
+            if m.end() > m.start() and not crosses(folded, m.start(), m.end())]
+
+
+def crosses(folded: str, start: int, end: int) -> bool:
+    """Whether ``folded[start:end]`` begins inside one word and ends inside another, as jieba
+    segments the text around it: 河长 in 大运河长江 (大运河 | 长江) does; 邵伯湖 in 高宝邵伯湖
+    (one word) and 保护修复 in 生态保护修复 (ends where a word ends) do not."""
+    lo = max(0, start - WINDOW)
+    return _crosses(folded[lo:end + WINDOW], start - lo, end - lo)
+
+
+@lru_cache(maxsize=8192)
+def _crosses(window: str, start: int, end: int) -> bool:
+    first = last = None
+    for _, _, s, e in word_spans(window):
+        if s < start < e:
+            first = (s, e)
+        if s < end < e:
+            last = (s, e)
+    return first is not None and last is not None and first != last
 
 
 def merge(spans) -> tuple[tuple[int, int], ...]:
@@ -63,3 +88,17 @@ def mark(text: str | None, spans, open_: str = "<mark>", close: str = "</mark>",
         pos = e
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+def only_across_words(units, *texts: str | None) -> bool:
+    """Whether some unit stands in ``texts`` (a hit's text and headings) only across word
+    boundaries (河湖长制 → 河长 in 大运河长江): the engine's bigrams matched, the words do not."""
+    folded = [fold(t) for t in texts if t]
+    for unit in units:
+        forms = unit.forms + unit.partial
+        raw = [(f, m.start(), m.end()) for t in folded for f in forms for m in f.pattern().finditer(t)
+               if m.end() > m.start()]
+        if raw and all(crosses(t, s, e) for t in folded for f in forms for m in f.pattern().finditer(t)
+                       if (s := m.start()) < (e := m.end())):
+            return True
+    return False

@@ -2,7 +2,7 @@
 
 Syntax (full-width forms are read as half-width, so ＡＮＤ（…）＂…＂ work too)::
 
-    碳达峰 船舶            both words (implicit AND; relaxed to OR when nothing matches)
+    碳达峰 船舶            both words (implicit AND; a clause with one is a partial match)
     "无废城市"  “无废城市”   an exact phrase (no synonyms, no partial matching)
     碳达峰 OR 碳中和        either
     碳达峰 AND NOT 船舶     NOT (or a leading -, as in -船舶) excludes
@@ -65,7 +65,7 @@ class Phrase:
 @dataclass(frozen=True)
 class And:
     items: tuple
-    implicit: bool = False  # written without AND: may be relaxed to OR
+    implicit: bool = False  # written without AND: its items alone are partial matches
 
 
 @dataclass(frozen=True)
@@ -250,28 +250,6 @@ def parse(query: str) -> ParsedQuery:
         tree = _cap_units(tree, [MAX_UNITS])
         notices.append(NOTICE_TOO_MANY)
     return ParsedQuery(tree, notices)
-
-
-def relax(node):
-    """The tree with every implicit AND turned into OR (for a second try)."""
-    if isinstance(node, And):
-        items = tuple(relax(x) for x in node.items)
-        return Or(items) if node.implicit else And(items, False)
-    if isinstance(node, Or):
-        return Or(tuple(relax(x) for x in node.items))
-    if isinstance(node, Not):
-        return Not(relax(node.item))
-    return node
-
-
-def has_implicit_and(node) -> bool:
-    if isinstance(node, And) and node.implicit:
-        return True
-    if isinstance(node, (And, Or)):
-        return any(has_implicit_and(x) for x in node.items)
-    if isinstance(node, Not):
-        return has_implicit_and(node.item)
-    return False
 
 
 def to_string(node) -> str:

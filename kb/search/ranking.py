@@ -1,8 +1,10 @@
 """How matches are weighed. Every engine applies these; none is tuned to a query.
 
 A planned unit (``kb.search.plan.Unit``) matches a provision through *forms*
-(what was typed, and its synonyms) and *partial* forms (the words of a
-multi-word unit). Each form is looked for in three places and two ways:
+(what was typed, and its synonyms), or through all of its *pieces* (the content
+words of a multi-word unit, each with its synonyms); a clause with only some
+pieces is a partial match, searched apart. Each form is looked for in three
+places and two ways:
 
 * places: the provision's own ``text``; the ``headings`` above it (the article
   heading says what the whole article is about); and the ``context`` (part
@@ -26,10 +28,9 @@ outweigh the short word that was typed.
 PLACE_WEIGHTS = {"text": 1.0, "headings": 0.7, "context": 0.1}
 
 # The context is matched by a unit's forms (what was typed, and its synonyms), not by
-# its partial forms: a title that mentions 环境 says nothing about a clause found for
+# its pieces: a title that mentions 环境 says nothing about a clause found for
 # 生态环境, and looking for every piece of a long query in every title was most of the
 # cost of such a query on a large corpus.
-CONTEXT_PARTIAL = False
 MATCH_PLACES = ("text", "headings")  # a unit must match in one; the context only reorders
 
 # A whole-word (jieba) match and a substring (bigram) match; both fire on a
@@ -40,8 +41,13 @@ BIGRAM_WEIGHT = 1.0
 # A synonym from kb/data/synonyms.txt, relative to the typed form.
 SYNONYM_WEIGHT = 0.6
 
-# A piece of a multi-word unit (湖泊 of 湖泊生态修复), relative to the whole unit.
-PARTIAL_WEIGHT = 0.35
+# A content word (piece) of a multi-word unit (宝应湖 of 宝应湖水质), relative to the whole
+# unit: a clause that has every piece matches below one that has the unit as typed.
+PIECE_WEIGHT = 0.35
+
+# Sub-words standing together for a piece or synonym (环境 + 信息 + 披露 for 环境信息披露),
+# relative to the form they stand for.
+BAG_WEIGHT = 0.6
 
 # Provisions of an outline document (status "outline": facts and our own
 # summaries, not the official text) rank below the same match in a full text.
@@ -56,18 +62,35 @@ BM25_K1 = 1.2
 BM25_B = {"text": 0.75, "headings": 0.3, "context": 0.0}
 
 
-def unit_alternatives(unit, form_query) -> tuple[list, list]:
-    """A planned unit's sub-queries, each made by the engine's ``form_query(form, place,
-    weight)`` (a list): those of ``MATCH_PLACES`` (forms, and partial forms at
-    ``PARTIAL_WEIGHT``), one of which must match; and those of the context (partial forms
-    only if ``CONTEXT_PARTIAL``), which only add to the score."""
-    def alternatives(places, partial: bool) -> list:
-        subs = []
-        for place in places:
-            for f in unit.forms:
-                subs += form_query(f, place, 1.0)
-            for f in unit.partial if partial else ():
-                subs += form_query(f, place, PARTIAL_WEIGHT)
-        return subs
+def unit_query(unit, form_query, any_of, all_of, maybe, partial: bool = False) -> tuple[object, list]:
+    """A planned unit as an engine query, made with the engine's ``form_query(form, place,
+    weight)`` (a list of sub-queries), ``any_of(list)``, ``all_of(list)`` and
+    ``maybe(required, optional_list)`` (the optional ones only add to the score). Returns the
+    match query (one of its alternatives must match in ``MATCH_PLACES``) and the context
+    sub-queries, which only add to the score.
 
-    return alternatives(MATCH_PLACES, True), alternatives(("context",), CONTEXT_PARTIAL)
+    The match: a whole form (what was typed, or a synonym), or every *specific* piece of the
+    unit (``kb.search.plan``; every piece if all are generic), each as one of its forms or all
+    sub-words of one of its bags, at ``PIECE_WEIGHT``; generic pieces (治理, 推广) then only
+    add to the score. ``partial``: any one specific piece as one of its forms instead (the
+    partial matches; a bag of sub-words is too loose to stand alone)."""
+    def forms(fs, weight) -> list:
+        return [x for place in MATCH_PLACES for f in fs for x in form_query(f, place, weight)]
+
+    def piece(p):
+        alts = forms(p.forms, PIECE_WEIGHT)
+        alts += [all_of([any_of(forms((f,), PIECE_WEIGHT)) for f in bag]) for bag in p.bags]
+        return any_of(alts)
+
+    if partial:
+        match = any_of([x for p in unit.specific for x in forms(p.forms, PIECE_WEIGHT)])
+    else:
+        alts = forms(unit.forms, 1.0)
+        if unit.pieces:
+            required = unit.specific or unit.pieces
+            optional = [piece(p) for p in unit.pieces if p not in required]
+            every = all_of([piece(p) for p in required])
+            alts.append(maybe(every, optional) if optional else every)
+        match = any_of(alts)
+    context = [x for f in unit.forms for x in form_query(f, "context", 1.0)]
+    return match, context

@@ -51,8 +51,9 @@ from kb.errors import KBNotBuiltError
 from kb.memory import peak_rss_mb
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
-from kb.search.plan import Form, Unit
-from kb.search.ranking import BIGRAM_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT, unit_alternatives
+from kb.search.plan import Form, PartialUnit, Unit
+from kb.search.ranking import BIGRAM_WEIGHT, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
+from kb.search.ranking import unit_query as ranked_unit_query
 
 PLACES = ("text", "headings", "context")
 FILTER_FIELDS = ("doc_id", "level", "status", "kind", "years", "parties")
@@ -108,7 +109,7 @@ def chunk_values(chunk: list[IndexRecord]) -> list[tuple[str, str | None, str | 
     out, prev = [], (None, None)
     for r in chunk:
         cur = (r.headings or "", r.context or "")
-        out.append((r.text or "", *(c if c != p else None for c, p in zip(cur, prev))))
+        out.append((r.content or "", *(c if c != p else None for c, p in zip(cur, prev))))
         prev = cur
     return out
 
@@ -177,7 +178,7 @@ def chunk_documents(chunk: list[IndexRecord], tokens) -> Iterator[tantivy.Docume
         doc.add_integer("seq", r.seq)
         doc.add_float(WEIGHT_FIELD, status_weight_value(r.status))
         for place, spans in zip(PLACES, row):
-            value = getattr(r, place) or ""
+            value = (r.content if place == "text" else getattr(r, place)) or ""
             if spans is not None:
                 last[place] = tuple(_pts(value, x) for x in spans)
             if value:
@@ -407,6 +408,16 @@ class TantivyIndex:
         else:
             self.weight, self.scale = {}, 1.0 / (weights[0] if weights else 1.0)
 
+    # Statistics of the word and bigram fields (kb.search.stats): the same numbers as Whoosh's.
+    def num_docs(self) -> int:
+        return self.searcher.num_docs
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self.searcher.doc_freq(field, term)
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        return [(t, n) for t, n in self.searcher.terms_with_prefix(field, "")]
+
     def search(self, plan, filters: Filters, limit: int) -> EngineResult:
         query = to_tantivy(plan, self.schema)
         flt = filter_query(filters, self.schema)
@@ -458,12 +469,23 @@ def _bigram_query(schema, form: Form, place: str, w: float):
 
 
 def _any(queries: list):
+    if len(queries) == 1:
+        return queries[0]
     return tantivy.Query.boolean_query([(Occur.Should, x) for x in queries])
 
 
-def unit_query(unit: Unit, schema):
-    match, context = unit_alternatives(unit, functools.partial(_form, schema))
-    match = _any(match)
+def _all(queries: list):
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(Occur.Must, x) for x in queries])
+
+
+def _maybe(required, optional: list):
+    return tantivy.Query.boolean_query([(Occur.Must, required)] + [(Occur.Should, x) for x in optional])
+
+
+def unit_query(unit: Unit, schema, partial: bool = False):
+    match, context = ranked_unit_query(unit, functools.partial(_form, schema), _any, _all, _maybe, partial)
     if not context:
         return match
     # Whoosh's AndMaybe: must match in text/headings; a context match adds to the score.
@@ -475,6 +497,8 @@ def to_tantivy(node, schema):
         return None
     if isinstance(node, Unit):
         return unit_query(node, schema)
+    if isinstance(node, PartialUnit):
+        return unit_query(node.unit, schema, partial=True)
     if isinstance(node, q.Not):
         return _excluding([to_tantivy(node.item, schema)])
     if isinstance(node, q.And):

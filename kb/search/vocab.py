@@ -17,6 +17,7 @@ from kb.analysis import fold
 from kb.errors import ConfigError
 
 SYNONYMS = "synonyms.txt"
+THESAURUS = "thesaurus.txt"  # everyday words and short forms ↔ the documents' terms; same format
 STOPWORDS = "stopwords.txt"
 
 _SEP_RE = re.compile(r"\s*\|\s*")
@@ -71,9 +72,16 @@ class Synonyms:
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    """synonyms.txt and the bodies' groups of departments.yaml (``kb.names``)."""
-    return Synonyms.parse((resources.files("kb") / "data" / SYNONYMS).read_text(encoding="utf-8"),
-                          groups=names.load().search_synonyms)
+    """synonyms.txt with the bodies' groups of departments.yaml (``kb.names``), and the thesaurus,
+    read as one (a term in both gets both's expansions)."""
+    tables = [Synonyms.parse((resources.files("kb") / "data" / SYNONYMS).read_text(encoding="utf-8"),
+                             groups=names.load().search_synonyms),
+              Synonyms.parse((resources.files("kb") / "data" / THESAURUS).read_text(encoding="utf-8"), THESAURUS)]
+    merged: dict[str, tuple[str, ...]] = {}
+    for t in tables:
+        for k, v in t.table.items():
+            merged[k] = tuple(dict.fromkeys(merged.get(k, ()) + v))
+    return Synonyms(merged)
 
 
 @lru_cache(maxsize=1)

@@ -24,14 +24,15 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query.compound import DefaultOr
 
 from kb.analysis import BigramTokenizer, WordTokenizer
 from kb.errors import KBNotBuiltError
 from kb.search import query as q
 from kb.search.engine import EngineHit, EngineResult, Filters, IndexRecord
-from kb.search.plan import Form, Unit
-from kb.search.ranking import (BIGRAM_WEIGHT, BM25_B, BM25_K1, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT,
-                               unit_alternatives)
+from kb.search.plan import Form, PartialUnit, Unit
+from kb.search.ranking import BIGRAM_WEIGHT, BM25_B, BM25_K1, PLACE_WEIGHTS, STATUS_WEIGHTS, WORD_WEIGHT
+from kb.search.ranking import unit_query as ranked_unit_query
 
 PLACES = ("text", "headings", "context")
 
@@ -93,7 +94,7 @@ def _add(w, records: Iterable[IndexRecord]) -> None:
                    years=",".join(str(y) for y in r.years),
                    parties=",".join(p.replace(",", " ") for p in r.parties))
         for place in PLACES:
-            value = getattr(r, place) or ""
+            value = (r.content if place == "text" else getattr(r, place)) or ""
             doc[place] = doc[place + "_bi"] = value
         w.add_document(**doc)
 
@@ -102,6 +103,18 @@ class WhooshIndex:
     def __init__(self, ix):
         self.ix = ix
         self._local = threading.local()
+
+    # Statistics of the word and bigram fields (kb.search.stats): the same numbers as tantivy's.
+    def num_docs(self) -> int:
+        return self.searcher.doc_count()
+
+    def doc_freq(self, field: str, term: str) -> int:
+        return self.searcher.doc_frequency(field, term)
+
+    def terms(self, field: str) -> list[tuple[str, int]]:
+        reader = self.searcher.reader()
+        return [(t.decode("utf-8") if isinstance(t, bytes) else t, info.doc_frequency())
+                for t, info in reader.iter_field(field)]
 
     @property
     def searcher(self):
@@ -143,10 +156,24 @@ def _form(form: Form, place: str, weight: float) -> list:
     return [x for x in qs if x is not None]
 
 
-def unit_query(unit: Unit):
-    match, context = unit_alternatives(unit, _form)
-    match = wq.Or(match)
-    return wq.AndMaybe(match, wq.Or(context)) if context else match
+def _any(queries: list):
+    # Whoosh's automatic Or on a small index preloads every sub-query into an array of 2048
+    # scores, cleared in Python per Or node: a planned query has dozens of nested Ors, and
+    # that was most of a search's time. A binary tree of unions reads only the postings.
+    return queries[0] if len(queries) == 1 else DefaultOr(queries)
+
+
+def _all(queries: list):
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _maybe(required, optional: list):
+    return wq.AndMaybe(required, _any(optional))
+
+
+def unit_query(unit: Unit, partial: bool = False):
+    match, context = ranked_unit_query(unit, _form, _any, _all, _maybe, partial)
+    return wq.AndMaybe(match, _any(context)) if context else match
 
 
 def to_whoosh(node):
@@ -154,10 +181,12 @@ def to_whoosh(node):
         return None
     if isinstance(node, Unit):
         return unit_query(node)
+    if isinstance(node, PartialUnit):
+        return unit_query(node.unit, partial=True)
     if isinstance(node, q.Not):
         return wq.Not(to_whoosh(node.item))
     items = [to_whoosh(x) for x in node.items]
-    return wq.And(items) if isinstance(node, q.And) else wq.Or(items)
+    return wq.And(items) if isinstance(node, q.And) else _any(items)
 
 
 def filter_query(f: Filters):

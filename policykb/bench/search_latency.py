@@ -96,24 +96,32 @@ class Baseline:
 
 
 def baseline_quality(bl: Baseline, judged, kb) -> dict:
-    """Recall@5 / MRR as ``policykb eval`` computes them, in the judged document."""
-    from kb.search.evaluate import judged_document, read_judged, recall_at, reciprocal_rank
+    """Recall@5 / MRR (and the no-answer zero-hit rate) as ``policykb eval`` computes them."""
+    from kb.search.evaluate import judged_document, read_judged, recall_at, reciprocal_rank, unit_of
 
     out = {}
     for path, queries in judged:
-        doc = judged_document(kb, read_judged(path), None)
-        recalls, rrs = [], []
+        jf = read_judged(path)
+        doc = judged_document(kb, jf, None) if jf.needs_doc else None
+        recalls, rrs, zero = [], [], []
         for j in queries:
             ranking, seen = [], set()
-            for hid, art, _ in bl.search(j.query, doc=doc, limit=100):
-                key = art if art is not None else hid.rsplit("__", 1)[0]
+            found = bl.search(j.query, doc=doc, limit=100)
+            for hid, art, _ in found:
+                key = (hid.split("#", 1)[0], unit_of(hid, art))
                 if key not in seen:
                     seen.add(key)
                     ranking.append(key)
-            recalls.append(recall_at(ranking, j.relevant, 5))
-            rrs.append(reciprocal_rank(ranking, j.relevant))
+            if not j.answerable:
+                zero.append(0.0 if found else 1.0)
+                continue
+            relevant = {(d or doc, u): g for (d, u), g in j.relevant.items()}
+            recalls.append(recall_at(ranking, relevant, 5))
+            rrs.append(reciprocal_rank(ranking, relevant))
         out[path.stem] = {"recall_at_5": round(sum(recalls) / len(recalls), 4),
                           "mrr": round(sum(rrs) / len(rrs), 4)}
+        if zero:
+            out[path.stem]["zero_hit_rate"] = round(sum(zero) / len(zero), 4)
     return out
 
 
@@ -139,7 +147,8 @@ def main(argv=None) -> int:
         queries = [j.query for _, qs in judged for j in qs] + EXTRA_QUERIES
 
         ours_times, ours_cold = timed(lambda q: kb.search(q), queries, args.repeat)
-        ours_quality = {p.stem: {k: v for k, v in evaluate(kb, p).items() if k in ("recall_at_5", "mrr")}
+        ours_quality = {p.stem: {k: v for k, v in evaluate(kb, p).items()
+                                 if k in ("recall_at_5", "mrr") or (k == "zero_hit_rate" and v is not None)}
                         for p, _ in judged}
 
         (Path(tmp) / "baseline").mkdir()
@@ -158,7 +167,9 @@ def main(argv=None) -> int:
         return 0
     print(f"语料 {out['corpus']}：{out['clauses']} 句；查询 {len(queries)} 个 × {args.repeat} 轮（预热后）")
     for r in rows:
-        q = "  ".join(f"{k} R@5 {v['recall_at_5']:.3f} MRR {v['mrr']:.3f}" for k, v in r["quality"].items())
+        q = "\n  ".join(f"{k} R@5 {v['recall_at_5']:.3f} MRR {v['mrr']:.3f}"
+                         + (f" 无答案零命中 {v['zero_hit_rate']:.2f}" if "zero_hit_rate" in v else "")
+                         for k, v in r["quality"].items())
         print(f"\n{r['engine']}\n  中位数 {r['query_p50_ms']:.2f} ms   P95 {r['query_p95_ms']:.2f} ms   "
               f"首次查询 {r['first_query_ms']:.0f} ms   建索引 {r['build_s']:.2f} s\n  {q}")
     return 0

@@ -71,6 +71,7 @@ class ParseCache:
         self.root = Path(home) / DIR
         self.dir = self.root / fingerprint()
         self.hits = 0
+        self.parsed: list[str] = []  # ids of the documents the last parse_corpus parsed (not cached)
         self.used: set[str] = set()
 
     def get(self, key: str):

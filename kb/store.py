@@ -119,48 +119,69 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
         for k, v in (meta or {}).items():
             con.execute("INSERT INTO meta VALUES (?, ?)", (k, dumps(v)))
         for i, pd in enumerate(docs):
-            d = pd.document
-            con.execute("INSERT INTO documents VALUES (?,?,?,?,?)",
-                        (d.id, d.level, d.status, i, dumps(models.to_dict(d))))
-            con.executemany(
-                "INSERT INTO provisions VALUES (?,?,?,?,?,?,?,?)",
-                [(p.id, p.doc_id, p.seq, p.kind, p.parent, p.part_no, p.article_no,
-                  dumps(models.to_dict(p))) for p in pd.provisions])
-            con.executemany(
-                "INSERT INTO citations VALUES (?,?,?,?,?)",
-                [(c.doc_id, c.provision_id, c.resolved_id, c.start, dumps(models.to_dict(c)))
-                 for c in pd.citations])
-            for j, t in enumerate(pd.tasks):
-                con.execute("INSERT INTO tasks VALUES (?,?,?,?,?)",
-                            (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
-                con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
-                                [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
-                con.executemany("INSERT INTO task_years VALUES (?,?)",
-                                [(t.id, y) for y in models.task_years(t)])
-            con.executemany(
-                "INSERT INTO targets VALUES (?,?,?,?,?)",
-                [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
-                 for j, t in enumerate(pd.targets)])
+            _insert_document(con, pd, i)
         _insert_links(con, links)
         con.commit()
     finally:
         con.close()
+
+
+def update(path: Path, order: list[str], added: Iterable, recited: Iterable, relinked: Iterable[str],
+           links: Iterable[models.Link], meta: dict | None = None) -> None:
+    """Change a copy of a KB file in place (``indexer.build.update``): insert the ``added``
+    documents, rewrite the citations of ``recited`` documents (their resolution changed),
+    replace every link whose source is in a ``relinked`` document by ``links``, and number
+    the documents in ``order`` (the corpus order a fresh build would give them)."""
+    con = sqlite3.connect(path)
+    try:
+        for pd in added:
+            _insert_document(con, pd, -1)
+        for pd in recited:
+            con.execute("DELETE FROM citations WHERE doc_id = ?", (pd.document.id,))
+            _insert_citations(con, pd)
+        for doc_id in relinked:
+            # provision ids are "<doc>#…": a range on the indexed source_id ('$' follows '#')
+            con.execute("DELETE FROM links WHERE source_id >= ? AND source_id < ?", (doc_id + "#", doc_id + "$"))
+        _insert_links(con, links)
+        con.executemany("UPDATE documents SET seq = ? WHERE id = ?", [(i, d) for i, d in enumerate(order)])
+        for k, v in (meta or {}).items():
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, dumps(v)))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _insert_document(con: sqlite3.Connection, pd, seq: int) -> None:
+    d = pd.document
+    con.execute("INSERT INTO documents VALUES (?,?,?,?,?)", (d.id, d.level, d.status, seq, dumps(models.to_dict(d))))
+    con.executemany(
+        "INSERT INTO provisions VALUES (?,?,?,?,?,?,?,?)",
+        [(p.id, p.doc_id, p.seq, p.kind, p.parent, p.part_no, p.article_no,
+          dumps(models.to_dict(p))) for p in pd.provisions])
+    _insert_citations(con, pd)
+    for j, t in enumerate(pd.tasks):
+        con.execute("INSERT INTO tasks VALUES (?,?,?,?,?)",
+                    (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
+        con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
+                        [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
+        con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in models.task_years(t)])
+    con.executemany(
+        "INSERT INTO targets VALUES (?,?,?,?,?)",
+        [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
+         for j, t in enumerate(pd.targets)])
+
+
+def _insert_citations(con: sqlite3.Connection, pd) -> None:
+    con.executemany(
+        "INSERT INTO citations VALUES (?,?,?,?,?)",
+        [(c.doc_id, c.provision_id, c.resolved_id, c.start, dumps(models.to_dict(c)))
+         for c in pd.citations])
 
 
 def _insert_links(con: sqlite3.Connection, links: Iterable[models.Link]) -> None:
     con.executemany(
         "INSERT INTO links VALUES (?,?,?,?,?)",
         [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
-
-
-def add_links(path: Path, links: Iterable[models.Link]) -> None:
-    """Add links to a KB file being built (the link stage runs after the search index exists)."""
-    con = sqlite3.connect(path)
-    try:
-        _insert_links(con, links)
-        con.commit()
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------------------

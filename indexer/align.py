@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kb.models import Link, Provision
+from kb.models import Link, Provision, ancestors
 
 MODEL_PATH = Path(__file__).parent / "data" / "align_model.json"
 FEATURES = ("bm25", "bm25_rel", "heading", "keywords", "phrase", "part", "position", "indicator")
@@ -167,17 +167,13 @@ def units_of(provisions: list[Provision], indicators: dict[str, set[str]] | None
     wanted = articles if kinds == ("article",) else [p for p in provisions if p.kind in kinds]
 
     def position(p: Provision) -> float:
-        q = p
-        while q is not None and q.id not in order:
-            q = by_id.get(q.parent) if q.parent else None
+        q = next((q for q in (p, *ancestors(p, by_id.get)) if q.id in order), None)
         if q is not None:
             return (order[q.id] + 0.5) / len(articles)
         return (p.seq + 0.5) / max(len(provisions), 1)
 
     def part_heading(p: Provision) -> str:
-        q = p
-        while q is not None and q.kind != "part":
-            q = by_id.get(q.parent) if q.parent else None
+        q = next((q for q in (p, *ancestors(p, by_id.get)) if q.kind == "part"), None)
         return (q.heading or "") if q else ""
 
     out = []

@@ -6,7 +6,8 @@
 2. Run the corpus-wide stages (citation resolution, alignment links).
 3. Write everything into ``<home>/build-<stamp>.tmp/``, rename it to
    ``build-<stamp>/`` and point the ``current`` symlink at it with
-   ``os.replace`` (atomic on POSIX). Only then are older builds removed.
+   ``os.replace`` (atomic on POSIX). Only then are older builds removed — those
+   no reader holds (``kb.paths.hold``); one still read is removed by a later build.
 
 A build killed at any moment leaves ``current`` pointing at the previous
 complete build; leftover ``*.tmp`` folders (and a temporary ``.current-*``
@@ -16,7 +17,8 @@ an ``flock`` the kernel releases even when the holder is killed).
 
 Many documents are parsed on all cores (``POLICYKB_JOBS`` processes, default
 the number of CPUs; 1 parses in this process). ``BuildSummary.timings`` says
-where the time went: parsing, each corpus stage, the SQLite file, each writer.
+where the time went: ``parse``, ``resolve`` (citations), ``sqlite``, ``index`` (the search
+index) and ``link`` (alignment links).
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from kb import paths, store
-from kb.errors import PolicyKBError
+from kb.api import KB
+from kb.errors import BuildLockedError, ConfigError
 from kb.models import Link
 from kb.search.engine import scale_advice
 from indexer import corpus as corpus_mod
@@ -40,21 +42,6 @@ from indexer.parse_cache import ParseCache, entry_key
 from indexer.pipeline import ParsedDocument, parse_file
 from indexer.link import link_stage
 from indexer.resolve import resolve_citations
-
-# Corpus-wide stages: (parsed documents) → links; each may also fill fields of
-# the documents' records (e.g. ``Citation.resolved_id``).
-CorpusStage = Callable[[list[ParsedDocument]], list[Link]]
-CORPUS_STAGES: list[CorpusStage] = [resolve_citations]  # resolution first: link stages read resolved_id
-
-# Writers of the build folder beyond the SQLite file (the search index …):
-# called as writer(build_dir, parsed_documents, links).
-WRITERS: list[Callable[[Path, list[ParsedDocument], list[Link]], None]] = []
-WRITERS.append(search_index.write)  # <build>/index/<engine>/ (kb.search)
-
-# Stages that need the written build (they query its search index): called as
-# linker(kb, parsed_documents) with a KB opened on the unpublished build; the
-# links they return are added to its SQLite file.
-LINKERS: list[Callable] = [link_stage]
 
 
 @dataclass
@@ -69,10 +56,6 @@ class BuildSummary:
     cached: int = 0  # documents unchanged since an earlier build, not parsed again
 
 
-class BuildLockedError(PolicyKBError):
-    """Another build is writing to the same data directory."""
-
-
 LOCK_NAME = ".build.lock"
 PARALLEL_MIN_DOCS = 24  # fewer documents parse faster in one process than the pool starts
 
@@ -83,7 +66,7 @@ def _jobs() -> int:
         try:
             return max(1, int(env))
         except ValueError:
-            raise PolicyKBError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
+            raise ConfigError(f"POLICYKB_JOBS={env!r} is not a number; give how many processes "
                                 "parse documents (1 = no parallel parsing)") from None
     return os.cpu_count() or 1
 
@@ -200,9 +183,14 @@ def parse_corpus(corpus_dir: Path, progress=sys.stderr, cache: ParseCache | None
 
 
 def _clear_stale(home: Path, keep: Path | None) -> None:
+    """Remove unfinished builds, and finished ones no reader holds (``kb.paths.hold``): a build
+    a reader still uses stays for a later build to remove."""
     for child in home.iterdir():
         if child.name.startswith("build-") and child != keep and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+            if child.name.endswith(".tmp"):
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                paths.remove_unheld(child)
         elif child.name.startswith(".current-") and child.is_symlink():
             child.unlink(missing_ok=True)  # a link a killed build made but never renamed
 
@@ -221,21 +209,16 @@ def build(corpus_dir: Path | None = None, home: Path | None = None, progress=sys
         lock.close()
 
 
-def _name(func) -> str:
-    return f"{getattr(func, '__module__', '')}.{getattr(func, '__name__', repr(func))}".lstrip(".")
-
-
 def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
     timings: dict[str, float] = {}
     t = time.perf_counter()
     cache = ParseCache(home)
     docs = parse_corpus(corpus_dir, progress, cache)
     timings["parse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    resolve_citations(docs)  # fills Citation.resolved_id, which the link stage reads
+    timings["resolve"] = time.perf_counter() - t
     links: list[Link] = []
-    for stage in CORPUS_STAGES:
-        t = time.perf_counter()
-        links.extend(stage(docs))
-        timings[f"stage:{_name(stage)}"] = time.perf_counter() - t
 
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
     tmp = home / f"build-{stamp}.tmp"
@@ -246,20 +229,18 @@ def _build(corpus_dir: Path, home: Path, progress, t0: float) -> BuildSummary:
         store.write(tmp / paths.DB_NAME, docs, links,
                     meta={"built_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "corpus": str(corpus_dir)})
         timings["sqlite"] = time.perf_counter() - t
-        for writer in WRITERS:
-            t = time.perf_counter()
-            writer(tmp, docs, links)
-            timings[f"writer:{_name(writer)}"] = time.perf_counter() - t
-        if LINKERS:
-            from kb.api import KB
-
-            t = time.perf_counter()
-            draft = KB(tmp)
-            new_links = [lk for linker in LINKERS for lk in linker(draft, docs)]
-            draft.close()
-            store.add_links(tmp / paths.DB_NAME, new_links)
-            links.extend(new_links)
-            timings["linkers"] = time.perf_counter() - t
+        t = time.perf_counter()
+        search_index.write(tmp, docs, links)  # <build>/index/<engine>/ (kb.search)
+        timings["index"] = time.perf_counter() - t
+        # The alignment links query the search index of the unpublished build, through a KB
+        # opened on it; they are added to its SQLite file.
+        t = time.perf_counter()
+        draft = KB(tmp)
+        new_links = link_stage(draft, docs)
+        draft.close()
+        store.add_links(tmp / paths.DB_NAME, new_links)
+        links.extend(new_links)
+        timings["link"] = time.perf_counter() - t
         os.replace(tmp, final)
         link_tmp = home / f".current-{stamp}"
         os.symlink(final.name, link_tmp)

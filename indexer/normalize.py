@@ -22,6 +22,11 @@
    becomes such a row (empty cells kept, so columns stay aligned); a Markdown
    row ``| a | b | c |`` does too, and Markdown's ``|---|---|`` rule line is
    dropped. A line with one tab is text (the tab is a space, as in 1).
+   A table pasted as plain text, its cells separated by spaces, becomes rows
+   too when its header line is short labels naming a responsibility column
+   (``序号 类别 主要任务 牵头单位 配合单位 完成时限``): each following line with as
+   many space-separated cells is a row; the table ends at the first line that
+   has another count (a row with an empty cell cannot be told apart, and ends it).
 
 Every step maps one character to one character except (1), (2) and (6), so
 within a line offsets are stable; provision offsets always index the
@@ -84,6 +89,33 @@ def table_row(raw: str) -> list[str] | None:
     return cells
 
 
+# The header of a table pasted with spaces between its cells names a column of parties or
+# deadlines (the labels of indexer/data/extract_lexicon.yaml's annotation_labels).
+_SPACE_HEADER_CELL = re.compile(r"^(?:牵头|责任|配合|参与|协办|主办|主责|实施|落实)(?:单位|部门)$|^完成(?:时限|时间|期限)$")
+
+
+def _space_tables(lines: list[str]) -> list[str]:
+    """Lines of a table pasted with spaces between its cells → ``｜`` rows (guarantee 6)."""
+    out, cols = [], 0
+    for line in lines:
+        if not line:
+            out.append(line)
+            continue
+        cells = line.split()
+        if cols and len(cells) == cols and TABLE_CELL not in line:
+            out.append(TABLE_CELL.join(cells))
+            continue
+        cols = 0
+        if (len(cells) >= 3 and TABLE_CELL not in line
+                and all(len(c) <= 8 and not re.search(r"\d", c) for c in cells)
+                and any(_SPACE_HEADER_CELL.match(c) for c in cells)):
+            cols = len(cells)
+            out.append(TABLE_CELL.join(cells))
+            continue
+        out.append(line)
+    return out
+
+
 def normalize_line(line: str) -> str:
     """Normalise one line (guarantees 3–5, and the space mapping of 1)."""
     line = line.translate(_WIDTH)
@@ -100,7 +132,7 @@ def normalize(text: str) -> str:
             continue
         cells = table_row(raw) if ("\t" in raw or "|" in raw) else None
         lines.append(TABLE_CELL.join(cells) if cells else normalize_line(raw))
-    return "\n\n".join(line for line in lines if line)
+    return "\n\n".join(line for line in _space_tables(lines) if line)
 
 
 def normalize_query(text: str) -> str:

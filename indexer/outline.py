@@ -35,7 +35,7 @@ from datetime import date as _date
 from typing import Any
 
 from kb import labels
-from kb.citation import int_to_cn
+from kb.official_citation import int_to_cn
 from kb.errors import CorpusError
 from kb.models import LEVELS, Document, Provision, Target
 from indexer.normalize import normalize_line

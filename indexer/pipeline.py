@@ -45,12 +45,16 @@ def stage_tasks(pd: ParsedDocument) -> ParsedDocument:
         return pd  # an outline's records come from indexer.outline, not from its summary text
     span = pd.parse.header.recipients_span if pd.parse else None
     pd.tasks, pd.targets = extract_document(pd.document, pd.provisions, span)
+    unread = list(dict.fromkeys(w for t in pd.tasks for w in t.warnings))
+    if unread:
+        # Never silently dropped: the task shows it, and so do the ingest/build summary and docs --json.
+        pd.warnings.append(f"{pd.document.source}: {len(unread)} responsibility annotation(s) named no unit the extractor could read "
+                           f"(first: {unread[0]}); their tasks show no explicit party — check them by hand")
     return pd
 
 
-# Stages after structure. Extraction stages are appended here as they are added.
-STAGES: list[Stage] = [notice.stage_notice, stage_citations]
-STAGES.append(stage_tasks)
+# Stages after structure, in order.
+STAGES: list[Stage] = [notice.stage_notice, stage_citations, stage_tasks]
 
 
 def _check(meta: dict, key: str, parsed, warnings: list[str], name: str) -> None:

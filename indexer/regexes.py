@@ -141,6 +141,12 @@ ANNOTATION_LINE = re.compile(
 ANNOTATION_PARAGRAPH = re.compile(
     r"^（(?=[^。]*?(?:牵头|配合|责任单位|责任部门|主办单位|协办单位|完成时限|完成时间))[^。]*）[。；]?$")
 
+# An annotation written as a line of its own under an item: 牵头单位：区生态环境局 /
+# 责任单位：区水务局，各街道办事处 / 完成时限：2025年12月底前. Like ANNOTATION_PARAGRAPH it belongs to
+# the item above it: it never makes the item's sentence a heading, nor starts the closing.
+ANNOTATION_LINE = re.compile(
+    r"^(?:牵头|配合|责任|参与|协办|主办|主责|实施|落实)(?:单位|部门)[：:]|^(?:完成时限|完成时间|时间节点|完成期限)[：:]")
+
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
     r"^(?:本(?:意见|方案|办法|规定|通知|细则|计划|通告|公告|决定|要点|规则)|各地各(?:有关)?部门|[\u4e00-\u9fff]{0,20}工作由)"

@@ -32,7 +32,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from kb.models import Citation, Link
+from kb.models import Citation
 from indexer import regexes as rx
 from indexer.normalize import normalize_line
 
@@ -162,9 +162,9 @@ def resolve_document(citations: list[Citation], index: CitationIndex) -> list[Ci
     return out
 
 
-def resolve_citations(docs: list) -> list[Link]:
-    """The corpus stage: every document's citations resolved against the whole corpus."""
+def resolve_citations(docs: list) -> None:
+    """Every document's citations resolved against the whole corpus (``Citation.resolved_id``
+    filled in the documents' records; the link stage makes the citation links from them)."""
     index = CitationIndex([pd.document for pd in docs])
     for pd in docs:
         pd.citations = resolve_document(pd.citations, index)
-    return []

@@ -1,6 +1,6 @@
 """The search-index writer: parsed documents → ``IndexRecord``s → the chosen engine's index.
 
-Registered in ``indexer.build.WRITERS``; writes ``<build>/index/<engine>/``
+Called by ``indexer.build``; writes ``<build>/index/<engine>/``
 (engine from ``$POLICYKB_ENGINE``, default Whoosh, see ``kb.search.engine``).
 
 Every leaf provision is a record (clauses, and containers without children).
@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kb.models import Link, Provision
+from kb.models import Link, ancestors, task_years
 from kb.search.engine import IndexRecord, get_engine, index_dir
 from indexer.extract.times import stated_years
 from indexer.parsed import ParsedDocument
@@ -32,15 +32,6 @@ def text_years(text: str) -> set[int]:
     return stated_years(text)
 
 
-def _chain(p: Provision, by_id: dict[str, Provision]) -> list[Provision]:
-    """The provision's containers, innermost first."""
-    out = []
-    while p.parent and p.parent in by_id:
-        p = by_id[p.parent]
-        out.append(p)
-    return out
-
-
 def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
     d = pd.document
     by_id = {p.id: p for p in pd.provisions}
@@ -51,9 +42,7 @@ def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
         if t.year:
             years[t.clause_id].add(t.year)
     for t in pd.tasks:
-        if t.deadline and t.deadline.year:
-            years[t.clause_id].add(t.deadline.year)
-        years[t.clause_id].update(x.year for x in t.targets if x.year)
+        years[t.clause_id].update(task_years(t))
         # As written and canonical (县水务局, 县水利局): a --party filter by either finds the clause.
         parties[t.clause_id].extend(n for party in t.parties for n in (party.name, party.key))
     doc_context = [x for x in (d.title, d.doc_number, d.issuer) if x]
@@ -62,7 +51,7 @@ def document_records(pd: ParsedDocument, seq0: int = 0) -> list[IndexRecord]:
     for p in pd.provisions:
         if p.id in parents or not p.text.strip():
             continue
-        chain = _chain(p, by_id)
+        chain = ancestors(p, by_id.get)
         own = [p] if p.heading and p.kind in SECTION_KINDS else []
         sections = [c for c in own + chain if c.kind in SECTION_KINDS and c.heading]
         part = next((c for c in chain if c.kind == "part"), None)
@@ -93,6 +82,6 @@ def records(docs: Iterable[ParsedDocument]) -> Iterator[IndexRecord]:
 
 
 def write(build_dir: Path, docs: list[ParsedDocument], links: list[Link]) -> None:
-    """The ``WRITERS`` entry: index every document with the configured engine."""
+    """Index every document with the configured engine."""
     engine = get_engine()
     engine.build(index_dir(build_dir, engine.name), records(docs))

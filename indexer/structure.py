@@ -526,7 +526,7 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
         top = stack[-1]
         own_line = bool(top.regions) and top.regions[0][0] < tail[0].start
         if rx.CLOSING_CUE.match(tail[0].text) or (own_line and len(tail) <= 2 and top.kind != "part"
-                                                  and not rx.ANNOTATION_PARAGRAPH.match(tail[0].text)):
+                                                  and not _annotation_paragraph(tail[0].text)):
             starts = {t.start for t in tail}
             for n in [top, *top.ancestors()]:
                 n.regions = [r for r in n.regions if r[0] not in starts]
@@ -595,6 +595,11 @@ def _ends_with_annotation(s: str) -> bool:
     return s.endswith("）") and bool(re.search(r"（[^（）]*(?:牵头|配合|责任|完成时限|完成时间)", s))
 
 
+def _annotation_paragraph(line: str) -> bool:
+    """（牵头单位：…） or 牵头单位：… on a line of its own: the annotation of the item above."""
+    return bool(rx.ANNOTATION_PARAGRAPH.match(line) or rx.ANNOTATION_LINE.match(line))
+
+
 def _headings_above_children(text: str, node: _Node) -> None:
     """A numbered line that is one short sentence (2．分类确定治理模式。) above sub-items or
     further paragraphs is the node's heading, as (一)优化空间开发保护格局。 is when text follows
@@ -607,10 +612,14 @@ def _headings_above_children(text: str, node: _Node) -> None:
     line_end = text.find("\n", node.start)
     if line_end != -1 and a >= line_end:
         return  # the numbered line is only its marker; the text starts on the next line
-    if not (node.children or len(node.regions) > 1):
-        return
+    if not (node.children or any(not _annotation_paragraph(text[s:e].strip()) for s, e in node.regions[1:])):
+        return  # 1.全区PM2.5年均浓度控制在32微克/立方米左右。 above 牵头单位：… lines only: text, not a heading
     own = text[a:b].strip()
-    if not own.endswith("。") or len(own) - 1 > HEADING_MAX or re.search(r"[。！？；，：]", own[:-1]):
+    # （一）优化能源结构，推动能源清洁化。 on its own line above numbered items: a title of
+    # paired phrases (a comma allowed), when the line is all the node's own text.
+    title_only = bool(node.children) and len(node.regions) == 1
+    if not own.endswith("。") or len(own) - 1 > HEADING_MAX or re.search(
+            r"[。！？；：]" if title_only else r"[。！？；，：]", own[:-1]):
         return
     lead = len(text[a:b]) - len(text[a:b].lstrip())
     node.heading_span = (a + lead, a + lead + len(own) - 1)

@@ -7,7 +7,7 @@ the index schema, so an index built today must be able to import
 Two token streams are made from the same text:
 
 * **words** (``word_tokens``): jieba's segmentation with our user dictionary
-  (``kb/data/userdict.txt``). Tokens carry *word positions* 0, 1, 2 … (so
+  (``kb/data/userdict.txt``, and the bodies' names of ``kb/data/departments.yaml``). Tokens carry *word positions* 0, 1, 2 … (so
   phrase queries work; the stock ``jieba.analyse.ChineseAnalyzer`` stores
   character offsets as positions and breaks them) and exact character
   offsets. Punctuation takes no position.
@@ -43,6 +43,8 @@ from importlib import resources
 from typing import Iterator, NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
+
+from kb import names
 
 # jieba's HMM guesses new words from runs of single characters; its guesses
 # depend on the surrounding text, so a query and the clause it should find can
@@ -170,7 +172,8 @@ class _Jieba:
         tk.tmp_dir = cache_dir()
         tk.initialize()
         joined = []
-        for word, freq, tag in read_userdict((DATA / USERDICT).read_text(encoding="utf-8")):
+        bodies = [(fold(w), None, "nt") for w in names.load().search_words]  # departments.yaml
+        for word, freq, tag in read_userdict((DATA / USERDICT).read_text(encoding="utf-8")) + bodies:
             if _JOINER_RE.search(word):
                 joined.append(_JOINER_RE.sub(JOINER, word))
             else:

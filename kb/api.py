@@ -7,15 +7,21 @@
     kb.provision("yangzhou-2024-118#part_3__art_5__cl_4")
 
 One ``KB`` is safe to share across threads (the app caches it with
-``st.cache_resource``): SQLite connections are per thread.
+``st.cache_resource``): SQLite connections are per thread. A ``KB`` reads the
+build it was opened on for as long as it lives, even after a rebuild
+(``kb.paths.hold``); a long-lived process that should see new builds calls
+``current_kb()`` per request instead of keeping one ``KB``.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import weakref
 from pathlib import Path
 
 from kb import models, paths, store
-from kb.citation import format_citation
+from kb.official_citation import format_citation, quote
 from kb.errors import KBNotBuiltError, NotFoundError, QueryError
 from kb.names import canonical_name
 
@@ -26,6 +32,8 @@ DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", 
 class KB:
     def __init__(self, build_dir: Path):
         self.build_dir = Path(build_dir)
+        # Held until this KB is collected: a rebuild does not remove the build under it.
+        weakref.finalize(self, paths.release, paths.hold(self.build_dir))
         self.reader = store.Reader(self.build_dir / paths.DB_NAME)
 
     def close(self) -> None:
@@ -94,11 +102,7 @@ class KB:
 
     def ancestors(self, p: models.Provision) -> list[models.Provision]:
         """The containers of a provision, outermost first."""
-        chain = []
-        while p.parent:
-            p = self.provision(p.parent)
-            chain.append(p)
-        return chain[::-1]
+        return models.ancestors(p, self.provision)[::-1]
 
     def citation(self, provision_id: str) -> str:
         """The official-style citation of a document id or provision id."""
@@ -106,6 +110,17 @@ class KB:
             return format_citation(self.document(provision_id))
         p = self.provision(provision_id)
         return format_citation(self.document(p.doc_id), p, self.ancestors(p))
+
+    def text(self, provision_id: str) -> str:
+        """The text of a provision as the document writes it: a clause's sentence, or everything
+        inside an article or part (its clauses, one per line)."""
+        p = self.provision(provision_id)
+        leaves = [x.text for x in self.descendants(p) if x.kind == "clause"]
+        return "\n".join(leaves) if leaves else p.text
+
+    def quote(self, provision_id: str) -> str:
+        """The text of a provision followed by its citation (``kb.official_citation.quote``)."""
+        return quote(self.text(provision_id), self.citation(provision_id))
 
     # -- search (kb.search) ---------------------------------------------------
 
@@ -145,7 +160,7 @@ class KB:
         return {"document": self.document_dict(doc), "provision": provision_dict(p),
                 "provisions": [provision_dict(x) for x in self.descendants(p)]}
 
-    # -- tasks, parties, targets (issue 4) ------------------------------------
+    # -- tasks, parties, targets ------------------------------------------------
 
     def tasks(self, doc: str | None = None, party: str | None = None, year: int | None = None,
               role: str | None = None) -> list[models.Task]:
@@ -158,7 +173,7 @@ class KB:
         deadline year or target year (inherited stage years do not match).
         """
         if role is not None and role not in models.PARTY_ROLES:
-            raise QueryError(f"--role '{role}' is not one of {', '.join(models.PARTY_ROLES)}")
+            raise QueryError(f"--role '{role}' is not one of {', '.join(models.PARTY_ROLES)}", "role")
         sql = "SELECT t.data FROM tasks t JOIN documents d ON d.id = t.doc_id WHERE 1=1"
         params: list = []
         if doc:
@@ -179,7 +194,7 @@ class KB:
             params.append(role)
         if year is not None:
             sql += " AND t.id IN (SELECT task_id FROM task_years WHERE year = ?)"
-            params.append(int(year))
+            params.append(_check_year(year))
         sql += " ORDER BY d.seq, t.seq"
         return [store.task_from(d) for (d,) in self.reader.query(sql, params)]
 
@@ -193,7 +208,7 @@ class KB:
             params.append(doc)
         if year is not None:
             sql += " AND t.year = ?"
-            params.append(int(year))
+            params.append(_check_year(year))
         return [store.target_from(d) for (d,) in self.reader.query(sql + " ORDER BY d.seq, t.seq", params)]
 
     def parties(self) -> list[str]:
@@ -211,16 +226,55 @@ def provision_dict(p: models.Provision) -> dict:
 
 def open_kb(home: str | Path | None = None) -> KB:
     """Open the current build in the data directory."""
-    build_dir = paths.current_build(home)
-    if not (build_dir / paths.DB_NAME).exists():
-        raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
-                              "(or set POLICYKB_HOME to the data directory)")
-    return KB(build_dir)
+    for _ in range(5):  # a build may publish and remove the build we resolved in between
+        build_dir = paths.current_build(home)
+        if not (build_dir / paths.DB_NAME).exists():
+            break
+        try:
+            return KB(build_dir)
+        except paths.BuildGoneError:
+            continue
+    raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
+                          "(or set POLICYKB_HOME to the data directory)")
+
+
+_current: dict[Path, KB] = {}
+_current_lock = threading.Lock()
+
+
+def current_kb(home: str | Path | None = None) -> KB:
+    """The KB of the data directory's current build, reopened when a build publishes a new one.
+
+    For long-lived processes (``policykb serve``): call it per request and use the
+    KB for that request only. It costs one ``readlink`` while the build is
+    unchanged. A request that started on the previous build keeps its ``KB``, and
+    the build stays readable until the last such request lets go of it."""
+    home = paths.home(home).absolute()
+    try:
+        name = Path(os.readlink(home / paths.CURRENT)).name
+    except OSError:
+        name = None
+    kb = _current.get(home)
+    if kb is not None and kb.build_dir.name == name:
+        return kb
+    with _current_lock:
+        kb = _current.get(home)
+        if kb is None or kb.build_dir.name != name:
+            _current.pop(home, None)
+            kb = _current[home] = open_kb(home)
+        return kb
 
 
 # ---------------------------------------------------------------------------
-# Tasks, parties, targets (issue 4)
+# Tasks, parties, targets
 # ---------------------------------------------------------------------------
+
+
+def _check_year(year) -> int:
+    """A year filter as search takes it (2027, "2027年"); a QueryError naming ``year`` otherwise."""
+    from kb.search.service import check_year  # not at the top: the search stack loads jieba
+
+    return check_year(year)
 
 
 def _like(s: str) -> str:

@@ -24,15 +24,11 @@ import csv
 from pathlib import Path
 
 from kb import models
-from kb.errors import PolicyKBError
+from kb.errors import ExportError
 
 COLUMNS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标", "出处")
 FORMATS = ("csv", "xlsx")
 NONE = "—"
-
-
-class ExportError(PolicyKBError):
-    """The task table cannot be written where asked."""
 
 
 def _names(parties, roles, source="explicit") -> list[str]:

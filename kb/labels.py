@@ -19,6 +19,10 @@ PARTY_SOURCE = {"explicit": "明示", "inferred": "推断", "inherited": "继承
 DEADLINE_SOURCE = {"explicit": "明示", "inherited": "继承"}
 LINK_KIND = {"citation": "引用", "aligned": "对齐", "confirmed": "已确认"}
 COVERAGE = {"covered": "已覆盖", "partial": "部分覆盖", "uncovered": "未覆盖"}
+# What decided a coverage row (kb.trace.coverage ``basis``).
+COVERAGE_BASIS = {"article": "整条对应", "sentences": "两句以上对应", "sentence": "仅单句对应", "none": "无对应"}
+# A lower-level target against the upstream one (kb.indicators.compare ``verdict``).
+VERDICT = {"stricter": "严于上级", "looser": "宽于上级", "equal": "持平上级"}
 
 # Outline documents flag each provision's facts (Document.meta["verified"]): True / False / "partial".
 VERIFIED = {True: "已核实", False: "未核实", "partial": "部分核实"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, Callable
 
 LEVELS = ("central", "provincial", "municipal", "county")
 STATUSES = ("full", "outline")
@@ -225,6 +225,9 @@ class Task:
     assignment: str = "unassigned"
     unassigned: bool = True
     references: tuple[Reference, ...] = ()  # 该局 / 其 / 上述部门 … in the task and how each was resolved
+    # What the extractor could not read for this task, in Chinese for the user: an annotation
+    # with a cue of responsibility that yielded no unit (括注“（…）”未读出责任单位).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,3 +258,38 @@ class Hit:
     status: str = "full"
     heading_spans: tuple[tuple[int, int], ...] = ()  # highlighted character spans in ``heading``
     heading_highlight: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Rules over records, in one place each
+# ---------------------------------------------------------------------------
+
+
+def ancestors(p: Provision, parent: Callable[[str], Provision | None]) -> list[Provision]:
+    """The containers of a provision, innermost first. ``parent`` looks an id up (``by_id.get``,
+    ``KB.provision``); the walk stops at an id it does not find."""
+    chain = []
+    while p.parent:
+        above = parent(p.parent)
+        if above is None:
+            break
+        chain.append(above)
+        p = above
+    return chain
+
+
+def task_years(t: Task) -> tuple[int, ...]:
+    """The years a task states, sorted: its deadline's year and the years of its targets.
+
+    An inherited deadline (the document's stage years, 2025/2030/2035) has no year of its own
+    and states none, so a ``--year`` filter never matches a task through the document's horizon.
+    """
+    years = {t.deadline.year} if t.deadline and t.deadline.source == "explicit" and t.deadline.year else set()
+    return tuple(sorted(years | {g.year for g in t.targets if g.year}))
+
+
+def task_year(t: Task) -> int | None:
+    """The year a task is due: its stated deadline year, else the year of its first dated target."""
+    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
+        return t.deadline.year
+    return next((g.year for g in t.targets if g.year), None)

@@ -4,7 +4,9 @@
 level prefixes that stand before a name (市, 县, 各县（市、区） …); ``kb/data/places.yaml``
 lists the places that may stand there too (宝应县, 高邮市 …). The indexer reads the same
 data (``indexer.extract.lexicon``) to find bodies in the text; the read side uses
-``canonical_name`` to match a ``--party`` filter the way the extractor named the party.
+``canonical_name`` to match a ``--party`` filter the way the extractor named the party, and
+full-text search reads the bodies' synonym groups and tokenizer words from the same file
+(``search:``; ``kb.search.vocab``, ``kb.analysis``), so every name of a body has one home.
 This module imports neither spaCy nor jieba.
 """
 
@@ -40,6 +42,8 @@ class Names:
     generic_suffixes: tuple[str, ...]
     zone_suffixes: tuple[str, ...]
     places: tuple[str, ...]
+    search_synonyms: tuple[tuple[str, ...], ...]  # synonym groups of full-text search, in file order
+    search_words: tuple[str, ...]  # names the search tokenizer keeps whole, in file order
 
     def canonical_core(self, core: str) -> str:
         return self.alias_to_name.get(core, core)
@@ -49,6 +53,13 @@ class Names:
             if d.name == name:
                 return d
         return None
+
+    def is_body(self, name: str) -> bool:
+        """A name this data knows as a body: a department's name, alias, level name
+        (生态环境厅) or stem + 部门, or a name ending in a generic suffix (…领导小组)."""
+        return (name in self.alias_to_name or name.endswith(self.generic_suffixes)
+                or any(name in d.levels.values() or (d.stem and name == d.stem + "部门")
+                       for d in self.departments))
 
 
 def _read(name: str) -> dict:
@@ -79,7 +90,8 @@ def load() -> Names:
         place_names.extend(counties or [])
     place_names += list(places.get("cities") or []) + list(places.get("zones") or [])
 
-    return Names(
+    search = deps.get("search") or {}
+    names = Names(
         departments=tuple(departments),
         alias_to_name=alias_to_name,
         prefixes=tuple(longest_first(deps.get("prefixes") or [])),
@@ -88,7 +100,16 @@ def load() -> Names:
         generic_suffixes=tuple(longest_first(deps.get("generic_suffixes") or [])),
         zone_suffixes=tuple(longest_first(deps.get("zone_suffixes") or [])),
         places=tuple(longest_first(place_names)),
+        search_synonyms=tuple(tuple(str(n) for n in group) for group in search.get("synonyms") or []),
+        search_words=tuple(str(n) for n in search.get("words") or []),
     )
+    for n in (*(n for group in names.search_synonyms for n in group), *names.search_words):
+        if not names.is_body(n):
+            raise DataFileError(f"kb/data/departments.yaml: search name '{n}' is not a body of this file; "
+                                "add it to a department's aliases (or fix the spelling)")
+    if any(len(group) < 2 for group in names.search_synonyms):
+        raise DataFileError("kb/data/departments.yaml: every search.synonyms group needs two or more names")
+    return names
 
 
 def split_prefix(name: str, names: Names | None = None) -> tuple[str, str]:

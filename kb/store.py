@@ -86,6 +86,7 @@ def task_from(data: str) -> models.Task:
     d["deadline"] = models.Deadline(**d["deadline"]) if d.get("deadline") else None
     d["targets"] = tuple(target_from_dict(t) for t in d.get("targets", ()))
     d["verbs"] = tuple(d.get("verbs", ()))
+    d["warnings"] = tuple(d.get("warnings", ()))
     d["references"] = tuple(models.Reference(**_tuples(r, "antecedents", "canonical", "antecedent_spans"))
                             for r in d.get("references", ()))
     return models.Task(**d)
@@ -129,12 +130,8 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
                             (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
                 con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
                                 [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
-                # Only stated years: an inherited deadline (the document's stage years) does not
-                # make a task match `--year`.
-                years = ({t.deadline.year} if t.deadline and t.deadline.year
-                         and t.deadline.source == "explicit" else set())
-                years |= {x.year for x in t.targets if x.year}
-                con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in sorted(years)])
+                con.executemany("INSERT INTO task_years VALUES (?,?)",
+                                [(t.id, y) for y in models.task_years(t)])
             con.executemany(
                 "INSERT INTO targets VALUES (?,?,?,?,?)",
                 [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))

@@ -7,7 +7,10 @@ Coverage calls an upstream article *covered* when an article or item of the
 document (a whole provision, not a passing sentence) links to it with a score
 ≥ ``COVERED`` (0.5), or at least two of its clauses do; *partial* when its best
 link is ≥ ``PARTIAL`` (0.3: a single sentence, or a weaker article-level
-match); *uncovered* otherwise.
+match); *uncovered* otherwise. A coverage row's 强/中/弱 is its status (已覆盖 强, 部分覆盖
+中, 未覆盖 弱: ``COVERAGE_STRENGTH``), so the two never disagree; its ``score`` is the best
+single link and ``basis`` says what decided (a whole article, two or more sentences, one
+sentence, nothing).
 """
 
 from __future__ import annotations
@@ -15,11 +18,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from kb import indicators
 from kb.errors import NotFoundError
 from kb.models import Provision
 
 COVERED = 0.5
 PARTIAL = 0.3
+# A coverage row's strength is its status (one rule for both): the score shown beside it is the
+# best single link, which can be high for one passing sentence (部分覆盖) or moderate for a whole
+# article (已覆盖); ``basis`` says which: article / sentences (two or more) / sentence / none.
+COVERAGE_STRENGTH = {"covered": "强", "partial": "中", "uncovered": "弱"}
 
 
 def strength(score: float) -> str:
@@ -130,9 +138,16 @@ def coverage(kb, doc_id: str, against: str) -> dict:
         else:
             status = "uncovered"
         covered_by = [s for s, sc in sorted(best.items(), key=lambda x: (-x[1], x[0])) if sc >= PARTIAL]
+        if status == "uncovered":
+            basis = "none"
+        elif status == "covered":
+            basis = "article" if max(whole, default=0.0) >= COVERED else "sentences"
+        else:
+            basis = "article" if max(whole, default=0.0) >= top else "sentence"
         rows.append({"article_no": unit.article_no if unit.article_no is not None else _own_number(unit),
                      "id": unit.id, "heading": unit.heading, "label": unit.label, "status": status,
-                     "covered_by": covered_by[:12], "score": round(top, 4), "strength": strength(top)})
+                     "covered_by": covered_by[:12], "score": round(top, 4), "strength": COVERAGE_STRENGTH[status],
+                     "basis": basis})
     counts = {s: sum(r["status"] == s for r in rows) for s in ("covered", "partial", "uncovered")}
     return {"doc_id": doc_id, "against": against, "rows": rows, "summary": counts,
             "thresholds": {"covered": COVERED, "partial": PARTIAL}}
@@ -175,8 +190,10 @@ def compare_targets(kb, doc: str | None = None, indicator: str | None = None) ->
     (character-bigram Dice ≥ ``MATCH``), preferring one in an article the
     downstream clause is linked to and one for the same year. ``match`` says how
     alike the names are; ``difference`` is downstream − upstream when both are
-    numbers in the same unit (whether that is stricter depends on the indicator
-    and the qualifiers, which are shown).
+    numbers in the same unit, ``difference_text`` says it with the unit, and
+    ``verdict`` / ``verdict_text`` (严于上级 / 宽于上级 / 持平上级) follow the
+    indicator's direction from ``kb/data/indicators.tsv`` (``kb.indicators``):
+    none when the direction is unknown.
     """
     from kb.models import LEVELS
 
@@ -204,14 +221,13 @@ def compare_targets(kb, doc: str | None = None, indicator: str | None = None) ->
                 best, best_key = u, key
         if best is None:
             continue
-        same_unit = (isinstance(t.value, (int, float)) and isinstance(best.value, (int, float))
-                     and (t.unit or "") == (best.unit or ""))
+        down, up = _target_row(kb, t), _target_row(kb, best)
         series = sorted((u for u in ups if u.indicator == best.indicator and u.doc_id == best.doc_id),
                         key=lambda u: u.year or 0)
-        rows.append({"indicator": best.indicator, "downstream": _target_row(kb, t),
-                     "upstream": _target_row(kb, best), "upstream_all_years": [_target_row(kb, u) for u in series],
+        rows.append({"indicator": best.indicator, "downstream": down,
+                     "upstream": up, "upstream_all_years": [_target_row(kb, u) for u in series],
                      "match": round(best_key[1], 3), "same_year": t.year == best.year,
-                     "difference": round(t.value - best.value, 4) if same_unit else None})
+                     **indicators.compare(down, up)})
     if indicator:
         key = _bigrams(indicator)
         rows = [r for r in rows if indicator in r["indicator"] or indicator in r["downstream"]["indicator"]

@@ -15,11 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import PolicyKBError
-
-
-class UsageError(PolicyKBError):
-    pass
+from kb.errors import BenchError, PolicyKBError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -75,10 +71,9 @@ def guessed_note(codes) -> str:
 
 
 def cmd_docs(args) -> int:
-    from kb import open_kb
+    from kb import contract, open_kb
 
-    kb = open_kb()
-    docs = [kb.document_dict(d) for d in kb.documents()]
+    docs = contract.docs(open_kb())
     if args.json:
         emit_json(docs)
         return 0
@@ -146,11 +141,13 @@ def _party_text(p) -> str:
 
 
 def cmd_tasks(args) -> int:
-    from kb import open_kb
-    from kb.api import task_dict
+    from kb import contract, open_kb
     from kb.export import deadline_text, export_tasks, lead_text, support_text, target_text
 
     kb = open_kb()
+    if args.json and not (args.format or args.output):
+        emit_json(contract.tasks(kb, doc=args.doc, party=args.party, year=args.year, role=args.role))
+        return 0
     tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
     if args.format or args.output:
         if not (args.format and args.output):
@@ -161,9 +158,6 @@ def cmd_tasks(args) -> int:
             emit_json({"output": str(path), "format": args.format, "tasks": len(tasks)})
         else:
             print(f"已导出任务分解表：{path}（{len(tasks)} 项任务）")
-        return 0
-    if args.json:
-        emit_json([task_dict(t) for t in tasks])
         return 0
     if not tasks:
         print("没有符合条件的任务。")
@@ -190,6 +184,8 @@ def cmd_tasks(args) -> int:
               + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
         for x in t.targets:
             print(f"    目标：{target_text(x)}")
+        for w in t.warnings:
+            print(f"    提示：{w}")
     print(f"共 {len(tasks)} 项任务；其中未明确责任单位 {sum(t.unassigned for t in tasks)} 项，"
           f"责任单位为推断 {sum(t.assignment == 'inferred' for t in tasks)} 项，"
           f"继承主送 {sum(t.assignment == 'inherited' for t in tasks)} 项"
@@ -199,16 +195,16 @@ def cmd_tasks(args) -> int:
 
 
 def cmd_targets(args) -> int:
-    from kb import open_kb
-    from kb.api import target_dict
+    from kb import contract, open_kb
 
     kb = open_kb()
+    if args.json:
+        emit_json(contract.targets(kb, doc=args.doc, year=args.year, compare=args.compare,
+                                   indicator=args.indicator))
+        return 0
     if args.compare:
         return _compare_targets(kb, args)
     targets = kb.targets(doc=args.doc, year=args.year)
-    if args.json:
-        emit_json([target_dict(t) for t in targets])
-        return 0
     if not targets:
         print("没有符合条件的目标。")
         return 0
@@ -222,12 +218,9 @@ def cmd_targets(args) -> int:
 
 
 def _compare_targets(kb, args) -> int:
-    rows = kb.compare_targets(doc=args.doc, indicator=args.indicator)
-    if args.year:
-        rows = [r for r in rows if args.year in (r["downstream"]["year"], r["upstream"]["year"])]
-    if args.json:
-        emit_json(rows)
-        return 0
+    from kb import contract
+
+    rows = contract.targets(kb, doc=args.doc, year=args.year, compare=True, indicator=args.indicator)
     if not rows:
         print("没有可与上级文件比较的目标。")
         return 0
@@ -275,7 +268,7 @@ def cmd_eval_extract(args) -> int:
 def print_facts(facts, fmt) -> None:
     """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
     print(f"文件要素（{facts.documents} 个文件）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   推测")
     for f, s in facts.scores.items():
         s = s.as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "
@@ -402,15 +395,15 @@ def cmd_coverage(args) -> int:
 
 def cmd_eval_align(args) -> int:
     from kb import open_kb
-    from indexer import align_eval
+    from indexer import align_evaluate
 
     kb = open_kb()
-    labels = align_eval.read_labels(args.file)
-    out = align_eval.evaluate(kb, labels)
+    gold = align_evaluate.read_labels(args.file)
+    out = align_evaluate.evaluate(kb, gold)
     if args.calibrate:
         from indexer.align import MODEL_PATH
 
-        out["calibration"] = align_eval.calibrate(kb, labels, write=MODEL_PATH)
+        out["calibration"] = align_evaluate.calibrate(kb, gold, write=MODEL_PATH)
     if args.json:
         emit_json(out)
         return 0
@@ -433,7 +426,7 @@ def _comma_list(value: str | None) -> list[str] | None:
 
 
 def cmd_bench(args) -> int:
-    from policykb.bench.run import BenchError, format_report, run
+    from policykb.bench.run import format_report, run
     try:
         report = run(args.clauses, engines=_comma_list(args.engines), repeats=args.repeats, rounds=args.rounds,
                      seed=args.seed, workdir=args.workdir, source_corpus=args.corpus, keep=args.keep,
@@ -448,6 +441,21 @@ def cmd_bench(args) -> int:
         emit_json(report)
     else:
         print(format_report(report))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kb import open_kb
+    from kb.errors import KBNotBuiltError
+    from policykb.server import serve
+
+    if args.workers < 1:
+        raise UsageError(f"--workers {args.workers}: give 1 or more worker processes")
+    try:
+        open_kb()
+    except KBNotBuiltError as e:  # the service starts anyway and answers 503 until a build is published
+        print(f"Warning: {e}; until then every request gets 503", file=sys.stderr)
+    serve(args.host, args.port, args.workers, cors_origins=args.cors_origin, access_log=not args.no_access_log)
     return 0
 
 
@@ -537,6 +545,13 @@ def make_parser() -> Parser:
                    help="also time a complete `policykb build` of the synthetic corpus with these engines")
     p.add_argument("--save", type=Path, default=None, metavar="FILE", help="also write the JSON report to FILE")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p = add("serve", cmd_serve, "the read-only JSON HTTP API over the current KB (see docs/deploy.md)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--cors-origin", action="append", default=None, metavar="ORIGIN",
+                   help="allow browser pages from this origin (repeatable); default: no CORS")
+    p.add_argument("--no-access-log", action="store_true", help="do not log each request")
     return parser
 
 

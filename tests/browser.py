@@ -193,6 +193,32 @@ class Browser:
         time.sleep(0.2)  # a rerun (st.switch_page, a URL update) may start right after; check again
         self.wait_for(js, timeout=timeout)
 
+    def resize(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+
+    def click(self, element_js: str) -> None:
+        """A real mouse click (pressed and released) at the centre of the element ``element_js`` finds,
+        scrolled into view first: what widgets that listen to pointer events need."""
+        box = self.eval(f"(() => {{ const e = {element_js}; if (!e) return null; e.scrollIntoView({{block: 'center'}});"
+                        " const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        if not box:
+            raise JSError(f"nothing to click: {element_js}")
+        x, y = box
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def select(self, label: str, option: str, timeout: float = 30) -> None:
+        """Choose ``option`` (its text) in the Streamlit select box labelled ``label``."""
+        box = (f"Array.from(document.querySelectorAll('[data-testid=\"stSelectbox\"]'))"
+               f".find(e => e.querySelector('[data-testid=\"stWidgetLabel\"]')?.innerText.trim() === {json.dumps(label)})"
+               "?.querySelector('input[role=\"combobox\"]')")
+        self.click(box)
+        item = (f"Array.from(document.querySelectorAll('[role=\"option\"]'))"
+                f".find(e => e.innerText.trim() === {json.dumps(option)})")
+        self.wait_for(f"!!{item}", timeout=timeout)
+        self.click(item)
+
     def sockets(self, path: str = "/_stcore/stream") -> int:
         """How many websockets to ``path`` the page has opened so far: Streamlit opens one per
         session, so a click that keeps the session opens none."""

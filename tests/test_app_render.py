@@ -107,19 +107,21 @@ def test_reader_and_toc_anchor_every_article():
     assert 'href="clause?clause=d%23part_1__art_1__cl_1"' in doc
 
 
-def test_graph_dot_quotes_labels():
+def test_tree_escapes_and_hangs_tasks_under_their_article():
     from kb.models import Document
 
-    doc = Document(id="d", title='含"引号"\\的标题', doc_number=None, issuer="", date=None, level="county",
+    doc = Document(id="d", title='含"引号"<b>的标题', doc_number=None, issuer="", date=None, level="county",
                    status="full", source="")
     ps = [prov("d#part_1", "part", marker="一、", heading="总体", part_no=1),
           prov("d#part_1__art_1", "article", "d#part_1", "（一）", "甲", depth=1)]
-    t = task("任务", 0, parties=(Party("县\"局", "lead", "explicit", ""),))
+    t = task("任务<i>", 0, parties=(Party("县\"局", "lead", "explicit", ""),))
     t = Task(**{**t.__dict__, "clause_id": "d#part_1__art_1__cl_1"})
-    dot = render.graph_dot(doc, ps, [t], [("上级文件", None)])
-    assert '\\"引号\\"' in dot and "\\\\" in dot
-    assert "p1 -> t0;" in dot  # the task hangs under its article
-    assert dot.count("->") == 5  # doc→part, part→article, article→task, task→party, doc→cited
+    tree = render.tree_html(doc, ps, [t])
+    assert "<b>的标题" not in tree and "&lt;b&gt;" in tree and "&lt;i&gt;" in tree
+    # document → part → article → task → party, in that nesting
+    assert tree.index("一、总体") < tree.index("（一）甲") < tree.index("任务&lt;i&gt;") < tree.index("县&quot;局")
+    assert 'href="clause?clause=d%23part_1__art_1"' in tree  # the article opens its clause view
+    assert 'href="clause?clause=d%23part_1__art_1__cl_1"' in tree  # so does the task
 
 
 def test_target_year_is_marked_as_time():
@@ -130,7 +132,7 @@ def test_target_year_is_marked_as_time():
     assert [(text[e.start:e.end], e.cls) for e in ents] == [("到2027年", "time"), ("宝应湖水质稳定达到Ⅲ类", "target")]
 
 
-def test_graph_dot_aggregates_tasks_per_article_and_party():
+def test_tree_marks_guessed_parties_and_counts_tasks():
     from kb.models import Document
 
     doc = Document(id="d", title="文件", doc_number=None, issuer="", date=None, level="county", status="full",
@@ -141,9 +143,9 @@ def test_graph_dot_aggregates_tasks_per_article_and_party():
     guess = Party("县委", "lead", "inferred", "")
     ts = [Task(id=f"t{i}", clause_id=f"d#part_1__art_1__cl_{i}", doc_id="d", article_no=1, item_no=None,
                text="任务", parties=parties) for i, parties in enumerate([(lead,), (lead, guess)], 1)]
-    dot = render.graph_dot(doc, ps, ts, aggregate=True)
-    assert "t1 [" not in dot  # no task nodes
-    assert 'p1 -> q0 [style=solid, label="2项"' in dot and 'p1 -> q1 [style=dashed, label="1项"' in dot
+    tree = render.tree_html(doc, ps, ts)
+    assert tree.count('class="party"') == 2 and tree.count('class="party guess"') == 1
+    assert tree.count("任务 2 项") == 3  # document, part and article each count both tasks
 
 
 def test_hit_card_marks_the_heading_match_in_the_path():
@@ -167,3 +169,12 @@ def test_reader_links_name_an_app_page_and_the_provision():
     assert [(u.scheme, u.netloc, u.path) for u in links] == [("", "", nav.CLAUSE.url_path)] * 2
     assert [parse_qs(u.query) for u in links] == [{"clause": ["d#part_1__art_1"]},
                                                   {"clause": ["d#part_1__art_1__cl_1"]}]
+
+
+def test_task_cells_carry_the_warning_of_an_unread_annotation():
+    t = Task(id="d#item_1__cl_1__task_1", clause_id="d#item_1__cl_1", doc_id="d", article_no=None, item_no=1,
+             text="开展日常巡查", warnings=("括注“（按属地原则负责）”未读出责任单位",))
+    cell = render.task_text_html(t)
+    assert "提示：括注“（按属地原则负责）”未读出责任单位" in html.unescape(cell)
+    quiet = render.task_text_html(Task(id="x", clause_id="x", doc_id="d", article_no=None, item_no=None, text="t"))
+    assert "提示" not in quiet

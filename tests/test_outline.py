@@ -10,7 +10,7 @@ import pytest
 
 from kb import labels
 from kb.api import open_kb
-from kb.citation import format_citation
+from kb.official_citation import format_citation
 from indexer import structure
 from indexer.build import build
 from indexer.corpus import discover

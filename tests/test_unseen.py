@@ -39,8 +39,6 @@ KNOWN_GAPS = {
     # its own (as in the Yangzhou opinion); the first piece has no deadline of its own (only a
     # milestone — a time phrase then 完成/建成 — dates the work before it).
     ("linjiang-work-points", "task «加强移动源管控» year"): "cut at the time phrase",
-    # 各县（市、区）党委和人民政府要…: two bodies sharing one prefix are not split.
-    ("qingchuan-joint-opinion", "task «落实生态环境保护主体责任» responsible"): "shared prefix not split",
     # The year of a 2025 工作要点 stands in an earlier sentence (2025年是…收官之年); targets take
     # only a year stated where they stand.
     ("linjiang-work-points", "target PM2.5年均浓度/32/微克/立方米/以下/2025"): "year in another sentence",

@@ -1,4 +1,4 @@
-"""Task, party, deadline and target extraction (issue 4).
+"""Task, party, deadline and target extraction.
 
     from indexer.extract import extract_document, get_nlp
     tasks, targets = extract_document(document, provisions)

@@ -29,7 +29,7 @@ Every explicit party's ``evidence`` is the text it was read from and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kb.models import Party
@@ -37,7 +37,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.patterns import HAN, CharMatch, trie_regex
 from indexer.extract.times import TimeInfo, interpret
 
-OPEN, CLOSE = "（(", "）)"
+OPEN, CLOSE = "（(〔", "）)〕"  # 〔州住房城乡建设局牵头〕 is an annotation too
 SEPARATORS = ("、", "和", "及", "与", "以及", "，")  # between bodies of one list
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
 
@@ -52,6 +52,13 @@ class Annotation:
     open_deadline: str | None = None  # 长期 / 持续 …
     deadline_text: str | None = None
     name_spans: list[tuple[int, int]] = field(default_factory=list)  # where each party's name stands
+    # per party: the role is lead only because the annotation names no lead (责任单位：A、B /
+    # A、B按职责分工负责 / a bare list （A、B）); beside a lead named elsewhere for the same
+    # task (a 牵头单位： line above a 责任单位： line) such a party supports.
+    defaulted: list[bool] = field(default_factory=list)
+    bare: bool = False  # a list of units with no cue: （市发展改革委、市能源局）
+    first_listed: bool = False  # says 列第一位者为牵头: the first unit of bare lists leads
+    unread: bool = False  # has a cue of responsibility but yielded no party (reported, never dropped)
 
 
 # ---------------------------------------------------------------------------
@@ -66,6 +73,18 @@ def _annotation_cues() -> tuple[dict, dict, re.Pattern]:
     suffixes = {role: lx.longest_first(words) for role, words in lex.mapping("annotation_suffixes").items()}
     cue_words = [w for ws in labels.values() for w in ws] + [w for ws in suffixes.values() for w in ws]
     return labels, suffixes, re.compile(trie_regex(cue_words))
+
+
+@lru_cache(maxsize=1)
+def first_listed_note() -> re.Pattern:
+    """列第一位者为牵头部门，下同 inside an annotation: the note, not a unit."""
+    words = lx.load().list("first_listed_leads")
+    return re.compile("(?:" + trie_regex(words) + r")[\u4e00-\u9fff]{0,4}(?:[，,；;、]?下同)?")
+
+
+# A unit the lexicon does not know, in a bare list: a short name ending as bodies end.
+_BODY_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,20}?(?:局|委|委员会|办|办公室|厅|部|中心|公司|集团|政府|办事处|"
+                        r"社|队|站|所|院|会|组|专班)$")
 
 
 def bracket_spans(text: str) -> list[tuple[int, int]]:
@@ -128,15 +147,21 @@ def names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str
         if inside:
             for m in inside:
                 out.append((org_name(m), org_canonical(m), m.start, m.end, marked))
-        else:
+        elif not _NOT_A_NAME.search(piece):
             name = _LEAD_MARK.sub("", piece)
             out.append((name, lx.canonical_name(name), s, e, marked))
     return out
 
 
+# Words of a note, never of a unit's name: （各镇人民政府负责落实，以下不再列出） names one unit.
+_NOT_A_NAME = re.compile(r"不再|列出|下同|以下|以上|原则|要求|[。；？！]|^[^\u4e00-\u9fff]*$")
+
+
 def org_name(m: CharMatch) -> str:
-    """The name of an ORG/PLACE match as the document writes it (县水务局 stays 县水务局)."""
-    return m.text
+    """The name of an ORG/PLACE match as the document writes it (县水务局 stays 县水务局); a
+    name sharing the level of the one before it (县财政局、审计局) is written with that level
+    (县审计局): the document wrote it once for both."""
+    return m.groups.get("shared_prefix", "") + m.text
 
 
 def org_canonical(m: CharMatch) -> str:
@@ -149,25 +174,38 @@ def org_canonical(m: CharMatch) -> str:
 
 def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                       doc_year: int | None = None) -> list[Annotation]:
-    """The responsibility annotations in ``text`` (a clause starting at ``offset``)."""
+    """The responsibility annotations in ``text`` (a clause starting at ``offset``).
+
+    Roles: a label (牵头单位：) or a suffix (X牵头, Y配合, Z具体落实) gives the role; units
+    that are only 负责 / 按职责分工负责 / 责任单位 are the leads when no lead is named, else
+    support; a bare list of units (（A、B）) is read by ``bare_list`` (all lead, or the first
+    when the document says 列第一位者为牵头).
+    """
     labels, suffixes, cue_re = _annotation_cues()
     open_words = lx.load().mapping("open_deadlines")
+    note_re = first_listed_note()
     out = []
     for bs, be in bracket_spans(text):
         inner = text[bs + 1:be - 1]
-        if not cue_re.search(inner):
-            continue
-        a0 = offset + bs
-        ann = Annotation(a0, offset + be, text[bs:be])
+        note = note_re.search(inner)
         inner_off = offset + bs + 1
         orgs = [m for m in matches if m.label in ("ORG", "PLACE") and inner_off <= m.start < offset + be - 1]
         orgs = prefer_orgs(orgs)
+        if not cue_re.search(note_re.sub("", inner)):
+            ann = _bare_list(text, offset, bs, be, orgs, note)
+            if ann is not None:
+                out.append(ann)
+            continue
+        a0 = offset + bs
+        ann = Annotation(a0, offset + be, text[bs:be], first_listed=bool(note))
         times = [m for m in matches if m.label == "TIME" and inner_off <= m.start < offset + be - 1]
         has_lead = False
         pieces = split_top(inner, "；;。，,")
         roles: list[tuple[str, list[tuple[str, str, int, int, bool]], int, int]] = []
         for pa, pb in pieces:
             piece = inner[pa:pb].strip()
+            if note_re.fullmatch(piece) or piece == "下同":
+                continue
             ps = inner_off + pa + (len(inner[pa:pb]) - len(inner[pa:pb].lstrip()))
             pe = ps + len(piece)
             role = None
@@ -179,7 +217,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                     names_from = ps + len(w) + 1
                     break
             if role is None:
-                for r in ("support", "lead", "owner"):
+                for r in ("support", "lead", "duty", "owner", "responsible"):
                     w = next((w for w in suffixes.get(r, []) if piece.endswith(w)), None)
                     if w:
                         role = r
@@ -197,7 +235,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                 continue
             full = text[names_from - offset:names_to - offset]
             names = names_in(text, names_from - offset, names_to - offset,
-                              [m.shifted(-offset) for m in orgs])
+                             [m.shifted(-offset) for m in orgs])
             names = [(n, cn, s + offset, e + offset, mk) for n, cn, s, e, mk in names]
             if role is None:
                 # A piece with no cue continues the list before it (配合单位：A，B).
@@ -209,8 +247,9 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
             roles.append((role, names, ps, pe))
         marked = any(mk for _, names, _, _ in roles for *_, mk in names)
         for role, names, ps, pe in roles:
-            if role == "owner":
-                role = "support" if has_lead else "lead"
+            defaulted = False
+            if role in ("responsible", "duty"):
+                role, defaulted = ("support", False) if has_lead else ("lead", True)
             for n, cn, s, e, mk in names:
                 r = role
                 if marked and role in ("lead", "support"):
@@ -218,7 +257,68 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                 ann.parties.append(Party(n, r, "explicit", text[ps - offset:pe - offset], ps, pe,
                                          canonical=cn))
                 ann.name_spans.append((s, e))
+                ann.defaulted.append(defaulted and r == "lead")
+        ann.unread = not ann.parties and bool(roles or (ann.deadline is None and ann.open_deadline is None))
         out.append(ann)
+    return out
+
+
+def _bare_list(text: str, offset: int, bs: int, be: int, orgs: list[CharMatch], note) -> Annotation | None:
+    """（市发展改革委、市能源局） / 〔州住房城乡建设局、州水利局〕: a bracket holding nothing but units
+    (recognised bodies, or short names ending as bodies end) is an annotation naming the
+    responsible units. All lead, as written; ``apply_first_listed`` makes the first the lead
+    and the others support where the document says so."""
+    inner_off = offset + bs + 1
+    inner = text[bs + 1:be - 1]
+    if note:
+        inner = inner[:note.start()] + " " * (note.end() - note.start()) + inner[note.end():]
+    names = []
+    for pa, pb in split_top(inner, "、，,；;。"):
+        piece = inner[pa:pb].strip()
+        if not piece:
+            continue
+        s = inner_off + pa + (len(inner[pa:pb]) - len(inner[pa:pb].lstrip()))
+        piece = re.sub(r"等(?:部门|单位)?$", "", piece)
+        e = s + len(piece)
+        whole = [m for m in orgs if m.start == s and m.end == e]
+        if whole:
+            m = whole[0]
+            names.append((org_name(m), org_canonical(m), s, e))
+        elif _BODY_NAME.match(piece) and not any(s < m.end and m.start < e for m in orgs if m.label == "ORG"):
+            names.append((piece, lx.canonical_name(piece), s, e))
+        else:
+            return None  # （含工业废水）, （试行）: not a list of units
+    if not names:
+        return None
+    ann = Annotation(offset + bs, offset + be, text[bs:be], bare=True, first_listed=bool(note))
+    for n, cn, s, e in names:
+        ann.parties.append(Party(n, "lead", "explicit", text[bs:be], offset + bs, offset + be, canonical=cn))
+        ann.name_spans.append((s, e))
+        ann.defaulted.append(True)
+    return ann
+
+
+def apply_first_listed(annotations: list[Annotation]) -> None:
+    """From the first annotation that says 列第一位者为牵头 on (document order), bare lists
+    name their lead first: the first unit leads, the others support."""
+    on = False
+    for a in sorted(annotations, key=lambda a: a.start):
+        on = on or a.first_listed
+        if on and a.bare and len(a.parties) > 1:
+            a.parties[1:] = [replace(p, role="support") for p in a.parties[1:]]
+            a.defaulted[:] = [False] * len(a.parties)
+
+
+def demote_defaulted(anns: list[Annotation]) -> list[tuple[Party, tuple[int, int]]]:
+    """The parties of annotations read together for one task (牵头单位：… / 责任单位：… lines),
+    with their name spans: beside an explicit lead, a lead by default supports."""
+    named_lead = any(p.role == "lead" and not d for a in anns for p, d in zip(a.parties, a.defaulted or
+                                                                           [False] * len(a.parties)))
+    out = []
+    for a in anns:
+        flags = a.defaulted or [False] * len(a.parties)
+        for p, sp, d in zip(a.parties, a.name_spans, flags):
+            out.append((replace(p, role="support") if named_lead and d else p, sp))
     return out
 
 
@@ -409,4 +509,42 @@ def unknown_place_owners(text: str, offset: int, known: list[tuple[int, int]]) -
         for name in names:
             out.append(Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
                              canonical=name))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Shared-prefix enumerations: 县财政局、审计局、统计局
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _bare_department() -> re.Pattern:
+    lex = lx.load()
+    return re.compile(trie_regex([a for d in lex.departments for a in (d.name, *d.aliases) if len(a) >= 3]))
+
+
+_MEMBER_SEP = re.compile(r"以及|、|和|及|与")
+
+
+def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
+    """Departments written without their level after one written with it: in 县财政局、审计局、
+    统计局 the later two are 县 bodies too. Each becomes an ORG match of its own, its text as
+    written (审计局) and the prefix it shares in ``groups`` (its name and canonical name are
+    县审计局). A name with a level word of its own (街道办事处 after 各镇人民政府) shares nothing."""
+    starts = {m.start for m in matches if m.label == "ORG"}
+    out = []
+    for m in matches:
+        if m.label != "ORG" or m.id != "department" or not m.groups.get("prefix"):
+            continue
+        pos = m.end
+        while True:
+            sep = _MEMBER_SEP.match(text, pos)
+            if not sep or sep.end() in starts:
+                break
+            d = _bare_department().match(text, sep.end())
+            if not d or re.search(r"街道|乡镇|镇|乡|村|社区", d.group()):
+                break
+            out.append(CharMatch("ORG", "department", d.start(), d.end(), d.group(),
+                                 {"prefix": m.groups["prefix"], "core": d.group(), "shared_prefix": m.groups["prefix"]}))
+            pos = d.end()
     return out

@@ -65,6 +65,9 @@ def trie_regex(words) -> str:
 def _guarded(prefixes) -> str:
     parts = []
     for p in lx.longest_first(prefixes):
+        if p == "州":  # 州住房城乡建设局, but never the end of a city's name (扬州建设…, 苏州市)
+            parts.append(f"州(?<!{han_except('由同各和及与暨')}州)")
+            continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
         # The guard follows the literal so that the regex engine can still skip
         # ahead to the prefix's first character.

@@ -37,7 +37,7 @@ from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch
 from indexer.extract.times import interpret
 
-ROLES = ("lead", "support", "owner", "deadline")
+ROLES = ("lead", "support", "responsible", "owner", "deadline")
 
 
 @dataclass
@@ -45,7 +45,7 @@ class Row:
     start: int  # absolute span of the row's paragraph
     end: int
     cells: list[tuple[int, int]]  # absolute spans of the cells' text
-    roles: list[str]  # per cell: lead / support / owner / deadline / task / skip; in a table of
+    roles: list[str]  # per cell: lead / support / responsible / deadline / task / skip; in a table of
     # targets: indicator / unit / year / skip
     header: bool = False
     kind: str = "tasks"  # tasks | targets
@@ -230,11 +230,12 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
     ann = RowAnnotation(row.start, row.end, text[row.start:row.end], row=row)
     has_lead = bool([c for c in row.cells_of("lead") if c[0] < c[1]])
     orgs = pt.prefer_orgs([m for m in matches if m.label in ("ORG", "PLACE")])
-    for role in ("lead", "owner", "support"):
+    for role in ("lead", "responsible", "owner", "support"):
         for s, e in row.cells_of(role):
             if s >= e:
                 continue
-            r = "support" if role == "owner" and has_lead else ("lead" if role == "owner" else role)
+            # 责任单位 beside a 牵头单位 column supports; alone, it names the leads
+            r = ("support" if has_lead else "lead") if role == "responsible" else role
             for name, canonical, ns, ne, marked in pt.names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
                 ann.parties.append(Party(name, "lead" if marked else r, "explicit", text[s:e], s, e,
                                          canonical=canonical))

@@ -19,7 +19,8 @@ The year is that of the deadline in force at the value (``year_source``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from indexer.extract import lexicon as lx
@@ -42,6 +43,7 @@ class FoundTarget:
     start: int  # absolute offsets of the evidence (indicator … value qualifier)
     end: int
     text: str
+    respectively: bool = False  # the value follows 分别 (see split_respectively)
 
 
 @lru_cache(maxsize=1)
@@ -72,10 +74,48 @@ def _segment_start(text: str, pos: int, floor: int) -> int:
 
 
 def _segment_end(text: str, pos: int) -> int:
+    """The end of the comma segment from ``pos``; an annotation (（…）, 〔…〕) ends it too."""
     i = pos
-    while i < len(text) and text[i] not in BOUNDARY + "、":
+    while i < len(text) and text[i] not in BOUNDARY + "、（(〔":
         i += 1
     return i
+
+
+# 全镇共有12个行政村纳入整治范围 / 18个项目列入省级重点项目库: a count of what exists or was
+# listed, not an amount to reach. 列全省第3位 is a rank (no unit matches 位).
+_EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
+_EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    """Units written out read as written with a slash: 微克每立方米 → 微克/立方米."""
+    if unit and "每" in unit[1:]:
+        return unit[0] + unit[1:].replace("每", "/")
+    return unit
+
+
+def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list["FoundTarget"]:
+    """城区和镇区燃气普及率分别达到98%、90% → 城区燃气普及率 98%, 镇区燃气普及率 90%: values after
+    分别 that share one indicator naming as many things as there are values, one indicator each.
+    Parallel modifiers (城区和镇区 + 燃气普及率) share the head after the last one; full names
+    (万元GDP用水量、万元工业增加值用水量) stand alone."""
+    res, i = [], 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and out[j + 1].indicator == out[i].indicator and out[j + 1].respectively:
+            j += 1
+        run = out[i:j + 1]
+        parts = [p for p in re.split(r"和|、|与|以及", run[0].indicator) if p] if len(run) > 1 else []  # not 及: 普及率
+        if len(run) > 1 and run[0].respectively and len(parts) == len(run):
+            if all(len(p) <= 4 for p in parts[:-1]) and len(parts[-1]) > len(parts[0]) + 1:
+                head = parts[-1][len(parts[0]):]
+                names = [p + head for p in parts[:-1]] + [parts[-1]]
+            else:
+                names = parts
+            run = [replace(t, indicator=n) for t, n in zip(run, names)]
+        res.extend(run)
+        i = j + 1
+    return res
 
 
 def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
@@ -144,7 +184,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if text[qe:qe + 1] == "的":
                 continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
-            unit = (g.get("mult") or "") + g["unit"]
+            unit = normalise_unit((g.get("mult") or "") + g["unit"])
+            if before.endswith(_EXISTING_BEFORE) or any(w in text[qe:_segment_end(text, qe)] for w in _EXISTING_AFTER):
+                continue  # a count of what exists or was listed
             pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
             if pre:
                 pre_q = w["pre"][pre]
@@ -174,6 +216,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
+        if indicator.endswith("分别"):  # 城区和镇区燃气普及率分别达到98%、90%
+            indicator = indicator[:-2]
         if baseline is not None:
             verb = base_text
         verb = verb or pre_verb
@@ -216,6 +261,6 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         year_source = None if not year else ("annotation" if t.from_annotation else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
-                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset]))
-    return out
+                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))
+    return split_respectively(out, text, offset)
 

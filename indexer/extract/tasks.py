@@ -12,10 +12,14 @@ How a document is read (``extract_document``):
    (严格生态保护红线监管，|到2035年，…面积保持在…以上，确保…); each piece in
    which an action verb stands in command position (after adverbs, a time
    phrase, or a body) is a task; a piece without one joins the task before it.
-4. Parties: annotations (the clause's own, else the one closing its item or
-   article, else one in the heading), then the running text. With no explicit
-   lead or owner, the topic table gives an *inferred* lead (keyword as
-   evidence) and the document's 主送 become *inherited* recipients.
+4. Parties: annotations (the clause's own, else the next one closing a sentence
+   of its paragraph, else the one closing its item or article, else one in the
+   heading of its item, article or part), then the running text, plus the
+   owners of any blanket rule before it (以下任务均由各镇人民政府负责落实，不再一一
+   列出). With no explicit lead or owner, the topic table gives an *inferred*
+   lead (keyword as evidence) and the document's 主送 become *inherited*
+   recipients; a piece joining actions whose inferred leads differ is one task
+   per action (``_split_actions``).
    A word standing for a body named before (该局要…, 由其汇总, 上述部门要…,
    各责任单位要…) takes its role from the same cues and is resolved by
    ``indexer.extract.anaphora`` to the nearest body before it in the article/item
@@ -39,7 +43,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task
+from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task, ancestors
 from indexer.extract import anaphora as an
 from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
@@ -285,7 +289,8 @@ class DocumentContext:
     matches: Matches
     rows: list[tables.Row]
     container_ann: dict[str, pt.Annotation] = field(default_factory=dict)
-    para_ann: dict[int, pt.Annotation] = field(default_factory=dict)
+    para_ann: dict[str, pt.Annotation] = field(default_factory=dict)
+    blanket: list[tuple[int, list[Party]]] = field(default_factory=list)  # (start, owners) of blanket rules
     stages: tuple[int, ...] = ()
     inherited: tuple[str, int | None, int | None] = ("主送", None, None)  # evidence, start, end
     candidates: list[an.Candidate] = field(default_factory=list)
@@ -293,11 +298,7 @@ class DocumentContext:
 
     def chain(self, p: Provision) -> list[Provision]:
         """The provision's containers, innermost first."""
-        out = []
-        while p.parent and p.parent in self.by_id:
-            p = self.by_id[p.parent]
-            out.append(p)
-        return out
+        return ancestors(p, self.by_id.get)
 
     def __post_init__(self):
         self._row_starts = [r.start for r in self.rows]
@@ -334,6 +335,10 @@ def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Match
     refs_at = [(m.start, m.end) for m in found if m.label == "ANAPHOR"]
     if refs_at:
         found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
+    # 县财政局、审计局、统计局: the later names share the first one's level
+    members = pt.shared_prefix_members(document.text, found)
+    if members:
+        found = sorted(found + members, key=lambda c: (c.start, -(c.end - c.start), c.label))
     return Matches(found)
 
 
@@ -364,7 +369,8 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
     its last own clause (with any annotation lines after it)."""
     out: dict[str, pt.Annotation] = {}
     for p in provisions:
-        if p.kind in ("article", "item") and p.heading and "（" in p.heading:
+        # 二、重点任务（州住房城乡建设局总牵头）: a part's heading speaks for all its items
+        if p.kind in ("part", "article", "item") and p.heading and any(b in p.heading for b in "（(〔"):
             off = _heading_offset(ctx.document, p)
             if off is not None:
                 ms = ctx.matches.within(off, off + len(p.heading)) or [
@@ -372,6 +378,7 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
                 anns = pt.parse_annotations(p.heading, off, ms, ctx.doc_year)
                 if anns:
                     out[p.id] = anns[-1]
+    pt.apply_first_listed(list(out.values()) + [a for ci in infos for a in ci.annotations])
     own_clauses: dict[str, list[ClauseInfo]] = {}
     for ci in infos:
         if ci.clause.parent:
@@ -394,17 +401,22 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
     return out
 
 
-def _extract_paragraph_annotations(text: str, infos: list[ClauseInfo]) -> dict[int, pt.Annotation]:
-    """A paragraph inside an article (one of several) whose last sentence closes with an
-    annotation: the annotation speaks for that paragraph's sentences (keyed by paragraph start)."""
+def _extract_paragraph_annotations(text: str, infos: list[ClauseInfo]) -> dict[str, pt.Annotation]:
+    """Within a paragraph, an annotation closing a sentence speaks for the sentences before it
+    back to the previous annotated one (…方案。改造雨水管网25公里〔A、B〕。新建小区…（C负责）。):
+    clause id → the annotation that follows it in its paragraph."""
     by_para: dict[int, list[ClauseInfo]] = {}
     for ci in infos:
         by_para.setdefault(paragraph_start(text, ci.clause.start), []).append(ci)
-    out: dict[int, pt.Annotation] = {}
-    for start, cis in by_para.items():
-        a = closing_annotation(cis[-1])
-        if a is not None and len(cis) > 1:
-            out[start] = a
+    out: dict[str, pt.Annotation] = {}
+    for cis in by_para.values():
+        after: pt.Annotation | None = None
+        for ci in reversed(cis):
+            a = closing_annotation(ci)
+            if a is not None:
+                after = a
+            elif after is not None:
+                out[ci.clause.id] = after
     return out
 
 
@@ -415,7 +427,7 @@ def applicable_annotation(ci: ClauseInfo, ctx: DocumentContext) -> tuple[list[Pa
     own_dl = next((a for a in ci.annotations if a.deadline or a.open_deadline), None)
     parties = [p for a in own for p in a.parties]
     dl = own_dl
-    pa = ctx.para_ann.get(paragraph_start(ctx.document.text, ci.clause.start))
+    pa = ctx.para_ann.get(ci.clause.id)
     if pa is not None:
         if not parties and pa.parties:
             parties = list(pa.parties)
@@ -486,7 +498,7 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
 
 
 def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
-                    has_targets: bool, has_ann_parties: bool) -> list[list]:
+                    has_targets: bool, has_ann_parties: bool, has_own_parties: bool = False) -> list[list]:
     """The clause cut into pieces [start, end, command verbs] (offsets relative to the clause),
     one task each.
 
@@ -517,6 +529,12 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
         # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
         # is named for is a task even without a verb of command.
         pieces = [[0, len(text), []]]
+    if not pieces and has_own_parties:
+        # 2025年底前，全省钢铁企业全面完成超低排放改造。（省生态环境厅牵头…）: a sentence with a verb
+        # of action whose own annotation names who does it is a task, whatever its subject.
+        verbs = [m for m in ci.matches if m.label == "ACTION" and not _inside(m.start, ci.skip)]
+        if verbs:
+            pieces = [[0, len(text), verbs[:1]]]
     return pieces
 
 
@@ -565,6 +583,32 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
     return None
 
 
+def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Party]]]:
+    """以下任务均由各镇人民政府负责落实，不再一一列出: a sentence naming the implementers of every
+    later task. Returns (where the rule starts, its units as explicit owners — 牵头 after a unit
+    makes it the lead); such a sentence is no task itself, and 不再列出 is no unit. An
+    annotation saying the same (（各镇人民政府负责落实，以下不再列出）) holds for the later tasks too."""
+    words = lx.load().list("blanket_rules")
+    out = []
+    for ci in infos:
+        text = ci.clause.text
+        if not any(w in text for w in words):
+            continue
+        orgs = pt.prefer_orgs([m for m in ci.matches if m.label in ("ORG", "PLACE") and not _inside(m.start, ci.skip)])
+        parties = []
+        for m in orgs:
+            role = "lead" if text.startswith("牵头", m.end - ci.clause.start) else "owner"
+            parties.append(Party(pt.org_name(m), role, "explicit", text.rstrip("。；"), ci.clause.start,
+                                 ci.clause.start + len(text.rstrip("。；")), canonical=pt.org_canonical(m)))
+        if parties:
+            out.append((ci.clause.start, parties))
+    for ci in infos:  # （各镇人民政府负责落实，以下不再列出）: the annotation's units, for the later tasks too
+        for a in ci.annotations:
+            if any(w in a.text for w in words) and a.parties:
+                out.append((a.end, list(a.parties)))
+    return sorted(out, key=lambda x: x[0])
+
+
 def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[Party], running: list,
                      references: list[Reference], extra: list[Party], ctx: DocumentContext
                      ) -> tuple[list[Party], tuple[Reference, ...]]:
@@ -582,6 +626,7 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
             parties.append(p)
     refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
     parties += extra
+    parties += [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
     parties = _dedupe(parties)
     explicit_resp = [p for p in parties if p.source in ("explicit", "resolved") and p.role in ("lead", "owner")]
     specific = [p for p in explicit_resp if not _collective(p.name)]
@@ -626,6 +671,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
                           _extract_matches(document, clauses, nlp), tables.table_rows(document.text))
     goal_clauses, no_task = _no_task_clauses(provisions, clauses, ctx)
     infos = [_extract_annotations(c, ctx) for c in clauses]
+    ctx.blanket = _extract_blanket_rules(infos)
+    no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
     ctx.container_ann = _extract_container_annotations(provisions, infos, ctx)
     ctx.para_ann = _extract_paragraph_annotations(document.text, infos)
     ctx.candidates = _candidates(document, ctx.matches.all, infos)
@@ -654,7 +701,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         clause_targets = _extract_targets(ci, ct, ann_dl, row, document)
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
-        if c.id in no_task:
+        if c.id in no_task and not (c.id in goal_clauses and ann_parties and not _annotation_only(ci)):
+            # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：…) is a task
             continue
         tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
     return tasks, targets
@@ -664,7 +712,8 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
                   ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext) -> list[Task]:
     """The tasks of one clause: its pieces, each with its deadline and parties."""
     c = ci.clause
-    pieces = _extract_pieces(ci, ct, row, bool(clause_targets), bool(ann_parties))
+    own_parties = any(a.parties for a in ci.annotations)
+    pieces = _extract_pieces(ci, ct, row, bool(clause_targets), bool(ann_parties), own_parties)
     if not pieces:
         return []
     text, off = c.text, c.start
@@ -672,21 +721,49 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
         ci.running, ann_parties, ctx.name_span, ctx.candidates, ctx.document.text, ctx.scope_start(c))
     known_spans = [(m.start, m.end) for _, m in running]
     extra = pt.unknown_place_owners(text, off, known_spans)
+    warnings = tuple(f"括注“{a.text}”未读出责任单位" for a in ci.annotations if a.unread)
     out = []
     for n, (a, b, vs) in enumerate(pieces, 1):
         a_abs, b_abs = off + a, off + b
         parties, refs = _extract_parties(ci, a_abs, b_abs, ann_parties, running, references, extra, ctx)
         deadline = _extract_deadline(ci, ct, pieces, n, ann_dl, ctx.stages)
-        assignment = _assignment(parties)
-        out.append(Task(
-            id=f"{c.id}__task_{n}", clause_id=c.id, doc_id=ctx.document.id, article_no=c.article_no,
-            item_no=c.item_no, text=text[a:b].strip("，；： "), parties=tuple(parties),
-            deadline=deadline,
-            targets=tuple(x for x in clause_targets if a_abs <= x.start < b_abs),
-            verbs=tuple(dict.fromkeys(v.text for v in vs)), start=a_abs + _lstrip(text[a:b]),
-            end=b_abs - _rstrip(text[a:b]), label=c.label, assignment=assignment,
-            unassigned=assignment == "unassigned", references=refs))
+        for sa, sb, svs, sparties in _split_actions(ci, a_abs, b_abs, vs, parties, ctx):
+            assignment = _assignment(sparties)
+            k = len(out) + 1
+            out.append(Task(
+                id=f"{c.id}__task_{k}", clause_id=c.id, doc_id=ctx.document.id, article_no=c.article_no,
+                item_no=c.item_no, text=text[sa - off:sb - off].strip("，；： "), parties=tuple(sparties),
+                deadline=deadline,
+                targets=tuple(x for x in clause_targets if sa <= x.start < sb),
+                verbs=tuple(dict.fromkeys(v.text for v in svs)), start=sa + _lstrip(text[sa - off:sb - off]),
+                end=sb - _rstrip(text[sa - off:sb - off]), label=c.label, assignment=assignment,
+                unassigned=assignment == "unassigned", references=refs, warnings=warnings))
     return out
+
+
+def _split_actions(ci: ClauseInfo, a_abs: int, b_abs: int, vs: list[CharMatch], parties: list[Party],
+                   ctx: DocumentContext) -> list[tuple[int, int, list[CharMatch], list[Party]]]:
+    """A piece joining several actions whose lead is only inferred (推动城市交通提质增效，实施老旧小区
+    改造，系统推进海绵城市建设): one task per action when the topics give them different leads, each
+    with its own inferred lead (never 市交通运输局 for 老旧小区改造). Parties read from the text,
+    the deadline and the recipients stay with every action. Else the piece is one task."""
+    whole = [(a_abs, b_abs, vs, parties)]
+    inferred = [p for p in parties if p.source == "inferred"]
+    if not inferred or len(vs) < 2:
+        return whole
+    text, off = ci.clause.text, ci.clause.start
+    starts = []
+    for v in vs:  # each action's comma segment starts after the comma before its verb
+        k = max(text.rfind(sep, a_abs - off, v.start - off) for sep in "，；：")
+        starts.append(max(a_abs, off + k + 1) if k >= 0 else a_abs)
+    starts[0] = a_abs
+    bounds = list(zip(starts, starts[1:] + [b_abs], ([v] for v in vs)))
+    bounds = [(s, e, v) for s, e, v in bounds if s < e]
+    guesses = [_infer(ci.matches, s, e, ci.skip, ctx.document) for s, e, _ in bounds]
+    if len({g.key for g in guesses if g}) < 2:
+        return whole
+    rest = [p for p in parties if p.source != "inferred"]
+    return [(s, e, v, rest + ([g] if g else [])) for (s, e, v), g in zip(bounds, guesses)]
 
 
 @lru_cache(maxsize=1)
@@ -722,12 +799,14 @@ def _annotation_only(ci: ClauseInfo) -> bool:
 
 
 def _merge_annotations(anns: list[pt.Annotation]) -> pt.Annotation:
+    """Annotations read together for one item (牵头单位：… / 责任单位：… / 完成时限：… lines)."""
     if len(anns) == 1:
         return anns[0]
     out = pt.Annotation(anns[0].start, anns[-1].end, "".join(a.text for a in anns))
+    for p, sp in pt.demote_defaulted(anns):
+        out.parties.append(p)
+        out.name_spans.append(sp)
     for a in anns:
-        out.parties.extend(a.parties)
-        out.name_spans.extend(a.name_spans)
         if out.deadline is None and out.open_deadline is None:
             out.deadline, out.open_deadline, out.deadline_text = a.deadline, a.open_deadline, a.deadline_text
     return out

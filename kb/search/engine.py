@@ -1,4 +1,4 @@
-"""The backend seam: what every search engine (Whoosh today, tantivy later) implements.
+"""The backend seam: what every search engine (Whoosh, tantivy) implements.
 
 An engine only stores records and evaluates a *planned* query
 (``kb.search.plan``): units that already carry their jieba words, bigrams and

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.errors import QuerySyntaxError
+
 MAX_CHARS = 200  # longer queries are cut (a pasted paragraph is not a query)
 MAX_UNITS = 24  # words/phrases beyond this are dropped
 
@@ -80,10 +82,6 @@ class Not:
 class ParsedQuery:
     tree: object | None  # None: nothing to search
     notices: list[str]
-
-
-class QuerySyntaxError(ValueError):
-    """Internal: the query does not parse; ``parse`` falls back to plain words."""
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from kb.search.result import SearchResult
 from kb.search.vocab import synonyms
 
 MAX_LIMIT = 1000
+YEAR_MIN, YEAR_MAX = 1900, 2100  # a year filter outside these is a typo
 LEVEL_NAMES = {"中央": "central", "国家": "central", "省级": "provincial", "省": "provincial",
                "市级": "municipal", "市": "municipal", "县级": "county", "县": "county"}
 NOTICE_RELAXED = "没有同时包含全部检索词的条款，下面是包含部分检索词的结果"
@@ -50,9 +51,9 @@ def check_limit(limit) -> int:
     try:
         n = int(limit)
     except (TypeError, ValueError):
-        raise QueryError(f"--limit {limit!r} is not a number; give a whole number from 1 to {MAX_LIMIT}") from None
+        raise QueryError(f"--limit {limit!r} is not a number; give a whole number from 1 to {MAX_LIMIT}", "limit") from None
     if not 1 <= n <= MAX_LIMIT:
-        raise QueryError(f"--limit {n} is out of range; give a whole number from 1 to {MAX_LIMIT}")
+        raise QueryError(f"--limit {n} is out of range; give a whole number from 1 to {MAX_LIMIT}", "limit")
     return n
 
 
@@ -61,7 +62,7 @@ def check_level(level: str | None) -> str | None:
         return None
     value = LEVEL_NAMES.get(level.strip(), level.strip().lower())
     if value not in LEVELS:
-        raise QueryError(f"--level {level!r} is not a level; use one of {', '.join(LEVELS)}")
+        raise QueryError(f"--level {level!r} is not a level; use one of {', '.join(LEVELS)}", "level")
     return value
 
 
@@ -71,9 +72,9 @@ def check_year(year) -> int | None:
     try:
         y = int(str(year).strip().rstrip("年"))
     except ValueError:
-        raise QueryError(f"--year {year!r} is not a year; give four digits such as 2027") from None
-    if not 1900 <= y <= 2100:
-        raise QueryError(f"--year {y} is out of range; give a year such as 2027")
+        raise QueryError(f"--year {year!r} is not a year; give four digits such as 2027", "year") from None
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        raise QueryError(f"--year {y} is out of range; give a year such as 2027", "year")
     return y
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from kb import names
 from kb.analysis import fold
 from kb.errors import ConfigError
 
@@ -33,7 +34,8 @@ class Synonyms:
         return self.table.get(_key(term), ())
 
     @classmethod
-    def parse(cls, text: str, name: str = SYNONYMS) -> "Synonyms":
+    def parse(cls, text: str, name: str = SYNONYMS, groups=()) -> "Synonyms":
+        """The rules of ``text`` (synonyms.txt), then the equivalence ``groups`` given apart."""
         table: dict[str, list[str]] = {}
 
         def add(src: str, targets: list[str]) -> None:
@@ -61,12 +63,17 @@ class Synonyms:
                                       "separated by '|' (or 'term => other | other')")
                 for src in group:
                     add(src, group)
+        for group in groups:
+            for src in group:
+                add(src, list(group))
         return cls({k: tuple(v) for k, v in table.items()})
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    return Synonyms.parse((resources.files("kb") / "data" / SYNONYMS).read_text(encoding="utf-8"))
+    """synonyms.txt and the bodies' groups of departments.yaml (``kb.names``)."""
+    return Synonyms.parse((resources.files("kb") / "data" / SYNONYMS).read_text(encoding="utf-8"),
+                          groups=names.load().search_synonyms)
 
 
 @lru_cache(maxsize=1)

@@ -20,12 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
-sys.path.insert(0, str(ROOT))
+from indexer.extract import extract_document
+from indexer.extract.nlp import get_nlp
+from indexer.pipeline import parse_file, parse_text
 
-from indexer.extract import extract_document  # noqa: E402
-from indexer.extract.nlp import get_nlp  # noqa: E402
-from indexer.pipeline import parse_file, parse_text  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: corpus/, eval/, tests/fixtures/ (run with python -m)
 
 
 def synthetic_document(n: int) -> str:

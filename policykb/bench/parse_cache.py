@@ -20,12 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
-sys.path.insert(0, str(ROOT))
+from indexer.build import parse_corpus
+from indexer.parse_cache import ParseCache
+from policykb.bench.synth import write_corpus
 
-from policykb.bench.synth import write_corpus  # noqa: E402
-from indexer.build import parse_corpus  # noqa: E402
-from indexer.parse_cache import ParseCache  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: corpus/, eval/, tests/fixtures/ (run with python -m)
 
 
 def timed_parse(corpus: Path, home: Path) -> tuple[float, int]:

@@ -28,8 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout (or site-packages) holding policykb/
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: corpus/, eval/, tests/fixtures/ (run with python -m)
 
 EXTRA_QUERIES = ['"生态保护红线"', '"高宝邵伯湖"', "碳达峰 AND NOT 船舶", "(噪声 OR 扬尘) 治理",
                  "船舶 岸电", "ＰＭ２.５", "pm2.5", "空气质量 2027", "双碳", "发改委", '"无废城市', "(碳达峰",

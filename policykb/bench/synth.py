@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from kb.citation import int_to_cn
+from kb.official_citation import int_to_cn
 
 DATA = resources.files("policykb.bench") / "data"
 

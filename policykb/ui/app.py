@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `streamlit run policykb/ui/app.py` from a checkout, installed or not
     sys.path.insert(0, str(ROOT))
 
-from policykb.ui import nav  # noqa: E402
+from policykb.ui import common, nav  # noqa: E402
 
 
 def run() -> None:
@@ -40,6 +40,7 @@ def run() -> None:
 
     with st.sidebar:
         st.caption("政策知识库 · 条款检索、任务分解与上下级对标")
+        common.chrome()  # Streamlit's own interface strings in Chinese
 
     page.run()
 

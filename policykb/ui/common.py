@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from kb import labels, paths
+from kb import labels, paths, views
 from kb.api import KB, open_kb
 from kb.errors import KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
 from policykb.ui import nav, render
@@ -35,16 +35,15 @@ from policykb.ui import nav, render
 def _open_kb(home: str, build_dir: str) -> KB:
     del build_dir  # only the cache key: a new build opens a new KB
     kb = open_kb(home)
-    threading.Thread(target=_warm, args=(kb,), name="policykb-warm", daemon=True).start()
+    threading.Thread(target=warm, args=(kb,), name="policykb-warm", daemon=True).start()
     return kb
 
 
-def _warm(kb: KB) -> None:
+def warm(kb: KB) -> None:
     """Load the search analyzer's dictionary and the index once, in the background, so the
     first search of a freshly started app does not pay for it when it comes from another page."""
     try:
-        if api(kb, "search"):
-            kb.search("规划", limit=1)
+        kb.search("规划", limit=1)
     except Exception as e:  # warming is best effort; the real query reports its own error
         print(f"policykb app: warm-up failed: {type(e).__name__}: {e}", file=sys.stderr)
 
@@ -57,12 +56,6 @@ def get_kb() -> KB:
         raise KBNotBuiltError(f"no KB in {home}; build it first with `policykb build` "
                               "(or set POLICYKB_HOME to the data directory)")
     return _open_kb(str(home), str(build))
-
-
-def api(kb: KB, name: str) -> Callable | None:
-    """A KB method if this version of the KB has it (features land one by one), else None."""
-    fn = getattr(kb, name, None)
-    return fn if callable(fn) else None
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -78,24 +71,21 @@ def documents(kb: KB) -> tuple:
 @st.cache_data(max_entries=8, show_spinner=False)
 def year_options(_kb: KB, build_dir: str) -> list[int]:
     """Years to filter by: target and deadline years when extracted, and document years."""
-    years: set[int] = set()
-    if api(_kb, "targets"):
-        years |= {t.year for t in _kb.targets() if t.year}
-    if api(_kb, "tasks"):
-        years |= {t.deadline.year for t in _kb.tasks() if t.deadline and t.deadline.year}
+    years = {t.year for t in _kb.targets() if t.year}
+    years |= {t.deadline.year for t in _kb.tasks() if t.deadline and t.deadline.year}
     years |= {int(d.date[:4]) for d in documents(_kb) if d.date and d.date[:4].isdigit()}
     return sorted(years)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def party_options(_kb: KB, build_dir: str) -> list[str] | None:
-    """Party names to filter by, or None while the KB has no party extraction."""
-    return list(_kb.parties()) if api(_kb, "parties") else None
+def party_options(_kb: KB, build_dir: str) -> list[str]:
+    """Party names to filter by (as the documents write them)."""
+    return list(_kb.parties())
 
 
-def not_built_notice(feature: str, what: str) -> None:
-    """An honest notice for a view whose KB feature has not been built yet."""
-    st.info(f"{feature}功能尚未完成：知识库还没有提供{what}。该页面将在相应功能合入后自动启用。")
+def default_doc(kb: KB) -> str | None:
+    """The document every page opens on: the full text with the most content (``kb.views``)."""
+    return views.default_document(documents(kb))
 
 
 # ---------------------------------------------------------------------------
@@ -109,12 +99,12 @@ def error_message(e: BaseException) -> str:
         return (f"尚未找到知识库（数据目录 {paths.home()}）：请先运行 policykb build 构建知识库，"
                 "或把环境变量 POLICYKB_HOME 设为已构建的数据目录。")
     if isinstance(e, NotFoundError):
-        return "找不到链接中的文件或条款编号：请从列表中重新选择，或运行 policykb docs 查看可用编号。"
+        return "找不到链接中的文件或条款：请从列表中重新选择。"
     if isinstance(e, QueryError):
         return "检索式无法使用：请去掉特殊符号或筛选条件后重试。"
     if isinstance(e, PolicyKBError):
         return "操作失败：请检查输入后重试；如仍失败，请在命令行运行同一操作查看原因。"
-    return "页面出错：请刷新页面重试；如仍出错，请设置 POLICYKB_DEBUG=1 重新启动并报告问题。"
+    return "页面出错：请刷新页面重试；如仍出错，请联系系统管理员。"
 
 
 def run_page(body: Callable[[], None]) -> None:
@@ -138,22 +128,46 @@ def run_page(body: Callable[[], None]) -> None:
 def bind(key: str, param: str, default: Any, parse: Callable[[str], Any] = str) -> bool:
     """Seed widget state ``key`` from query parameter ``param``.
 
-    The URL wins when it is new (first visit, a shared link, a ``page_link``
-    with other parameters); otherwise the widget keeps what the user chose.
-    Call before creating the widget; call :func:`publish` after it. Returns
-    True when the URL set the value this run.
+    The URL wins whenever it differs from what this widget last wrote there (first visit, a
+    shared link, a page link, the browser's Back/Forward — a parameter that is gone resets the
+    widget to ``default``); otherwise the widget keeps what the user chose. Call before creating
+    the widget; call :func:`publish` after it. Returns True when the URL set the value this run.
+    A value that cannot be parsed says so (:func:`bad_param`) and falls back to ``default``.
     """
     url = st.query_params.get(param)
     seen = f"_url_{key}"
     from_url = False
-    if key not in st.session_state or (url is not None and st.session_state.get(seen) != url):
+    if key not in st.session_state or st.session_state.get(seen) != url:
         try:
             st.session_state[key] = parse(url) if url is not None else default
             from_url = url is not None
         except (TypeError, ValueError):
+            bad_param(param, url, default)
             st.session_state[key] = default
     st.session_state[seen] = url
     return from_url
+
+
+PARAM_NAMES = {"doc": "文件", "fdoc": "文件", "against": "上级文件", "clause": "条款", "level": "层级",
+               "year": "年份", "party": "责任单位", "role": "角色", "part": "部分", "issuer": "发文机关",
+               "since": "时效", "sort": "排序", "q": "检索词", "hl": "检索命中"}
+
+
+def bad_param(param: str, value: Any, fallback: Any, shown: str | None = None) -> None:
+    """Say in one Chinese line (plain text) that a URL parameter was not usable and what is shown instead."""
+    name = PARAM_NAMES.get(param, param)
+    instead = shown if shown is not None else ("全部" if fallback in (None, labels.ALL) else str(fallback))
+    st.warning(plain(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
+               icon=":material/link_off:")
+
+
+def plain(text: str) -> str:
+    """Text shown as itself inside st.warning/st.info/st.caption (which read Markdown):
+    every Markdown and HTML special character escaped."""
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))
+
+
+MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def publish(key: str, param: str, value: Any, empty: tuple = (None, "", labels.ALL)) -> None:
@@ -176,10 +190,29 @@ def keep_only(*params: str) -> None:
             del st.query_params[k]
 
 
-def choose(key: str, options: list, value: Any) -> None:
-    """Make sure a selectbox's state is one of its options (a bad URL falls back to the first)."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = options[0] if value not in options else value
+def choose(key: str, options: list, value: Any, param: str | None = None, fmt: Callable = str) -> None:
+    """Make sure a selectbox's state is one of its options; otherwise ``value`` (or the first
+    option). A value that came from the URL parameter ``param`` says so (:func:`bad_param`)."""
+    current = st.session_state.get(key)
+    if current in options:
+        return
+    fallback = value if value in options else options[0]
+    if param is not None and current is not None and st.query_params.get(param) is not None:
+        bad_param(param, st.query_params.get(param), fallback, fmt(fallback))
+    st.session_state[key] = fallback
+
+
+def select(col, label: str, key: str, param: str, options: list, fmt: Callable = str, parse: Callable = str,
+           default: Any = None, omit_default: bool = False) -> Any:
+    """A selectbox bound to the URL parameter ``param`` (a value the options do not have says so and
+    falls back to ``default``, else the first option); returns the value, None for 全部.
+    ``omit_default`` leaves the parameter out of the URL while the default is chosen."""
+    default = default if default in options else options[0]
+    bind(key, param, default, parse=parse)
+    choose(key, options, default, param=param, fmt=fmt)
+    value = col.selectbox(label, options, key=key, format_func=fmt, placeholder="请选择")
+    publish(key, param, value, empty=(None, "", labels.ALL, default) if omit_default else (None, "", labels.ALL))
+    return None if value == labels.ALL else value
 
 
 # ---------------------------------------------------------------------------
@@ -218,11 +251,42 @@ def link(spec: nav.PageSpec, label: str, icon: str | None = None, **params: str)
     st.page_link(spec.script, label=label, icon=icon, query_params=params or None)
 
 
-def copy_citation(kb: KB, ident: str) -> str:
-    """Show the official-style citation with a copy-to-clipboard button; returns it."""
+def citation_block(kb: KB, ident: str, key: str, text: bool = True) -> str:
+    """The official-style citation and its copy buttons (复制出处; with ``text`` also 复制条文 and
+    复制条文及出处); returns the citation."""
     cite = kb.citation(ident)
-    st.code(cite, language=None, wrap_lines=True)
+    buttons = []
+    if text and "#" in ident:
+        buttons += [render.copy_button("复制条文", kb.text(ident)), render.copy_button("复制条文及出处", kb.quote(ident))]
+    buttons.append(render.copy_button("复制出处", cite))
+    linked_html(f'<div class="pkb-cite">{render.esc(cite)}</div>' + render.actions_html(*buttons), key=key)
     return cite
+
+
+# Streamlit's own English strings (see policykb/ui/chrome.js) and what the app shows instead.
+STREAMLIT_STRINGS = [
+    ("Page not found", "找不到页面"), ("Running...", "正在运行…"), ("Running…", "正在运行…"), ("Stop", "停止"),
+    ("No results", "没有匹配的选项"), ("Choose an option", "请选择"), ("Choose options", "请选择"),
+    ("Copy to clipboard", "复制到剪贴板"), ("Close", "关闭"), ("Rerun", "重新运行"), ("Connecting", "正在连接"),
+    ("Connection error", "连接出错"), ("Clear all", "全部清除"), ("Clear", "清除"), ("Collapse sidebar", "收起侧栏"),
+    ("Expand sidebar", "展开侧栏"), ("Open sidebar", "展开侧栏"), ("Close sidebar", "收起侧栏"),
+    ("View fullscreen", "全屏查看"), ("Exit fullscreen", "退出全屏"), ("Show more", "显示更多"),
+    ("Show less", "收起"), ("Dismiss", "关闭"), ("Open", "展开选项"),
+    ("Skip to main content", "跳到正文"), ("Settings", "设置"), ("Print", "打印"), ("About", "关于"),
+]
+STREAMLIT_PATTERNS = [
+    (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\."
+     r" Running the app's main page\.$", "网址中的页面“/$1”不存在，已打开首页（检索）。"),
+    (r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
+     "网址中的页面不存在，已打开首页（检索）。"),
+]
+_CHROME_JS = (Path(__file__).resolve().parent / "chrome.js").read_text(encoding="utf-8")
+_chrome = st.components.v2.component("policykb_chrome", js=_CHROME_JS, isolate_styles=False)
+
+
+def chrome() -> None:
+    """Install the translation of Streamlit's own interface strings (once per page load)."""
+    _chrome(key="pkb_chrome", data={"strings": STREAMLIT_STRINGS, "patterns": STREAMLIT_PATTERNS})
 
 
 def doc_titles(kb: KB) -> dict[str, str]:
@@ -236,7 +300,7 @@ def doc_label(kb: KB) -> Callable[[str], str]:
     def fmt(doc_id: str) -> str:
         d = docs.get(doc_id)
         if d is None:
-            return doc_id
+            return labels.ALL if doc_id == labels.ALL else "（未知文件）"
         mark = "（提纲）" if d.status == "outline" else ""
         return f"[{labels.level(d.level)}] {d.title}{mark}"
 

@@ -13,6 +13,8 @@
 // bar still works as a deep link. In-page anchors (href="#part_3__art_5"), links to other sites,
 // clicks with a modifier key and anything that is not a page of the app are left to the browser.
 // When the page was opened with a fragment that names an anchor in the markup, it scrolls there.
+// Buttons with class "pkb-copy" copy their data-copy text to the clipboard (复制条文, 复制出处 …) and
+// say 已复制 for a moment; the text is exactly the attribute's value (the markup escaped it).
 // Used by ui/common.py: linked_html (data: {html, pages}).
 
 const RENDERED = "__pkbLinksHtml";
@@ -50,6 +52,43 @@ function scrollToFragment(root) {
   if (target && root.contains(target)) target.scrollIntoView({ block: "start" });
 }
 
+// Copy with the Clipboard API; where the page may not use it (no permission, no secure
+// context), with a hidden textarea and execCommand, which every browser still supports.
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (e) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } finally {
+      area.remove();
+    }
+    return ok;
+  }
+}
+
+function onCopy(button) {
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
+  copyText(button.dataset.copy || "").then((ok) => {
+    button.textContent = ok ? "已复制" : "复制失败，请手动选择文字";
+    button.classList.toggle("done", ok);
+    setTimeout(() => {
+      button.textContent = label;
+      button.classList.remove("done");
+    }, 1500);
+  });
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   let root = parentElement.querySelector(":scope > div.pkb-links");
@@ -69,6 +108,12 @@ export default function (component) {
   const onClick = (event) => {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return; // a new tab or window
+    const copy = event.target.closest ? event.target.closest("button.pkb-copy") : null;
+    if (copy && root.contains(copy)) {
+      event.preventDefault();
+      onCopy(copy);
+      return;
+    }
     const a = event.target.closest ? event.target.closest("a[href]") : null;
     if (!a || !root.contains(a)) return;
     const url = appUrl(a, pages);

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from kb import labels, models
+from kb.models import task_year  # the 目标年份 column; the tasks page counts by it
 
 CSS = """
 <style>
@@ -30,6 +31,7 @@ CSS = """
 .pkb-badge.county{background:#e6f6e6;border-color:#8ccf8c}
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
+.pkb-warn{font-size:.8rem;color:#8a4b00}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
@@ -40,14 +42,46 @@ CSS = """
 .pkb-toc ul{margin:0;padding-left:1.1rem}
 .pkb-toc li{margin:.1rem 0}
 .pkb-ent{padding:.1em .3em;margin:0 .1em;border-radius:.35em;line-height:2.1}
-.pkb-ent .pkb-ent-label{font-size:.65em;font-weight:700;margin-left:.35em;vertical-align:middle;
-  text-transform:none;opacity:.85}
+.pkb-ent::after{content:attr(data-label);font-size:.7em;font-weight:700;margin-left:.35em;
+  vertical-align:middle;opacity:.85;user-select:none}
 .pkb-ent.party{background:#d6eaff}
 .pkb-ent.time{background:#ffe0b3}
 .pkb-ent.target{background:#d9f2d9}
 .pkb-ent.inferred{background:transparent;border:1px dashed #7aa7d9}
 .pkb-ent.reference{background:#eef5ff;border:1px dotted #7aa7d9}
 .pkb-legend span{margin-right:.6em}
+.pkb-hitbox{border:1px solid #e3e3e3;border-radius:.5rem;padding:.6rem .8rem;margin-bottom:.8rem}
+.pkb-cite{font-size:.95rem;margin:.2rem 0}
+.pkb-facts{font-size:.85rem;color:#444;margin-top:.15rem}
+.pkb-facts span{margin-right:1.2em}
+.pkb-facts .guess{color:#8a5a00}
+.pkb-doc .pkb-hit{background:#fff3c4;outline:2px solid #f0c040;border-radius:3px}
+.pkb-actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.3rem 0}
+.pkb-actions button,.pkb-actions a.pkb-btn{font:inherit;font-size:.85rem;padding:.2rem .7rem;border:1px solid #ccc;
+  border-radius:.4rem;background:#fff;color:#222;cursor:pointer;text-decoration:none}
+.pkb-actions button:hover,.pkb-actions a.pkb-btn:hover{border-color:#888}
+.pkb-actions button.done{border-color:#2e8b57;color:#2e8b57}
+table.pkb-table{width:100%;border-collapse:collapse;font-size:.9rem;table-layout:fixed}
+table.pkb-table th,table.pkb-table td{border:1px solid #ddd;padding:.3em .45em;vertical-align:top;text-align:left;
+  overflow-wrap:anywhere;word-break:break-word}
+table.pkb-table th{background:#f6f6f6;font-weight:600}
+.pkb-guess{color:#8a5a00}
+.pkb-bars{font-size:.9rem}
+.pkb-bars .row{display:grid;grid-template-columns:minmax(8em,14em) 1fr 3.5em;gap:.5em;align-items:center;margin:.15rem 0}
+.pkb-bars .bar{display:flex;height:1.05rem;background:#f3f3f3;border-radius:2px;overflow:hidden}
+.pkb-bars .stated{background:#3b7dd8}
+.pkb-bars .guessed{background:repeating-linear-gradient(45deg,#f0b85a,#f0b85a 4px,#f7d79a 4px,#f7d79a 8px)}
+.pkb-bars .none{background:#bbb}
+.pkb-bars .n{text-align:right;color:#333}
+.pkb-key span{display:inline-block;width:.9em;height:.9em;vertical-align:middle;margin:0 .25em 0 .8em}
+.pkb-tree{font-size:.95rem;line-height:1.7}
+.pkb-tree details{margin-left:1.1rem}
+.pkb-tree summary{cursor:pointer}
+.pkb-tree .kids{margin-left:1.4rem}
+.pkb-tree .task{color:#333}
+.pkb-tree .party{display:inline-block;background:#d6eaff;border-radius:.6em;padding:0 .5em;margin:0 .2em;font-size:.85rem}
+.pkb-tree .party.guess{background:transparent;border:1px dashed #7aa7d9}
+.pkb-tree .count{color:#777;font-size:.85rem;margin-left:.4em}
 </style>
 """
 
@@ -135,8 +169,9 @@ def outline_badge() -> str:
     return badge("提纲", "outline")
 
 
-def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int) -> str:
-    """One search result card: badges, document and path, highlighted snippet."""
+def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int, facts=None) -> str:
+    """One search result card: badges, document and path, highlighted snippet, and the hit's
+    牵头单位 / 完成时限 / document date (``facts``: ``kb.views.HitFacts``)."""
     title = doc.title if doc else hit.doc_id
     number = f"（{doc.doc_number}）" if doc and doc.doc_number else ""
     badges = level_badge(hit.level)
@@ -150,7 +185,44 @@ def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int) -> st
     return (f'<div class="pkb-card" data-hit-id="{esc(hit.id)}" data-rank="{rank}">'
             f'<div class="pkb-path">{badges}<b>《{esc(title)}》</b>{esc(number)}'
             f'{" · " + path_html if path else ""}</div>'
-            f'<div class="pkb-text">{hit_snippet_html(hit)}</div></div>')
+            f'<div class="pkb-text">{hit_snippet_html(hit)}</div>{facts_html(facts)}</div>')
+
+
+def facts_html(facts) -> str:
+    """牵头 · 时限 · 成文日期 of a hit (a lead that is not written in the text is marked as such)."""
+    if facts is None:
+        return ""
+    out = []
+    if facts.lead:
+        cls = "" if facts.lead_stated else ' class="guess"'
+        note = "" if facts.lead_stated or "推断" in facts.lead else "（非原文明示）"
+        out.append(f"<span{cls}>牵头：{esc(facts.lead)}{note}</span>")
+    if facts.deadline:
+        out.append(f"<span>时限：{esc(facts.deadline)}</span>")
+    out.append(f"<span>成文日期：{esc(facts.date or '未注明')}</span>")
+    return f'<div class="pkb-facts">{"".join(out)}</div>'
+
+
+def copy_button(label: str, text: str) -> str:
+    """A button that copies ``text`` (ui/links.js): the text rides in an escaped attribute."""
+    return f'<button type="button" class="pkb-copy" data-copy="{esc(text)}">{esc(label)}</button>'
+
+
+def link_button(label: str, href: str) -> str:
+    """An in-app link drawn as a button (ui/links.js keeps the session)."""
+    return f'<a class="pkb-btn" href="{esc(href)}" target="_self">{esc(label)}</a>'
+
+
+def actions_html(*buttons: str) -> str:
+    return f'<div class="pkb-actions">{"".join(buttons)}</div>'
+
+
+def page_href(page: str, fragment: str | None = None, **params) -> str:
+    """``document?doc=…&hl=…#anchor``: the URL of an app page with its query parameters."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{page}?{query}" + (f"#{fragment}" if fragment else "")
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +332,9 @@ def entities_html(text: str, ents: Sequence[Entity]) -> str:
     parts, pos = [], 0
     for e in resolve_overlaps(ents, len(text)):
         parts.append(esc(text[pos:e.start]))
-        parts.append(f'<mark class="pkb-ent {esc(e.cls)}" title="{esc(e.title)}">{esc(text[e.start:e.end])}'
-                     f'<span class="pkb-ent-label">{esc(e.label or labels.ENTITY.get(e.cls, e.cls))}</span></mark>')
+        # the tag is drawn by CSS (::after) from data-label: it is not part of the text a reader selects or copies
+        parts.append(f'<mark class="pkb-ent {esc(e.cls)}" title="{esc(e.title)}" '
+                     f'data-label="{esc(e.label or labels.ENTITY.get(e.cls, e.cls))}">{esc(text[e.start:e.end])}</mark>')
         pos = e.end
     parts.append(esc(text[pos:]))
     return "".join(parts)
@@ -313,27 +386,33 @@ def verified_badge(flag) -> str:
     return badge(name, f"v-{str(flag).lower()}") if name else ""
 
 
-def document_html(provisions: Sequence[models.Provision], verified: dict | None = None) -> str:
+def document_html(provisions: Sequence[models.Provision], verified: dict | None = None,
+                  hit: str | None = None) -> str:
     """The full text: parts and articles as headings with anchors, clauses as paragraphs.
 
     Each clause carries its own anchor and a ¶ link to its clause view. ``verified``
-    (an outline's provision id → flag) adds a badge to each flagged heading.
+    (an outline's provision id → flag) adds a badge to each flagged heading; the provision
+    ``hit`` (a search hit the reader was opened at) and everything inside it are highlighted.
     """
     verified = verified or {}
+
+    def cls(p) -> str:
+        return ' class="pkb-hit"' if hit and (p.id == hit or p.id.startswith(hit + "__")) else ""
+
     out = ['<div class="pkb-doc">']
     for p in provisions:
         pid = esc(anchor(p.id))
         flag = verified_badge(verified[p.id]) if p.id in verified else ""
         if p.kind in ("part", "preamble", "closing"):
             title = f"{p.marker or ''}{p.heading or ''}" if p.kind == "part" else labels.kind(p.kind)
-            out.append(f'<h3 id="{pid}">{esc(title)} {flag}</h3>')
+            out.append(f'<h3 id="{pid}"{cls(p)}>{esc(title)} {flag}</h3>')
         elif p.kind in ("article", "item"):
             tag = "h4" if p.kind == "article" else "h5"
-            out.append(f'<{tag} id="{pid}">{esc(p.marker or "")}{esc(p.heading or "")} {flag}'
+            out.append(f'<{tag} id="{pid}"{cls(p)}>{esc(p.marker or "")}{esc(p.heading or "")} {flag}'
                        f'<a class="pkb-anchor" href="{esc(clause_href(p.id))}" target="_self" '
                        f'title="条款详情">¶</a></{tag}>')
         elif p.kind == "clause":
-            out.append(f'<p class="pkb-clause" id="{pid}">{esc(p.text)}'
+            out.append(f'<p class="pkb-clause{" pkb-hit" if cls(p) else ""}" id="{pid}">{esc(p.text)}'
                        f'<a class="pkb-anchor" href="{esc(clause_href(p.id))}" target="_self" '
                        f'title="条款详情">¶</a></p>')
     out.append("</div>")
@@ -341,166 +420,68 @@ def document_html(provisions: Sequence[models.Provision], verified: dict | None 
 
 
 # ---------------------------------------------------------------------------
-# Tables
+# Tables and bars (plain HTML: wrapped text, Chinese throughout, no widget chrome)
 # ---------------------------------------------------------------------------
 
 
-def task_year(t: models.Task) -> int | None:
-    """The year a task is due: its stated deadline year, else the year of its first dated target."""
-    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
-        return t.deadline.year
-    return next((g.year for g in t.targets if g.year), None)
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: str = ""  # a CSS width (e.g. "30%"); empty: share what is left
 
 
-def task_rows(tasks: Iterable[models.Task], doc_titles: dict[str, str]) -> list[dict]:
-    """The 任务分解表 as rows with Chinese column names, worded as the export words them."""
-    from kb import export
-
-    rows = []
-    for t in tasks:
-        d = t.deadline
-        rows.append({
-            "任务编号": t.id,
-            "文件": doc_titles.get(t.doc_id, t.doc_id),
-            "出处": t.label or t.clause_id.split("#", 1)[-1],
-            "任务内容": t.text,
-            "牵头单位": export.lead_text(t),
-            "配合单位": export.support_text(t),
-            "完成时限": export.deadline_text(d),
-            "目标年份": task_year(t),
-            "量化目标": export.targets_text(t),
-            "条款": t.clause_id,
-        })
-    return rows
+def table_html(columns: Sequence[Column], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table whose cells are markup already escaped by the caller; text wraps, columns keep their
+    widths, so it fits the window at any width."""
+    head = "".join(f'<th style="width:{esc(c.width)}">{esc(c.title)}</th>' if c.width else f"<th>{esc(c.title)}</th>"
+                   for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="pkb-table {esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-# The roles of bodies the clause itself sets to work or names (主送 recipients are the document's).
-NAMED_ROLES = tuple(r for r in models.PARTY_ROLES if r != "recipient")
+def task_text_html(t: models.Task, target_row: bool = False) -> str:
+    """A 任务分解表 cell: the task's text, a badge on a target row, and the task's warnings (an
+    annotation that named no unit) so a reader checks them against the text."""
+    out = esc(t.text)
+    if target_row:
+        out += '<br><span class="pkb-badge">目标条款（无任务）</span>'
+    if t.warnings:
+        out += '<br><span class="pkb-warn">提示：' + esc("；".join(t.warnings)) + "</span>"
+    return out
 
 
-def party_label(names: Iterable[str]) -> str:
-    """One body written several ways (县水务局, 县水利局): every written name, most used first."""
-    return "／".join(count_by(names))
+def guess_html(text: str, guessed: bool) -> str:
+    """A cell whose content is inferred, not written in the text: marked so it cannot pass for a fact."""
+    return f'<span class="pkb-guess" title="非原文明示">{esc(text)}</span>' if guessed else esc(text)
 
 
-def party_labels(tasks: Iterable[models.Task], roles) -> dict[str, str]:
-    """Canonical name → the body's label (``party_label`` of the names it is written as in ``tasks``)."""
-    written: dict[str, list[str]] = {}
-    for t in tasks:
-        for p in t.parties:
-            if p.role in roles:
-                written.setdefault(p.key, []).append(p.name)
-    return {k: party_label(names) for k, names in written.items()}
+def bars_html(rows: Sequence[tuple[str, int, int]], stated: str = "原文明示", guessed: str = "推断",
+              none_label: str | None = None) -> str:
+    """Horizontal bars, one per (label, stated, guessed): the stated part solid, the guessed part
+    hatched, so a chart never passes guesses off as facts. ``none_label`` greys that row."""
+    top = max((s + g for _, s, g in rows), default=0) or 1
+    out = ['<div class="pkb-bars">']
+    for label, s, g in rows:
+        grey = label == none_label
+        segs = (f'<span class="{"none" if grey else "stated"}" style="width:{100 * s / top:.1f}%"></span>'
+                f'<span class="guessed" style="width:{100 * g / top:.1f}%"></span>')
+        tip = f"{label}：{stated} {s}" + (f"，{guessed} {g}" if g else "")
+        out.append(f'<div class="row" title="{esc(tip)}"><span>{esc(label)}</span><span class="bar">{segs}</span>'
+                   f'<span class="n">{s + g}</span></div>')
+    out.append("</div>")
+    return "".join(out)
 
 
-def count_by_party(tasks: Iterable[models.Task], roles) -> dict[str, int]:
-    """Tasks per body, grouped by canonical name and labelled with the names as written."""
-    tasks = list(tasks)
-    label = party_labels(tasks, roles)
-    return count_by(label[k] for t in tasks for k in {p.key for p in t.parties if p.role in roles})
-
-
-def count_by(values: Iterable[str | int | None]) -> dict[str, int]:
-    """Counts of each value (None skipped), largest first."""
-    counts: dict[str, int] = {}
-    for v in values:
-        if v is None or v == "":
-            continue
-        counts[str(v)] = counts.get(str(v), 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def bar_key_html(stated: str = "原文明示", guessed: str = "推断（非原文明示）") -> str:
+    return (f'<div class="pkb-key" style="font-size:.85rem;color:#444">'
+            f'<span style="background:#3b7dd8"></span>{esc(stated)}'
+            f'<span style="background:repeating-linear-gradient(45deg,#f0b85a,#f0b85a 4px,#f7d79a 4px,#f7d79a 8px)">'
+            f'</span>{esc(guessed)}</div>')
 
 
 # ---------------------------------------------------------------------------
-# The graph
+# The linkage tree (文件 → 部分 → 条 → 任务 → 单位)
 # ---------------------------------------------------------------------------
-
-
-def dot_str(s: str) -> str:
-    """A DOT double-quoted string (quotes and backslashes escaped, newlines as \\n)."""
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def node_width(label: str, fontsize: float = 11) -> str:
-    """A minimum node width in inches for ``label``: the in-browser Graphviz underestimates
-    CJK text (it measures with Latin font metrics), so wide characters count a full em."""
-    import unicodedata
-
-    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in label)
-    return f"{ems * fontsize / 72 + 0.3:.2f}"
-
-
-def short(s: str, n: int = 18) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def graph_dot(doc: models.Document, provisions: Sequence[models.Provision],
-              tasks: Sequence[models.Task] | None, cited: Sequence[tuple[str, str | None]] = (),
-              max_tasks_per_article: int = 6, aggregate: bool = False) -> str:
-    """DOT source of document → parts → articles → tasks → parties (and cited documents).
-
-    ``tasks`` None means the task API is not there: the graph stops at articles.
-    ``aggregate`` draws article → party edges labelled with the number of tasks
-    instead of one node per task (for a whole document). ``cited`` is (label,
-    resolved document id or None) of the documents it cites.
-    """
-    lines = ["digraph G {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", fillcolor="#ffffff", '
-             'fontname="Noto Sans CJK SC", fontsize=11];', 'edge [color="#999999"];']
-    root = "doc"
-    fill = "#fff7cc" if doc.status == "outline" else "#e3f0ff"
-    title = short(doc.title, 24)
-    lines.append(f"{root} [label={dot_str(title)}, width={node_width(title)}, fillcolor={dot_str(fill)}, "
-                 f"tooltip={dot_str(doc.title)}];")
-    ids = {}
-    for i, p in enumerate(provisions):
-        if p.kind not in ("part", "article"):
-            continue
-        ids[p.id] = f"p{i}"
-        label = (p.marker or "") + short(p.heading or labels.kind(p.kind))
-        color = "#f0f0f0" if p.kind == "part" else "#ffffff"
-        lines.append(f"p{i} [label={dot_str(label)}, width={node_width(label)}, fillcolor={dot_str(color)}, "
-                     f"tooltip={dot_str(p.label)}];")
-        parent = ids.get(p.parent or "", root)
-        lines.append(f"{parent} -> p{i};")
-    if tasks is not None:
-        party_nodes: dict[str, str] = {}  # canonical name → node (one node per body)
-        per_article: dict[str, int] = {}
-        edges: dict[tuple[str, str], list[bool]] = {}  # (article, party) → explicit? per task
-        for j, t in enumerate(tasks):
-            art = next((ids[a] for a in containers(t.clause_id) if a in ids), root)
-            parties = [p for p in t.parties if p.role in NAMED_ROLES]
-            if aggregate:
-                for p in {p.key: p for p in parties}.values():
-                    node = party_nodes.setdefault(p.key, f"q{len(party_nodes)}")
-                    edges.setdefault((art, node), []).append(p.source == "explicit")
-                continue
-            per_article[art] = per_article.get(art, 0) + 1
-            if per_article[art] > max_tasks_per_article:
-                continue
-            label = short(t.text, 16)
-            lines.append(f"t{j} [label={dot_str(label)}, width={node_width(label)}, shape=note, "
-                         f"fillcolor=\"#fafafa\", tooltip={dot_str(t.text)}];")
-            lines.append(f"{art} -> t{j};")
-            for p in parties:
-                node = party_nodes.setdefault(p.key, f"q{len(party_nodes)}")
-                style = "solid" if p.source == "explicit" else "dashed"
-                lines.append(f"t{j} -> {node} [style={style}, label={dot_str(labels.role(p.role))}, "
-                             "fontsize=9];")
-        for (art, node), explicit in edges.items():
-            style = "solid" if any(explicit) else "dashed"
-            lines.append(f"{art} -> {node} [style={style}, label={dot_str(f'{len(explicit)}项')}, fontsize=9];")
-        names = party_labels(tasks, NAMED_ROLES)
-        for key, node in party_nodes.items():
-            name = names[key]
-            lines.append(f"{node} [label={dot_str(name)}, width={node_width(name)}, shape=ellipse, "
-                         "fillcolor=\"#d6eaff\"];")
-    for k, (label, resolved) in enumerate(cited):
-        fill = "#e6f6e6" if resolved else "#eeeeee"
-        name = "《" + short(label, 20) + "》"
-        lines.append(f"c{k} [label={dot_str(name)}, width={node_width(name)}, fillcolor={dot_str(fill)}, "
-                     f"tooltip={dot_str(label)}];")
-        lines.append(f"{root} -> c{k} [style=dotted, label=\"引用\", fontsize=9];")
-    lines.append("}")
-    return "\n".join(lines)
 
 
 def containers(provision_id: str) -> list[str]:
@@ -508,3 +489,48 @@ def containers(provision_id: str) -> list[str]:
     doc, _, path = provision_id.partition("#")
     steps = path.split("__")
     return [f"{doc}#{'__'.join(steps[:i])}" for i in range(len(steps) - 1, 0, -1)]
+
+
+def party_chip(p: models.Party) -> str:
+    guessed = p.source not in ("explicit", "resolved")
+    tip = f"{labels.role(p.role)}（{labels.PARTY_SOURCE.get(p.source, p.source)}）"
+    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(p.name)}</span>'
+
+
+def tree_html(doc: models.Document, provisions: Sequence[models.Provision], tasks: Sequence[models.Task],
+              open_all: bool = False, task_text: int = 60) -> str:
+    """The linkage as a collapsible tree in document order: parts, their articles (each a link to
+    its clause view, with its number of tasks), each task with its parties (guessed ones dashed)."""
+    named = [r for r in models.PARTY_ROLES if r != "recipient"]
+    by_article: dict[str, list[models.Task]] = {}
+    shown = {p.id for p in provisions}
+    for t in tasks:
+        owner = next((c for c in containers(t.clause_id) if c in shown), None)
+        by_article.setdefault(owner or doc.id, []).append(t)
+    kids: dict[str, list[models.Provision]] = {}
+    for p in provisions:
+        if p.kind in ("part", "article", "preamble", "closing"):
+            kids.setdefault(p.parent or doc.id, []).append(p)
+
+    def count(pid: str) -> int:
+        return len(by_article.get(pid, [])) + sum(count(k.id) for k in kids.get(pid, []))
+
+    def task_line(t: models.Task) -> str:
+        text = t.text if len(t.text) <= task_text else t.text[: task_text - 1] + "…"
+        chips = "".join(party_chip(p) for p in t.parties if p.role in named) or '<span class="count">未明确责任单位</span>'
+        return (f'<div class="task"><a href="{esc(clause_href(t.clause_id))}" target="_self">{esc(text)}</a> '
+                f'→ {chips}</div>')
+
+    def node(p: models.Provision) -> str:
+        name = f"{p.marker or ''}{p.heading or ''}" if p.kind != "preamble" else labels.kind(p.kind)
+        n = count(p.id)
+        inner = "".join(node(k) for k in kids.get(p.id, [])) + "".join(task_line(t) for t in by_article.get(p.id, []))
+        link = f'<a href="{esc(clause_href(p.id))}" target="_self">{esc(name or labels.kind(p.kind))}</a>'
+        label = f'{link}<span class="count">任务 {n} 项</span>'
+        if not inner:
+            return f'<div class="leaf" style="margin-left:1.1rem">{label}</div>'
+        return f'<details{" open" if open_all or p.kind == "part" else ""}><summary>{label}</summary>' \
+               f'<div class="kids">{inner}</div></details>'
+
+    top = "".join(node(p) for p in kids.get(doc.id, [])) + "".join(task_line(t) for t in by_article.get(doc.id, []))
+    return f'<div class="pkb-tree"><div><b>《{esc(doc.title)}》</b><span class="count">任务 {len(tasks)} 项</span></div>{top}</div>'

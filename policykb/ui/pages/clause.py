@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb import labels
+from kb import export, labels, views
 from kb.errors import NotFoundError
 from policykb.ui import common, nav, render
 
@@ -33,14 +33,14 @@ def picker(kb) -> str | None:
     doc_of_current = current.split("#", 1)[0] if current else None
     if (from_url or "c_doc" not in st.session_state) and doc_of_current in docs:
         st.session_state["c_doc"] = doc_of_current
-    common.choose("c_doc", docs, docs[0])
+    common.choose("c_doc", docs, common.default_doc(kb))
     c1, c2 = st.columns([2, 3])
-    doc_id = c1.selectbox("文件", docs, key="c_doc", format_func=common.doc_label(kb))
+    doc_id = c1.selectbox("文件", docs, key="c_doc", format_func=common.doc_label(kb), placeholder="请选择")
     provisions = [p for p in kb.provisions(doc_id) if p.kind in PICKABLE]
     by_id = {p.id: p for p in provisions}
     ids = list(by_id)
     if from_url and current not in by_id:
-        st.error(f"找不到条款“{current}”：请从下拉列表中选择条款。")
+        common.bad_param("clause", current, None, "本文件的第一条")
     if st.session_state.get("c_clause") not in by_id:
         first_article = next((p.id for p in provisions if p.kind == "article"), ids[0] if ids else None)
         st.session_state["c_clause"] = first_article
@@ -51,22 +51,18 @@ def picker(kb) -> str | None:
             return f"{'　' * p.depth}{p.text[:40]}{'…' if len(p.text) > 40 else ''}"
         return f"{'　' * p.depth}{p.marker or ''}{p.heading or labels.kind(p.kind)}"
 
-    pid = c2.selectbox("条款", ids, key="c_clause", format_func=fmt)
+    pid = c2.selectbox("条款", ids, key="c_clause", format_func=fmt, placeholder="请选择")
     common.publish("c_clause", "clause", pid)
     common.keep_only("clause")
     return pid
 
 
 def clause_tasks(kb, p, leaves) -> list:
-    if not common.api(kb, "tasks"):
-        return []
     leaf_ids = {x.id for x in leaves}
     return [t for t in kb.tasks(doc=p.doc_id) if t.clause_id in leaf_ids]
 
 
 def clause_targets(kb, p, leaves) -> list:
-    if not common.api(kb, "targets"):
-        return []
     leaf_ids = {x.id for x in leaves}
     return [t for t in kb.targets(doc=p.doc_id) if t.clause_id in leaf_ids]
 
@@ -82,16 +78,29 @@ def highlighted_text(p, leaves, tasks, targets) -> None:
     common.html(render.legend_html() + '<div class="pkb-card">' + "".join(paras) + "</div>")
 
 
+def outline_points(leaves) -> None:
+    """An outline's clauses under their own labels (摘要, 关键词, 阶段目标 …), not as 条文."""
+    rows = []
+    for leaf in leaves:
+        label, body = views.outline_field(leaf.text)
+        rows.append(f'<div class="pkb-text" id="{render.esc(render.anchor(leaf.id))}">'
+                    f'<b>{render.esc(label or "要点")}</b>：{render.esc(body)}</div>')
+    common.html('<div class="pkb-card">' + "".join(rows) + "</div>")
+
+
+TASK_COLUMNS = [render.Column("任务内容", "38%"), render.Column("牵头单位", "20%"), render.Column("配合单位", "14%"),
+                render.Column("完成时限", "12%"), render.Column("量化目标", "16%")]
+
+
 def tasks_table(tasks) -> None:
     st.subheader(f"任务（{len(tasks)}）")
     if not tasks:
         st.caption("本条款未抽取到任务。")
         return
-    rows = render.task_rows(tasks, {})
-    for r in rows:
-        r.pop("文件", None)
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_order=["任务内容", "牵头单位", "配合单位", "完成时限", "量化目标"])
+    rows = [[render.esc(t.text), render.guess_html(export.lead_text(t), not views.lead_stated(t)),
+             render.esc(export.support_text(t)), render.esc(export.deadline_text(t.deadline)),
+             render.esc(export.targets_text(t))] for t in tasks]
+    common.html(render.table_html(TASK_COLUMNS, rows))
 
 
 SHOWN_LINKS = 5  # per column; the rest fold into an expander
@@ -122,20 +131,23 @@ def link_list(kb, title: str, links: list[dict]) -> None:
             label = link.get("label") or ""
             text = link.get("text") or ""
             body = f'<div class="pkb-text">{render.esc(text)}</div>' if text and text not in label else ""
-            common.html(f'<div class="pkb-card"><div class="pkb-path">{head}<b>《{render.esc(doc)}》</b>'
-                        f'{render.esc(label)}</div>{body}'
-                        + "".join(f'<div style="font-size:.85rem;color:#555">依据：{render.esc(e)}</div>'
-                                  for e in evidence[:4]) + "</div>")
+            card = (f'<div class="pkb-card"><div class="pkb-path">{head}<b>《{render.esc(doc)}》</b>'
+                    f'{render.esc(label)}</div>{body}'
+                    + "".join(f'<div style="font-size:.85rem;color:#555">依据：{render.esc(e)}</div>'
+                              for e in evidence[:4]) + "</div>")
+            if link.get("id") and "#" in link["id"]:
+                card += render.actions_html(
+                    render.copy_button("复制条文", kb.text(link["id"])),
+                    render.copy_button("复制条文及出处", kb.quote(link["id"])),
+                    render.copy_button("复制出处", link.get("citation") or kb.citation(link["id"])))
+            common.linked_html(card, key=f"link_{title}_{i}")
             if link.get("id") and "#" in link["id"]:
                 open_button("查看", link["id"], key=f"open_{title}_{i}", icon=":material/segment:")
 
 
 def links(kb, p) -> None:
     st.subheader("上下级关联")
-    trace = common.api(kb, "trace")
-    if trace is None:
-        common.not_built_notice("上下级对标", "条款关联（KB.trace）")
-        return
+    trace = kb.trace
     out = trace(p.id)
     if not out.get("upstream") and not out.get("downstream") and p.kind == "clause" and p.parent:
         parent = kb.provision(p.parent)
@@ -159,14 +171,15 @@ def main() -> None:
     try:
         p = kb.provision(pid)
     except NotFoundError:
-        st.error(f"找不到条款“{pid}”：请从下拉列表中选择条款。")
+        common.bad_param("clause", pid, None, "请重新选择")
         return
     doc = kb.document(p.doc_id)
     st.title(p.label.split(" / ")[-1] if p.label else labels.kind(p.kind))
     crumbs = st.columns([3, 1, 1])
-    crumbs[0].caption(f"《{doc.title}》 · {p.label}")
+    crumbs[0].caption(common.plain(f"《{doc.title}》 · {p.label}"))
     with crumbs[1]:
-        common.link(nav.DOCUMENT, "原文", ":material/description:", doc=doc.id)
+        common.link(nav.DOCUMENT, "提纲（非原文）" if doc.status == "outline" else "原文", ":material/description:",
+                    doc=doc.id, hl=render.anchor(p.id))
     if p.parent:
         with crumbs[2]:
             open_button("上一级", p.parent, key="open_parent", icon=":material/arrow_upward:")
@@ -175,18 +188,19 @@ def main() -> None:
         flag = labels.verified(verified.get(p.id)) if p.id in verified else "未标注"
         st.warning(f"提纲文件，非官方全文：以下文字为本库整理的要点，不是官方原文，引用时请以正式文件为准。"
                    f"核实状态：{flag}。", icon=":material/warning:")
-    st.markdown("**引用**")
-    common.copy_citation(kb, p.id)
+    st.markdown("**出处**")
+    common.citation_block(kb, p.id, key="c_cite")
 
     leaves = [x for x in kb.descendants(p) if x.kind == "clause"] or [p]
     tasks = clause_tasks(kb, p, leaves)
     targets = clause_targets(kb, p, leaves)
-    st.subheader("条文")
-    highlighted_text(p, leaves, tasks, targets)
-    if not common.api(kb, "tasks"):
-        st.caption("任务抽取尚未完成：暂不标注责任单位、时间和目标。")
-    if common.api(kb, "tasks"):
-        tasks_table(tasks)
+    if doc.status == "outline":
+        st.subheader("提纲要点")
+        outline_points(leaves)
+    else:
+        st.subheader("条文")
+        highlighted_text(p, leaves, tasks, targets)
+    tasks_table(tasks)
     links(kb, p)
 
 

@@ -1,16 +1,16 @@
-"""图谱: documents → parts → articles → tasks → parties, explorable.
+"""图谱: documents → parts → articles → tasks → parties, as a collapsible tree in document order.
 
-Pick a document (and narrow to one part or one party); the graph shows the
-tree with the documents it cites, and the list below it opens any article.
-URL: ``/graph?doc=<文件编号>&part=3&party=<单位>``.
+Every article and task is a link to its clause view; parties the text does not name (inferred)
+are dashed. Narrow to one part or one party. The documents it cites are listed below.
+URL: ``/graph?doc=<文件编号>&part=3&party=<单位>`` (default: the full text with the most content).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kb import labels
-from policykb.ui import common, nav, render
+from kb import labels, views
+from policykb.ui import common, render
 
 
 def main() -> None:
@@ -19,73 +19,44 @@ def main() -> None:
     kb = common.get_kb()
     docs = [d.id for d in common.documents(kb)]
     c1, c2, c3 = st.columns([3, 2, 2])
-    common.bind("g_doc", "doc", docs[0])
-    common.choose("g_doc", docs, docs[0])
-    doc_id = c1.selectbox("文件", docs, key="g_doc", format_func=common.doc_label(kb))
-    common.publish("g_doc", "doc", doc_id)
+    doc_id = common.select(c1, "文件", "g_doc", "doc", docs, fmt=common.doc_label(kb), default=common.default_doc(kb))
     doc = kb.document(doc_id)
     provisions = kb.provisions(doc_id)
 
     parts = [p for p in provisions if p.kind == "part"]
-    part_opts = [labels.ALL, *[p.part_no for p in parts if p.part_no is not None]]
     part_name = {p.part_no: f"{p.marker or ''}{p.heading or ''}" for p in parts}
-    common.bind("g_part", "part", labels.ALL, parse=int)
-    common.choose("g_part", part_opts, labels.ALL)
-    part = c2.selectbox("部分", part_opts, key="g_part",
-                        format_func=lambda v: v if v == labels.ALL else part_name.get(v, str(v)))
-    common.publish("g_part", "part", part)
-
-    has_tasks = common.api(kb, "tasks") is not None
-    tasks = kb.tasks(doc=doc_id) if has_tasks else None
-    party_opts = [labels.ALL, *sorted({p.name for t in tasks or [] for p in t.parties if p.role != "recipient"})]
-    common.bind("g_party", "party", labels.ALL)
-    common.choose("g_party", party_opts, labels.ALL)
-    party = c3.selectbox("责任单位", party_opts, key="g_party", disabled=not has_tasks,
-                         help=None if has_tasks else "任务抽取尚未完成，图谱暂到条目一级")
-    common.publish("g_party", "party", party)
+    part = common.select(c2, "部分", "g_part", "part", [labels.ALL, *[p.part_no for p in parts if p.part_no is not None]],
+                         parse=int, fmt=lambda v: v if v == labels.ALL else part_name.get(v, str(v)))
+    tasks = kb.tasks(doc=doc_id)
+    names = [c.name for c in views.count_parties(tasks, set(labels.ROLE) - {"recipient"})]
+    party = common.select(c3, "责任单位", "g_party", "party", [labels.ALL, *names])
     common.keep_only("doc", "part", "party")
 
     shown = provisions
-    if part != labels.ALL:
+    if part is not None:
         shown = [p for p in provisions if p.part_no == part]
-    if tasks is not None:
-        if part != labels.ALL:
-            keep = {p.id for p in shown}
-            tasks = [t for t in tasks if any(c in keep for c in render.containers(t.clause_id))]
-        if party != labels.ALL:
-            keys = {p.key for t in tasks for p in t.parties if p.name == party}  # every way it is written
-            tasks = [t for t in tasks if any(p.key in keys for p in t.parties)]
-            with_tasks = {c for t in tasks for c in render.containers(t.clause_id)}
-            shown = [p for p in shown if p.id in with_tasks]
-    cited = [] if part != labels.ALL else [(c.title or c.doc_number or c.text, c.resolved_id)
-                                           for c in kb.citations(doc_id)]
-    if not has_tasks:
-        st.caption("任务抽取尚未完成：图谱目前展示 文件 → 部分 → 条目 与引用关系，任务与责任单位将在合入后显示。")
-    aggregate = part == labels.ALL and party == labels.ALL
-    if aggregate and has_tasks:
-        st.caption("整份文件：条目 → 责任单位，连线上的数字为任务数（虚线为推断）。选择某一部分或某个单位可展开到每项任务。")
-    st.graphviz_chart(render.graph_dot(doc, shown, tasks, cited, aggregate=aggregate), width="stretch")
-
-    st.subheader("逐条浏览")
-    by_article: dict[str, list] = {}
-    for t in tasks or []:
-        for c in render.containers(t.clause_id):
-            by_article.setdefault(c, []).append(t)
-    for p in shown:
-        if p.kind != "part":
-            continue
-        with st.expander(f"{p.marker or ''}{p.heading or ''}", expanded=part != labels.ALL):
-            for a in (x for x in shown if x.parent == p.id and x.kind == "article"):
-                a_tasks = by_article.get(a.id, [])
-                cols = st.columns([5, 1])
-                parties = render.count_by_party(a_tasks, render.NAMED_ROLES)
-                note = f"　任务 {len(a_tasks)} 项" if has_tasks else ""
-                note += f"　单位：{'、'.join(list(parties)[:6])}" if parties else ""
-                with cols[0]:
-                    common.html(f"<div>{render.esc(a.marker or '')}{render.esc(a.heading or '')}"
-                                f"<span style='color:#666'>{render.esc(note)}</span></div>")
-                with cols[1]:
-                    common.link(nav.CLAUSE, "打开", ":material/segment:", clause=a.id)
+        keep = {p.id for p in shown}
+        tasks = [t for t in tasks if any(c in keep for c in render.containers(t.clause_id))]
+    if party is not None:
+        written = set(party.split("／"))  # one body, every way it is written
+        keys = {p.key for t in tasks for p in t.parties if p.name in written}
+        tasks = [t for t in tasks if any(p.key in keys for p in t.parties)]
+        with_tasks = {c for t in tasks for c in render.containers(t.clause_id)}
+        shown = [p for p in shown if p.id in with_tasks]
+    if not tasks:
+        st.info("所选范围内没有抽取到任务：下面只列出条目。" if doc.status != "outline"
+                else "提纲文件没有任务分解：下面只列出条目。")
+    st.caption("点击条目或任务打开条款页；蓝色为原文写明的责任单位，虚线框为推断（非原文明示）。")
+    common.linked_html(render.tree_html(doc, shown, tasks, open_all=part is not None or party is not None),
+                       key="g_tree")
+    cites = kb.citations(doc_id) if part is None else []
+    if cites:
+        st.subheader("引用的文件")
+        status = {d.id: d.status for d in common.documents(kb)}
+        for c in cites:
+            name = (f"《{c.title}》" if c.title else c.text) + (f"（{c.doc_number}）" if c.doc_number else "")
+            note = "（未收录）" if not c.resolved_id else "（提纲，非官方全文）" if status.get(c.resolved_id) == "outline" else ""
+            st.markdown(common.plain(name + note))
 
 
 common.run_page(main)

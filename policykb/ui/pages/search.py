@@ -1,6 +1,6 @@
-"""检索: one search box, filters, result cards with highlighted snippets and citations.
+"""检索: one search box, filters, result cards with highlighted snippets, facts and citations.
 
-URL: ``?q=高邮湖&fdoc=<文件编号>&level=municipal&year=2027&party=市生态环境局``.
+URL: ``?q=高邮湖&fdoc=<文件编号>&level=municipal&year=2027&party=市生态环境局&issuer=…&since=2024&sort=date``.
 """
 
 from __future__ import annotations
@@ -9,86 +9,61 @@ import time
 
 import streamlit as st
 
-from kb import labels
-from policykb.ui import common, nav, render
+from kb import labels, views
+from policykb.ui import common, render
 
 PAGE_SIZE = 20
 MAX_SHOWN = 200  # "显示更多" stops here; narrow the search to see others
+SORT = {"relevance": "按相关度", "date": "按成文日期（新→旧）"}
 
 
 def filters(kb) -> dict:
-    docs = [d.id for d in common.documents(kb)]
+    docs = common.documents(kb)
     c1, c2, c3, c4 = st.columns([3, 1, 1, 2])
-    doc_opts = [labels.ALL, *docs]
-    common.bind("s_doc", "fdoc", labels.ALL)
-    common.choose("s_doc", doc_opts, labels.ALL)
     fmt = common.doc_label(kb)
-    doc = c1.selectbox("文件", doc_opts, key="s_doc",
-                       format_func=lambda v: v if v == labels.ALL else fmt(v))
-    common.publish("s_doc", "fdoc", doc)
-
-    level_opts = [labels.ALL, *labels.LEVEL]
-    common.bind("s_level", "level", labels.ALL)
-    common.choose("s_level", level_opts, labels.ALL)
-    level = c2.selectbox("层级", level_opts, key="s_level",
-                         format_func=lambda v: v if v == labels.ALL else labels.level(v))
-    common.publish("s_level", "level", level)
-
-    year_opts: list = [labels.ALL, *common.year_options(kb, str(kb.build_dir))]
-    common.bind("s_year", "year", labels.ALL, parse=int)
-    if isinstance(st.session_state.get("s_year"), int) and st.session_state["s_year"] not in year_opts:
-        year_opts.append(st.session_state["s_year"])  # a year from a shared URL stays selectable
-    common.choose("s_year", year_opts, labels.ALL)
-    year = c3.selectbox("年份", year_opts, key="s_year", format_func=lambda v: str(v))
-    common.publish("s_year", "year", year)
-
-    common.bind("s_party", "party", labels.ALL)
-    parties = common.party_options(kb, str(kb.build_dir))
-    if parties is not None:
-        party_opts = [labels.ALL, *parties]
-        if st.session_state.get("s_party") not in party_opts:
-            party_opts.append(st.session_state["s_party"])
-        party = c4.selectbox("责任单位", party_opts, key="s_party")
-    else:
-        party = c4.selectbox("责任单位", [labels.ALL], key="s_party", disabled=True,
-                             help="责任单位抽取尚未完成，暂不能按单位筛选")
-    common.publish("s_party", "party", party)
-
-    def none_if_all(v):
-        return None if v == labels.ALL else v
-
-    return {"doc": none_if_all(doc), "level": none_if_all(level), "year": none_if_all(year),
-            "party": none_if_all(party)}
+    doc = common.select(c1, "文件", "s_doc", "fdoc", [labels.ALL, *[d.id for d in docs]], fmt=fmt)
+    level = common.select(c2, "层级", "s_level", "level", [labels.ALL, *labels.LEVEL],
+                   fmt=lambda v: v if v == labels.ALL else labels.level(v))
+    year = common.select(c3, "年份", "s_year", "year", [labels.ALL, *common.year_options(kb, str(kb.build_dir))],
+                  parse=int)
+    party = common.select(c4, "责任单位", "s_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))])
+    c5, c6, c7, _ = st.columns([3, 1, 1, 2])
+    issuer = common.select(c5, "发文机关", "s_issuer", "issuer", [labels.ALL, *views.issuers(docs)])
+    since = common.select(c6, "时效（成文时间）", "s_since", "since", [labels.ALL, *views.years(docs)], parse=int,
+                   fmt=lambda v: v if v == labels.ALL else f"{v}年以来")
+    sort = common.select(c7, "排序", "s_sort", "sort", list(SORT), fmt=SORT.get, omit_default=True)
+    return {"doc": doc, "level": level, "year": year, "party": party, "issuer": issuer, "since": since,
+            "sort": sort}
 
 
-def result_card(kb, hit, docs: dict, rank: int) -> None:
-    with st.container(border=True):
-        common.html(render.hit_card_html(hit, docs.get(hit.doc_id), rank))
-        c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
-        with c1:
-            common.copy_citation(kb, hit.id)
-        with c2:
-            common.link(nav.CLAUSE, "条款详情", ":material/segment:", clause=hit.id)
-        with c3:
-            common.link(nav.DOCUMENT, "原文", ":material/description:", doc=hit.doc_id)
+def result_card(kb, hit, docs: dict, rank: int, facts) -> str:
+    """One result: the card, its citation and its actions (markup for ``common.linked_html``)."""
+    doc = docs.get(hit.doc_id)
+    outline = doc is not None and doc.status == "outline"
+    reader = render.page_href("document", render.anchor(hit.id), doc=hit.doc_id, hl=render.anchor(hit.id))
+    cite = kb.citation(hit.id)
+    actions = render.actions_html(
+        render.link_button("条款详情", render.clause_href(hit.id)),
+        render.link_button("提纲（非原文）" if outline else "原文", reader),
+        render.copy_button("复制条文", hit.text), render.copy_button("复制条文及出处", kb.quote(hit.id)),
+        render.copy_button("复制出处", cite))
+    return ('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id))
+            + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions + "</div>")
 
 
 def main() -> None:
     common.css()
     st.title("政策条款检索")
     kb = common.get_kb()
-    search = common.api(kb, "search")
-    if search is None:
-        common.not_built_notice("全文检索", "检索索引（KB.search）")
-        return
     common.bind("q", "q", "")
     query = st.text_input("检索词", key="q", placeholder="输入关键词，例如：高邮湖 水质、挥发性有机物、2027年",
                           label_visibility="collapsed")
     common.publish("q", "q", query.strip())
     f = filters(kb)
-    common.keep_only("q", "fdoc", "level", "year", "party")
+    common.keep_only("q", "fdoc", "level", "year", "party", "issuer", "since", "sort")
     if not query.strip():
-        st.caption("输入关键词开始检索；可按文件、层级、年份、责任单位筛选。检索结果的网址可直接分享。")
+        st.caption("输入关键词开始检索；可按文件、层级、年份、责任单位、发文机关、时效筛选，按相关度或成文日期排序。"
+                   "检索结果的网址可直接分享。")
         return
 
     asked = (query.strip(), tuple(f.items()))
@@ -97,18 +72,22 @@ def main() -> None:
     limit = st.session_state["s_limit"]
     t0 = time.perf_counter()
     # a QueryError becomes the Chinese error line of common.run_page
-    result = search(query.strip(), doc=f["doc"], level=f["level"], year=f["year"], party=f["party"],
-                    limit=limit)
+    result, capped = views.search(kb, query.strip(), doc=f["doc"], level=f["level"], year=f["year"],
+                                  party=f["party"], issuer=f["issuer"], since=f["since"],
+                                  sort=f["sort"] or "relevance", limit=limit)
     ms = (time.perf_counter() - t0) * 1000
     for notice in result.notices:
-        st.info(notice)
+        st.info(common.plain(notice))
     if not result.hits:
         st.warning("没有找到匹配的条款：请换用更短或更常见的关键词，或放宽筛选条件。")
         return
-    st.caption(f"共 {result.total} 条结果，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
+    more = f"（仅在最相关的 {views.MAX_FILTERED} 条中筛选排序）" if capped else ""
+    st.caption(f"共 {result.total} 条结果{more}，显示前 {len(result.hits)} 条（用时 {ms:.0f} 毫秒）")
     docs = {d.id: d for d in common.documents(kb)}
-    for rank, hit in enumerate(result.hits, 1):
-        result_card(kb, hit, docs, rank)
+    facts = views.hit_facts(kb, result.hits, docs)
+    # one block for all results (one component to mount, however many cards)
+    common.linked_html("".join(result_card(kb, hit, docs, rank, facts) for rank, hit in enumerate(result.hits, 1)),
+                       key="s_hits")
     if result.total > len(result.hits):
         if limit >= MAX_SHOWN:
             st.caption(f"最多显示前 {MAX_SHOWN} 条：请加检索词或筛选条件缩小范围。")

@@ -65,7 +65,7 @@ def test_doc_number_rejects(text):
 @pytest.mark.parametrize("n, s", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (22, "二十二"),
                                   (99, "九十九"), (105, "一百零五"), (0, "零")])
 def test_chinese_numerals(n, s):
-    from kb.citation import int_to_cn
+    from kb.official_citation import int_to_cn
 
     assert cn_to_int(s) == n
     if n:

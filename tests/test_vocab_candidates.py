@@ -1,11 +1,11 @@
-"""indexer.vocab: candidates for the user dictionary and the synonym table, from corpus text."""
+"""indexer.vocab_candidates: candidates for the user dictionary and the synonym table, from corpus text."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import CORPUS
-from indexer.vocab import candidates, main, single_runs, suffixed_names
+from indexer.vocab_candidates import candidates, main, single_runs, suffixed_names
 
 
 @pytest.mark.parametrize("words, runs", [

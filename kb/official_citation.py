@@ -70,3 +70,12 @@ def format_citation(doc: Document, p: Provision | None = None, chain: list[Provi
     if doc.status == "outline":
         cite += "〔提纲，非官方全文〕"
     return cite
+
+
+def quote(text: str, citation: str) -> str:
+    """A provision's text followed by where it comes from, as a drafter pastes it:
+
+        继续推动跨界河湖联保共治，……
+        （《市政府关于全面推进美丽扬州建设的实施意见》（扬府发〔2024〕118号）第三部分第（六）条）
+    """
+    return f"{text.strip()}\n（{citation}）"

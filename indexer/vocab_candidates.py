@@ -1,4 +1,5 @@
-"""Candidates for the search vocabulary, from the corpus: ``python -m indexer.vocab [corpus/]``.
+"""Candidates for the search vocabulary, from the corpus:
+``python -m indexer.vocab_candidates [corpus/]``.
 
 Prints, for a person to review (nothing is added automatically):
 
@@ -93,7 +94,7 @@ TITLES = {"quoted": "引号中的术语（jieba 不视为一个词）", "repeate
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m indexer.vocab",
+    ap = argparse.ArgumentParser(prog="python -m indexer.vocab_candidates",
                                  description="列出检索词表（用户词典、同义词）的候选词，供人工审核")
     ap.add_argument("corpus", nargs="?", type=Path, default=None, help="语料目录（默认 ./corpus）")
     ap.add_argument("--min-count", type=int, default=2, help="短语至少出现的次数（默认 2）")

@@ -1,0 +1,138 @@
+"""Responsibility annotations, blanket rules, shared prefixes, pasted tables and targets in the
+forms real documents use (issue 13); each test is one rule on a short text of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.pipeline import parse_text
+
+HEAD = "某县人民政府关于印发某县2025年治水工作要点的通知\n\n某县人民政府\n2025年3月1日\n\n"
+
+
+def tasks_of(body: str, title: str = HEAD):
+    pd = parse_text(title + body, {"id": "t", "date": "2025-03-01", "level": "county", "issuer": "某县人民政府"}, name="t.txt")
+    return pd
+
+
+def roles(task, source="explicit"):
+    return {(p.role, p.key) for p in task.parties if p.source == source}
+
+
+def task_with(pd, words):
+    return next(t for t in pd.tasks if words in t.text)
+
+
+def test_duty_units_lead_and_implementers_own():
+    pd = tasks_of("一、重点任务\n\n（一）修订巡河规范。明确巡河频次（县河长办、县水利局按职责分工负责，各镇人民政府具体落实）。")
+    assert roles(task_with(pd, "明确巡河频次")) == {
+        ("lead", "县河长办"), ("lead", "县水利局"), ("owner", "各镇人民政府")}
+
+
+def test_duty_units_support_beside_a_lead():
+    pd = tasks_of("一、重点任务\n\n（一）治理黑臭水体。完成排查（县生态环境局牵头，县水利局按职责分工负责）。")
+    assert roles(task_with(pd, "完成排查")) == {("lead", "县生态环境局"), ("support", "县水利局")}
+
+
+def test_bare_list_in_square_brackets_names_leads():
+    pd = tasks_of("一、重点任务\n\n（一）完善设施。改造雨水管网25公里〔县住建局、县水利局〕。")
+    assert roles(task_with(pd, "改造雨水管网")) == {("lead", "县住房城乡建设局"), ("lead", "县水利局")}
+
+
+def test_first_listed_leads_from_the_note_on():
+    pd = tasks_of("一、重点任务\n\n1.发展光伏。推进光伏开发（县发展改革委、县财政局。列第一位者为牵头部门，下同）。\n\n"
+                  "2.严控煤炭。淘汰燃煤锅炉（县生态环境局、县发展改革委、县财政局）。")
+    assert roles(task_with(pd, "推进光伏开发")) == {("lead", "县发展改革委"), ("support", "县财政局")}
+    assert roles(task_with(pd, "淘汰燃煤锅炉")) == {("lead", "县生态环境局"), ("support", "县发展改革委"),
+                                                  ("support", "县财政局")}
+
+
+def test_part_heading_lead_speaks_for_its_items():
+    pd = tasks_of("一、重点任务（县住建局总牵头）\n\n（一）建设调蓄设施。结合公园绿地建设雨水调蓄设施。")
+    assert roles(task_with(pd, "雨水调蓄设施")) == {("lead", "县住房城乡建设局")}
+
+
+def test_label_lines_under_an_item_read_together():
+    pd = tasks_of("一、主要目标\n\n1.全县PM2.5年均浓度控制在32微克/立方米左右。\n\n牵头单位：县生态环境局\n\n"
+                  "责任单位：县水利局，各镇人民政府\n\n2.开展土壤调查。\n\n责任单位：县农业农村局\n\n完成时限：2025年12月底前")
+    first = task_with(pd, "PM2.5")
+    assert roles(first) == {("lead", "县生态环境局"), ("support", "县水利局"), ("support", "各镇人民政府")}
+    second = task_with(pd, "开展土壤调查")
+    assert roles(second) == {("lead", "县农业农村局")}
+    assert (second.deadline.year, second.deadline.month) == (2025, 12)
+    assert not [p for p in pd.provisions if p.kind == "closing"]  # label lines are no closing
+
+
+def test_mid_paragraph_annotation_belongs_to_the_sentences_before_it():
+    pd = tasks_of("一、重点任务\n\n（一）推进改造。对老旧小区实施海绵化改造（县住建局负责）。新建小区严格落实管控要求（县自然资源局负责）。"
+                  "开展宣传活动。")
+    assert roles(task_with(pd, "老旧小区")) == {("lead", "县住房城乡建设局")}
+    assert roles(task_with(pd, "新建小区")) == {("lead", "县自然资源局")}
+    assert not {r for r, _ in roles(task_with(pd, "开展宣传活动"))} & {"lead", "support"}
+
+
+def test_blanket_rule_owns_every_later_task_and_is_no_task():
+    pd = tasks_of("一、强化履职\n\n（一）开展述职。组织镇级河长述职（县河长办负责）。\n\n"
+                  "以下任务均由各镇人民政府负责落实，不再一一列出。\n\n二、治理水环境\n\n（二）整治排污口。完成排污口排查（县生态环境局牵头）。")
+    assert not [t for t in pd.tasks if "不再一一列出" in t.text]
+    assert ("owner", "各镇人民政府") in roles(task_with(pd, "完成排污口排查"))
+    assert ("owner", "各镇人民政府") not in roles(task_with(pd, "组织镇级河长述职"))
+    assert not [p for t in pd.tasks for p in t.parties if "列出" in p.name]
+
+
+def test_shared_prefix_enumeration_names_bodies_of_that_level():
+    pd = tasks_of("一、保障措施\n\n（一）落实经费。县财政局、审计局、统计局分别做好经费保障、资金审计和数据核定工作。")
+    t = task_with(pd, "经费保障")
+    assert {("owner", "县财政局"), ("owner", "县审计局"), ("owner", "县统计局")} <= roles(t)
+    assert {p.name for p in t.parties} >= {"县审计局", "县统计局"}
+
+
+def test_table_pasted_with_spaces_reads_as_rows_and_the_category_is_no_task():
+    pd = tasks_of("一、任务分解\n\n序号 类别 主要任务 牵头单位 配合单位 完成时限\n\n"
+                  "1 水资源保护 开展节水型社会达标复核 县水利局 县发展改革委、县统计局 2025年10月底前")
+    t = task_with(pd, "节水型社会")
+    assert t.text == "开展节水型社会达标复核"
+    assert roles(t) == {("lead", "县水利局"), ("support", "县发展改革委"), ("support", "县统计局")}
+    assert (t.deadline.year, t.deadline.month) == (2025, 10)
+
+
+def test_title_only_article_heading_is_no_task():
+    pd = tasks_of("一、重点任务\n\n（一）优化能源结构，推动能源清洁化。\n\n1.发展光伏。推进分布式光伏开发（县发展改革委）。")
+    assert not [t for t in pd.tasks if "优化能源结构" in t.text]
+    assert [p for p in pd.provisions if p.heading == "优化能源结构，推动能源清洁化"]
+
+
+def test_annotated_sentence_with_a_verb_is_a_task_whatever_its_subject():
+    pd = tasks_of("一、重点任务\n\n（一）推进超低排放。2025年底前，全县钢铁企业全面完成超低排放改造。（县生态环境局牵头，县工信局配合）")
+    t = task_with(pd, "超低排放改造")
+    assert roles(t) == {("lead", "县生态环境局"), ("support", "县工业和信息化局")}
+    assert (t.deadline.year, t.deadline.month) == (2025, 12)
+
+
+def test_annotation_that_names_no_unit_is_reported():
+    pd = tasks_of("一、重点任务\n\n（一）加强巡查。开展日常巡查（按属地原则负责）。")
+    t = task_with(pd, "开展日常巡查")
+    assert t.warnings and "未读出责任单位" in t.warnings[0]
+    assert any(w.startswith("t.txt: ") and "named no unit" in w for w in pd.warnings)
+
+
+def test_several_actions_get_their_own_inferred_leads():
+    pd = tasks_of("一、重点任务\n\n（一）推进城市更新。推动城市交通提质增效，实施老旧小区改造，系统推进海绵城市建设。")
+    leads = {t.text: {p.key for p in t.parties if p.role == "lead" and p.source == "inferred"}
+             for t in pd.tasks if t.clause_id.endswith("cl_1")}
+    assert leads["实施老旧小区改造"] == {"县住房城乡建设局"}
+    assert leads["推动城市交通提质增效"] == {"县交通运输局"}
+
+
+@pytest.mark.parametrize("sentence,want", [
+    ("到2027年，城区和镇区燃气普及率分别达到98%、90%。",
+     [("城区燃气普及率", 98, "%"), ("镇区燃气普及率", 90, "%")]),
+    ("到2025年，城市生活污水集中收集率（不含工业废水）达到75%以上。",
+     [("城市生活污水集中收集率（不含工业废水）", 75, "%")]),
+    ("到2025年，全县细颗粒物平均浓度下降到33微克每立方米。", [("全县细颗粒物平均浓度", 33, "微克/立方米")]),
+    ("全镇共有12个行政村纳入整治范围，考核力争列全县第3位。", []),
+    ("改造雨水管网25公里〔县住建局、县水利局〕。", [("雨水管网", 25, "公里")]),
+])
+def test_targets_read_one_indicator_each(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

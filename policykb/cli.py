@@ -293,7 +293,7 @@ def cmd_eval_extract(args) -> int:
 def print_facts(facts, fmt) -> None:
     """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
     print(f"文件要素（{facts.documents} 个文件）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   推测")
     for f, s in facts.scores.items():
         s = s.as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "

@@ -1,4 +1,4 @@
-"""``policykb ingest PATH_OR_URL``: add one document to the corpus and rebuild the KB.
+"""``policykb ingest PATH_OR_URL``: add one document to the corpus and to the KB.
 
 1. Read and parse the source (``indexer.sources``, ``indexer.pipeline``) and
    check it is a document: some Chinese text, provisions. Nothing is written
@@ -14,8 +14,10 @@
    a field by editing the sidecar. A replaced outline is moved to
    ``corpus/replaced/`` (discovery does not read sub-folders; move it back to
    restore it).
-4. Rebuild (``indexer.build``, atomic): links and citation resolution are
-   recomputed over the whole corpus.
+4. Update the KB (``indexer.build.update``, atomic): the new document is parsed,
+   the links that concern it are computed and it is added to the search index of
+   a copy of the current build; where that is not possible (no build yet, a
+   replaced outline, another change in the corpus) this is a full rebuild.
 
 If anything fails — reading, parsing, writing, the rebuild, or an interrupt —
 every file added is removed and every file moved is moved back, so corpus/ is
@@ -42,7 +44,7 @@ from kb.errors import CorpusError, InputError
 from kb.models import LEVELS, Document
 from indexer import corpus as corpus_mod
 from indexer import sources
-from indexer.build import BuildSummary, build
+from indexer.build import BuildSummary, update
 from indexer.pipeline import ParsedDocument, parse_text, slug
 from indexer.resolve import issuers_compatible, squash, title_keys
 
@@ -193,8 +195,10 @@ def _sidecar(doc: Document, dest: Path, origin: str, replaced: tuple[Document, P
 
 
 def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None, *,
-           doc_id: str | None = None, level: str | None = None, progress=sys.stderr) -> IngestResult:
-    """Add ``source`` (a path or an http(s) URL) to the corpus and rebuild; see the module doc."""
+           doc_id: str | None = None, level: str | None = None, progress=sys.stderr,
+           allow_private: bool | None = None) -> IngestResult:
+    """Add ``source`` (a path or an http(s) URL) to the corpus and rebuild; see the module doc.
+    ``allow_private``: the address policy of ``sources.fetch_url`` (a service passes False)."""
     corpus_dir = Path(corpus_dir) if corpus_dir else paths.default_corpus()
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir}: no such corpus folder; run from the project folder or pass --corpus DIR")
@@ -207,7 +211,7 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
         tmp = Path(tmp)
         url = charset = None
         if sources.is_url(source):
-            fetched = sources.fetch_url(source, workdir=tmp)
+            fetched = sources.fetch_url(source, workdir=tmp, allow_private=allow_private)
             src_path, url, charset = fetched.path, fetched.url, fetched.charset
             stem = Path(urllib.parse.urlsplit(fetched.url).path).stem
         else:
@@ -303,7 +307,7 @@ def ingest(source: str, corpus_dir: Path | None = None, home: Path | None = None
             if matched:
                 os.replace(matched[1], moved_to)
                 moved.append((matched[1], moved_to))
-            summary = build(corpus_dir, home, progress)
+            summary = update(corpus_dir, [new_id], home, progress)
         except BaseException:
             for p in added:
                 p.unlink(missing_ok=True)

@@ -1,93 +1,174 @@
 """The link stage of ``policykb build``: citation links and computed alignment links.
 
-Runs after the SQLite file and the search index of the new build are written,
-on a ``KB`` opened on that (not yet published) build, so candidate upstream
-provisions come from the search index itself (see ``indexer.align`` for the
-signals and the score).
-
 * ``citation`` links: a clause that cites a document of the KB (a resolved
   《title》 or 文号) → that document, score 1.0, the citation as evidence.
-* ``aligned`` links: every article, item and clause of a lower-level document
-  → the upstream articles it most likely implements (at most ``PER_UNIT``,
-  score ≥ ``align.MIN_SCORE``); where the upstream document is a full text, also
-  → the clause of that article that shares most with it.
+* ``aligned`` links: every article, item and clause of a document → the articles
+  of its *candidate upstream documents* it most likely implements (at most
+  ``PER_UNIT`` per upstream document and ``MAX_LINKS`` in all, each resting on
+  more than one shared word, see ``align.enough_evidence``); where the upstream
+  document is a full text, also → the clause of that article sharing most with it.
 
-Upstream documents of D are the documents D cites that are of a higher level;
-where D cites none in the KB, the ``FALLBACK_UPSTREAMS`` documents of a higher level
-most like D (``similar_docs``: shared title and heading words, weighted by rarity) —
-every one of them made the stage quadratic in the corpus (``docs/performance.md``).
+Candidate upstream documents of D (``upstream_candidates``), each with the reason
+shown in the evidence of its links:
+
+1. the documents D cites, directly or through the citation chain (D cites C, C
+   cites B …), that are of a higher level — 引用 / 经引用链;
+2. where D cites none of them: documents that *can* be upstream — a higher level
+   of D's own jurisdiction chain, issued no later than D (``indexer.jurisdiction``)
+   — and related in topic (``DocProfiles``: their titles and headings share
+   enough rare words); at most ``FALLBACK_UPSTREAMS``, most related first.
+
+Anything else gets no aligned link. Every pair is aligned from the parsed documents
+alone (no search index), so the stage costs about the same per document whatever
+the size of the corpus, and an ingest can relink one document (``links_for``).
 """
 
 from __future__ import annotations
 
 import math
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from kb.models import Link, Provision
 from indexer import align
+from indexer.jurisdiction import LEVEL_RANK, Place, place_of, relation
 from indexer.parsed import ParsedDocument
 
-PER_UNIT = 3
-CANDIDATES = 8  # salient terms searched per downstream article or item
-CLAUSE_EXTRA = 6  # a clause's candidates: its article's, plus its own best BM25 matches
+PER_UNIT = 3  # aligned links of one provision into one upstream document
+MAX_LINKS = 6  # aligned links of one provision in all (the best by score)
+CANDIDATES = 8  # upstream articles scored for a downstream article or item
+CLAUSE_EXTRA = 4  # a clause's candidates: its container's best, plus its own best BM25 matches
 DOWN_KINDS = ("article", "item", "clause")
-
-
-# A document that cites none of the KB is aligned with at most this many higher-level
-# documents. Aligning a pair costs about 0.4 s (2 cores, a 100-clause document); with every
-# higher-level document, 78 synthetic documents (10^4 clauses) took 713 s and made 1.4 M links,
-# and a province's library (10^3 documents) would take a day.
+# A document that cites none of the KB is aligned with at most this many documents that can be
+# its upstream (same jurisdiction chain, earlier, related in topic), most related first.
 FALLBACK_UPSTREAMS = 3
+# Topic relatedness (``DocProfiles.related``: the share of the downstream document's weighted
+# words that the upstream document also uses) below which a document of the jurisdiction chain
+# is not a candidate upstream. Chosen on our labelled corpus (eval/align_multi_pairs.tsv): its
+# upstream pairs score 0.20–0.71, its same-chain pairs of other subjects 0.04–0.12.
+MIN_RELATED = 0.16
 
 
-def upstream_docs(pd: ParsedDocument, docs: dict[str, ParsedDocument],
-                  profiles: "DocProfiles | None" = None) -> list[str]:
-    rank = align.LEVEL_RANK
-    mine = rank.get(pd.document.level, 9)
-    cited = [c.resolved_id for c in pd.citations if c.resolved_id and c.resolved_id in docs]
-    higher = [d for d in dict.fromkeys(cited) if rank.get(docs[d].document.level, 9) < mine]
-    if cited:
-        return higher
-    candidates = [d for d, other in docs.items() if rank.get(other.document.level, 9) < mine]
-    if len(candidates) <= FALLBACK_UPSTREAMS:
-        return candidates
-    profiles = profiles or DocProfiles(docs)
-    return profiles.similar(pd.document.id, candidates)[:FALLBACK_UPSTREAMS]
+def reference_idf(word: str) -> float:
+    """Rarity of a word in general Chinese text (jieba's dictionary frequencies): 农村生活污水
+    weighs more than 治理. A fixed reference, so a document's profile does not change when
+    others are added (an ingest relinks only the documents it concerns)."""
+    from kb.analysis import JIEBA
+
+    tk = JIEBA.get()
+    return math.log(tk.total / (tk.FREQ.get(word, 0) + 1))
 
 
 class DocProfiles:
-    """What each document is about: the content words of its title and of its part, article
-    and item headings, each counted once. Similarity of two documents: the summed idf
-    (over the corpus) of the words they share."""
+    """What each document is about: the content words of its title, headings and text
+    (boilerplate excluded, ``align.terms``; the issuer's own name too), each weighted by
+    (1 + log tf) × ``reference_idf``; the title counts three times, headings twice.
+    ``related(down, up)`` is the share of the downstream document's (squared, normalised)
+    weight on words the upstream document also uses: a county plan restating three articles
+    of a broad central opinion is related to it although their cosine is small."""
 
     def __init__(self, docs: dict[str, ParsedDocument]):
-        self.docs = docs  # profiled on first use: only a document that cites none of the KB needs them
+        self.docs = docs  # profiled on first use
+        self._places: dict[str, Place] = {}
+        self._vectors: dict[str, dict[str, float]] = {}
 
-    @cached_property
-    def words(self) -> dict[str, frozenset[str]]:
-        words = {}
-        for d, pd in self.docs.items():
-            texts = [pd.document.title] + [p.heading for p in pd.provisions
-                                           if p.heading and p.kind in ("part", "article", "item")]
-            words[d] = frozenset(w for t in texts for w in align.terms(t))
-        return words
+    def place(self, doc_id: str) -> Place:
+        if doc_id not in self._places:
+            self._places[doc_id] = place_of(self.docs[doc_id].document)
+        return self._places[doc_id]
 
-    @cached_property
-    def idf(self) -> dict[str, float]:
-        df: dict[str, int] = {}
-        for ws in self.words.values():
-            for w in ws:
-                df[w] = df.get(w, 0) + 1
-        n = len(self.docs)
-        return {w: math.log(1 + n / k) for w, k in df.items()}
+    def vector(self, doc_id: str) -> dict[str, float]:
+        if doc_id not in self._vectors:
+            vec = {w: (1 + math.log(k)) * reference_idf(w) for w, k in profile_counts(self.docs[doc_id]).items()}
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            self._vectors[doc_id] = {w: v / norm for w, v in vec.items()}
+        return self._vectors[doc_id]
 
-    def similarity(self, a: str, b: str) -> float:
-        return sum(self.idf[w] for w in self.words[a] & self.words[b])
+    def related(self, down: str, up: str) -> float:
+        vu = self.vector(up)
+        return sum(v * v for w, v in self.vector(down).items() if w in vu)
 
-    def similar(self, doc_id: str, candidates: list[str]) -> list[str]:
-        """``candidates`` most similar first (ties in corpus order)."""
-        order = {d: i for i, d in enumerate(candidates)}
-        return sorted(candidates, key=lambda d: (-self.similarity(doc_id, d), order[d]))
+    def shared(self, a: str, b: str, k: int = 5) -> list[str]:
+        va, vb = self.vector(a), self.vector(b)
+        return sorted((w for w in va if w in vb), key=lambda w: (-va[w] * vb[w], w))[:k]
+
+
+def profile_counts(pd: ParsedDocument) -> dict[str, int]:
+    """Weighted word counts of a document (see ``DocProfiles``)."""
+    own = set(align.terms(pd.document.issuer or ""))
+    counts: dict[str, int] = {}
+
+    def add_words(words, weight: int) -> None:
+        for w in words:
+            if w not in own:
+                counts[w] = counts.get(w, 0) + weight
+
+    add_words(align.terms(pd.document.title), 3)
+    for p in pd.provisions:
+        if p.kind == "clause":
+            add_words(pd.terms.get(p.id) or align.terms(p.text), 1)
+        elif p.heading:
+            add_words(align.terms(align.topical_heading(p.heading)), 2)
+    return counts
+
+
+@dataclass
+class Candidate:
+    doc_id: str
+    reason: str  # why it can be upstream (shown in the links' evidence)
+
+
+def _title(pd: ParsedDocument) -> str:
+    d = pd.document
+    return f"《{d.title}》" + (f"（{d.doc_number}）" if d.doc_number else "")
+
+
+def cited_upstreams(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[Candidate]:
+    """Higher-level documents ``pd`` cites, directly first, then through the citation chain."""
+    mine = LEVEL_RANK.get(pd.document.level, 9)
+    out: dict[str, Candidate] = {}
+    frontier = [(pd, "")]
+    seen = {pd.document.id}
+    while frontier:
+        nxt = []
+        for cur, path in frontier:
+            for c in cur.citations:
+                d = c.resolved_id
+                if not d or d not in docs or d in seen:
+                    continue
+                seen.add(d)
+                other = docs[d]
+                via = f"{path} → {_title(other)}" if path else _title(other)
+                if LEVEL_RANK.get(other.document.level, 9) < mine:
+                    out[d] = Candidate(d, f"引用{via}" if not path else f"经引用链：{via}")
+                nxt.append((other, via))
+        frontier = nxt
+    return list(out.values())
+
+
+def upstream_candidates(pd: ParsedDocument, docs: dict[str, ParsedDocument],
+                        profiles: DocProfiles | None = None) -> list[Candidate]:
+    """The documents ``pd`` can implement, with the reason (see the module doc)."""
+    cited = cited_upstreams(pd, docs)
+    if cited:
+        return cited
+    profiles = profiles or DocProfiles(docs)
+    me = pd.document.id
+    mine = LEVEL_RANK.get(pd.document.level, 9)
+    found = []
+    for d, other in docs.items():
+        if d == me or LEVEL_RANK.get(other.document.level, 9) >= mine:
+            continue
+        ok, why = relation(other.document, pd.document, profiles.place(d), profiles.place(me))
+        if not ok:
+            continue
+        rel = profiles.related(me, d)
+        if rel >= MIN_RELATED:
+            words = "、".join(profiles.shared(me, d))
+            unknown = profiles.place(me).note
+            found.append((rel, d, f"{why}；主题相关 {rel:.2f}（共有：{words}）"
+                          + (f"；本文件{unknown}，只对标能确定为其上级的文件" if unknown else "")))
+    found.sort(key=lambda x: (-x[0], x[1]))
+    return [Candidate(d, why) for _, d, why in found[:FALLBACK_UPSTREAMS]]
 
 
 def citation_links(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[Link]:
@@ -98,24 +179,37 @@ def citation_links(pd: ParsedDocument, docs: dict[str, ParsedDocument]) -> list[
     return out
 
 
-def _search_candidates(kb, unit: align.Unit, up: align.Upstream, article_of: dict[str, int]) -> list[int]:
-    """Upstream unit indexes found by searching the index with the provision's salient terms."""
-    words = sorted(set(align.terms(unit.text)), key=lambda w: (-up.idf.get(w, 0.0), w))[:CANDIDATES]
-    found: list[int] = []
-    if words:
-        result = kb.search(" OR ".join(words), doc=up.doc_id, limit=CANDIDATES * 3)
-        for h in result.hits:
-            i = article_of.get(h.id)
-            if i is None:
-                i = next((article_of[k] for k in _ancestors(h.id) if k in article_of), None)
-            if i is not None and i not in found:
-                found.append(i)
-    # A short outline article may share a heading with the provision and little text:
-    # keep every upstream article whose heading overlaps, whatever the search returned.
-    for i, u in enumerate(up.units):
-        if i not in found and unit.heading and align.dice(align.bigrams(unit.heading), align.bigrams(u.heading)) > 0.2:
-            found.append(i)
-    return found
+@dataclass
+class UpstreamDoc:
+    """One upstream document, prepared once for every document aligned with it."""
+
+    up: align.Upstream
+    full: bool
+    clauses: dict[int, list[tuple[Provision, frozenset[str]]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pd: ParsedDocument) -> "UpstreamDoc":
+        up = align.Upstream.build(pd.document.id, align.units_of(pd.provisions, align.indicator_map(pd.targets),
+                                                                 known=pd.terms))
+        full = pd.document.status == "full"
+        clauses: dict[int, list] = {}
+        if full:
+            index = {u.provision.id: i for i, u in enumerate(up.units)}
+            for p in pd.provisions:
+                if p.kind != "clause":
+                    continue
+                i = next((index[a] for a in _ancestors(p.id) if a in index), None)
+                if i is not None:
+                    clauses.setdefault(i, []).append((p, frozenset(pd.terms.get(p.id) or align.terms(p.text))))
+        return cls(up, full, clauses)
+
+    def best_clause(self, unit: align.Unit, i: int) -> Provision | None:
+        clauses = self.clauses.get(i, [])
+        if len(clauses) < 2:
+            return None
+        mine = set(unit.words)
+        best = max(clauses, key=lambda c: (len(mine & c[1]), -c[0].seq))
+        return best[0] if len(mine & best[1]) >= 2 else None
 
 
 def _ancestors(pid: str) -> list[str]:
@@ -124,61 +218,101 @@ def _ancestors(pid: str) -> list[str]:
     return [f"{doc}#{'__'.join(parts[:k])}" for k in range(len(parts) - 1, 0, -1)]
 
 
-def _best_clause(unit: align.Unit, article: Provision, provisions: list[Provision]) -> Provision | None:
-    clauses = [p for p in provisions if p.kind == "clause" and p.id.startswith(article.id + "__")]
-    if len(clauses) < 2:
-        return None
-    mine = set(align.terms(unit.text))
-    scored = [(len(mine & set(align.terms(c.text))), -c.seq, c) for c in clauses]
-    best = max(scored, key=lambda x: (x[0], x[1]))
-    return best[2] if best[0] >= 2 else None
+class Linker:
+    """Links of documents of one corpus; upstream documents are prepared once and shared."""
+
+    def __init__(self, docs: list[ParsedDocument]):
+        self.by_id = {pd.document.id: pd for pd in docs}
+        self.profiles = DocProfiles(self.by_id)
+        self._ups: dict[str, UpstreamDoc] = {}
+
+    def upstream(self, doc_id: str) -> UpstreamDoc:
+        if doc_id not in self._ups:
+            self._ups[doc_id] = UpstreamDoc.of(self.by_id[doc_id])
+        return self._ups[doc_id]
+
+    def links_for(self, pd: ParsedDocument) -> list[Link]:
+        """Citation links and aligned links of one document (its provisions → its upstreams)."""
+        links = citation_links(pd, self.by_id)
+        cands = upstream_candidates(pd, self.by_id, self.profiles)
+        if not cands:
+            return links
+        inds = align.indicator_map(pd.targets)
+        down_units = align.units_of(pd.provisions, inds, kinds=DOWN_KINDS, known=pd.terms)
+        stats = align.DownStats.of(align.units_of(pd.provisions, inds, known=pd.terms))
+        aligned: dict[str, list[Link]] = {}
+        for cand in cands:
+            for lk in self._align_pair(down_units, stats, cand):
+                aligned.setdefault(lk.source_id, []).append(lk)
+        for source_links in aligned.values():
+            source_links.sort(key=lambda lk: -lk.score)
+            links.extend(source_links[:MAX_LINKS])
+        return links
+
+    def _align_pair(self, down_units: list[align.Unit], stats: align.DownStats, cand: Candidate) -> list[Link]:
+        ud = self.upstream(cand.doc_id)
+        up = ud.up
+        idf = up.pair_idf(stats)
+        found: dict[str, list[int]] = {}  # best candidates of articles and items, for their clauses
+        out = []
+        for unit in down_units:
+            p = unit.provision
+            scores = up.scores(unit.words, idf)
+            best = sorted(scores, key=lambda i: (-scores[i], i))
+            if p.kind != "clause":
+                cands = best[:CANDIDATES]
+                # A short outline article may share a heading with the provision and little text.
+                mine = align._bigrams(align.topical_heading(unit.heading))
+                if mine:
+                    cands += [i for i, u in enumerate(up.units) if i not in cands
+                              and align.dice(mine, align._bigrams(align.topical_heading(u.heading))) > 0.2]
+            else:
+                cands = list(found.get(p.parent, []))[:CLAUSE_EXTRA]
+                cands += [i for i in best[:CLAUSE_EXTRA] if i not in cands]
+            ranked = align.rank(unit, up, cands, stats=stats, scores=scores)
+            if p.kind != "clause":
+                found[p.id] = [i for _, i, _ in ranked]
+            kept = 0
+            for score, i, f in ranked:
+                if kept == PER_UNIT or score < align.MIN_SCORE:
+                    break
+                shared = align.shared_terms(unit, up, i, idf)
+                if not align.enough_evidence(unit, up, i, f, shared):
+                    continue
+                kept += 1
+                target = up.units[i].provision
+                ev = align.evidence(unit, up, i, idf, shared) + (f"候选依据：{cand.reason}",)
+                out.append(Link(p.id, target.id, "aligned", round(score, 4), ev))
+                clause = ud.best_clause(unit, i) if ud.full else None
+                if clause is not None:
+                    out.append(Link(p.id, clause.id, "aligned", round(score, 4),
+                                    ev + (f"最相近的一句：{clause.id.split('#', 1)[1]}",)))
+        return out
 
 
-def link_stage(kb, docs: list[ParsedDocument]) -> list[Link]:
-    """All citation and alignment links of the corpus (called by ``indexer.build``)."""
-    by_id = {pd.document.id: pd for pd in docs}
-    upstreams: dict[str, tuple[align.Upstream, dict[str, int]]] = {}
-    links: list[Link] = []
-    profiles = DocProfiles(by_id)
-    for pd in docs:
-        links.extend(citation_links(pd, by_id))
-        ups = upstream_docs(pd, by_id, profiles)
-        if not ups:
-            continue
-        down_units = align.units_of(pd.provisions, align.indicator_map(pd.targets), kinds=DOWN_KINDS)
-        for up_id in ups:
-            if up_id not in upstreams:
-                up_pd = by_id[up_id]
-                up = align.Upstream.build(up_id, align.units_of(up_pd.provisions, align.indicator_map(up_pd.targets)))
-                article_of = {}
-                for i, u in enumerate(up.units):
-                    article_of[u.provision.id] = i
-                    for p in up_pd.provisions:
-                        if p.id.startswith(u.provision.id + "__"):
-                            article_of[p.id] = i
-                upstreams[up_id] = (up, article_of)
-            up, article_of = upstreams[up_id]
-            full = by_id[up_id].document.status == "full"
-            found: dict[str, list[int]] = {}  # searched candidates of articles and items
-            for unit in down_units:
-                p = unit.provision
-                if p.kind != "clause":
-                    cands = found[p.id] = _search_candidates(kb, unit, up, article_of)
-                else:
-                    # A clause is searched through its container (one query per article
-                    # keeps the build fast) and topped up with its own best matches.
-                    cands = list(found.get(p.parent, []))
-                    q = align.terms(unit.text)
-                    own = sorted(range(len(up.units)), key=lambda i: -up.bm25(q, i))[:CLAUSE_EXTRA]
-                    cands += [i for i in own if i not in cands]
-                for score, i, _f in align.rank(unit, up, cands)[:PER_UNIT]:
-                    if score < align.MIN_SCORE:
-                        break
-                    target = up.units[i].provision
-                    ev = align.evidence(unit, up, i)
-                    links.append(Link(unit.provision.id, target.id, "aligned", round(score, 4), ev))
-                    clause = _best_clause(unit, target, by_id[up_id].provisions) if full else None
-                    if clause is not None:
-                        links.append(Link(unit.provision.id, clause.id, "aligned", round(score, 4),
-                                          ev + (f"最相近的一句：{clause.id.split('#', 1)[1]}",)))
-    return links
+PARALLEL_MIN_DOCS = 24  # fewer documents link faster in one process than a pool starts
+_WORKER: Linker | None = None  # the linker a forked worker inherits
+
+
+def _links_of(i: int) -> list[Link]:
+    pds = list(_WORKER.by_id.values())
+    return _WORKER.links_for(pds[i])
+
+
+def link_stage(docs: list[ParsedDocument]) -> list[Link]:
+    """All citation and alignment links of the corpus (a corpus stage of ``indexer.build``):
+    on ``POLICYKB_JOBS`` forked processes when the corpus has many documents, each linking
+    whole documents (the result is the same, in the same order)."""
+    global _WORKER
+    from indexer import workers
+
+    linker = Linker(docs)
+    jobs = min(workers.jobs(), len(docs))
+    if jobs < 2 or len(docs) < PARALLEL_MIN_DOCS or not workers.can_fork():
+        return [lk for pd in docs for lk in linker.links_for(pd)]
+    _WORKER = linker
+    try:
+        with workers.pool(jobs) as pool:
+            return [lk for links in pool.map(_links_of, range(len(docs)), chunksize=4) for lk in links]
+    finally:
+        _WORKER = None

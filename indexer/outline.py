@@ -170,7 +170,6 @@ def _stage_goal_line(g: dict) -> str:
 
 def build_outline(data: dict, name: str = "<outline>", meta: dict | None = None):
     """Outline facts (the parsed YAML mapping) → a ``ParsedDocument`` with status ``outline``."""
-
     meta = dict(meta or {})
     if not isinstance(data, dict) or not data.get("title"):
         raise CorpusError(f"{name}: an outline needs at least title: and parts:/articles: or main_tasks:; "

@@ -2,8 +2,9 @@
 
 Parsing and extraction (jieba, spaCy, the rules) are most of a build's time on a large
 corpus; most rebuilds follow a change to one or two files (``policykb ingest`` rebuilds the
-whole KB). Each parsed document is pickled under ``<home>/cache/parse/<fingerprint>/``,
-named by a hash of everything its parse depends on:
+whole KB). Each parsed document is stored as JSON (the records as the SQLite file holds
+them: a crafted cache file can only fail to load, never run code, as a pickle would) under
+``<home>/cache/parse/<fingerprint>/``, named by a hash of everything its parse depends on:
 
 * the source file's bytes, its path and its sidecar metadata (``CorpusEntry``);
 * the *fingerprint*: a hash of the code and data of the ``indexer`` and ``kb`` packages
@@ -20,15 +21,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from kb import models, store
+
 DIR = Path("cache") / "parse"
-LIBRARIES = ("jieba", "spacy", "beautifulsoup4", "lxml", "pypdf", "python-docx", "pyyaml")
+SUFFIX = ".json"
+FORMAT = 1  # the layout of a cache file; a file of another layout is parsed again
+LIBRARIES = ("jieba", "spacy", "beautifulsoup4", "lxml", "pypdfium2", "python-docx", "pyyaml")
 SOURCES = ("indexer", "kb")  # the packages whose code and data decide a parse
 
 
@@ -67,16 +71,16 @@ class ParseCache:
         self.root = Path(home) / DIR
         self.dir = self.root / fingerprint()
         self.hits = 0
+        self.parsed: list[str] = []  # ids of the documents the last parse_corpus parsed (not cached)
         self.used: set[str] = set()
 
     def get(self, key: str):
         """The parsed document stored under ``key``, or None."""
         self.used.add(key)
-        path = self.dir / f"{key}.pickle"
         try:
-            with open(path, "rb") as f:
-                pd = pickle.load(f)
-        except Exception:  # missing, or a truncated or foreign file: parse again and overwrite it
+            with open(self.dir / f"{key}{SUFFIX}", encoding="utf-8") as f:
+                pd = from_json(json.load(f))
+        except Exception:  # missing, truncated, foreign or malformed: parse again and overwrite it
             return None
         self.hits += 1
         return pd
@@ -86,10 +90,10 @@ class ParseCache:
         self.used.add(key)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(pd, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.dir / f"{key}.pickle")
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=SUFFIX)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(to_json(pd), f, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.dir / f"{key}{SUFFIX}")
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -103,3 +107,28 @@ class ParseCache:
             for path in self.dir.iterdir():
                 if path.name.startswith(".tmp-") or path.stem not in self.used:
                     path.unlink(missing_ok=True)
+
+
+def to_json(pd) -> dict:
+    """A parsed document as plain JSON data (its intermediate parse is not kept)."""
+    return {"format": FORMAT, "document": models.to_dict(pd.document),
+            "provisions": [models.to_dict(p) for p in pd.provisions],
+            "citations": [models.to_dict(c) for c in pd.citations],
+            "tasks": [models.to_dict(t) for t in pd.tasks],
+            "targets": [models.to_dict(t) for t in pd.targets],
+            "warnings": list(pd.warnings)}
+
+
+def from_json(data: dict):
+    """The parsed document ``to_json`` wrote; raises on anything else."""
+    from indexer.parsed import ParsedDocument
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a parse cache file of this version")
+    return ParsedDocument(
+        document=store.document_from(data["document"]),
+        provisions=[store.provision_from(p) for p in data["provisions"]],
+        citations=[store.citation_from(c) for c in data["citations"]],
+        tasks=[store.task_from(t) for t in data["tasks"]],
+        targets=[store.target_from(t) for t in data["targets"]],
+        warnings=[str(w) for w in data["warnings"]])

@@ -18,3 +18,6 @@ class ParsedDocument:
     targets: list[Target] = field(default_factory=list)
     parse: structure.ParseResult | None = None
     warnings: list[str] = field(default_factory=list)
+    # Content words of each clause (provision id → ``indexer.align.terms`` of its text), computed
+    # where documents are parsed (in parallel, and kept in the parse cache) for the link stage.
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)

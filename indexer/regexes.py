@@ -78,7 +78,6 @@ DOC_NUMBER = re.compile(
     [〔\[【（(]                                       # bracket forms seen in the wild
     (?P<year>(?:19|20)\d{2})
     [〕\]】）)]
-    \s*
     \s*第?\s*                                         # 某政发〔2024〕第3号
     (?P<serial>\d{1,4})
     \s*号

@@ -1,7 +1,9 @@
 """The search-index writer: parsed documents → ``IndexRecord``s → the chosen engine's index.
 
 Called by ``indexer.build``; writes ``<build>/index/<engine>/``
-(engine from ``$POLICYKB_ENGINE``, default Whoosh, see ``kb.search.engine``).
+(engine from ``$POLICYKB_ENGINE``, else Whoosh for small corpora and tantivy for large
+ones, see ``kb.search.engine.build_choice``); ``indexer.build.update`` adds one
+document's records to a copy of a built index (``document_records``).
 
 Every leaf provision is a record (clauses, and containers without children).
 Its ranking fields come from the tree: the headings above it inside its part,
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kb.models import Link, ancestors, task_years
-from kb.search.engine import IndexRecord, get_engine, index_dir
+from kb.search.engine import IndexRecord, build_choice, get_engine, index_dir
 from indexer.extract.times import stated_years
 from indexer.outline import clause_label_length
 from indexer.parsed import ParsedDocument
@@ -86,6 +88,7 @@ def records(docs: Iterable[ParsedDocument]) -> Iterator[IndexRecord]:
 
 
 def write(build_dir: Path, docs: list[ParsedDocument], links: list[Link]) -> None:
-    """Index every document with the configured engine."""
-    engine = get_engine()
+    """Index every document with the configured engine (by default the one for the corpus
+    size, ``kb.search.engine.build_choice``)."""
+    engine = get_engine(build_choice(sum(pd.document.clauses for pd in docs)))
     engine.build(index_dir(build_dir, engine.name), records(docs))

@@ -436,14 +436,18 @@ def parse_body(text: str, paras: list[Paragraph], doc_id: str) -> tuple[list[Pro
     warnings: list[str] = []
     roots: list[_Node] = []
     used_ids: set[str] = set()
+    next_suffix: dict[str, int] = {}  # base id → the last suffix tried (keeps repeats linear)
 
     def open_node(type_, kind, num, marker, seg, p_start, parent, rank):
         base = f"{parent.id}__{seg}" if parent else seg
-        ident, k = base, 1
+        ident, k = base, next_suffix.get(base, 1)
+        if k > 1:
+            ident = f"{base}_{k}"
         while ident in used_ids:  # numbering repeated by mistake: keep ids unique and stable
             k += 1
             ident = f"{base}_{k}"
         used_ids.add(ident)
+        next_suffix[base] = k
         node = _Node(type_, kind, num, marker, ident.rsplit("__", 1)[-1], ident, parent, p_start, p_start,
                      rank=rank)
         (parent.children if parent else roots).append(node)

@@ -7,7 +7,8 @@ the index schema, so an index built today must be able to import
 Two token streams are made from the same text:
 
 * **words** (``word_tokens``): jieba's segmentation with our user dictionary
-  (``kb/data/userdict.txt``, and the bodies' names of ``kb/data/departments.yaml``). Tokens carry *word positions* 0, 1, 2 … (so
+  (``kb/data/userdict.txt``, then the bodies' names of ``kb/data/departments.yaml``,
+  ``search.words``). Tokens carry *word positions* 0, 1, 2 … (so
   phrase queries work; the stock ``jieba.analyse.ChineseAnalyzer`` stores
   character offsets as positions and breaks them) and exact character
   offsets. Punctuation takes no position.

@@ -11,6 +11,8 @@ One ``KB`` is safe to share across threads (the app caches it with
 build it was opened on for as long as it lives, even after a rebuild
 (``kb.paths.hold``); a long-lived process that should see new builds calls
 ``current_kb()`` per request instead of keeping one ``KB``.
+``KB.stale`` says when a newer build is available; ``KB.release()`` lets go of the
+build at once (else it is let go when the ``KB`` is collected).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from kb import models, paths, store
 from kb.official_citation import format_citation, quote
-from kb.errors import KBNotBuiltError, NotFoundError, QueryError
+from kb.errors import BuildGoneError, KBNotBuiltError, NotFoundError, QueryError, damaged
 from kb.names import canonical_name
 
 DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", "source",
@@ -32,13 +34,26 @@ DOC_FIELDS = ("id", "title", "doc_number", "issuer", "date", "level", "status", 
 class KB:
     def __init__(self, build_dir: Path):
         self.build_dir = Path(build_dir)
-        # Held until this KB is collected: a rebuild does not remove the build under it.
-        weakref.finalize(self, paths.release, paths.hold(self.build_dir))
+        # Held until this KB is released or collected: a rebuild does not remove the build under it.
+        self._hold = weakref.finalize(self, paths.release, paths.hold(self.build_dir))
         self.reader = store.Reader(self.build_dir / paths.DB_NAME)
 
     def close(self) -> None:
         """Close this thread's database connection (the KB stays usable: it reopens on demand)."""
         self.reader.close()
+
+    def release(self) -> None:
+        """Let go of the build: a rebuild may remove it from now on (this KB is not used again)."""
+        self.reader.close()
+        self._hold()
+
+    @property
+    def stale(self) -> bool:
+        """Whether ``current`` now points at another build (open_kb again for the newer one)."""
+        try:
+            return (self.build_dir.parent / paths.CURRENT).resolve() != self.build_dir.resolve()
+        except OSError:
+            return True
 
     # -- documents -----------------------------------------------------------
 
@@ -129,7 +144,14 @@ class KB:
         """Clause-level full-text search → ``kb.search.SearchResult`` (see docs/search.md)."""
         from kb.search.service import search
 
-        return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+        try:
+            return search(self, query, doc=doc, level=level, year=year, party=party, limit=limit)
+        except OSError as e:  # index files deleted or unreadable
+            raise damaged(self.build_dir / "index", e) from None
+        except Exception as e:
+            if type(e).__module__.startswith("whoosh"):  # EmptyIndexError, a damaged segment …
+                raise damaged(self.build_dir / "index", e) from None
+            raise
 
     def trace(self, provision_id: str) -> dict:
         """Upstream and downstream links of a provision (``trace --json`` shape, see kb/trace.py)."""
@@ -232,7 +254,7 @@ def open_kb(home: str | Path | None = None) -> KB:
             break
         try:
             return KB(build_dir)
-        except paths.BuildGoneError:
+        except BuildGoneError:
             continue
     raise KBNotBuiltError(f"no KB in {paths.home(home)}; build it first with `policykb build` "
                           "(or set POLICYKB_HOME to the data directory)")

@@ -12,6 +12,10 @@ import yaml
 
 from kb.errors import DataFileError
 
+# libyaml's safe loader when PyYAML has it: the same mappings, five times faster (the app's
+# first query reads departments.yaml for the search vocabulary).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def data_path(package: str, name: str) -> Traversable:
     """``<package>/data/<name>`` as installed (package data, under version control)."""
@@ -21,7 +25,7 @@ def data_path(package: str, name: str) -> Traversable:
 def read_yaml(path: Traversable, where: str) -> dict:
     """The mapping at the top of a YAML file; ``where`` is how messages name it (kb/data/x.yaml)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise DataFileError(f"{where}: missing; reinstall the package or restore the file "
                             "from git") from None

@@ -39,6 +39,38 @@ class ConfigError(PolicyKBError):
     """A setting (environment variable, option) with a value we cannot use."""
 
 
+class KBDamagedError(PolicyKBError):
+    """A built KB whose files are damaged, truncated or partly deleted."""
+
+
+class StorageError(PolicyKBError):
+    """The disk refused a write: full, read-only, no permission."""
+
+
+def damaged(where, e: BaseException) -> KBDamagedError:
+    """A KB file that cannot be read: say which, and that a rebuild fixes it."""
+    detail = getattr(e, "strerror", None) or (str(e).splitlines() or [type(e).__name__])[0][:120]
+    return KBDamagedError(f"{where}: the KB is damaged or incomplete ({detail}); rebuild it with "
+                          "`policykb build` (the corpus is not affected)")
+
+
+def storage(where, e: BaseException) -> StorageError:
+    """An OSError (or SQLite's report of one) while writing ``where``, as what to do about it."""
+    import errno
+
+    text = str(e).lower()
+    code = getattr(e, "errno", None)
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text or "no space" in text:
+        return StorageError(f"{where}: no space left on the disk; free some space (or set POLICYKB_HOME to a "
+                            "folder on another disk) and run the command again; nothing was changed")
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text or "read-only" in text:
+        return StorageError(f"{where}: cannot write there (read-only or no permission); set POLICYKB_HOME to a "
+                            "folder you can write, or fix its permissions; nothing was changed")
+    reason = getattr(e, "strerror", None) or str(e).splitlines()[0][:120] or type(e).__name__
+    return StorageError(f"{where}: cannot write ({reason}); check the folder and the disk, then run the "
+                        "command again; nothing was changed")
+
+
 class UsageError(PolicyKBError):
     """A command line that cannot run as given (the CLI exits 2 instead of 1)."""
 
@@ -66,3 +98,8 @@ class DataFileError(PolicyKBError):
 class QuerySyntaxError(ValueError):
     """Internal: a query does not parse; ``kb.search.query.parse`` falls back to plain words and
     says so in a notice, so this never reaches the user."""
+
+
+class BuildGoneError(OSError):
+    """Internal: the build folder was removed before it could be held (a newer build replaced
+    it); ``kb.api`` opens ``current`` again, so this never reaches the user."""

@@ -103,6 +103,20 @@ def rows(kb, tasks: list[models.Task]) -> list[list]:
     return out
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (=, and +, -, @ after which
+# Excel inserts the =); tab and CR start the same in some importers. OWASP's "CSV injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell that a spreadsheet shows as the text it is: text that would start a formula
+    gets a leading apostrophe (the spreadsheet convention for "this is text"). In .xlsx the cell
+    type says text instead, so the value is written unchanged there."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _check_path(path: Path) -> None:
     if path.exists() and path.is_dir():
         raise ExportError(f"--output {path}: is a folder; give a file name such as {path / '任务分解表.xlsx'}")
@@ -125,7 +139,7 @@ def export_tasks(kb, tasks: list[models.Task], fmt: str, path) -> Path:
             with path.open("w", encoding="utf-8-sig", newline="") as f:
                 w = csv.writer(f)
                 w.writerow(COLUMNS)
-                w.writerows(table)
+                w.writerows([[csv_cell(v) for v in row] for row in table])
         else:
             _write_xlsx(path, table)
     except PermissionError:
@@ -155,5 +169,7 @@ def _write_xlsx(path: Path, table: list[list]) -> None:
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula (openpyxl makes "=…" one)
     ws.freeze_panes = "A2"
     wb.save(path)

@@ -39,6 +39,11 @@ FACT_SOURCE = {"sidecar": "元数据文件", "user": "收录时指定", "outline
 
 ALL = "全部"
 
+# The app's URL parameters, as a warning about a bad one names them.
+URL_PARAM = {"doc": "文件", "fdoc": "文件", "against": "上级文件", "clause": "条款", "level": "层级",
+             "year": "年份", "party": "责任单位", "role": "角色", "part": "部分", "issuer": "发文机关",
+             "since": "时效", "sort": "排序", "q": "检索词", "hl": "检索命中"}
+
 # Entity classes of the clause view (displaCy-style spans) and their labels.
 ENTITY = {"party": "责任单位", "time": "时间", "target": "目标", "inferred": "推断依据", "reference": "指代"}
 

@@ -278,18 +278,18 @@ def ancestors(p: Provision, parent: Callable[[str], Provision | None]) -> list[P
     return chain
 
 
-def task_years(t: Task) -> tuple[int, ...]:
-    """The years a task states, sorted: its deadline's year and the years of its targets.
+def _deadline_year(t: Task) -> int | None:
+    """The year of the task's own deadline. An inherited deadline (the document's stage years,
+    2025/2030/2035) has none, so nothing treats the document's horizon as the task's year."""
+    return t.deadline.year if t.deadline and t.deadline.source == "explicit" else None
 
-    An inherited deadline (the document's stage years, 2025/2030/2035) has no year of its own
-    and states none, so a ``--year`` filter never matches a task through the document's horizon.
-    """
-    years = {t.deadline.year} if t.deadline and t.deadline.source == "explicit" and t.deadline.year else set()
-    return tuple(sorted(years | {g.year for g in t.targets if g.year}))
+
+def task_years(t: Task) -> tuple[int, ...]:
+    """The years a task states, sorted: its deadline's year and the years of its targets
+    (what a ``--year`` filter matches)."""
+    return tuple(sorted({y for y in (_deadline_year(t), *(g.year for g in t.targets)) if y}))
 
 
 def task_year(t: Task) -> int | None:
-    """The year a task is due: its stated deadline year, else the year of its first dated target."""
-    if t.deadline and t.deadline.source == "explicit" and t.deadline.year:
-        return t.deadline.year
-    return next((g.year for g in t.targets if g.year), None)
+    """The year a task is due: its deadline's year, else the year of its first dated target."""
+    return _deadline_year(t) or next((g.year for g in t.targets if g.year), None)

@@ -16,17 +16,30 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def int_to_cn(n: int) -> str:
-    """22 → 二十二, 10 → 十, 105 → 一百零五 (for 1 ≤ n < 1000)."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return CN_DIGITS[n // 10] + "十" + (CN_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + int_to_cn(rest) if rest < 10 else
-                                 ("一" + int_to_cn(rest) if rest < 20 else int_to_cn(rest)))
-    return CN_DIGITS[n // 100] + "百" + tail
+    """22 → 二十二, 10 → 十, 105 → 一百零五, 1000 → 一千, 10010 → 一万零一十 (any n ≥ 0)."""
+    if n < 0:
+        raise ValueError(f"int_to_cn({n}): only numbers ≥ 0 have a Chinese numeral here")
+    if n == 0:
+        return CN_DIGITS[0]
+    out = _cn(n)
+    return out[1:] if out.startswith("一十") else out  # 十二, not 一十二, at the start of a number
+
+
+def _cn(n: int) -> str:
+    """1 ≤ n with every 一 written: 1005 → 一千零五, 10 → 一十, 123456789 → 一亿二千三百四十五万六千七百八十九."""
+    for value, name in ((10**8, "亿"), (10**4, "万")):
+        if n >= value:
+            high, low = divmod(n, value)
+            return _cn(high) + name + (("零" if low < value // 10 else "") + _cn(low) if low else "")
+    out, gap = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            out += ("零" if gap else "") + CN_DIGITS[d] + name
+            gap = False
+        elif out:
+            gap = True
+    return out
 
 
 def document_citation(doc: Document) -> str:

@@ -19,6 +19,8 @@ import os
 import shutil
 from pathlib import Path
 
+from kb.errors import BuildGoneError
+
 try:
     import fcntl
 except ImportError:  # not POSIX: builds are not held, and old builds are removed at once
@@ -29,10 +31,16 @@ CURRENT = "current"
 
 
 def home(path: str | os.PathLike | None = None) -> Path:
-    if path is not None:
-        return Path(path)
+    """The data directory; a ``ConfigError`` if it exists and is not a folder."""
     env = os.environ.get("POLICYKB_HOME")
-    return Path(env) if env else Path.cwd() / ".policykb"
+    out = Path(path) if path is not None else Path(env) if env else Path.cwd() / ".policykb"
+    if out.exists() and not out.is_dir():
+        from kb.errors import ConfigError
+
+        what = "POLICYKB_HOME" if path is None and env else "the data directory"
+        raise ConfigError(f"{what} {out} is a file, not a folder; point it at a folder (a new one is "
+                          "created by `policykb build`)")
+    return out
 
 
 def current_build(path: str | os.PathLike | None = None) -> Path:
@@ -42,10 +50,6 @@ def current_build(path: str | os.PathLike | None = None) -> Path:
 
 def default_corpus() -> Path:
     return Path.cwd() / "corpus"
-
-
-class BuildGoneError(OSError):
-    """The build folder was removed before it could be held (a newer build replaced it)."""
 
 
 def hold(build_dir: Path) -> int | None:

@@ -64,24 +64,24 @@ def _tuples(d: dict, *keys: str) -> dict:
     return d
 
 
-def document_from(data: str) -> models.Document:
-    return models.Document(**_tuples(json.loads(data), "recipients", "warnings"))
+def document_from(data: str | dict) -> models.Document:
+    return models.Document(**_tuples(_loads(data), "recipients", "warnings"))
 
 
-def provision_from(data: str) -> models.Provision:
-    return models.Provision(**json.loads(data))
+def provision_from(data: str | dict) -> models.Provision:
+    return models.Provision(**_loads(data))
 
 
-def citation_from(data: str) -> models.Citation:
-    return models.Citation(**json.loads(data))
+def citation_from(data: str | dict) -> models.Citation:
+    return models.Citation(**_loads(data))
 
 
 def target_from_dict(d: dict) -> models.Target:
     return models.Target(**d)
 
 
-def task_from(data: str) -> models.Task:
-    d = json.loads(data)
+def task_from(data: str | dict) -> models.Task:
+    d = _loads(data)
     d["parties"] = tuple(models.Party(**p) for p in d.get("parties", ()))
     d["deadline"] = models.Deadline(**d["deadline"]) if d.get("deadline") else None
     d["targets"] = tuple(target_from_dict(t) for t in d.get("targets", ()))
@@ -92,12 +92,17 @@ def task_from(data: str) -> models.Task:
     return models.Task(**d)
 
 
-def target_from(data: str) -> models.Target:
-    return target_from_dict(json.loads(data))
+def target_from(data: str | dict) -> models.Target:
+    return target_from_dict(_loads(data))
 
 
-def link_from(data: str) -> models.Link:
-    return models.Link(**_tuples(json.loads(data), "evidence"))
+def link_from(data: str | dict) -> models.Link:
+    return models.Link(**_tuples(_loads(data), "evidence"))
+
+
+def _loads(data: str | dict) -> dict:
+    """A record's JSON text (a ``data`` column) or the dict it was parsed into (a copy)."""
+    return json.loads(data) if isinstance(data, str) else dict(data)
 
 
 # ---------------------------------------------------------------------------
@@ -114,48 +119,69 @@ def write(path: Path, docs: Iterable, links: Iterable[models.Link] = (), meta: d
         for k, v in (meta or {}).items():
             con.execute("INSERT INTO meta VALUES (?, ?)", (k, dumps(v)))
         for i, pd in enumerate(docs):
-            d = pd.document
-            con.execute("INSERT INTO documents VALUES (?,?,?,?,?)",
-                        (d.id, d.level, d.status, i, dumps(models.to_dict(d))))
-            con.executemany(
-                "INSERT INTO provisions VALUES (?,?,?,?,?,?,?,?)",
-                [(p.id, p.doc_id, p.seq, p.kind, p.parent, p.part_no, p.article_no,
-                  dumps(models.to_dict(p))) for p in pd.provisions])
-            con.executemany(
-                "INSERT INTO citations VALUES (?,?,?,?,?)",
-                [(c.doc_id, c.provision_id, c.resolved_id, c.start, dumps(models.to_dict(c)))
-                 for c in pd.citations])
-            for j, t in enumerate(pd.tasks):
-                con.execute("INSERT INTO tasks VALUES (?,?,?,?,?)",
-                            (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
-                con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
-                                [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
-                con.executemany("INSERT INTO task_years VALUES (?,?)",
-                                [(t.id, y) for y in models.task_years(t)])
-            con.executemany(
-                "INSERT INTO targets VALUES (?,?,?,?,?)",
-                [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
-                 for j, t in enumerate(pd.targets)])
+            _insert_document(con, pd, i)
         _insert_links(con, links)
         con.commit()
     finally:
         con.close()
+
+
+def update(path: Path, order: list[str], added: Iterable, recited: Iterable, relinked: Iterable[str],
+           links: Iterable[models.Link], meta: dict | None = None) -> None:
+    """Change a copy of a KB file in place (``indexer.build.update``): insert the ``added``
+    documents, rewrite the citations of ``recited`` documents (their resolution changed),
+    replace every link whose source is in a ``relinked`` document by ``links``, and number
+    the documents in ``order`` (the corpus order a fresh build would give them)."""
+    con = sqlite3.connect(path)
+    try:
+        for pd in added:
+            _insert_document(con, pd, -1)
+        for pd in recited:
+            con.execute("DELETE FROM citations WHERE doc_id = ?", (pd.document.id,))
+            _insert_citations(con, pd)
+        for doc_id in relinked:
+            # provision ids are "<doc>#…": a range on the indexed source_id ('$' follows '#')
+            con.execute("DELETE FROM links WHERE source_id >= ? AND source_id < ?", (doc_id + "#", doc_id + "$"))
+        _insert_links(con, links)
+        con.executemany("UPDATE documents SET seq = ? WHERE id = ?", [(i, d) for i, d in enumerate(order)])
+        for k, v in (meta or {}).items():
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, dumps(v)))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _insert_document(con: sqlite3.Connection, pd, seq: int) -> None:
+    d = pd.document
+    con.execute("INSERT INTO documents VALUES (?,?,?,?,?)", (d.id, d.level, d.status, seq, dumps(models.to_dict(d))))
+    con.executemany(
+        "INSERT INTO provisions VALUES (?,?,?,?,?,?,?,?)",
+        [(p.id, p.doc_id, p.seq, p.kind, p.parent, p.part_no, p.article_no,
+          dumps(models.to_dict(p))) for p in pd.provisions])
+    _insert_citations(con, pd)
+    for j, t in enumerate(pd.tasks):
+        con.execute("INSERT INTO tasks VALUES (?,?,?,?,?)",
+                    (t.id, t.doc_id, t.clause_id, j, dumps(models.to_dict(t))))
+        con.executemany("INSERT INTO task_parties VALUES (?,?,?,?,?)",
+                        [(t.id, p.name, p.role, p.source, p.key) for p in t.parties])
+        con.executemany("INSERT INTO task_years VALUES (?,?)", [(t.id, y) for y in models.task_years(t)])
+    con.executemany(
+        "INSERT INTO targets VALUES (?,?,?,?,?)",
+        [(t.doc_id, t.clause_id, j, t.year, dumps(models.to_dict(t)))
+         for j, t in enumerate(pd.targets)])
+
+
+def _insert_citations(con: sqlite3.Connection, pd) -> None:
+    con.executemany(
+        "INSERT INTO citations VALUES (?,?,?,?,?)",
+        [(c.doc_id, c.provision_id, c.resolved_id, c.start, dumps(models.to_dict(c)))
+         for c in pd.citations])
 
 
 def _insert_links(con: sqlite3.Connection, links: Iterable[models.Link]) -> None:
     con.executemany(
         "INSERT INTO links VALUES (?,?,?,?,?)",
         [(lk.source_id, lk.target_id, lk.kind, lk.score, dumps(models.to_dict(lk))) for lk in links])
-
-
-def add_links(path: Path, links: Iterable[models.Link]) -> None:
-    """Add links to a KB file being built (the link stage runs after the search index exists)."""
-    con = sqlite3.connect(path)
-    try:
-        _insert_links(con, links)
-        con.commit()
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------------------
@@ -179,7 +205,13 @@ class Reader:
         return con
 
     def query(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return self.con.execute(sql, params).fetchall()
+        try:
+            return self.con.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as e:  # truncated, overwritten, deleted: a rebuild fixes it
+            from kb.errors import damaged
+
+            self.close()
+            raise damaged(self.path, e) from None
 
     def close(self) -> None:
         con = getattr(self._local, "con", None)

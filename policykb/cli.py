@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from kb import labels
-from kb.errors import BenchError, PolicyKBError, UsageError
+from kb.errors import BenchError, PolicyKBError, UsageError, storage
 
 
 class Parser(argparse.ArgumentParser):
@@ -36,8 +36,16 @@ def emit_json(obj) -> None:
 
 def cmd_build(args) -> int:
     from indexer.build import build
+    from policykb import resources
 
-    summary = build(args.corpus, progress=None if args.quiet else sys.stderr)
+    corpus = args.corpus
+    if corpus is None and not (Path.cwd() / "corpus").is_dir():
+        corpus = resources.default_corpus()
+        if corpus is None:
+            raise UsageError("no ./corpus folder here and no corpus shipped with policykb; pass --corpus DIR")
+        print(f"policykb: no ./corpus folder here; building the corpus shipped with policykb ({corpus}); "
+              "pass --corpus DIR for your own", file=sys.stderr)
+    summary = build(corpus, progress=None if args.quiet else sys.stderr)
     for w in summary.warnings:
         print(f"Warning: {w}", file=sys.stderr)
     if args.json:
@@ -49,7 +57,8 @@ def cmd_build(args) -> int:
                                   "guessed": list(pd.document.meta.get("guessed") or [])}
                                  for pd in summary.documents],
                    "links": summary.links, "seconds": round(summary.seconds, 3),
-                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached})
+                   "warnings": summary.warnings, "timings": summary.timings, "cached": summary.cached,
+                   "engine": summary.engine})
         return 0
     print(f"已构建知识库：{summary.build_dir}")
     for pd in summary.documents:
@@ -57,7 +66,8 @@ def cmd_build(args) -> int:
         print(f"  {d.id}  [{labels.level(d.level)}·{labels.status(d.status, caveat=True)}]  "
               f"{d.title}  部分 {d.parts} / 条 {d.articles} / 句 {d.clauses} / 任务 {len(pd.tasks)} / "
               f"目标 {len(pd.targets)}{guessed_note(d.meta.get('guessed'))}")
-    print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，用时 {summary.seconds:.1f} 秒")
+    print(f"共 {len(summary.documents)} 个文件，{summary.links} 条关联，检索引擎 {summary.engine}，"
+          f"用时 {summary.seconds:.1f} 秒")
     if summary.timings:
         print("  其中 " + "，".join(f"{k} {v:.1f} 秒" for k, v in summary.timings.items()))
     if summary.cached:
@@ -68,6 +78,21 @@ def cmd_build(args) -> int:
 def guessed_note(codes) -> str:
     note = labels.guessed(codes)
     return f"  {note}" if note else ""
+
+
+def cmd_app(args) -> int:
+    """``streamlit run`` the packaged app with the packaged settings, from the current folder (so
+    ``./.policykb`` or $POLICYKB_HOME is the KB it shows)."""
+    import subprocess
+
+    from policykb import resources
+
+    argv = [sys.executable, "-m", "streamlit", "run", str(resources.app_script()), *resources.streamlit_flags(),
+            *[a for a in args.streamlit_args if a != "--"]]
+    try:
+        return subprocess.call(argv)
+    except KeyboardInterrupt:
+        return 0
 
 
 def cmd_docs(args) -> int:
@@ -268,7 +293,7 @@ def cmd_eval_extract(args) -> int:
 def print_facts(facts, fmt) -> None:
     """The document-level part of `eval-extract` (title, 文号, issuer, date, level)."""
     print(f"文件要素（{facts.documents} 个文件）")
-    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   兜底")
+    print(f"{'字段':<16}{'精确率':>8}{'召回率':>8}{'一致率':>8}   TP/FP/FN   推测")
     for f, s in facts.scores.items():
         s = s.as_dict()
         print(f"{f:<18}{fmt(s['precision']):>8}{fmt(s['recall']):>8}{fmt(s['agreement']):>8}   "
@@ -366,7 +391,9 @@ def cmd_ingest(args) -> int:
     if args.json:
         emit_json({**d, "replaced": result.replaced, "files": [str(p) for p in result.files],
                    "moved": [[str(a), str(b)] for a, b in result.moved],
-                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents)})
+                   "build": str(result.summary.build_dir), "documents": len(result.summary.documents),
+                   "incremental": result.summary.incremental, "seconds": round(result.summary.seconds, 3),
+                   "timings": result.summary.timings})
         return 0
     print(f"已收录：{d['id']}  《{d['title']}》 {d['doc_number'] or '（无文号）'}  {d['issuer']}  "
           f"{d['date'] or '（无日期）'}  {labels.level(d['level'])}{guessed_note(d.get('guessed'))}")
@@ -377,7 +404,9 @@ def cmd_ingest(args) -> int:
     if result.replaced:
         print(f"  已替换提纲 {result.replaced}（提纲文件移至 {result.moved[0][1]}，可移回恢复）")
     print("  文件：" + "，".join(str(p) for p in result.files))
-    print(f"已重建知识库：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联")
+    how = "已更新知识库（只重算与本文件有关的关联，检索索引原地追加）" if result.summary.incremental else "已重建知识库"
+    print(f"{how}：共 {len(result.summary.documents)} 个文件，{result.summary.links} 条关联，"
+          f"用时 {result.summary.seconds:.1f} 秒")
     return 0
 
 
@@ -423,12 +452,21 @@ def cmd_eval_align(args) -> int:
     from indexer import align_evaluate
 
     kb = open_kb()
-    gold = align_evaluate.read_labels(args.file)
-    out = align_evaluate.evaluate(kb, gold)
+    labels = [lab for f in args.file for lab in align_evaluate.read_labels(f)]
+    pairs = align_evaluate.read_pairs(args.pairs) if args.pairs else None
+    out = align_evaluate.evaluate(kb, labels)
+    if pairs is not None:
+        out["corpus"] = align_evaluate.evaluate_corpus(kb, labels, pairs)
     if args.calibrate:
-        from indexer.align import MODEL_PATH
+        from kb import paths
 
-        out["calibration"] = align_evaluate.calibrate(kb, gold, write=MODEL_PATH)
+        # Never into the installed package: the data directory, or where --model-out says.
+        target = Path(args.model_out) if args.model_out else paths.home() / "align_model.json"
+        try:
+            out["calibration"] = align_evaluate.calibrate(kb, labels, write=target, pairs=pairs)
+        except OSError as e:
+            raise UsageError(f"--model-out {target}: cannot write ({e.strerror}); give a writable path") from None
+        out["calibration"]["model_path"] = str(target)
     if args.json:
         emit_json(out)
         return 0
@@ -438,10 +476,26 @@ def cmd_eval_align(args) -> int:
     print(f"  合计：top-1 {out['top1']}  top-3 {out['top3']}")
     for m in out["misses"]:
         print(f"  未命中 {m['source_id']} → {m['target_doc']}：应为 {m['expected']}，得到 {m['got']}")
+    if pairs is not None:
+        c = out["corpus"]
+        print(f"全库强关联（≥ {align_evaluate.STRONG}）{c['strong_links']} 条：不可能是上下级的文件之间 "
+              f"{c['strong_cannot_be_upstream']} 条；已标注的 {c['strong_judged']} 条中正确 {c['strong_right']} 条，"
+              f"精确率 {c['strong_precision']}；来源未标注 {c['strong_unlabelled']} 条")
+        print(f"  有关联的上下级文件对 {len(c['pairs_linked'])} 个；未关联 {len(c['pairs_missed'])} 个"
+              + ("：" + "；".join(c["pairs_missed"]) if c["pairs_missed"] else ""))
+        for x in c["cross_examples"]:
+            print(f"  不应有的强关联 {x['source_id']} → {x['target_id']}（{x['score']}）")
+        for x in c["wrong_examples"]:
+            print(f"  错误的强关联 {x['source_id']} → {x['target_id']}（{x['score']}），应为 {x['expected']}")
     if args.calibrate:
         c = out["calibration"]
-        print(f"已重新拟合对齐模型（{c['pairs']} 对）：样本内 top-1 {c['in_sample_top1']}，二折交叉验证 top-1 {c['cv2_top1']}；"
-              "请重新 policykb build 使新分数生效")
+        # Never into the installed package: the data directory, or where --model-out says.
+        target = Path(args.model_out) if args.model_out else paths.home() / "align_model.json"
+        try:
+            out["calibration"] = align_evaluate.calibrate(kb, labels, write=target, pairs=pairs)
+        except OSError as e:
+            raise UsageError(f"--model-out {target}: cannot write ({e.strerror}); give a writable path") from None
+        out["calibration"]["model_path"] = str(target)
     return 0
 
 
@@ -499,13 +553,16 @@ def make_parser() -> Parser:
         return p
 
     p = add("build", cmd_build, "parse the corpus, extract, link, index; replace the KB atomically")
-    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (default ./corpus)")
+    p.add_argument("--corpus", type=Path, default=None,
+                   help="corpus folder (default ./corpus; without one, the corpus shipped with policykb)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add("docs", cmd_docs, "list documents")
+    p = add("app", cmd_app, "start the web app (streamlit run of the installed app, with its settings); "
+            "other options are passed to streamlit, e.g. --server.port 8502")
     p = add("show", cmd_show, "one document (ID = document id) or one provision (ID = provision id)")
     p.add_argument("id")
     p = add("ingest", cmd_ingest, "add a document (web page, .txt, .md, .docx, .pdf; a path or an "
-            "http(s) URL) to the corpus and rebuild; the official text of an outlined document replaces the outline")
+            "http(s) URL) to the corpus and the KB (links and search index updated for it, atomically); the official text of an outlined document replaces the outline")
     p.add_argument("source", metavar="PATH_OR_URL")
     p.add_argument("--id", default=None, help="document id (letters, digits, - _ .); default: derived")
     p.add_argument("--level", default=None, choices=("central", "provincial", "municipal", "county"),
@@ -548,9 +605,15 @@ def make_parser() -> Parser:
     p.add_argument("--doc", required=True, help="the (lower-level) document id")
     p.add_argument("--against", required=True, help="the upstream document id")
     p = add("eval-align", cmd_eval_align, "alignment accuracy (top-1/top-3) on labelled pairs")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="+", help="label files (format of eval/align_gold.tsv)")
+    p.add_argument("--pairs", type=Path, default=None,
+                   help="document pairs that can be upstream (eval/align_multi_pairs.tsv): also judge every "
+                        "strong link of the KB — precision, and links between documents that cannot be upstream")
     p.add_argument("--calibrate", action="store_true",
-                   help="refit the alignment model on these labels (writes indexer/data/align_model.json)")
+                   help="refit the alignment model on these labels (writes <data dir>/align_model.json; "
+                        "builds use it with POLICYKB_ALIGN_MODEL=that file)")
+    p.add_argument("--model-out", default=None, metavar="FILE",
+                   help="where --calibrate writes the model (default: <data dir>/align_model.json)")
     p = add("eval", cmd_eval, "search quality on a judged query file: Recall@5, MRR, nDCG@10, no-answer zero-hit rate, "
             "per category")
     p.add_argument("file", help="TSV: query<TAB>article_no:grade,… or query<TAB>DOCID:UNIT:GRADE,…|NONE<TAB>category "
@@ -586,7 +649,12 @@ def make_parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     try:
-        args = parser.parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        if argv[:1] == ["app"]:  # everything after `app` belongs to streamlit
+            args = parser.parse_args(["app"])
+            args.streamlit_args = argv[1:]
+        else:
+            args = parser.parse_args(argv)
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
@@ -602,6 +670,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # the disk or a folder, not a bug: say which and what to do
+        if os.environ.get("POLICYKB_DEBUG"):
+            raise
+        print(f"Error: {storage(e.filename or 'the data directory', e)}", file=sys.stderr)
+        return 1
     except Exception as e:  # a bug: still one line unless debugging
         if os.environ.get("POLICYKB_DEBUG"):
             raise

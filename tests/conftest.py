@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,34 @@ def use_home(kb_home, monkeypatch):
     """Point POLICYKB_HOME at the session KB (for CLI tests)."""
     monkeypatch.setenv("POLICYKB_HOME", str(kb_home))
     return kb_home
+
+
+# A small data directory: the seed document alone (tests that damage or rebuild a KB).
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    """The seed document alone: a previous KB that builds in a moment."""
+    out = tmp_path_factory.mktemp("small-corpus")
+    for p in CORPUS.glob(f"{SEED_ID}.*"):
+        shutil.copy(p, out / p.name)
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_home(small_corpus, tmp_path_factory) -> Path:
+    """A data directory with one complete build of the seed document (built once)."""
+    from indexer.build import build
+
+    home = tmp_path_factory.mktemp("seed-home") / "home"
+    build(small_corpus, home, progress=None)
+    return home
+
+
+@pytest.fixture
+def built_home(tmp_path, seed_home) -> Path:
+    """A fresh copy of ``seed_home`` for a test to damage."""
+    home = tmp_path / "home"
+    shutil.copytree(seed_home, home, symlinks=True)
+    (home / ".build.lock").unlink(missing_ok=True)
+    return home

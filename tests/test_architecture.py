@@ -4,6 +4,7 @@
 The imports are read from the source with ``ast`` (nothing is imported), every import counts,
 also one inside a function: ``kb`` never imports ``indexer`` or ``policykb``, ``indexer``
 never imports ``policykb``, and no two modules import each other, directly or round a circle.
+Every error class lives in the one catalogue, ``kb/errors.py``.
 """
 
 from __future__ import annotations
@@ -121,8 +122,20 @@ def test_no_two_modules_import_each_other_even_round_a_circle():
     assert cycles(ROOT) == []
 
 
+def error_classes_outside_the_catalogue(root: Path) -> list[str]:
+    """Classes named …Error defined anywhere but kb/errors.py."""
+    return sorted(f"{path.relative_to(root)}:{node.lineno}: {node.name}"
+                  for path in modules(root).values() if path.relative_to(root).as_posix() != "kb/errors.py"
+                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.ClassDef) and node.name.endswith("Error"))
+
+
+def test_every_error_class_is_in_the_one_catalogue():
+    assert error_classes_outside_the_catalogue(ROOT) == []
+
+
 def test_the_checks_catch_a_forbidden_import_and_a_circle(tmp_path):
-    """The two checks above on a small tree that breaks both rules, so they can fail."""
+    """The checks above on a small tree that breaks every rule, so they can fail."""
     files = {
         "kb/__init__.py": "",
         "kb/api.py": "def f():\n    from kb.search import service\n",
@@ -132,7 +145,7 @@ def test_the_checks_catch_a_forbidden_import_and_a_circle(tmp_path):
         "indexer/__init__.py": "",
         "indexer/build.py": "",
         "indexer/extract/__init__.py": "",
-        "indexer/extract/lexicon.py": "import json\nfrom policykb import cli\n",
+        "indexer/extract/lexicon.py": "import json\nfrom policykb import cli\n\n\nclass LexiconError(Exception):\n    pass\n",
         "policykb/__init__.py": "",
         "policykb/cli.py": "import kb.api\nfrom indexer.extract import lexicon\n",
     }
@@ -144,3 +157,4 @@ def test_the_checks_catch_a_forbidden_import_and_a_circle(tmp_path):
         "kb/names.py:1: kb.names imports indexer.build",
     ]
     assert cycles(tmp_path) == [["indexer.extract.lexicon", "policykb.cli"], ["kb.api", "kb.search.service"]]
+    assert error_classes_outside_the_catalogue(tmp_path) == ["indexer/extract/lexicon.py:5: LexiconError"]

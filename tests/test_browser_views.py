@@ -89,6 +89,12 @@ def test_every_page_opens_on_the_full_text_with_the_most_content(kb, app, browse
     assert expected == SEED and kb.document(SEED).status == "full"
     show(browser, f"{app.url}/{page}")
     assert selected(browser, label).endswith(kb.document(SEED).title), selected(browser, label)
+    if page == "document":  # the documents it cites: the outlines among them say so
+        rows = browser.eval("Array.from(document.querySelectorAll('[data-testid=\"stExpander\"] .pkb-table tbody tr'))"
+                            ".map(r => r.cells[0].textContent)")
+        outlines = {c.resolved_id for c in kb.citations(SEED) if c.resolved_id
+                    and kb.document(c.resolved_id).status == "outline"}
+        assert len(rows) == len(kb.citations(SEED)) and sum("提纲" in r for r in rows) == len(outlines) == 2, rows
 
 
 def test_coverage_defaults_to_the_full_text_against_its_real_upstream(kb, app, browser):
@@ -237,26 +243,29 @@ def test_search_cards_show_lead_deadline_date_and_open_the_hit(kb, app, browser)
     assert "提纲（非原文）" in labels and "原文" not in labels
 
 
+def change_then_back(browser: Browser, label: str, option: str, param_: str, value: str, state: str) -> None:
+    """Choose ``option`` in the select box ``label`` (the URL gets ``param_=value`` and the JavaScript
+    ``state`` changes), then the browser's Back: the URL and ``state`` are what they were."""
+    before = browser.eval(state)
+    browser.select(label, option)
+    browser.wait_for(f"new URLSearchParams(location.search).get({json.dumps(param_)}) === {json.dumps(value)}"
+                     f" && {state} !== {json.dumps(before)}")
+    browser.settled()
+    browser.eval("history.back()")
+    browser.wait_for(f"new URLSearchParams(location.search).get({json.dumps(param_)}) === null"
+                     f" && {state} === {json.dumps(before)}")
+    browser.settled()
+
+
 def test_back_after_a_filter_change_restores_the_results(kb, app, browser):
-    ids = "Array.from(document.querySelectorAll('.pkb-card[data-hit-id]')).map(e => e.dataset.hitId).join()"
     show(browser, f"{app.url}/?q={quote('治理')}", "document.querySelectorAll('.pkb-card[data-hit-id]').length > 0")
-    before = browser.eval(ids)
-    browser.select("层级", "县级")
-    browser.wait_for(f"{ids} !== {json.dumps(before)} && new URLSearchParams(location.search).get('level') === 'county'")
-    browser.settled()
-    browser.eval("history.back()")
-    browser.wait_for(f"{ids} === {json.dumps(before)}")
-    browser.settled()
-    assert param(browser, "level") is None and selected(browser, "层级") == "全部"
+    change_then_back(browser, "层级", "县级", "level", "county",
+                     "Array.from(document.querySelectorAll('.pkb-card[data-hit-id]')).map(e => e.dataset.hitId).join()")
+    assert selected(browser, "层级") == "全部"
     # the same on 任务
-    rows = "document.querySelectorAll('.pkb-table tbody tr').length"
     show(browser, f"{app.url}/tasks?doc={SEED}", "!!document.querySelector('.pkb-table')")
-    n = browser.eval(rows)
-    browser.select("角色", "牵头")
-    browser.wait_for(f"new URLSearchParams(location.search).get('role') === 'lead' && {rows} !== {n}")
-    browser.settled()
-    browser.eval("history.back()")
-    browser.wait_for(f"new URLSearchParams(location.search).get('role') === null && {rows} === {n}")
+    change_then_back(browser, "角色", "牵头", "role", "lead", "document.querySelectorAll('.pkb-table tbody tr').length")
+    assert selected(browser, "角色") == "全部"
 
 
 def test_search_sorts_by_date_and_filters_by_issuer_and_time(kb, app, browser):

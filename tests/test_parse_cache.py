@@ -56,9 +56,9 @@ def test_an_unreadable_cache_file_is_parsed_again_and_rewritten(corpus, tmp_path
     home = tmp_path / "home"
     first = build(corpus, home, progress=None)
     before = dump(first.build_dir)
-    files = sorted((home / DIR / fingerprint()).glob("*.pickle"))
+    files = sorted((home / DIR / fingerprint()).glob("*.json"))
     assert len(files) == len(first.documents)
-    files[0].write_bytes(b"not a pickle")
+    files[0].write_bytes(b"{not json")
     second = build(corpus, home, progress=None)
     assert second.cached == len(first.documents) - 1
     assert dump(second.build_dir) == before
@@ -69,14 +69,14 @@ def test_entries_of_other_code_versions_and_removed_files_are_pruned(corpus, tmp
     home = tmp_path / "home"
     old = home / DIR / ("0" * 20)
     old.mkdir(parents=True)
-    (old / "x.pickle").write_bytes(b"")
+    (old / "x.json").write_bytes(b"")
     first = build(corpus, home, progress=None)
     assert not old.exists()
     victim = next(p for p in corpus.glob("*.outline.yaml"))
     victim.unlink()
     second = build(corpus, home, progress=None)
     assert len(second.documents) == len(first.documents) - 1
-    assert len(list((home / DIR / fingerprint()).glob("*.pickle"))) == len(second.documents)
+    assert len(list((home / DIR / fingerprint()).glob("*.json"))) == len(second.documents)
 
 
 def test_the_key_follows_content_path_and_metadata(corpus, tmp_path):
@@ -91,3 +91,25 @@ def test_the_key_follows_content_path_and_metadata(corpus, tmp_path):
     entry.meta = {**entry.meta, "title": "另一个标题"}
     assert entry_key(entry) != key
     assert ParseCache(tmp_path / "h").get("missing") is None
+
+
+def test_a_crafted_cache_file_runs_no_code_and_is_parsed_again(corpus, tmp_path):
+    """The cache is JSON: a pickle that would run code when loaded is only an unreadable file."""
+    import pickle
+
+    home = tmp_path / "home"
+    first = build(corpus, home, progress=None)
+    before = dump(first.build_dir)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    files = sorted((home / DIR / fingerprint()).glob("*.json"))
+    files[0].write_bytes(pickle.dumps(Exploit()))
+    files[1].write_text('{"format": 1, "document": {"id": 5}}', encoding="utf-8")  # valid JSON, wrong shape
+    second = build(corpus, home, progress=None)
+    assert not marker.exists()
+    assert second.cached == len(first.documents) - 2
+    assert dump(second.build_dir) == before

@@ -63,13 +63,24 @@ def test_doc_number_rejects(text):
 
 
 @pytest.mark.parametrize("n, s", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (22, "二十二"),
-                                  (99, "九十九"), (105, "一百零五"), (0, "零")])
+                                  (99, "九十九"), (105, "一百零五"), (0, "零"), (110, "一百一十"),
+                                  (1000, "一千"), (1005, "一千零五"), (1010, "一千零一十"), (9999, "九千九百九十九")])
 def test_chinese_numerals(n, s):
     from kb.official_citation import int_to_cn
 
     assert cn_to_int(s) == n
     if n:
         assert int_to_cn(n) == s
+
+
+@pytest.mark.parametrize("n, s", [(10000, "一万"), (10010, "一万零一十"), (100000, "十万"), (1100000, "一百一十万"),
+                                  (123456789, "一亿二千三百四十五万六千七百八十九"), (10**12 + 5, "一万亿零五")])
+def test_chinese_numerals_of_any_size(n, s):
+    from kb.official_citation import int_to_cn
+
+    assert int_to_cn(n) == s
+    with pytest.raises(ValueError):
+        int_to_cn(-1)
 
 
 @pytest.mark.parametrize("line, iso", [

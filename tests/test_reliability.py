@@ -96,34 +96,6 @@ def big_corpus(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory) -> Path:
-    """The seed document alone: a previous KB that builds in a moment."""
-    out = tmp_path_factory.mktemp("small-corpus")
-    for p in CORPUS.glob(f"{SEED_ID}.*"):
-        shutil.copy(p, out / p.name)
-    return out
-
-
-@pytest.fixture(scope="module")
-def seed_home(small_corpus, tmp_path_factory) -> Path:
-    """A data directory with one complete build of the seed document (built once)."""
-    from indexer.build import build
-
-    home = tmp_path_factory.mktemp("seed-home") / "home"
-    build(small_corpus, home, progress=None)
-    return home
-
-
-@pytest.fixture
-def built_home(tmp_path, seed_home) -> Path:
-    """A fresh copy of ``seed_home`` for a test to damage."""
-    home = tmp_path / "home"
-    shutil.copytree(seed_home, home, symlinks=True)
-    (home / ".build.lock").unlink(missing_ok=True)
-    return home
-
-
 def kill_midway(home: Path, corpus: Path, wait_for: str | None = None, argv=("build",)) -> Path:
     """Start ``policykb *argv --corpus corpus --quiet`` (a build, or an ingest and its rebuild);
     SIGKILL it once its ``build-*.tmp`` folder exists (and, if given, once ``wait_for`` exists

@@ -343,8 +343,6 @@ def check_doc_gold(obj: dict, path: Path, line: int) -> None:
 
 
 def _fact_key(name: str, value):
-    import re
-
     if value in (None, "", [], ()):
         return None
     if name == "issuer":

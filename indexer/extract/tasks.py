@@ -50,7 +50,7 @@ from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
 from indexer.extract import tables
 from indexer.extract.targets import FoundTarget, find_targets
-from indexer.extract.times import TimeInfo, deadline_text, interpret
+from indexer.extract.times import TimeInfo, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
 PURPOSE_CLAUSE = re.compile(

@@ -20,7 +20,8 @@ puts single characters at the position of a bigram (several tokens per
 position) and both streams skip a position at hard separators; a unit form
 matches as the phrase of its ``words`` or of its ``bigrams`` (query-mode
 tokens, consecutive positions). The engine is chosen by ``$POLICYKB_ENGINE``
-(default ``whoosh``; ``tantivy`` is the other); ``policykb build`` writes the
+(default ``whoosh`` up to ``LARGE_CORPUS`` clauses, ``tantivy`` above, see
+``build_choice``); ``policykb build`` writes the
 chosen engine's index into ``<build>/index/<engine name>/``, and a search uses
 the engine whose index its build holds unless ``$POLICYKB_ENGINE`` says
 otherwise (``build_engine``). Field weights every engine applies are in
@@ -121,6 +122,10 @@ class Engine(Protocol):
 
     def build(self, index_dir: Path, records: Iterable[IndexRecord]) -> None: ...
 
+    def add(self, index_dir: Path, records: Iterable[IndexRecord]) -> None: ...  # to a built index
+
+    def records(self, index_dir: Path) -> int: ...  # how many the index holds
+
     def open(self, index_dir: Path) -> Index: ...
 
 
@@ -131,11 +136,27 @@ def engine_name(name: str | None = None) -> str:
 # Above this many clauses the Whoosh engine (pure Python, every match scored)
 # answers broad queries slowly: about 0.3 s at 10^4 and 5 s at 10^5 (p95, `policykb bench`).
 LARGE_CORPUS = 20_000
+LARGE_DEFAULT = "tantivy"  # the engine a build of a large corpus uses when $POLICYKB_ENGINE is not set
+
+
+def build_choice(clauses: int) -> str:
+    """The engine a build of ``clauses`` clauses writes: ``$POLICYKB_ENGINE`` if set, else
+    Whoosh (the default) up to ``LARGE_CORPUS`` clauses and tantivy above."""
+    if os.environ.get(ENV, "").strip():
+        return engine_name()
+    return LARGE_DEFAULT if clauses > LARGE_CORPUS else DEFAULT
 
 
 def scale_advice(clauses: int, name: str | None = None) -> str | None:
-    """A hint for the build's output when the corpus is too large for the engine chosen."""
-    if engine_name(name) == "whoosh" and clauses > LARGE_CORPUS:
+    """What the build's output says about the engine for this size: that the default moved to
+    tantivy (no engine asked for), or that tantivy would answer faster (Whoosh asked for)."""
+    asked = name or os.environ.get(ENV, "").strip()
+    if clauses <= LARGE_CORPUS:
+        return None
+    if not asked:
+        return (f"本语料有 {clauses} 条句子（超过 {LARGE_CORPUS} 条），已自动使用 {LARGE_DEFAULT} 检索引擎（大库查询更快）；"
+                f"要用 Whoosh，设置 {ENV}=whoosh 后重新构建")
+    if engine_name(asked) == "whoosh":
         return (f"本语料有 {clauses} 条句子，Whoosh 引擎在此规模下宽泛查询较慢；建议改用 tantivy 引擎："
                 f"{ENV}=tantivy policykb build（见 docs/performance.md）")
     return None

@@ -364,6 +364,25 @@ class TantivyEngine:
         (index_dir / MARKER).write_text(json.dumps({"records": n, "statuses": sorted(statuses),
                                                     "weights": weights}), encoding="utf-8")
 
+    def add(self, index_dir: Path, records: Iterable[IndexRecord]) -> None:
+        """Add records to a built index (in place: an ingest works on a copy of the build)."""
+        index_dir = Path(index_dir)
+        facts = json.loads((index_dir / MARKER).read_text(encoding="utf-8"))
+        ix = tantivy.Index.open(str(index_dir))
+        writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)
+        records = list(records)
+        for doc in documents(records, jobs=1):
+            writer.add_document(doc)
+        writer.commit()
+        writer.wait_merging_threads()
+        statuses = sorted(set(facts.get("statuses", [])) | {r.status for r in records})
+        (index_dir / MARKER).write_text(json.dumps({
+            "records": facts.get("records", 0) + len(records), "statuses": statuses,
+            "weights": sorted({STATUS_WEIGHTS.get(s, 1.0) for s in statuses})}), encoding="utf-8")
+
+    def records(self, index_dir: Path) -> int:
+        return json.loads((Path(index_dir) / MARKER).read_text(encoding="utf-8")).get("records", 0)
+
     def open(self, index_dir: Path) -> "TantivyIndex":
         index_dir = Path(index_dir)
         if not (index_dir / MARKER).exists():

@@ -71,21 +71,33 @@ class WhooshEngine:
         index_dir.mkdir(parents=True, exist_ok=True)
         ix = whoosh_index.create_in(str(index_dir), schema())
         with ix.writer() as w:
-            for r in records:
-                doc = dict(id=r.id, doc_id=r.doc_id, level=r.level, status=r.status, kind=r.kind,
-                           record=asdict(r), _boost=STATUS_WEIGHTS.get(r.status, 1.0),
-                           years=",".join(str(y) for y in r.years),
-                           parties=",".join(p.replace(",", " ") for p in r.parties))
-                for place in PLACES:
-                    value = (r.content if place == "text" else getattr(r, place)) or ""
-                    doc[place] = doc[place + "_bi"] = value
-                w.add_document(**doc)
+            _add(w, records)
+
+    def add(self, index_dir: Path, records: Iterable[IndexRecord]) -> None:
+        """Add records to a built index (in place: an ingest works on a copy of the build)."""
+        with whoosh_index.open_dir(str(index_dir)).writer() as w:
+            _add(w, records)
+
+    def records(self, index_dir: Path) -> int:
+        return whoosh_index.open_dir(str(index_dir)).doc_count_all()
 
     def open(self, index_dir: Path) -> "WhooshIndex":
         if not whoosh_index.exists_in(str(index_dir)):
             raise KBNotBuiltError(f"{index_dir}: no Whoosh search index in this build; rebuild with "
                                   "`policykb build` (with POLICYKB_ENGINE=whoosh or unset)")
         return WhooshIndex(whoosh_index.open_dir(str(index_dir)))
+
+
+def _add(w, records: Iterable[IndexRecord]) -> None:
+    for r in records:
+        doc = dict(id=r.id, doc_id=r.doc_id, level=r.level, status=r.status, kind=r.kind,
+                   record=asdict(r), _boost=STATUS_WEIGHTS.get(r.status, 1.0),
+                   years=",".join(str(y) for y in r.years),
+                   parties=",".join(p.replace(",", " ") for p in r.parties))
+        for place in PLACES:
+            value = (r.content if place == "text" else getattr(r, place)) or ""
+            doc[place] = doc[place + "_bi"] = value
+        w.add_document(**doc)
 
 
 class WhooshIndex:

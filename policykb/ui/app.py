@@ -26,7 +26,8 @@ from policykb.ui import common, nav  # noqa: E402
 
 def run() -> None:
     """One run of the app (Streamlit re-runs the main script on every interaction)."""
-    st.set_page_config(page_title="政策知识库", page_icon=":material/gavel:", layout="wide")
+    # The icon is served by the app itself: a :material/…: page icon is fetched from a font CDN.
+    st.set_page_config(page_title="政策知识库", page_icon=str(Path(__file__).parent / "favicon.png"), layout="wide")
 
     pages = {spec.key: st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path,
                                default=spec is nav.SEARCH) for spec in nav.PAGES}

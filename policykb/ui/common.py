@@ -24,6 +24,7 @@ import streamlit as st
 from kb import labels, paths, views
 from kb.api import KB, open_kb
 from kb.errors import KBNotBuiltError, NotFoundError, PolicyKBError, QueryError
+from kb.models import task_years
 from policykb.ui import nav, render
 
 # ---------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def documents(kb: KB) -> tuple:
 def year_options(_kb: KB, build_dir: str) -> list[int]:
     """Years to filter by: target and deadline years when extracted, and document years."""
     years = {t.year for t in _kb.targets() if t.year}
-    years |= {t.deadline.year for t in _kb.tasks() if t.deadline and t.deadline.year}
+    years |= {y for t in _kb.tasks() for y in task_years(t)}
     years |= {int(d.date[:4]) for d in documents(_kb) if d.date and d.date[:4].isdigit()}
     return sorted(years)
 
@@ -96,7 +97,7 @@ def default_doc(kb: KB) -> str | None:
 def error_message(e: BaseException) -> str:
     """One Chinese line: what went wrong and what to do."""
     if isinstance(e, KBNotBuiltError):
-        return (f"尚未找到知识库（数据目录 {paths.home()}）：请先运行 policykb build 构建知识库，"
+        return (f"尚未找到知识库（数据目录 {render.md(paths.home())}）：请先运行 policykb build 构建知识库，"
                 "或把环境变量 POLICYKB_HOME 设为已构建的数据目录。")
     if isinstance(e, NotFoundError):
         return "找不到链接中的文件或条款：请从列表中重新选择。"
@@ -148,26 +149,12 @@ def bind(key: str, param: str, default: Any, parse: Callable[[str], Any] = str) 
     return from_url
 
 
-PARAM_NAMES = {"doc": "文件", "fdoc": "文件", "against": "上级文件", "clause": "条款", "level": "层级",
-               "year": "年份", "party": "责任单位", "role": "角色", "part": "部分", "issuer": "发文机关",
-               "since": "时效", "sort": "排序", "q": "检索词", "hl": "检索命中"}
-
-
 def bad_param(param: str, value: Any, fallback: Any, shown: str | None = None) -> None:
     """Say in one Chinese line (plain text) that a URL parameter was not usable and what is shown instead."""
-    name = PARAM_NAMES.get(param, param)
+    name = labels.URL_PARAM.get(param, param)
     instead = shown if shown is not None else ("全部" if fallback in (None, labels.ALL) else str(fallback))
-    st.warning(plain(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
+    st.warning(render.md(f"网址中的{name}“{value}”无效，已改为显示：{instead}。请从下拉列表中选择。"),
                icon=":material/link_off:")
-
-
-def plain(text: str) -> str:
-    """Text shown as itself inside st.warning/st.info/st.caption (which read Markdown):
-    every Markdown and HTML special character escaped."""
-    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(text))
-
-
-MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
 def publish(key: str, param: str, value: Any, empty: tuple = (None, "", labels.ALL)) -> None:

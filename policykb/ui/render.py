@@ -10,6 +10,7 @@ never break the markup.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import quote
@@ -30,6 +31,7 @@ CSS = """
 .pkb-badge.county{background:#e6f6e6;border-color:#8ccf8c}
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
+.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
@@ -64,7 +66,6 @@ table.pkb-table th,table.pkb-table td{border:1px solid #ddd;padding:.3em .45em;v
   overflow-wrap:anywhere;word-break:break-word}
 table.pkb-table th{background:#f6f6f6;font-weight:600}
 .pkb-guess{color:#8a5a00}
-.pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
 .pkb-bars{font-size:.9rem}
 .pkb-bars .row{display:grid;grid-template-columns:minmax(8em,14em) 1fr 3.5em;gap:.5em;align-items:center;margin:.15rem 0}
 .pkb-bars .bar{display:flex;height:1.05rem;background:#f3f3f3;border-radius:2px;overflow:hidden}
@@ -88,6 +89,27 @@ table.pkb-table th{background:#f6f6f6;font-weight:600}
 def esc(text: object) -> str:
     """HTML-escape anything (None → empty)."""
     return html.escape("" if text is None else str(text), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved (a transform of
+# the parsed text), so escaping cannot stop it: an invisible WORD JOINER (U+2060) inside the
+# http(s): / www. / @ that the autolinker looks for can.
+_AUTOLINK = re.compile(r"(?i)(https?)(?=:)|(www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
+def md(text: object) -> str:
+    """Text to show literally where Streamlit renders Markdown (st.error/warning/info/caption/
+    title/markdown/write, expander and widget labels): every ASCII punctuation character is
+    backslash-escaped, so ``[请重新登录](http://…)`` stays text (no link), ``![](…)`` loads no
+    image, ``:material/…:``/``:red[…]`` are no directives and ``$…$`` no formula; bare URLs and
+    e-mail addresses get an invisible word joiner so they are not autolinked; line breaks become
+    spaces (no headings, lists or code blocks). Every user- or document-supplied string shown
+    through Markdown goes through this (HTML goes through :func:`esc`)."""
+    s = " ".join(("" if text is None else str(text)).split())
+    s = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(2) or "") + WORD_JOINER, s)
+    return _MD_SPECIAL.sub(r"\\\1", s)
 
 
 # ---------------------------------------------------------------------------

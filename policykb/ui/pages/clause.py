@@ -152,7 +152,7 @@ def links(kb, p) -> None:
     if not out.get("upstream") and not out.get("downstream") and p.kind == "clause" and p.parent:
         parent = kb.provision(p.parent)
         if parent.kind == "article":
-            st.caption(f"本句无直接关联，以下为所属条目 {parent.marker or ''}{parent.heading or ''} 的关联。")
+            st.caption(f"本句无直接关联，以下为所属条目 {render.md((parent.marker or '') + (parent.heading or ''))} 的关联。")
             out = trace(parent.id)
     up, down = st.columns(2)
     with up:
@@ -174,9 +174,9 @@ def main() -> None:
         common.bad_param("clause", pid, None, "请重新选择")
         return
     doc = kb.document(p.doc_id)
-    st.title(p.label.split(" / ")[-1] if p.label else labels.kind(p.kind))
+    st.title(render.md(p.label.split(" / ")[-1]) if p.label else labels.kind(p.kind))
     crumbs = st.columns([3, 1, 1])
-    crumbs[0].caption(common.plain(f"《{doc.title}》 · {p.label}"))
+    crumbs[0].caption(render.md(f"《{doc.title}》 · {p.label}"))
     with crumbs[1]:
         common.link(nav.DOCUMENT, "提纲（非原文）" if doc.status == "outline" else "原文", ":material/description:",
                     doc=doc.id, hl=render.anchor(p.id))

@@ -72,10 +72,10 @@ def main() -> None:
     common.keep_only("doc", "hl")
     doc = kb.document(doc_id)
 
-    st.title(doc.title)
+    st.title(render.md(doc.title))
     if doc.status == "outline":
         notice = str(doc.meta.get("outline_notice") or OUTLINE_DEFAULT).removeprefix("〔提纲〕")
-        st.warning(common.plain(OUTLINE_BANNER + notice), icon=":material/warning:")
+        st.warning(render.md(OUTLINE_BANNER + notice), icon=":material/warning:")
     common.citation_block(kb, doc.id, key="d_cite", text=False)
     metadata(kb, doc)
     cited(kb, doc)

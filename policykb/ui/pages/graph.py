@@ -56,7 +56,7 @@ def main() -> None:
         for c in cites:
             name = (f"《{c.title}》" if c.title else c.text) + (f"（{c.doc_number}）" if c.doc_number else "")
             note = "（未收录）" if not c.resolved_id else "（提纲，非官方全文）" if status.get(c.resolved_id) == "outline" else ""
-            st.markdown(common.plain(name + note))
+            st.markdown(render.md(name + note))
 
 
 common.run_page(main)

@@ -77,7 +77,7 @@ def main() -> None:
                                   sort=f["sort"] or "relevance", limit=limit)
     ms = (time.perf_counter() - t0) * 1000
     for notice in result.notices:  # corrections (您要找的是不是：…), simplified characters, question words
-        st.info(common.plain(notice))
+        st.info(render.md(notice))
     partial = result.partial
     docs = {d.id: d for d in common.documents(kb)}
     if not result.hits:

@@ -94,11 +94,18 @@ def only_across_words(units, *texts: str | None) -> bool:
     """Whether some unit stands in ``texts`` (a hit's text and headings) only across word
     boundaries (河湖长制 → 河长 in 大运河长江): the engine's bigrams matched, the words do not."""
     folded = [fold(t) for t in texts if t]
-    for unit in units:
-        forms = unit.forms + unit.partial
-        raw = [(f, m.start(), m.end()) for t in folded for f in forms for m in f.pattern().finditer(t)
-               if m.end() > m.start()]
-        if raw and all(crosses(t, s, e) for t in folded for f in forms for m in f.pattern().finditer(t)
-                       if (s := m.start()) < (e := m.end())):
-            return True
-    return False
+    return any(_only_across(unit, folded) for unit in units)
+
+
+def _only_across(unit, folded: list[str]) -> bool:
+    """Whether the unit's forms match in ``folded`` and every match crosses a word boundary
+    (stops at the first match that does not)."""
+    found = False
+    for f in unit.forms + unit.partial:
+        for t in folded:
+            for m in f.pattern().finditer(t):
+                if m.start() < m.end():
+                    if not crosses(t, m.start(), m.end()):
+                        return False
+                    found = True
+    return found

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from kb.analysis import CJK_RE, JOINER, JOINERS, SOFT, bigram_tokens, fold, split_word, word_tokens
@@ -88,7 +88,7 @@ class Unit:
     asks: tuple[str, ...] = ()  # question kinds cut out of it (kb.search.understand.KINDS)
     generic: bool = False  # one generic word (no pieces): no partial match rests on it alone
 
-    @property
+    @cached_property  # a frozen dataclass's __dict__ still takes it; asked for every hit
     def partial(self) -> tuple[Form, ...]:
         """Every form of every piece (what highlighting marks where no whole form stands)."""
         out, seen = [], {f.text for f in self.forms}

@@ -37,6 +37,7 @@ class Correction:
 
 
 MAX_READINGS = 32  # combinations of readings tried for one substring
+NEAR_MAX = 50_000  # remembered neighbour look-ups per index (cleared when full)
 
 
 def _pinyin(text: str) -> tuple[str, ...]:
@@ -68,6 +69,8 @@ class Speller:
         self._lock = threading.Lock()
         self._sound: dict[tuple, list[str]] | None = None
         self._shape: dict[tuple[int, str], list[str]] = {}
+        self._near: dict[str, list[Correction]] = {}  # neighbours already looked up
+        self._corrected: dict[str, tuple] = {}  # texts already corrected
 
     def _build(self) -> None:
         sound: dict[tuple, list[str]] = {}
@@ -82,6 +85,15 @@ class Speller:
         self._shape, self._sound = shape, sound
 
     def neighbours(self, sub: str) -> list[Correction]:
+        """The KB words one character from ``sub``, nearest first (remembered: the index never changes)."""
+        got = self._near.get(sub)
+        if got is None:
+            if len(self._near) >= NEAR_MAX:
+                self._near.clear()
+            got = self._near[sub] = self._neighbours(sub)
+        return got
+
+    def _neighbours(self, sub: str) -> list[Correction]:
         if self._sound is None:
             with self._lock:
                 if self._sound is None:
@@ -101,7 +113,16 @@ class Speller:
         return sorted(out, key=lambda c: (c.how != "sound", -vocab.get(c.right, 0), c.right))
 
     def correct(self, text: str) -> tuple[str, list[Correction]]:
-        """``text`` with its unknown words replaced by their nearest KB words, and the replacements."""
+        """``text`` with its unknown words replaced by their nearest KB words, and the replacements
+        (remembered per text: the index never changes)."""
+        got = self._corrected.get(text)
+        if got is None:
+            if len(self._corrected) >= NEAR_MAX:
+                self._corrected.clear()
+            got = self._corrected[text] = self._correct(text)
+        return got[0], list(got[1])
+
+    def _correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
         vocab = self.stats.vocabulary
         found: list[tuple[int, int, Correction]] = []
         for m in _RUN_RE.finditer(text):
@@ -119,10 +140,10 @@ class Speller:
                         taken.append((i, i + n))
                         found.append((m.start() + i, m.start() + i + n, best[0]))
         if not found:
-            return text, []
+            return text, ()
         out, pos = [], 0
         for s, e, c in sorted(found, key=lambda x: x[0]):
             out.append(text[pos:s] + c.right)
             pos = e
         out.append(text[pos:])
-        return "".join(out), [c for _, _, c in sorted(found, key=lambda x: x[0])]
+        return "".join(out), tuple(c for _, _, c in sorted(found, key=lambda x: x[0]))

@@ -18,13 +18,14 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query.compound import DefaultOr
+from whoosh.reading import TermNotFound
 
 from kb.analysis import BigramTokenizer, WordTokenizer
 from kb.errors import KBNotBuiltError
@@ -121,6 +122,7 @@ class WhooshIndex:
         s = getattr(self._local, "searcher", None)
         if s is None:
             s = self._local.searcher = self.ix.searcher(weighting=weighting())
+            remember_terms(s.reader())
         return s
 
     def search(self, plan, filters: Filters, limit: int) -> EngineResult:
@@ -134,6 +136,65 @@ class WhooshIndex:
         results = self.searcher.search(query, limit=None, filter=flt)
         hits = [EngineHit(h["record"]["id"], float(h.score), h["record"]) for h in results[:limit]]
         return EngineResult(results.scored_length(), hits)
+
+
+TERMS_CACHE_MAX = 200_000  # remembered term look-ups per segment (cleared when full)
+
+
+class _Missing(NamedTuple):
+    kind: type
+    args: tuple
+
+
+class _RememberedTerms:
+    """A segment's term dictionary that remembers its answers. A planned query names the
+    same terms in many sub-queries and Whoosh looks each up several times per search (size
+    estimates to order a union or intersection, ``in`` before a matcher, the term's postings
+    address); a build's index never changes, so the answers hold for the searcher's life."""
+
+    def __init__(self, terms):
+        self._inner = terms
+        self._seen: dict = {}
+
+    def _get(self, key, fn):
+        try:
+            value = self._seen[key]
+        except KeyError:
+            if len(self._seen) >= TERMS_CACHE_MAX:
+                self._seen.clear()
+            try:
+                value = fn()
+            except (KeyError, TermNotFound) as e:  # a term not in the index: remembered too
+                value = _Missing(type(e), e.args)
+            self._seen[key] = value
+        if isinstance(value, _Missing):
+            raise value.kind(*value.args)
+        return value
+
+    def __contains__(self, term):
+        return self._get(("in", *term), lambda: term in self._inner)
+
+    def doc_frequency(self, fieldname, tbytes):
+        return self._get(("df", fieldname, tbytes), lambda: self._inner.doc_frequency(fieldname, tbytes))
+
+    def term_info(self, fieldname, tbytes):
+        return self._get(("ti", fieldname, tbytes), lambda: self._inner.term_info(fieldname, tbytes))
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        terminfo = self.term_info(fieldname, tbytes)
+        return self._inner._codec.postings_reader(self._inner._postfile, terminfo, format_,
+                                                  term=(fieldname, tbytes), scorer=scorer)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+def remember_terms(reader) -> None:
+    """Have each segment reader of ``reader`` remember its term look-ups (``_RememberedTerms``)."""
+    for r in getattr(reader, "readers", None) or [reader]:
+        terms = getattr(r, "_terms", None)
+        if terms is not None and not isinstance(terms, _RememberedTerms) and hasattr(terms, "_codec"):
+            r._terms = _RememberedTerms(terms)
 
 
 # ---------------------------------------------------------------------------

@@ -77,6 +77,15 @@ def test_calibrate_writes_to_the_data_dir_not_into_the_package(use_home, tmp_pat
     assert "weights" in json.loads(out_file.read_text(encoding="utf-8"))
 
 
+def test_calibrate_in_text_mode_says_where_it_wrote_the_model(use_home, tmp_path, capsys):
+    out_file = tmp_path / "model.json"
+    code = main(["eval-align", str(ROOT / "eval" / "align_gold.tsv"), "--calibrate", "--model-out", str(out_file)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"已写入 {out_file}" in out and f"POLICYKB_ALIGN_MODEL={out_file}" in out
+    assert "weights" in json.loads(out_file.read_text(encoding="utf-8"))
+
+
 def test_a_calibrated_model_is_used_when_named(tmp_path, monkeypatch):
     from indexer import align
 

@@ -74,6 +74,32 @@ def test_the_build_writes_a_search_index(kb_home, kb, engine):
     assert kb.search("长江").engine == engine  # read from the build, no variable needed
 
 
+def test_whoosh_term_lookups_remembered_answer_as_whoosh_does(kb, engine):
+    """The Whoosh searcher remembers its term look-ups (``whoosh_engine.remember_terms``): the same
+    answers as a plain reader, present and missing terms alike, the first time and again."""
+    if engine != "whoosh":
+        pytest.skip("Whoosh only")
+    from whoosh.reading import TermNotFound
+
+    from kb.search.service import open_index
+    from kb.search.whoosh_engine import _RememberedTerms
+
+    index = open_index(kb).index
+    remembered, plain = index.searcher.reader(), index.ix.reader()
+    assert all(isinstance(r._terms, _RememberedTerms) for r in getattr(remembered, "readers", None) or [remembered])
+    for field, word in [("text", "长江"), ("text_bi", "长江"), ("headings", "生态"), ("text", "没有这个词"),
+                        ("text_bi", "犇骉")]:
+        for _ in range(2):
+            assert remembered.doc_frequency(field, word) == plain.doc_frequency(field, word)
+            assert ((field, word) in remembered) == ((field, word) in plain)
+            if (field, word) not in plain:
+                with pytest.raises(TermNotFound):
+                    remembered.term_info(field, word)
+    assert plain.doc_frequency("text", "长江") > 0
+    first, again = kb.search("长江 生态 保护"), kb.search("长江 生态 保护")
+    assert first.total == again.total > 0 and ids(first) == ids(again)
+
+
 def test_exact_phrase(kb):
     res = kb.search('"生态保护红线"')
     assert res.total >= 1 and not res.notices

@@ -190,7 +190,9 @@ class _RememberedTerms:
 
 
 def remember_terms(reader) -> None:
-    """Have each segment reader of ``reader`` remember its term look-ups (``_RememberedTerms``)."""
+    """Have each segment reader of ``reader`` remember its term look-ups (``_RememberedTerms``).
+    A reader without Whoosh 2.7's term dictionary (another codec) is left as it is: the same
+    answers, only without this saving."""
     for r in getattr(reader, "readers", None) or [reader]:
         terms = getattr(r, "_terms", None)
         if terms is not None and not isinstance(terms, _RememberedTerms) and hasattr(terms, "_codec"):

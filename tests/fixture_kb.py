@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
 from indexer.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +28,15 @@ def build_fixture_kb(home: Path, with_fixtures: bool = True) -> Path:
                 shutil.copy2(f, corpus / f.name)
     build(corpus, home, progress=None)
     return home
+
+
+def run_app(page=None, **params) -> AppTest:
+    """Run the app under AppTest (on ``page``, a ``nav.PageSpec``, if given) with URL query parameters;
+    the KB is the one ``POLICYKB_HOME`` names."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page is not None:
+        at.switch_page(page.script)
+    at.run()
+    return at

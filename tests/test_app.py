@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from fixture_kb import build_fixture_kb
+from fixture_kb import build_fixture_kb, run_app
 from kb import open_kb
 from policykb.ui import nav
 
@@ -39,12 +39,7 @@ def kb(app_home, monkeypatch):
 
 def run(page: nav.PageSpec | None = None, **params) -> AppTest:
     """Run the app (optionally switched to ``page``) with query parameters; assert no exception."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page is not None:
-        at.switch_page(page.script)
-    at.run()
+    at = run_app(page, **params)
     assert_clean(at)
     return at
 

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from browser import CHROMIUM, AppServer, Browser
+from fixture_kb import run_app
 from indexer.build import build
 from policykb.ui import nav
 from policykb.ui.render import md
@@ -98,13 +99,7 @@ def assert_no_links(at: AppTest) -> None:
 
 def run(home, monkeypatch, page=None, **params) -> AppTest:
     monkeypatch.setenv("POLICYKB_HOME", str(home))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page is not None:
-        at.switch_page(page.script)
-    at.run()
-    return at
+    return run_app(page, **params)
 
 
 @pytest.mark.parametrize("value", [LINK, IMAGE])

@@ -260,7 +260,7 @@ def _number_line(paras: list[Paragraph]) -> str | None:
         if numbering(p.text):
             break
         m = re.fullmatch(r"[（(]?\s*(.+?)\s*[）)]?", p.text)
-        dn = rx.DOC_NUMBER.fullmatch(m.group(1)) if m else None
+        dn = (rx.DOC_NUMBER.fullmatch(m.group(1)) or rx.DOC_NUMBER_ALONE.fullmatch(m.group(1))) if m else None
         if dn:
             return normalise_doc_number(dn)
     return None
@@ -359,6 +359,11 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
                          (chrome.get("date"), "meta_line"), (_imprint_date(paras), "imprint"),
                          (published, "published"))
     page_date = page.get("date") or chrome.get("date")
+    if date and len(date) == 7:  # 2025-02: the 落款 gives the year and month only
+        if page_date and page_date.startswith(date + "-"):  # the page's 成文日期 gives the day
+            date, d_src = page_date, "page_meta" if page.get("date") else "meta_line"
+        else:
+            warnings.append(f"{name}: the date is stated to the month only ({date}); no day is given")
     if page_date and date and page_date != date and d_src in ("signature", "notice_signature"):
         warnings.append(f"{name}: the page's 成文日期 ({page_date}) differs from the signature ({date}); "
                         "the signature's date is used")

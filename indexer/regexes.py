@@ -85,6 +85,13 @@ DOC_NUMBER = re.compile(
     re.X,
 )
 
+# A 文号 standing alone — a line of its own under the title, or the value of a labelled field
+# (文号：…, a page's 发文字号 cell): there nothing else can be meant, so round brackets are read
+# whatever the prefix ends with (雁林草（2025）17号, 双镇（2025）11号). Use with ``fullmatch``.
+DOC_NUMBER_ALONE = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,10})\s*[〔\[【（(](?P<year>(?:19|20)\d{2})[〕\]】）)]\s*第?\s*(?P<serial>\d{1,4})\s*号"
+)
+
 # A 《title》 citation; nested 《》 are not allowed inside titles.
 TITLE_CITATION = re.compile(r"《(?P<title>[^《》\n]{2,80})》")
 
@@ -96,6 +103,8 @@ RECIPIENTS_LINE = re.compile(
 # Dates: 2024年9月26日, and the Chinese-numeral form of signatures: 二〇二四年九月二十六日.
 DATE_ARABIC = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 DATE_CN = re.compile(rf"^(?P<y>[〇○零一二三四五六七八九]{{4}})年(?P<m>[{CN_NUM}]{{1,3}})月(?P<d>[{CN_NUM}]{{1,3}})日$")
+# A signature dated to the month only (2025年3月, 二〇二五年三月): read as 2025-03 under an issuer line.
+DATE_YEAR_MONTH = re.compile(rf"^(?P<y>(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})年(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})月$")
 DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 # An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
@@ -176,6 +185,7 @@ PAGE_NUMBER = re.compile(
 # notices often drop 关于 (中共某市委办公室 某市人民政府办公室印发《…》的通知).
 NOTICE_TITLE = re.compile(
     r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|下发|修订印发)"
+    r"(?:(?P<origin>[^《》〈〉。；]{2,40}?)(?=[《〈]))?"  # 转发地区生态环境局《X》的通知: whose plan
     r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
 )
 

@@ -146,6 +146,16 @@ def parse_date(line: str) -> str | None:
     return None
 
 
+def parse_year_month(line: str) -> str | None:
+    """2025年3月 / 二〇二五年三月 → 2025-03 (a signature dated to the month only)."""
+    m = rx.DATE_YEAR_MONTH.match(line)
+    if not m:
+        return None
+    y = int(m["y"]) if m["y"].isdigit() else cn_year(m["y"])
+    mo = cn_to_int(m["m"])
+    return f"{y:04d}-{mo:02d}" if y and mo and 1 <= mo <= 12 else None
+
+
 def split_recipients(s: str) -> tuple[str, ...]:
     """Split a 主送 line at top-level ，/、 is too eager (经济技术开发区、…管委会 share a
     suffix), so split at top-level ， only."""
@@ -175,7 +185,8 @@ def _title_piece(line: str) -> bool:
     """Could this line be part of a title broken over lines? Short, no sentence punctuation,
     not numbered, not a 文号, date, masthead (…文件) or a title by itself."""
     return (2 <= len(line) <= 40 and not re.search(r"[。；：，！？]", line) and not numbering(line)
-            and not rx.DOC_NUMBER.search(line) and not parse_date(line) and not rx.MASTHEAD_LINE.match(line)
+            and not rx.DOC_NUMBER.search(line) and not rx.DOC_NUMBER_ALONE.fullmatch(line)
+            and not parse_date(line) and not rx.MASTHEAD_LINE.match(line)
             and not _titleish(line))
 
 
@@ -208,11 +219,17 @@ def join_title_lines(text: str) -> str:
         if numbering(line) or line.startswith(("根据", "为")) or rx.RECIPIENTS_LINE.match(line):
             break
         issuers = _issuer_lines(paras, i)
-        if issuers and rx.TITLE_LINE.match(paras[i + issuers].text) and paras[i + issuers].text.startswith("关于"):
-            # the issuing bodies on their own line(s) above 关于…: 中共某县委　某县人民政府 / 关于…的意见
-            k = i + issuers
-            joined = " ".join(p.text for p in paras[i:k]) + paras[k].text
-            return text[:paras[i].start] + joined + text[paras[k].end:]
+        k = i + issuers
+        for extra in (0, 1) if issuers else ():
+            # the issuing bodies on their own line(s) above 关于… (or 印发/转发…的通知), that line
+            # itself perhaps broken in two: 临水区农业农村局 / 临水区财政局 / 关于做好…农田 / 建设工作的通知
+            if k + extra >= len(paras) or (extra and not _title_piece(paras[k + extra].text)):
+                break
+            rest = "".join(p.text for p in paras[k:k + extra + 1])
+            if (rest.startswith("关于") and rx.TITLE_LINE.match(rest)) or (
+                    rest.startswith(("印发", "转发", "下发")) and rx.NOTICE_TITLE.match(rest)):
+                joined = " ".join(p.text for p in paras[i:k]) + rest
+                return text[:paras[i].start] + joined + text[paras[k + extra].end:]
         if _titleish(line) and i + 1 < len(paras) and _title_tail(paras[i + 1].text) \
                 and _titleish(line + paras[i + 1].text):
             # a title by itself whose last word wrapped: …重点工作任务 / 清单
@@ -236,7 +253,7 @@ def parse_header(paras: list[Paragraph]) -> tuple[Header, int]:
         line = p.text
         if numbering(line) or line.startswith("根据"):
             break
-        dn = rx.DOC_NUMBER.fullmatch(line)
+        dn = rx.DOC_NUMBER.fullmatch(line) or rx.DOC_NUMBER_ALONE.fullmatch(line)
         if dn:
             header.doc_number = normalise_doc_number(dn)
             header.doc_number_span = (p.start, p.end)
@@ -280,6 +297,8 @@ def parse_signature(paras: list[Paragraph], first_body: int) -> tuple[Signature,
     while end > first_body:
         line = paras[end - 1].text
         date = parse_date(line)
+        if date is None and sig.date is None and end - 2 >= first_body and rx.ISSUER_LINE.match(paras[end - 2].text):
+            date = parse_year_month(line)  # 落款 dated to the month only: 桥南街道办事处 / 2025年2月
         if date and sig.date is None and sig.issuer is None:
             sig.date = date
         elif rx.PUBLICATION_NOTE.match(line):

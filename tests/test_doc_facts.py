@@ -2,8 +2,8 @@
 (indexer/docfacts.py, docs/forms.md), each with its source, and every guess said to be one.
 
 The fixture set tests/fixtures/doc_facts/ is checked through its gold files: eval/doc_facts_gold.jsonl
-(the documents the rules were tuned on), eval/doc_facts_fresh.jsonl and eval/doc_facts_fresh2.jsonl
-(held back; their first-run figures are in docs/forms.md, and the fixes made after seeing them too).
+(the documents the rules were tuned on), eval/doc_facts_fresh.jsonl, eval/doc_facts_fresh2.jsonl and
+eval/doc_facts_fresh3.jsonl (held back; their first-run figures are in docs/forms.md, and the fixes made after seeing them too).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_gold.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     ("doc_facts_fresh.jsonl", TARGET),
     ("doc_facts_fresh2.jsonl", TARGET),
+    ("doc_facts_fresh3.jsonl", TARGET),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -378,3 +379,84 @@ def test_parse_of_a_fixture_records_every_source():
                                 "date": "notice_signature", "level": "issuer"}
     # the issuers standing on their own lines above 关于印发… belong to the notice's title
     assert d.meta["notice_title"].startswith("中共白杨市委办公室 白杨市人民政府办公室关于印发《白杨市推进美丽河湖建设")
+
+
+# ---------------------------------------------------------------------------
+# Forms found by the blind run of eval/doc_facts_fresh3.jsonl (h*)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line, number", [
+    ("雁林草（2025）17号", "雁林草〔2025〕17号"),  # round brackets, a prefix ending in 草
+    ("双镇（2025）11号", "双镇〔2025〕11号"),
+    ("（湖水（2025）3号）", "湖水〔2025〕3号"),
+])
+def test_a_doc_number_alone_on_its_line_is_read_whatever_its_prefix_ends_with(line, number):
+    d = facts("湖东县2025年河湖管理工作要点\n" + line + "\n各镇人民政府：\n" + BODY)
+    assert (d.doc_number, d.meta["fields"]["doc_number"]) == (number, "header")
+
+
+def test_a_round_bracket_doc_number_in_running_text_with_an_unusual_prefix_is_not_a_doc_number():
+    d = facts("湖东县2025年河湖管理工作要点\n各镇人民政府：\n一、工作目标\n全县水质（2025）3号断面达标。\n")
+    assert d.doc_number is None
+
+
+def test_a_labelled_page_doc_number_in_round_brackets_is_read():
+    assert sources.typed_meta({"doc_number": "雁林草（2025）17号"})["doc_number"] == "雁林草〔2025〕17号"
+
+
+def test_a_signature_dated_to_the_month_gives_year_and_month_and_says_so():
+    d = facts("湖东镇2025年秸秆禁烧工作方案\n各村：\n" + BODY + "湖东镇人民政府\n2025年3月\n")
+    assert (d.issuer, d.date, d.meta["fields"]["date"]) == ("湖东镇人民政府", "2025-03", "signature")
+    assert any("month only" in w for w in d.warnings)
+    d = facts("湖东镇2025年秸秆禁烧工作方案\n各村：\n" + BODY + "湖东镇人民政府\n二〇二五年十一月\n")
+    assert d.date == "2025-11"
+
+
+def test_a_month_alone_in_the_body_is_not_a_signature_date():
+    d = facts("湖东镇2025年秸秆禁烧工作方案\n各村：\n" + BODY + "2025年3月\n")
+    assert d.date is None
+
+
+def test_the_page_date_gives_the_day_a_month_only_signature_lacks():
+    d = facts("湖东镇2025年秸秆禁烧工作方案\n各村：\n" + BODY + "湖东镇人民政府\n2025年3月\n",
+              page={"date": "2025-03-18"})
+    assert (d.date, d.meta["fields"]["date"]) == ("2025-03-18", "page_meta")
+    assert not any("month only" in w for w in d.warnings)
+
+
+def test_a_forwarding_notice_under_its_issuer_line_gives_the_forwarded_plan_title():
+    text = ("湖东地区行政公署办公室\n转发地区水利局《湖东地区河湖清四乱实施方案》的通知\n湖署办发〔2025〕8号\n"
+            "各县、市人民政府：\n地区水利局制定的《湖东地区河湖清四乱实施方案》已经行署同意，现转发给你们。\n"
+            "湖东地区行政公署办公室\n二〇二五年四月三日\n湖东地区河湖清四乱实施方案\n" + BODY)
+    d = facts(text)
+    assert (d.title, d.meta["fields"]["title"]) == ("湖东地区河湖清四乱实施方案", "notice_plan")
+    assert (d.issuer, d.date, d.level) == ("湖东地区行政公署办公室", "2025-04-03", "municipal")
+    assert d.meta["notice_title"] == "湖东地区行政公署办公室转发地区水利局《湖东地区河湖清四乱实施方案》的通知"
+
+
+def test_two_issuer_lines_above_a_title_broken_in_two_make_one_joint_title():
+    text = ("湖东区农业农村局\n湖东区财政局\n关于做好2025年高标准农田\n建设工作的通知\n湖农联发〔2025〕9号\n"
+            "各镇人民政府：\n" + BODY)
+    d = facts(text)
+    assert d.title == "湖东区农业农村局 湖东区财政局关于做好2025年高标准农田建设工作的通知"
+    assert d.meta["fields"]["title"] == "header" and d.doc_number == "湖农联发〔2025〕9号"
+
+
+@pytest.mark.parametrize("html_title, title", [
+    ("湖东县人民政府关于做好防汛工作的通知-湖东县水利局", "湖东县人民政府关于做好防汛工作的通知"),
+    ("湖东县防汛应急预案（2025—2027年）", "湖东县防汛应急预案（2025—2027年）"),
+])
+def test_a_site_name_after_an_unspaced_dash_is_not_part_of_the_page_title(html_title, title):
+    soup = BeautifulSoup(f"<html><head><title>{html_title}</title></head><body></body></html>", "lxml")
+    assert sources._title_from(soup, sources.read_meta_tags(soup)) == title
+
+
+def test_a_page_info_name_field_gives_the_title():
+    html = ("<html><body><ul><li><label>信息名称：</label><span>湖东县关于做好防汛工作的通知</span></li>"
+            "<li><label>发文机关：</label><span>湖东县水利局</span></li></ul>"
+            "<div class='con'><p>各镇人民政府：</p><p>一、工作目标</p>"
+            + "<p>到2026年，全面完成全县河湖整治任务，确保汛期安全，各单位要认真抓好落实，确保各项工作落到实处。</p>" * 6
+            + "</div></body></html>")
+    st = sources.read_html(html.encode("utf-8"), "p.html")
+    assert st.meta["title"] == "湖东县关于做好防汛工作的通知"

@@ -97,7 +97,7 @@ def test_readable_output_is_chinese(home, capsys):
     assert code == 0
     assert "牵头：县水利局" in out and "时限：" in out and "共 " in out
     code, out, _ = run(capsys, "targets", "--doc", "yangzhou-2024-118")
-    assert "宝应湖水质" in out and "共 7 项目标" in out
+    assert "宝应湖水质" in out and "共 8 项目标" in out
 
 
 def test_unassigned_shown(home, capsys):

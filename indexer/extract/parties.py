@@ -382,14 +382,29 @@ def _starts(s: str, words: list[str]) -> str | None:
     return next((w for w in words if s.startswith(w)), None)
 
 
+@lru_cache(maxsize=1)
+def _subject_words() -> tuple[list[str], list[str]]:
+    """Words that may stand between a subject and its verb besides adverbs — a recurrence
+    (每月, 按季度) — and the frames after which the verb comes later in the segment (按照…标准落实,
+    对在建项目开展)."""
+    lex = lx.load()
+    return lx.longest_first(list(lex.mapping("recurring"))), lx.longest_first(lex.list("frames"))
+
+
 def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str]) -> bool:
-    """Does an action verb start at ``pos`` (relative), after optional adverbs/modals?"""
+    """Does an action verb start at ``pos`` (relative), after optional adverbs/modals or a
+    recurrence — or follow, in the same segment, a frame standing there?"""
+    recurring, frames = _subject_words()
     i = pos
     for _ in range(4):
         if any(v.start == i for v in verbs):
             return True
-        w = _starts(text[i:], adverbs)
+        w = _starts(text[i:], adverbs) or _starts(text[i:], recurring)
         if not w:
+            f = _starts(text[i:], frames)
+            if f:
+                end = next((k for k in range(i, len(text)) if text[k] in _SEGMENT_START), len(text))
+                return any(i + len(f) < v.start < end for v in verbs)
             return False
         i += len(w)
     return any(v.start == i for v in verbs)

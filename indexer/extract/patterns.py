@@ -65,8 +65,10 @@ def trie_regex(words) -> str:
 def _guarded(prefixes) -> str:
     parts = []
     for p in lx.longest_first(prefixes):
-        if p == "州":  # 州住房城乡建设局, but never the end of a city's name (扬州建设…, 苏州市)
-            parts.append(f"州(?<!{han_except('由同各和及与暨')}州)")
+        if p in ("州", "地区", "街道", "盟", "旗"):
+            # 州住房城乡建设局, 地区生态环境局, 街道财政所 — but never the end of a longer word
+            # (扬州建设…, 苏州市, 重点地区, 背街道路)
+            parts.append(f"{p}(?<!{han_except('由同各和及与暨、')}{p})")
             continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
         # The guard follows the literal so that the regex engine can still skip
@@ -84,6 +86,9 @@ def _suffixes(words) -> str:
             parts.append("(?<![举创承督交开兴查协包主合代试])办(?![法理好事公学])")
         elif w == "中心":  # 城市中心 / 市中心 are not service centres
             parts.append("(?<![城市])中心")
+        elif w in ("所", "站", "院", "队"):  # 场所, 网站, 庭院, 团队 are not bodies
+            parts.append({"所": "(?<![场住处厕])所", "站": "(?<![网车])站", "院": "(?<![庭小四])院",
+                          "队": "(?<![团梯排])队"}[w])
         else:
             parts.append(re.escape(w))
     return "(?:" + "|".join(parts) + ")"
@@ -107,7 +112,8 @@ def macros() -> dict[str, str]:
     """``{NAME}`` → regex source, built from the lexicons."""
     lex = lx.load()
     w = lex.words
-    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases)]
+    # a department's names, aliases and the names it has at other levels (财政厅, 住房城乡建设厅)
+    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values())]
     stems = [d.stem for d in lex.departments if d.stem]
     return {
         "PLACE": trie_regex(lex.places),

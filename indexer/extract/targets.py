@@ -107,8 +107,11 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
         run = out[i:j + 1]
         parts = [p for p in re.split(r"和|、|与|以及", run[0].indicator) if p] if len(run) > 1 else []  # not 及: 普及率
         if len(run) > 1 and run[0].respectively and len(parts) == len(run):
-            if all(len(p) <= 4 for p in parts[:-1]) and len(parts[-1]) > len(parts[0]) + 1:
-                head = parts[-1][len(parts[0]):]
+            # 全省城市和县城燃气…率: the scope (全省) is no part of the first modifier (城市)
+            scope = _SCOPE.match(parts[0])
+            first = parts[0][scope.end():] if scope else parts[0]
+            if all(len(p) <= 4 for p in (first, *parts[1:-1])) and len(parts[-1]) > len(first) + 1:
+                head = parts[-1][len(first):]
                 names = [p + head for p in parts[:-1]] + [parts[-1]]
             else:
                 names = parts
@@ -150,6 +153,19 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
     return s.strip("的 "), cut, verb, aspirational
 
 
+# The document's whole area opening an indicator (全省, 全地区, 全镇 …), when a name follows.
+_SCOPE = re.compile(r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)(?=[\u4e00-\u9fffA-Za-z]{2})")
+
+# A share written around its value: 城市建成区40%以上的面积达到海绵城市建设要求 → the indicator
+# 城市建成区面积达到海绵城市建设要求的比例, the value 40 %.
+_SHARE_AFTER = re.compile(r"的(?P<noun>[\u4e00-\u9fff]{1,6}?)(?P<verb>达到|符合|满足)"
+                          r"(?P<std>[^，。；、：（）()]{2,30}?(?:要求|标准))")
+
+# A dated outcome without a number: 到2030年，达到国家“无废城市”建设要求 — a target whose
+# indicator is the standard reached (value and unit none, qualifier 达到).
+_OUTCOME = re.compile(r"(?<![未不没])(?P<verb>达到|符合)(?P<std>[^，。；、：（）()]{2,30}?(?:要求|标准))(?!的)")
+
+
 def find_targets(text: str, offset: int, matches: list[CharMatch],
                  time_at, skip: list[tuple[int, int]] = ()) -> list[FoundTarget]:
     """Targets in ``text`` (a clause starting at ``offset``).
@@ -180,8 +196,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         unit = qualifier = None
         kind = q.id
         pre_q = pre_verb = None
+        share = _SHARE_AFTER.match(text, qe) if q.id == "number" and g["unit"] == "%" else None
         if q.id == "number":
-            if text[qe:qe + 1] == "的":
+            if text[qe:qe + 1] == "的" and not share:
                 continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
             unit = normalise_unit((g.get("mult") or "") + g["unit"])
@@ -225,6 +242,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         ind_start = seg + cut
         if q.id == "class" and verb is None:
             verb = next((v for v in w["class"] if before.endswith(v)), None)
+        if share and indicator:
+            indicator = f"{indicator}{share['noun']}{share['verb']}{share['std']}的比例"
+            qe = share.end()
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
         tail = text[qe:tail_end].strip("的 ")
@@ -262,5 +282,28 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
                                verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))
+    out += dated_outcomes(text, offset, quants, time_at, skip, out)
     return split_respectively(out, text, offset)
+
+
+def dated_outcomes(text: str, offset: int, quants: list[CharMatch], time_at, skip, found) -> list[FoundTarget]:
+    """Outcomes stated without a number under a stated year (到2027年，农村水环境质量达到国家考核
+    要求): targets whose indicator is the standard reached. Only where a deadline of the text is
+    in force (an undated 达到…标准 is a requirement, not a target) and no value stands in the
+    same segment (those are numeric targets, read above)."""
+    out = []
+    for m in _OUTCOME.finditer(text):
+        a, b = offset + m.start(), offset + m.end()
+        if any(s <= a < e for s, e in skip) or any(f.start <= a < f.end for f in found):
+            continue
+        seg_a = _segment_start(text, m.start(), 0)
+        seg_b = _segment_end(text, m.end())
+        if any(seg_a <= q.start - offset < seg_b for q in quants):
+            continue
+        t = time_at(a)
+        if not t or not t.year or t.from_annotation:
+            continue
+        out.append(FoundTarget(m["std"], None, None, m["verb"], t.year, "explicit", m["verb"], "outcome",
+                               a, b, m.group(0)))
+    return out
 

@@ -172,6 +172,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
             i += 1
         hit = None
         after_object = None
+        frame_at = None  # 区财政局按照…标准落实资金 / 某站每月对在建项目开展…: a frame after the body
         for _ in range(12):
             if i in by_start:
                 hit = by_start[i]
@@ -192,6 +193,8 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
             else:
                 w = next((x for x in adverbs if text.startswith(x, i)), None)
                 if not w:
+                    if i > s:
+                        frame_at = next((i + len(x) for x in frames if text.startswith(x, i)), None)
                     break
                 i += len(w)
         if hit is not None:
@@ -200,7 +203,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
         # 由X统筹推进 inside a segment: the verb after the body.
         lead_at = [skippable[k] for k in skippable if s < k < e and text[k - 1:k] == "由"]
         opener = next((x for x in frames if text.startswith(x, s)), None)
-        after = min(lead_at) if lead_at else (s + len(opener) if opener else after_object)
+        after = min(lead_at) if lead_at else (s + len(opener) if opener else after_object or frame_at)
         if after is not None:
             inner = [v for v in verbs if after <= v.start - offset < e]
             if inner:

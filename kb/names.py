@@ -124,11 +124,12 @@ def split_prefix(name: str, names: Names | None = None) -> tuple[str, str]:
 def canonical_name(name: str, names: Names | None = None) -> str:
     """The canonical form of a body's name: 市发改委 → 市发展改革委, 县住建局 → 县住房城乡建设局.
 
-    Names the data does not know are returned unchanged (stripped).
+    Names the data does not know are returned unchanged (stripped). A bracket inside a name is
+    the round one whichever the text used: 各市〔州〕人民政府 → 各市（州）人民政府.
     """
     if names is None:
         return _canonical_cached(name.strip())
-    name = name.strip()
+    name = name.strip().replace("〔", "（").replace("〕", "）")
     prefix, core = split_prefix(name, names)
     return prefix + names.canonical_core(core)
 

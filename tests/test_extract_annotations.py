@@ -137,3 +137,82 @@ def test_several_actions_get_their_own_inferred_leads():
 def test_targets_read_one_indicator_each(sentence, want):
     pd = tasks_of("一、工作目标\n\n" + sentence)
     assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+# ---------------------------------------------------------------------------
+# Forms found by the blind run of eval/extract_real_forms_fresh2.jsonl (h*)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence,want", [
+    # a dated outcome without a number: the standard reached is the indicator
+    ("到2027年，农村水环境质量达到国家考核要求。", [("国家考核要求", None, None, "达到", 2027)]),
+    # a value written inside its indicator
+    ("到2027年，城市建成区40%以上的面积达到海绵城市建设要求。",
+     [("城市建成区面积达到海绵城市建设要求的比例", 40, "%", "以上", 2027)]),
+    # 分别 past the scope word that opens the first modifier
+    ("到2027年，全省城市和县城燃气管道更新改造率分别达到95%、85%。",
+     [("全省城市燃气管道更新改造率", 95, "%", None, 2027), ("县城燃气管道更新改造率", 85, "%", None, 2027)]),
+    ("全年查处占道经营问题不少于300起。", [("查处占道经营问题", 300, "起", "以上", 2025)]),
+])
+def test_dated_outcomes_shares_and_counted_cases_are_targets(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit, t.qualifier, t.year) for t in pd.targets] == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "企业排放须达到国家排放标准。",  # no stated year: a requirement, not a dated outcome
+    "到2027年，不达标企业未达到国家排放标准的一律停产整治。",
+    "到2027年，出水达到一级A标准的污水处理厂达到12座。",  # a description of what is counted
+])
+def test_a_standard_without_a_stated_year_or_describing_a_noun_is_no_outcome_target(sentence):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert not [t for t in pd.targets if t.value is None]
+
+
+def test_provincial_department_names_are_bodies_in_running_text():
+    pd = tasks_of("一、重点任务\n\n（一）强化保障。省财政厅、省自然资源厅加强资金和用地保障。")
+    assert roles(task_with(pd, "加强资金")) == {("owner", "省财政厅"), ("owner", "省自然资源厅")}
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ("自治区林业调查规划院负责全区遥感影像判读。", "自治区林业调查规划院"),
+    ("区农田建设管理服务站每月对在建项目开展质量抽查。", "区农田建设管理服务站"),
+    ("街道财政所按季度拨付环境整治经费。", "街道财政所"),
+    ("地区财政局积极争取上级资金支持。", "地区财政局"),
+])
+def test_bodies_outside_the_lexicon_doing_the_work_are_responsible(sentence, name):
+    pd = tasks_of("一、重点任务\n\n（一）抓好落实。" + sentence)
+    assert name in {p.key for t in pd.tasks for p in t.parties if p.source == "explicit"
+                    and p.role in ("lead", "owner")}
+
+
+def test_a_subject_followed_by_a_frame_is_the_owner_of_the_task():
+    pd = tasks_of("一、重点任务\n\n（一）落实资金。县财政局按照亩均不低于3000元的标准落实资金。")
+    assert roles(task_with(pd, "落实资金")) == {("owner", "县财政局")}
+
+
+def test_a_body_named_the_responsible_subject_owns_the_task_and_each_shares_the_distributive():
+    pd = tasks_of("一、重点任务\n\n（一）强化管护。各镇人民政府、街道办事处是建后管护的责任主体，要落实管护人员。")
+    assert roles(task_with(pd, "建后管护")) == {("owner", "各镇人民政府"), ("owner", "各街道办事处")}
+
+
+def test_a_sentence_that_only_assigns_speaks_for_the_sentences_before_it_and_is_no_task():
+    pd = tasks_of("一、重点任务\n\n（一）推进改造。新建污水管网20公里。县住建局、县水务局按职责分工负责。")
+    assert roles(task_with(pd, "新建污水管网")) == {("lead", "县住房城乡建设局"), ("lead", "县水利局")}
+    assert not [t for t in pd.tasks if "按职责分工负责" in t.text]
+
+
+def test_a_responsible_section_label_reads_as_the_lead():
+    pd = tasks_of("一、重点任务\n\n1．开展背街小巷整治。（责任科室：城管办；配合：各社区居委会）")
+    assert roles(task_with(pd, "背街小巷")) == {("lead", "城管办"), ("support", "各社区居委会")}
+
+
+def test_a_blanket_rule_for_villages_owns_the_later_tasks():
+    pd = tasks_of("一、重点任务\n\n以下任务均由各村（社区）负责落实，不再一一列出。\n\n（一）清洁行动。2025年6月底前完成乱堆乱放清理。")
+    assert ("owner", "各村（社区）") in roles(task_with(pd, "乱堆乱放"))
+
+
+def test_a_bracket_inside_a_name_is_the_round_one():
+    from kb.names import canonical_name
+    assert canonical_name("各市〔州〕人民政府") == "各市（州）人民政府"

@@ -411,6 +411,8 @@ def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: li
 
 
 _SEGMENT_START = "，。；：、"
+# What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
+_OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
 
 
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
@@ -485,6 +487,12 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 role = "owner"
                 ev_e = ge + (len(r) if r else 2)
         if role is None:
+            # 各镇人民政府是建后管护的责任主体 / 县水利局是…的行业主管部门: named the body responsible
+            seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
+            duty = _OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
+            if duty:
+                role, ev_e = "owner", duty.end()
+        if role is None:
             role = "mentioned"
         ev_e = min(ev_e, len(text))
         for m in g.members:
@@ -557,9 +565,14 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
             if not sep or sep.end() in starts:
                 break
             d = _bare_department().match(text, sep.end())
-            if not d or re.search(r"街道|乡镇|镇|乡|村|社区", d.group()):
+            if not d:
                 break
+            shared = m.groups["prefix"]
+            if re.search(r"街道|乡镇|镇|乡|村|社区", d.group()):
+                if not shared.startswith("各"):
+                    break
+                shared = "各"  # 各镇人民政府、街道办事处: each of them too, at its own level
             out.append(CharMatch("ORG", "department", d.start(), d.end(), d.group(),
-                                 {"prefix": m.groups["prefix"], "core": d.group(), "shared_prefix": m.groups["prefix"]}))
+                                 {"prefix": shared, "core": d.group(), "shared_prefix": shared}))
             pos = d.end()
     return out

@@ -351,8 +351,10 @@ def _extract_annotations(c: Provision, ctx: DocumentContext) -> ClauseInfo:
     ms = ctx.matches.within(c.start, c.end)
     anns = pt.parse_annotations(c.text, c.start, ms, ctx.doc_year)
     skip = [(a.start, a.end) for a in anns]
-    if not anns and label_line().match(c.text):
-        anns = label_line_annotations(c, ms, ctx.doc_year)  # 责任单位：区水务局，各镇（街道） on its own line
+    if not anns and (label_line().match(c.text) or duty_sentence(c.text, c.start, ms)):
+        # 责任单位：区水务局，各镇（街道） on its own line, or a sentence that only assigns the
+        # sentences before it: 省住房城乡建设厅、省生态环境厅按职责分工负责。
+        anns = label_line_annotations(c, ms, ctx.doc_year)
         skip += [(c.start, c.end)]
     # Rows of responsibility tables (任务分工表): each row's party and deadline cells act as
     # an annotation of its task cells (indexer/extract/tables.py).
@@ -774,6 +776,37 @@ def label_line() -> re.Pattern:
     """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前."""
     labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws if len(w) >= 3]
     return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
+
+
+def duty_sentence(text: str, offset: int, matches: list[CharMatch]) -> bool:
+    """A sentence that is an annotation without brackets: bodies, each group followed by a role
+    cue (X按职责分工负责 / X牵头，Y配合 / X负责落实), and nothing else — no work of its own."""
+    body = text.rstrip("。；;！ ")
+    if not body or body != text.strip().rstrip("。；;！") or len(body) > 120:
+        return False
+    _, suffixes, _ = pt._annotation_cues()
+    cues = lx.longest_first([w for ws in suffixes.values() for w in ws])
+    orgs = sorted((m.start - offset, m.end - offset) for m in matches if m.label in ("ORG", "PLACE"))
+    i, pieces = 0, 0
+    for piece in re.split(r"[，,；;]", body):
+        cue = next((w for w in cues if piece.endswith(w)), None)
+        if cue is None:
+            return False
+        names = piece[:-len(cue)]
+        k = i
+        while k < i + len(names):  # the names: bodies and the marks between them, nothing else
+            span = next((e for s, e in orgs if s == k), None)
+            if span is not None:
+                k = span
+            elif names[k - i] in "、和及与 ":
+                k += 1
+            else:
+                return False
+        if not names:
+            return False
+        pieces += 1
+        i += len(piece) + 1
+    return pieces > 0
 
 
 def label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) -> list[pt.Annotation]:

@@ -216,3 +216,26 @@ def test_a_blanket_rule_for_villages_owns_the_later_tasks():
 def test_a_bracket_inside_a_name_is_the_round_one():
     from kb.names import canonical_name
     assert canonical_name("各市〔州〕人民政府") == "各市（州）人民政府"
+
+
+# The issue's targets on the real-form sets, as measured after the fixes (docs/tasks.md): a rule
+# that breaks a form read today fails here. fresh2's lead precision and owner recall are below
+# the issue's bar for a labelling reason docs/tasks.md gives (X负责… in running text), so they
+# are guarded at what they are, not at the bar.
+ISSUE_13 = {"responsible": (0.90, 0.85), "lead": (None, 0.85), "owner": (None, 0.80), "deadline": (None, 0.80),
+            "target_indicators": (0.85, 0.85)}
+
+
+@pytest.mark.parametrize("gold, floors", [
+    ("extract_real_forms.jsonl", ISSUE_13),
+    ("extract_real_forms_fresh.jsonl", ISSUE_13),
+    ("extract_real_forms_fresh2.jsonl", {**ISSUE_13, "lead": (0.70, 0.85), "owner": (0.95, 0.65)}),
+])
+def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
+    from conftest import ROOT
+    from indexer.extract.evaluate import run
+
+    fields = run(ROOT / "eval" / gold).as_dict()["fields"]
+    for name, (p, r) in floors.items():
+        s = fields[name]
+        assert (p is None or s["precision"] >= p) and s["recall"] >= r, (gold, name, s)

@@ -67,7 +67,7 @@ class Annotation:
 
 
 @lru_cache(maxsize=1)
-def _annotation_cues() -> tuple[dict, dict, re.Pattern]:
+def annotation_cues() -> tuple[dict, dict, re.Pattern]:
     lex = lx.load()
     labels = {role: lx.longest_first(words) for role, words in lex.mapping("annotation_labels").items()}
     suffixes = {role: lx.longest_first(words) for role, words in lex.mapping("annotation_suffixes").items()}
@@ -181,7 +181,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
     support; a bare list of units (（A、B）) is read by ``bare_list`` (all lead, or the first
     when the document says 列第一位者为牵头).
     """
-    labels, suffixes, cue_re = _annotation_cues()
+    labels, suffixes, cue_re = annotation_cues()
     open_words = lx.load().mapping("open_deadlines")
     note_re = first_listed_note()
     out = []

@@ -784,7 +784,7 @@ def duty_sentence(text: str, offset: int, matches: list[CharMatch]) -> bool:
     body = text.rstrip("。；;！ ")
     if not body or body != text.strip().rstrip("。；;！") or len(body) > 120:
         return False
-    _, suffixes, _ = pt._annotation_cues()
+    _, suffixes, _ = pt.annotation_cues()
     cues = lx.longest_first([w for ws in suffixes.values() for w in ws])
     orgs = sorted((m.start - offset, m.end - offset) for m in matches if m.label in ("ORG", "PLACE"))
     i, pieces = 0, 0

@@ -285,7 +285,7 @@ def _title_issuer(title: str | None) -> str | None:
     """The issuer that opens a title: 澄溪县人民政府办公室关于… → 澄溪县人民政府办公室."""
     if not title:
         return None
-    m = re.match(r"^(?P<issuer>[^。；：《》]{2,60}?)\s*(?:关于|印发|转发)", title)
+    m = re.match(r"^(?P<issuer>[^。；：《》]{2,60}?)\s*(?:关于|印发|转发|批转)", title)
     if not m:
         return None
     issuer = m["issuer"].strip()
@@ -339,6 +339,7 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
         title, t_src = notice.plan_title, "notice_plan"
 
     number, n_src = _first((sidecar.get("doc_number"), tag("doc_number")), (h.doc_number, "header"),
+                           (notice.doc_number if notice else None, "header"),
                            (_number_line(paras), "header"), (chrome.get("doc_number"), "meta_line"),
                            (title_number, "title_line"), (page.get("doc_number"), "page_meta"))
 

@@ -31,18 +31,53 @@ def _squash(s: str) -> str:
 
 @dataclass
 class Notice:
-    title: str  # 关于印发《X》的通知
+    title: str  # 关于印发《X》的通知 (or 某县人民政府令)
     plan_title: str  # X
     plan_title_start: int | None  # where X stands alone as the plan's title line (None: not found)
     issuer: str | None
     date: str | None
+    doc_number: str | None = None  # a decree's number: 某县人民政府令第3号
 
 
-def _notice_title(paras) -> tuple[int, re.Match] | None:
+@dataclass
+class _Hit:
+    """Where a wrapper stands: its title line, what it issues, and for a decree its number."""
+    index: int
+    title: str
+    inner: str
+    issuer: str | None = None
+    doc_number: str | None = None
+
+
+_PUBLISHED = re.compile(r"《(?P<inner>[^《》]{2,80})》[^《》]{0,60}?(?:现予公布|予以公布|现予发布|公布施行|现予印发)")
+
+
+def _decree(paras, i: int) -> _Hit | None:
+    """某县人民政府令 / 第3号 / 《X》已经…通过，现予公布…: a government decree issuing measure X."""
+    m = rx.DECREE_LINE.match(paras[i].text)
+    if not m:
+        return None
+    serial, k = m["serial"], i + 1
+    if serial is None and k < len(paras):
+        n = rx.DECREE_NUMBER.match(paras[k].text)
+        if n:
+            serial, k = n["serial"], k + 1
+    for p in paras[k:k + 4]:
+        pub = _PUBLISHED.search(p.text)
+        if pub:
+            number = f"{m['issuer']}令第{int(serial)}号" if serial else None
+            return _Hit(i, paras[i].text, pub["inner"], m["issuer"], number)
+    return None
+
+
+def _notice_title(paras) -> _Hit | None:
     for i, p in enumerate(paras[:SCAN]):
         m = rx.NOTICE_TITLE.match(p.text)
         if m:
-            return i, m
+            return _Hit(i, m.group(0), m["inner"])
+        hit = _decree(paras, i)
+        if hit:
+            return hit
     return None
 
 
@@ -66,8 +101,8 @@ def prepare(text: str) -> str:
     hit = _notice_title(paras)
     if not hit:
         return text
-    i, m = hit
-    j = _plan_line(paras, i, m["inner"])
+    i = hit.index
+    j = _plan_line(paras, i, hit.inner)
     if j is None:
         return text
     out, pos = [], 0
@@ -88,8 +123,8 @@ def detect(text: str) -> Notice | None:
     hit = _notice_title(paras)
     if not hit:
         return None
-    i, m = hit
-    j = _plan_line(paras, i, m["inner"])
+    i = hit.index
+    j = _plan_line(paras, i, hit.inner)
     issuer = date = None
     if j is not None:
         # The notice's signature: the issuer and date lines just above the plan's title.
@@ -105,7 +140,9 @@ def detect(text: str) -> Notice | None:
                 issuer = line if issuer is None else f"{line} {issuer}"
                 continue
             break
-    return Notice(m.group(0), m["inner"].strip(), paras[j].start if j is not None else None, issuer, date)
+    # a decree is signed by its head (县长　张某), not by the body: the body is the decree's issuer
+    return Notice(hit.title, hit.inner.strip(), paras[j].start if j is not None else None,
+                  issuer or hit.issuer, date, hit.doc_number)
 
 
 def stage_notice(pd):
@@ -118,6 +155,6 @@ def stage_notice(pd):
     d = pd.document
     meta = {**d.meta, "notice_title": n.title,
             "notice": {"title": n.title, "issuer": n.issuer, "date": n.date}}
-    title = n.plan_title if rx.NOTICE_TITLE.match(d.title or "") else d.title
+    title = n.plan_title if rx.NOTICE_TITLE.match(d.title or "") or (d.title or "") == n.title else d.title
     pd.document = replace(d, title=title, meta=meta)
     return pd

@@ -103,6 +103,9 @@ RECIPIENTS_LINE = re.compile(
 # Dates: 2024年9月26日, and the Chinese-numeral form of signatures: 二〇二四年九月二十六日.
 DATE_ARABIC = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 DATE_CN = re.compile(rf"^(?P<y>[〇○零一二三四五六七八九]{{4}})年(?P<m>[{CN_NUM}]{{1,3}})月(?P<d>[{CN_NUM}]{{1,3}})日$")
+# A government decree (政府令) issuing a measure: 湖东县人民政府令 / 第3号 (or 湖东县人民政府令第3号).
+DECREE_LINE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,30}?(?:人民政府|政府))令(?:\s*第\s*(?P<serial>\d{1,4})\s*号)?$")
+DECREE_NUMBER = re.compile(r"^[（(]?\s*第\s*(?P<serial>\d{1,4})\s*号\s*[）)]?$")
 # A signature dated to the month only (2025年3月, 二〇二五年三月): read as 2025-03 under an issuer line.
 DATE_YEAR_MONTH = re.compile(rf"^(?P<y>(?:19|20)\d{{2}}|[〇○零一二三四五六七八九]{{4}})年(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})月$")
 DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
@@ -184,8 +187,9 @@ PAGE_NUMBER = re.compile(
 # ``inner``; the brackets are sometimes 〈〉 or missing (关于印发湖东县…实施方案的通知), and joint
 # notices often drop 关于 (中共某市委办公室 某市人民政府办公室印发《…》的通知).
 NOTICE_TITLE = re.compile(
-    r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|下发|修订印发)"
-    r"(?:(?P<origin>[^《》〈〉。；]{2,40}?)(?=[《〈]))?"  # 转发地区生态环境局《X》的通知: whose plan
+    r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|批转|下发|修订印发)"
+    # whose plan: 转发地区生态环境局《X》的通知, 批转县发展改革局关于X的通知
+    r"(?:(?P<origin>[^《》〈〉。；]{2,40}?)(?=[《〈]|关于))?(?:关于)?"
     r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
 )
 

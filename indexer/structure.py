@@ -135,6 +135,8 @@ def numbering(line: str) -> tuple[str, re.Match] | None:
 
 
 def parse_date(line: str) -> str | None:
+    if re.fullmatch(r"[\d〇○零一二三四五六七八九十年月日 \u3000]+", line):
+        line = re.sub(r"[ \u3000]", "", line)  # 2025 年 3 月 5 日: a date spaced out in the signature
     m = rx.DATE_ARABIC.match(line)
     if m:
         return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
@@ -227,7 +229,7 @@ def join_title_lines(text: str) -> str:
                 break
             rest = "".join(p.text for p in paras[k:k + extra + 1])
             if (rest.startswith("关于") and rx.TITLE_LINE.match(rest)) or (
-                    rest.startswith(("印发", "转发", "下发")) and rx.NOTICE_TITLE.match(rest)):
+                    rest.startswith(("印发", "转发", "批转", "下发")) and rx.NOTICE_TITLE.match(rest)):
                 joined = " ".join(p.text for p in paras[i:k]) + rest
                 return text[:paras[i].start] + joined + text[paras[k + extra].end:]
         if _titleish(line) and i + 1 < len(paras) and _title_tail(paras[i + 1].text) \

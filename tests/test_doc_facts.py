@@ -460,3 +460,31 @@ def test_a_page_info_name_field_gives_the_title():
             + "</div></body></html>")
     st = sources.read_html(html.encode("utf-8"), "p.html")
     assert st.meta["title"] == "湖东县关于做好防汛工作的通知"
+
+
+def test_a_forwarding_by_approval_notice_wraps_the_plan_it_forwards():
+    text = ("湖东县人民政府批转县发展改革局关于湖东县节水行动方案的通知\n湖政发〔2025〕9号\n各镇人民政府：\n"
+            "县政府同意县发展改革局《湖东县节水行动方案》，现批转给你们。\n湖东县人民政府\n2025年3月5日\n"
+            "湖东县节水行动方案\n" + BODY)
+    d = facts(text)
+    assert (d.title, d.meta["fields"]["title"]) == ("湖东县节水行动方案", "notice_plan")
+    assert (d.issuer, d.date) == ("湖东县人民政府", "2025-03-05")
+
+
+def test_a_signature_date_spaced_out_is_a_date():
+    d = facts("湖东县人民政府办公室关于做好防汛工作的通知\n各镇人民政府：\n" + BODY + "湖东县人民政府办公室\n2025 年 3 月 5 日\n")
+    assert (d.date, d.meta["fields"]["date"]) == ("2025-03-05", "signature")
+
+
+@pytest.mark.parametrize("head, number", [
+    ("湖东县人民政府令\n第3号\n", "湖东县人民政府令第3号"),
+    ("湖东县人民政府令第3号\n", "湖东县人民政府令第3号"),
+])
+def test_a_government_decree_gives_the_measure_its_title_number_issuer_and_date(head, number):
+    text = (head + "《湖东县河道管理办法》已经2025年3月1日县人民政府常务会议通过，现予公布，自2025年5月1日起施行。\n"
+            "县长　张某\n二〇二五年三月五日\n湖东县河道管理办法\n"
+            "第一条　为加强河道管理，制定本办法。\n第二条　县水利局负责全县河道管理。\n")
+    d = facts(text)
+    assert (d.title, d.meta["fields"]["title"]) == ("湖东县河道管理办法", "notice_plan")
+    assert (d.doc_number, d.issuer, d.date, d.level) == (number, "湖东县人民政府", "2025-03-05", "county")
+    assert not d.meta["guessed"]

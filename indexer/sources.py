@@ -826,7 +826,7 @@ def _title_from(soup, meta: dict) -> str | None:
     if t:
         # 标题_栏目_网站, 标题 - 网站, and 标题-某某局 with the dash unspaced when what follows it names
         # the site or the body that runs it (a dash inside a title, （2025—2027年）, is kept)
-        parts = [p.strip() for p in re.split(r"[_|｜]|\s[-–—]\s|[-–—](?=[^-–—_|｜（）()]{2,30}"
+        parts = [p.strip() for p in re.split(r"[_|｜]|\s[-–—]+\s|[-–—]+(?=[^-–—_|｜（）()]{2,30}"
                                              r"(?:网|网站|门户|政府|局|厅|委|办|办公室)$)", t) if p.strip()]
         return max(parts, key=cjk_count) if parts else None
     return None

@@ -446,6 +446,8 @@ def test_two_issuer_lines_above_a_title_broken_in_two_make_one_joint_title():
 @pytest.mark.parametrize("html_title, title", [
     ("湖东县人民政府关于做好防汛工作的通知-湖东县水利局", "湖东县人民政府关于做好防汛工作的通知"),
     ("湖东县防汛应急预案（2025—2027年）", "湖东县防汛应急预案（2025—2027年）"),
+    ("关于做好防汛工作的通知--湖东县人民政府", "关于做好防汛工作的通知"),
+    ("湖东县水利局关于做好防汛工作的通知—湖东县人民政府门户网站", "湖东县水利局关于做好防汛工作的通知"),
 ])
 def test_a_site_name_after_an_unspaced_dash_is_not_part_of_the_page_title(html_title, title):
     soup = BeautifulSoup(f"<html><head><title>{html_title}</title></head><body></body></html>", "lxml")

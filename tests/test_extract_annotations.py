@@ -239,3 +239,15 @@ def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     for name, (p, r) in floors.items():
         s = fields[name]
         assert (p is None or s["precision"] >= p) and s["recall"] >= r, (gold, name, s)
+
+
+@pytest.mark.parametrize("body", [
+    "（一）治理黑臭水体。完成8条黑臭水体治理。\n\n责任单位：县生态环境局　完成时限：2025年12月底",
+    "（一）治理黑臭水体。完成8条黑臭水体治理（牵头单位：县生态环境局 完成时限：2025年12月底）。",
+    "（一）治理黑臭水体。完成8条黑臭水体治理（时间：2025年12月底前；责任单位：县生态环境局）。",
+])
+def test_labels_parted_by_a_space_or_a_bare_time_label_keep_their_deadline(body):
+    pd = tasks_of("一、重点任务\n\n" + body)
+    t = task_with(pd, "完成8条")
+    assert roles(t) == {("lead", "县生态环境局")}
+    assert (t.deadline.year, t.deadline.month) == (2025, 12)

@@ -76,6 +76,12 @@ def annotation_cues() -> tuple[dict, dict, re.Pattern]:
 
 
 @lru_cache(maxsize=1)
+def _label_after_space() -> re.Pattern:
+    labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws]
+    return re.compile(r"[ \u3000](?=(?:" + trie_regex(labels) + r")[：:])")
+
+
+@lru_cache(maxsize=1)
 def first_listed_note() -> re.Pattern:
     """列第一位者为牵头部门，下同 inside an annotation: the note, not a unit."""
     words = lx.load().list("first_listed_leads")
@@ -184,9 +190,12 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
     labels, suffixes, cue_re = annotation_cues()
     open_words = lx.load().mapping("open_deadlines")
     note_re = first_listed_note()
+    label_after_space = _label_after_space()
     out = []
     for bs, be in bracket_spans(text):
-        inner = text[bs + 1:be - 1]
+        # 责任单位：县生态环境局　完成时限：2025年底: labels separated by a space only are two pieces
+        # (one character for one, so offsets hold)
+        inner = label_after_space.sub("；", text[bs + 1:be - 1])
         note = note_re.search(inner)
         inner_off = offset + bs + 1
         orgs = [m for m in matches if m.label in ("ORG", "PLACE") and inner_off <= m.start < offset + be - 1]

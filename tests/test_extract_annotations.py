@@ -251,3 +251,15 @@ def test_labels_parted_by_a_space_or_a_bare_time_label_keep_their_deadline(body)
     t = task_with(pd, "完成8条")
     assert roles(t) == {("lead", "县生态环境局")}
     assert (t.deadline.year, t.deadline.month) == (2025, 12)
+
+
+@pytest.mark.parametrize("sentence, deadline", [
+    ("县水利局于2025年第三季度末前完成水库除险加固。", (2025, 9)),
+    ("县水利局9月30日前完成河道清淤。", (2025, 9)),
+    ("县水利局2025年上半年完成河道清淤。", (2025, 6)),
+])
+def test_a_subject_then_a_deadline_then_the_work_is_a_task_its_subject_owns(sentence, deadline):
+    pd = tasks_of("一、重点任务\n\n（一）推进。" + sentence)
+    t = task_with(pd, "县水利局")
+    assert roles(t) == {("owner", "县水利局")}
+    assert (t.deadline.year, t.deadline.month) == deadline

@@ -400,14 +400,19 @@ def _subject_words() -> tuple[list[str], list[str]]:
     return lx.longest_first(list(lex.mapping("recurring"))), lx.longest_first(lex.list("frames"))
 
 
-def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str]) -> bool:
-    """Does an action verb start at ``pos`` (relative), after optional adverbs/modals or a
-    recurrence — or follow, in the same segment, a frame standing there?"""
+def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str],
+                        times: dict[int, int] | None = None) -> bool:
+    """Does an action verb start at ``pos`` (relative), after optional adverbs/modals, a
+    recurrence or a time phrase (``times``: start → end, 县水利局2025年底前完成…) — or follow, in
+    the same segment, a frame standing there?"""
     recurring, frames = _subject_words()
     i = pos
     for _ in range(4):
         if any(v.start == i for v in verbs):
             return True
+        if times and i in times:
+            i = times[i]
+            continue
         w = _starts(text[i:], adverbs) or _starts(text[i:], recurring)
         if not w:
             f = _starts(text[i:], frames)
@@ -439,6 +444,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
               and not any(s <= m.start < e for s, e in skip)]
     bodies = prefer_orgs(bodies)
     verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
+    times = {m.start - offset: m.end - offset for m in matches if m.label == "TIME"}
     out: list[tuple[Party, CharMatch]] = []
     for g in groups(text, offset, bodies):
         gs, ge = g.start - offset, g.end - offset
@@ -492,7 +498,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if role is None:
             at_start = gs == 0 or text[gs - 1] in _SEGMENT_START
             r = _starts(right, c["owner_after"])
-            if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"])):
+            if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"], times)):
                 role = "owner"
                 ev_e = ge + (len(r) if r else 2)
         if role is None:

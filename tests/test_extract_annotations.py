@@ -263,3 +263,15 @@ def test_a_subject_then_a_deadline_then_the_work_is_a_task_its_subject_owns(sent
     t = task_with(pd, "县水利局")
     assert roles(t) == {("owner", "县水利局")}
     assert (t.deadline.year, t.deadline.month) == deadline
+
+
+def test_implementers_in_running_text_own_the_task():
+    pd = tasks_of("一、重点任务\n\n（一）推进。由县水利局牵头，县财政局配合，各镇具体实施，完成河道清淤10公里。")
+    assert roles(task_with(pd, "河道清淤")) == {("lead", "县水利局"), ("support", "县财政局"), ("owner", "各镇")}
+
+
+def test_a_body_asked_to_do_the_work_owns_it():
+    pd = tasks_of("一、重点任务\n\n（一）推进。请各镇人民政府于2025年6月底前将整治情况报县水利局。")
+    t = task_with(pd, "整治情况")
+    assert roles(t) == {("owner", "各镇人民政府"), ("recipient", "县水利局")}
+    assert (t.deadline.year, t.deadline.month) == (2025, 6)

@@ -394,10 +394,11 @@ def _starts(s: str, words: list[str]) -> str | None:
 @lru_cache(maxsize=1)
 def _subject_words() -> tuple[list[str], list[str]]:
     """Words that may stand between a subject and its verb besides adverbs — a recurrence
-    (每月, 按季度) — and the frames after which the verb comes later in the segment (按照…标准落实,
-    对在建项目开展)."""
+    (每月, 按季度), a modal (要, 于) — and the frames after which the verb comes later in the
+    segment (按照…标准落实, 对在建项目开展, 将…报)."""
     lex = lx.load()
-    return lx.longest_first(list(lex.mapping("recurring"))), lx.longest_first(lex.list("frames"))
+    return (lx.longest_first(list(lex.mapping("recurring")) + lex.list("modals")),
+            lx.longest_first(lex.list("frames") + lex.list("disposal")))
 
 
 def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str],
@@ -422,6 +423,11 @@ def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: li
             return False
         i += len(w)
     return any(v.start == i for v in verbs)
+
+
+@lru_cache(maxsize=1)
+def _owner_cues() -> list[str]:
+    return lx.longest_first(lx.load().mapping("annotation_suffixes")["owner"])
 
 
 _SEGMENT_START = "，。；：、"
@@ -450,7 +456,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         gs, ge = g.start - offset, g.end - offset
         left, right = text[max(0, gs - 8):gs], text[ge:ge + 10]
         role, ev_s, ev_e = None, gs, ge
-        w = _ends(left, c["lead_before"])
+        r = _starts(right, _owner_cues())
+        if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
+            role, ev_e = "owner", ge + len(r)
+        w = _ends(left, c["lead_before"]) if role is None else None
         if w:
             role, ev_s = "lead", gs - len(w)
             r = _starts(right, c["lead_after"])
@@ -487,7 +496,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 role, ev_s, ev_e = "recipient", gs - len(w), ge + len(r)
         if role is None:
             w = _ends(left, c["causative_before"])
-            if w and _starts_with_action(text, ge, verbs, c["adverbs"]):
+            if w and _starts_with_action(text, ge, verbs, c["adverbs"], times):
                 role, ev_s = "owner", gs - len(w)
                 ev_e = ge + 2
         if role is None:

@@ -275,3 +275,19 @@ def test_a_body_asked_to_do_the_work_owns_it():
     t = task_with(pd, "整治情况")
     assert roles(t) == {("owner", "各镇人民政府"), ("recipient", "县水利局")}
     assert (t.deadline.year, t.deadline.month) == (2025, 6)
+
+
+def test_a_table_cell_with_a_lead_mark_or_its_own_labels_gives_each_unit_its_role():
+    pd = tasks_of("一、重点任务\n\n序号｜工作任务｜责任单位｜完成时限\n"
+                  "1｜完成河道清淤10公里｜县水利局（牵头）、县财政局｜2025年10月底前\n"
+                  "2｜建设污水管网5公里｜牵头：县住建局；配合：各镇人民政府｜2025年12月")
+    assert roles(task_with(pd, "河道清淤")) == {("lead", "县水利局"), ("support", "县财政局")}
+    assert roles(task_with(pd, "污水管网")) == {("lead", "县住房城乡建设局"), ("support", "各镇人民政府")}
+    assert not [w for w in pd.warnings if "未读出责任单位" in w]
+
+
+def test_label_sentences_in_a_row_after_a_sentence_are_read_together():
+    pd = tasks_of("一、重点任务\n\n（一）推进。实施河道清淤。牵头单位：县水利局；配合单位：县财政局；完成时限：2025年10月底前。")
+    t = task_with(pd, "实施河道清淤")
+    assert roles(t) == {("lead", "县水利局"), ("support", "县财政局")}
+    assert (t.deadline.year, t.deadline.month) == (2025, 10)

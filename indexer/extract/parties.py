@@ -193,6 +193,8 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
     label_after_space = _label_after_space()
     out = []
     for bs, be in bracket_spans(text):
+        if _LEAD_MARK.fullmatch(text[bs:be]) and bs > 0 and "\u4e00" <= text[bs - 1] <= "\u9fff":
+            continue  # 县水利局（牵头）、县财政局: a mark on the name before it, read with that name
         # 责任单位：县生态环境局　完成时限：2025年底: labels separated by a space only are two pieces
         # (one character for one, so offsets hold)
         inner = label_after_space.sub("；", text[bs + 1:be - 1])

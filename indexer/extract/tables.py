@@ -27,7 +27,7 @@ evidence is the cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from kb.models import Party
@@ -225,6 +225,10 @@ def row_targets(row: Row, text: str) -> list[dict]:
     return out
 
 
+# A cell that labels its units itself: 牵头：县住建局；配合：各镇人民政府.
+_CELL_LABEL = re.compile(r"(?:牵头|配合|协办|参与)(?:单位|部门)?[：:]")
+
+
 def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int | None) -> RowAnnotation:
     """A row's parties (by column) and deadline as an annotation; ``matches`` are the row's."""
     ann = RowAnnotation(row.start, row.end, text[row.start:row.end], row=row)
@@ -236,9 +240,21 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
                 continue
             # 责任单位 beside a 牵头单位 column supports; alone, it names the leads
             r = ("support" if has_lead else "lead") if role == "responsible" else role
-            for name, canonical, ns, ne, marked in pt.names_in(text, s, e, [m for m in orgs if s <= m.start < e]):
-                ann.parties.append(Party(name, "lead" if marked else r, "explicit", text[s:e], s, e,
-                                         canonical=canonical))
+            cell_orgs = [m for m in orgs if s <= m.start < e]
+            labelled = pt.parse_annotations(f"（{text[s:e]}）", s - 1, cell_orgs, doc_year) \
+                if _CELL_LABEL.search(text, s, e) else []
+            if any(a.parties for a in labelled):  # 牵头：县住建局；配合：各镇人民政府 in one cell
+                for a in labelled:
+                    for party, span in zip(a.parties, a.name_spans):
+                        ann.parties.append(replace(party, evidence=text[s:e], start=s, end=e))
+                        ann.name_spans.append(span)
+                continue
+            names = pt.names_in(text, s, e, cell_orgs)
+            any_marked = any(mk for *_, mk in names)
+            for name, canonical, ns, ne, marked in names:
+                # 县水利局（牵头）、县财政局: the marked name leads, the others beside it support
+                got = "lead" if marked else ("support" if any_marked and r == "lead" else r)
+                ann.parties.append(Party(name, got, "explicit", text[s:e], s, e, canonical=canonical))
                 ann.name_spans.append((ns, ne))
     open_words = lx.load().mapping("open_deadlines")
     for s, e in row.cells_of("deadline"):

@@ -416,11 +416,16 @@ def _extract_paragraph_annotations(text: str, infos: list[ClauseInfo]) -> dict[s
     out: dict[str, pt.Annotation] = {}
     for cis in by_para.values():
         after: pt.Annotation | None = None
+        run: list[pt.Annotation] = []  # annotation-only clauses in a row: 牵头单位：A；配合单位：B；完成时限：…
         for ci in reversed(cis):
             a = closing_annotation(ci)
             if a is not None:
-                after = a
+                run = [a] + run if _annotation_only(ci) and run else [a]
+                after = _merge_annotations(run) if len(run) > 1 else a
+                if not _annotation_only(ci):
+                    run = []
             elif after is not None:
+                run = []
                 out[ci.clause.id] = after
     return out
 

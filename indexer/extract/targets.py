@@ -157,9 +157,10 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
 _SCOPE = re.compile(r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)(?=[\u4e00-\u9fffA-Za-z]{2})")
 
 # A share written around its value: 城市建成区40%以上的面积达到海绵城市建设要求 → the indicator
-# 城市建成区面积达到海绵城市建设要求的比例, the value 40 %.
-_SHARE_AFTER = re.compile(r"的(?P<noun>[\u4e00-\u9fff]{1,6}?)(?P<verb>达到|符合|满足)"
-                          r"(?P<std>[^，。；、：（）()]{2,30}?(?:要求|标准))")
+# 城市建成区面积达到海绵城市建设要求的比例, the value 40 %; 80%以上的行政村实现生活垃圾分类 →
+# 行政村实现生活垃圾分类的比例.
+_SHARE_AFTER = re.compile(r"的(?P<noun>[\u4e00-\u9fff]{1,8}?)(?P<verb>达到|符合|满足|实现|完成|建成|纳入)"
+                          r"(?P<std>[^，。；、：（）()]{2,30}?(?:要求|标准)|[^，。；、：（）()]{2,20}(?=[，。；]|$))")
 
 # A dated outcome without a number: 到2030年，达到国家“无废城市”建设要求 — a target whose
 # indicator is the standard reached (value and unit none, qualifier 达到).
@@ -242,7 +243,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         ind_start = seg + cut
         if q.id == "class" and verb is None:
             verb = next((v for v in w["class"] if before.endswith(v)), None)
-        if share and indicator:
+        if share:
             indicator = f"{indicator}{share['noun']}{share['verb']}{share['std']}的比例"
             qe = share.end()
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)

@@ -200,7 +200,7 @@ class Target:
     start: int | None = None
     end: int | None = None
     verified: bool | str | None = None  # outline targets: True / False / "partial" (confirmed in a published source?)
-    kind: str = "number"  # number | class (Ⅲ类) | coverage (全覆盖) | benchmark (优于国家目标)
+    kind: str = "number"  # number | class (Ⅲ类) | coverage (全覆盖) | benchmark (优于国家目标) | outcome (达到…要求)
     verb: str | None = None  # the link verb as written: 保持在, 稳定达到, 下降到 …
     year_source: str | None = None  # explicit (a time phrase in force) | annotation (完成时限) | None
 

@@ -11,7 +11,9 @@ measurement: it is only checked for form here, never parsed.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import unicodedata
 
 import pytest
 from bs4 import BeautifulSoup
@@ -396,9 +398,6 @@ HELD_BACK_GOLD = (ROOT / "eval" / "doc_facts_fresh4.jsonl", ROOT / "eval" / "ext
 def _raw_text(path) -> str:
     """The text of a fixture read with the format's own library (not policykb's readers), all
     whitespace removed and compatibility characters folded (PDF text layers use Kangxi radicals)."""
-    import re
-    import unicodedata
-
     if path.suffix == ".html":
         text = BeautifulSoup(path.read_bytes(), "html.parser").get_text("\n")
     elif path.suffix == ".txt":
@@ -418,8 +417,6 @@ def _raw_text(path) -> str:
 
 
 def _folded(anchor: str) -> str:
-    import unicodedata
-
     return "".join(unicodedata.normalize("NFKC", anchor).split())
 
 
@@ -456,6 +453,9 @@ def test_held_back_gold_lines_name_existing_files_and_anchors_in_them():
     for g in facts_gold:
         assert set(g) == {"doc", "title", "doc_number", "issuer", "date", "level"}, g["doc"]
         assert g["level"] in {"central", "provincial", "municipal", "county"}
+        text = _raw_text(ROOT / g["doc"])  # every labelled value is read from the document, not made up
+        for value in (g["title"], g["doc_number"], *g["issuer"].split()):
+            assert _folded(value) in text, (g["doc"], value)
     assert {g["level"] for g in facts_gold} == {"provincial", "municipal", "county"}
     texts = {}
     for g in clause_gold:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import importlib
+import logging
 import os
 import sys
 import time
@@ -59,9 +60,17 @@ def page_imports() -> list[str]:
     return sorted(m for m in modules if m != "__future__")
 
 
+# Streamlit warns once per cache call made outside a session ("missing ScriptRunContext"); the
+# warm-up is such a call by design.
+_CTX_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
 def warm_search() -> None:
     """Load and open everything the first search needs, in this thread."""
     t0 = time.perf_counter()
+    ctx_logger = logging.getLogger(_CTX_LOGGER)
+    level = ctx_logger.level
+    ctx_logger.setLevel(logging.ERROR)
     try:
         from kb.analysis import JIEBA
 
@@ -83,4 +92,6 @@ def warm_search() -> None:
     except Exception as e:  # noqa: BLE001 — best effort
         _log(f"warm-up at start failed: {type(e).__name__}: {e}")
         return
+    finally:
+        ctx_logger.setLevel(level)
     _log(f"dictionary loaded and KB opened; warm-up done in {time.perf_counter() - t0:.1f} s")

@@ -142,6 +142,7 @@ class Upstream:
     avg_len: float
     df: Counter = field(default_factory=Counter)
     postings: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    term_sets: list[frozenset[str]] = field(default_factory=list)  # each unit's distinct words
     _salient: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
@@ -155,7 +156,7 @@ class Upstream:
         for i, ts in enumerate(lists):
             for w, k in Counter(ts).items():
                 postings.setdefault(w, []).append((i, k))
-        return cls(doc_id, units, lists, idf, avg or 1.0, df, postings)
+        return cls(doc_id, units, lists, idf, avg or 1.0, df, postings, [frozenset(ts) for ts in lists])
 
     def pair_idf(self, down: "DownStats | None") -> dict[str, float]:
         """idf of the upstream words over the articles of both documents: a word found in most
@@ -329,20 +330,19 @@ def features(down: Unit, up: Upstream, i: int, bm25_max: float | None = None,
     }
 
 
-@lru_cache(maxsize=1 << 16)
-def _inner_words(words: tuple[str, ...]) -> frozenset[str]:
-    """Every run of two characters or more inside one of ``words`` (节水 inside 节水型, 资源 inside
-    资源化): an upstream term written inside a longer downstream word is shared too. Runs never
-    cross from one word into the next (河长 is not inside 大运河 + 长江)."""
-    return frozenset(w[a:b] for w in set(words) for a in range(len(w) - 1) for b in range(a + 2, len(w) + 1))
+@lru_cache(maxsize=1 << 14)
+def _joined(words: tuple[str, ...]) -> str:
+    return "\n".join(words)
 
 
 def shared_terms(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None = None) -> list[str]:
     """Content words the two provisions share, rarest (in both documents) first: the upstream
-    article's words found in the provision as words or inside its words."""
+    article's words found in the provision as words or inside its words (节水 inside 节水型, 资源
+    inside 资源化). A match never crosses from one word into the next (河长 is not inside 大运河 +
+    长江): the provision's words are searched joined by a separator no word contains."""
     idf = idf or up.idf
-    inner = _inner_words(down.words)
-    return sorted({w for w in up.term_lists[i] if w in inner}, key=lambda w: (-idf.get(w, 0), w))
+    joined = _joined(down.words)
+    return sorted([w for w in up.term_sets[i] if w in joined], key=lambda w: (-idf.get(w, 0), w))
 
 
 @lru_cache(maxsize=1)

@@ -134,8 +134,9 @@ def engine_name(name: str | None = None) -> str:
 
 
 # Above this many clauses the Whoosh engine (pure Python, every match scored)
-# answers broad queries slowly: about 0.3 s at 10^4 and 5 s at 10^5 (p95, `policykb bench`).
-LARGE_CORPUS = 20_000
+# answers broad queries slowly: about 0.3 s at 10^4, 0.5–1 s at 2·10^4 and 5 s at 10^5
+# (p95, `policykb bench`); tantivy stays in milliseconds at every size.
+LARGE_CORPUS = 10_000
 LARGE_DEFAULT = "tantivy"  # the engine a build of a large corpus uses when $POLICYKB_ENGINE is not set
 
 

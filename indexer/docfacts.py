@@ -72,8 +72,9 @@ def read_chrome(text: str) -> tuple[str, dict]:
                 if name and value and name not in found:
                     found[name] = value
             drop.append(paras[i])
-        elif i in head and len(line) <= 120 and furniture.search(line) and not re.match(r"(?:主办|承办)单位", line):
-            # (主办单位：… in a text is an event's organiser, not a site footer)
+        elif len(line) <= 120 and furniture.search(line) and not re.match(r"(?:主办|承办)单位", line):
+            # breadcrumbs above, 【打印本页】【关闭窗口】 and footers below the signature (主办单位：…
+            # in a text is an event's organiser, not a site footer)
             drop.append(paras[i])
     if not drop:
         return text, {}

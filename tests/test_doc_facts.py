@@ -210,6 +210,16 @@ def test_publication_date_is_a_guess_and_says_so():
     assert any("date guessed" in w and "发布日期" in w for w in d.warnings)
 
 
+def test_print_and_close_links_below_a_pasted_page_do_not_hide_its_signature():
+    """【打印本页】【关闭窗口】 under the 落款 is page chrome: the signature still gives issuer and
+    date, ahead of the page's 发布时间."""
+    text = ("湖东县2025年河湖管理工作要点\n发布时间：2025-03-02 09:30　来源：湖东县人民政府办公室\n" + BODY
+            + "湖东县水利局\n2025年2月26日\n【打印本页】【关闭窗口】\n")
+    d = facts(text)
+    assert (d.issuer, d.date) == ("湖东县水利局", "2025-02-26")
+    assert (d.meta["fields"]["issuer"], d.meta["fields"]["date"]) == ("signature", "signature")
+
+
 def test_imprint_date_is_a_guess():
     d = facts("湖东县2025年河湖管理工作要点\n" + BODY + "抄送：县人大常委会办公室。\n湖东县人民政府办公室 2025年3月14日印发\n")
     assert (d.date, d.meta["fields"]["date"]) == ("2025-03-14", "imprint") and "date" in d.meta["guessed"]

@@ -1,7 +1,7 @@
 """What the views of the KB (the app, and any other front end) show by default and how they name
 things: the document a view opens on, the real upstreams of a document, readable references,
-the year of a task, the facts of a search hit, the rows of the 任务分解表. Computed here so that
-a page only renders.
+the year of a task, the facts of a search hit, the file name of the 任务分解表 (its rows:
+``kb.export.breakdown``). Computed here so that a page only renders.
 
     from kb import open_kb, views
     kb = open_kb()
@@ -162,45 +162,6 @@ def count_parties(tasks: Iterable[models.Task], roles) -> list[PartyCount]:
     out = [PartyCount("／".join(sorted(written[k], key=lambda n: (-written[k][n], n))), s, g)
            for k, (s, g) in counts.items()]
     return sorted(out, key=lambda c: (-(c.stated + c.guessed), -c.stated, c.name))
-
-
-def target_rows(kb, doc: str | None, year: int | None, tasks: Sequence[models.Task]) -> list[models.Task]:
-    """Clauses that state dated targets but carry no task (到2027年，细颗粒物…), as rows of the
-    任务分解表: one per clause, with its targets and their stated year, no party (未明确)."""
-    with_task = {t.clause_id for t in kb.tasks(doc=doc)}
-    by_clause: dict[str, list[models.Target]] = {}
-    for g in kb.targets(doc=doc, year=year):
-        if g.year and g.clause_id not in with_task:
-            by_clause.setdefault(g.clause_id, []).append(g)
-    rows = []
-    for clause_id, targets in by_clause.items():
-        p = kb.provision(clause_id)
-        year_ = targets[0].year
-        rows.append(models.Task(
-            id=f"{clause_id}#targets", clause_id=clause_id, doc_id=p.doc_id, article_no=p.article_no,
-            item_no=p.item_no, text=p.text, targets=tuple(targets), label=p.label,
-            deadline=models.Deadline(year=year_, month=None, text=f"{year_}年（目标年份）", source="explicit")))
-    return rows
-
-
-def breakdown(kb, doc: str | None = None, party: str | None = None, year: int | None = None,
-              role: str | None = None) -> list[models.Task]:
-    """The 任务分解表: the tasks (``KB.tasks`` filters) and, unless a party or role is asked for,
-    the clauses stating dated targets without a task (:func:`target_rows`), in document order."""
-    tasks = kb.tasks(doc=doc, party=party, year=year, role=role)
-    if party or role:
-        return tasks
-    extra = target_rows(kb, doc, year, tasks)
-    if not extra:
-        return tasks
-    order = {p.id: i for d in ({t.doc_id for t in tasks} | {t.doc_id for t in extra})
-             for i, p in enumerate(kb.provisions(d))}
-    seq = {d.id: i for i, d in enumerate(kb.documents())}
-    return sorted([*tasks, *extra], key=lambda t: (seq.get(t.doc_id, 0), order.get(t.clause_id, 0)))
-
-
-def is_target_row(t: models.Task) -> bool:
-    return t.id.endswith("#targets")
 
 
 def export_name(kb, doc: str | None, party: str | None, year: int | None, role: str | None,

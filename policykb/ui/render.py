@@ -460,12 +460,13 @@ def table_html(columns: Sequence[Column], rows: Iterable[Sequence[str]], cls: st
     return f'<table class="pkb-table {esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def task_cell_html(t: models.Task, target_row: bool = False) -> str:
-    """The 任务内容 cell: the task, a mark on a clause that states targets but no task, and each
-    warning of the extraction (an annotation that named no unit is never dropped silently)."""
+def task_cell_html(t: models.Task, kind_label: str | None = None) -> str:
+    """The 任务内容 cell: the task, the kind of a row that is not a task (a clause that states
+    targets but no task: ``kb.export.ROW_KINDS``), and each warning of the extraction (an
+    annotation that named no unit is never dropped silently)."""
     out = esc(t.text)
-    if target_row:
-        out += '<br><span class="pkb-badge">目标条款（无任务）</span>'
+    if kind_label:
+        out += f'<br><span class="pkb-badge">{esc(kind_label)}</span>'
     return out + "".join(f'<div class="pkb-warn">提示：{esc(w)}</div>' for w in t.warnings)
 
 

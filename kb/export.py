@@ -14,7 +14,8 @@ explicit leads, or the owners (the bodies the text sets to work) when no lead
 is named; owners beside a lead go to 配合单位. A party that is
 not written in the text says so in its cell: 市生态环境局（推断：碳排放权市场） is an
 inference from the topic table, 主送 bodies are inherited from the document's
-addressees, and a task with no responsible party reads 未明确. Names are as the
+addressees, and a task with no responsible party reads 未明确; a generic name the issuer's own
+body was inferred from reads 生态环境部门（泛称，推断为市生态环境局）. Names are as the
 document writes them (县水务局, not the canonical 县水利局); a body the text refers
 to as 该局/其 reads 县水务局（原文作“该局”）. 出处 is the
 official-style citation of the source clause (``KB.citation``).
@@ -93,8 +94,14 @@ def as_rows(items: Iterable[Row | models.Task]) -> list[Row]:
     return [i if isinstance(i, Row) else Row("task", i) for i in items]
 
 
+def written(p: models.Party) -> str:
+    """A party's name as written, and, for a generic name taken to be the issuer's own body,
+    that inference: 生态环境部门（泛称，推断为市生态环境局）."""
+    return f"{p.name}（泛称，推断为{p.canonical}）" if p.canonical_inferred else p.name
+
+
 def _names(parties, roles, source="explicit") -> list[str]:
-    return list(dict.fromkeys(p.name for p in parties if p.role in roles and p.source == source))
+    return list(dict.fromkeys(written(p) for p in parties if p.role in roles and p.source == source))
 
 
 def _written(parties, roles) -> list[str]:

@@ -144,8 +144,15 @@ class PartyCount:
     guessed: int  # tasks where it was inferred (or inherited) only
 
 
+def written_name(p: models.Party) -> str:
+    """A party in a list of bodies: its name as written, a generic name marked (生态环境部门（泛称，推断）)."""
+    return f"{p.name}（泛称，推断）" if p.canonical_inferred else p.name
+
+
 def count_parties(tasks: Iterable[models.Task], roles) -> list[PartyCount]:
-    """Tasks per body (grouped by canonical name), split into stated and guessed, most first."""
+    """Tasks per body (grouped by canonical name), split into stated and guessed, most first. A
+    task that names a body only by a generic name (生态环境部门 → 市生态环境局) counts as guessed
+    for it, and the name is listed marked (:func:`written_name`)."""
     written: dict[str, dict[str, int]] = {}
     counts: dict[str, list[int]] = {}
     for t in tasks:
@@ -154,8 +161,8 @@ def count_parties(tasks: Iterable[models.Task], roles) -> list[PartyCount]:
             if p.role not in roles:
                 continue
             names = written.setdefault(p.key, {})
-            names[p.name] = names.get(p.name, 0) + 1
-            seen[p.key] = seen.get(p.key, False) or stated(p)
+            names[written_name(p)] = names.get(written_name(p), 0) + 1
+            seen[p.key] = seen.get(p.key, False) or (stated(p) and not p.canonical_inferred)
         for key, is_stated in seen.items():
             c = counts.setdefault(key, [0, 0])
             c[0 if is_stated else 1] += 1

@@ -158,8 +158,18 @@ def test_tasks_page_is_honest_and_fits(kb, app, browser):
     assert not RAW_ID.search(body), RAW_ID.search(body)
     name = re.search(r"导出文件名：(\S+)\.xlsx", body).group(1)
     assert name.startswith("任务分解表-") and not RAW_ID.search(name) and "#" not in name, name
-    # both spellings of the environment body are shown as written (kb has no rule that merges them)
-    assert "市生态环境局" in body
+    # 生态环境部门 (a generic name in the city's document) is one unit with 市生态环境局, said to be inferred
+    bars = browser.eval("Array.from(document.querySelectorAll('.pkb-bars .row > span:first-child'))"
+                        ".map(e => e.innerText)")
+    assert "市生态环境局／生态环境部门（泛称，推断）" in bars, bars
+    assert not [b for b in bars if b.startswith("生态环境部门")], bars
+    browser.click("Array.from(document.querySelectorAll('[data-testid=\"stSelectbox\"]')).find(e => e.innerText"
+                  ".includes('责任单位'))?.querySelector('input[role=\"combobox\"]')")
+    browser.call("Input.insertText", text="生态环境")  # the list is long: narrow it as a user types
+    options = browser.wait_for("(() => { const o = Array.from(document.querySelectorAll('[role=\"option\"]'))"
+                               ".map(e => e.innerText.trim()); return o.length ? o : null; })()")
+    assert "生态环境部门（泛称，推断为市生态环境局）" in options, options
+    assert "市生态环境局（含推断：泛称“生态环境部门”）" in options, options
 
 
 def test_tasks_of_2027_include_the_dated_targets(kb, app, browser):

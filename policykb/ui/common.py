@@ -84,6 +84,30 @@ def party_options(_kb: KB, build_dir: str) -> list[str]:
     return list(_kb.parties())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _generic_names(_kb: KB, build_dir: str) -> dict[str, list[str]]:
+    return _kb.generic_names()
+
+
+def party_label(kb: KB) -> Callable[[str], str]:
+    """A selectbox format function for party names: a generic name says which body it was taken
+    to be (生态环境部门（泛称，推断为市生态环境局）); choosing that body finds it too."""
+    generic = _generic_names(kb, str(kb.build_dir))
+    meant_by: dict[str, list[str]] = {}
+    for name, bodies in generic.items():
+        for b in bodies:
+            meant_by.setdefault(b, []).append(name)
+
+    def fmt(name: str) -> str:
+        if name in generic:
+            return f"{name}（泛称，推断为{'、'.join(generic[name])}）"
+        if name in meant_by:
+            return name + "（含推断：" + "、".join(f"泛称“{g}”" for g in meant_by[name]) + "）"
+        return name
+
+    return fmt
+
+
 def default_doc(kb: KB) -> str | None:
     """The document every page opens on: the full text with the most content (``kb.views``)."""
     return views.default_document(documents(kb))

@@ -304,7 +304,11 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
             span = locate(text, base, p.start, p.end, p.name if p.start is None else None) \
                 or locate(text, base, None, None, p.name)
             if span:
-                ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
+                if p.canonical_inferred:  # a generic name (生态环境部门) taken to be the issuer's own body
+                    ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）；{p.canonical_note}",
+                                       f"泛称，推断为{p.canonical}"))
+                else:
+                    ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
         for r in t.references:
             if r.status != "resolved":  # left unresolved on purpose: say so where the word stands
                 span = locate(text, base, r.start, r.end, r.text)
@@ -512,9 +516,12 @@ def containers(provision_id: str) -> list[str]:
 
 
 def party_chip(p: models.Party) -> str:
-    guessed = p.source not in ("explicit", "resolved")
+    guessed = p.source not in ("explicit", "resolved") or p.canonical_inferred
     tip = f"{labels.role(p.role)}（{labels.PARTY_SOURCE.get(p.source, p.source)}）"
-    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(p.name)}</span>'
+    if p.canonical_inferred:
+        tip += "；" + p.canonical_note
+    name = f"{p.name}（推断为{p.canonical}）" if p.canonical_inferred else p.name
+    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(name)}</span>'
 
 
 def tree_html(doc: models.Document, provisions: Sequence[models.Provision], tasks: Sequence[models.Task],

@@ -39,7 +39,7 @@ def main() -> None:
         tasks = [t for t in tasks if any(c in keep for c in render.containers(t.clause_id))]
     if party is not None:
         written = set(party.split("／"))  # one body, every way it is written
-        keys = {p.key for t in tasks for p in t.parties if p.name in written}
+        keys = {p.key for t in tasks for p in t.parties if views.written_name(p) in written}
         tasks = [t for t in tasks if any(p.key in keys for p in t.parties)]
         with_tasks = {c for t in tasks for c in render.containers(t.clause_id)}
         shown = [p for p in shown if p.id in with_tasks]

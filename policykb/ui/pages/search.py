@@ -26,7 +26,8 @@ def filters(kb) -> dict:
                    fmt=lambda v: v if v == labels.ALL else labels.level(v))
     year = common.select(c3, "年份", "s_year", "year", [labels.ALL, *common.year_options(kb, str(kb.build_dir))],
                   parse=int)
-    party = common.select(c4, "责任单位", "s_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))])
+    party = common.select(c4, "责任单位", "s_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))],
+                          fmt=common.party_label(kb))
     c5, c6, c7, _ = st.columns([3, 1, 1, 2])
     issuer = common.select(c5, "发文机关", "s_issuer", "issuer", [labels.ALL, *views.issuers(docs)])
     since = common.select(c6, "时效（成文时间）", "s_since", "since", [labels.ALL, *views.years(docs)], parse=int,

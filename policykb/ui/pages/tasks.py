@@ -25,7 +25,8 @@ def filters(kb) -> dict:
     docs = [d.id for d in common.documents(kb)]
     doc = common.select(c1, "文件", "t_doc", "doc", [labels.ALL, *docs], fmt=common.doc_label(kb),
                         default=common.default_doc(kb))
-    party = common.select(c2, "责任单位", "t_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))])
+    party = common.select(c2, "责任单位", "t_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))],
+                          fmt=common.party_label(kb))
     year = common.select(c3, "年份", "t_year", "year", [labels.ALL, *common.year_options(kb, str(kb.build_dir))],
                          parse=int)
     role = common.select(c4, "角色", "t_role", "role", [labels.ALL, *labels.ROLE],

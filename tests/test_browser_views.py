@@ -351,6 +351,64 @@ def test_no_english_from_streamlit_and_screenshots(kb, app, browser, page):
     print(f"\nbrowser: {page} screenshots {', '.join(map(str, shots))}")
 
 
+# Streamlit's own elements a person points at or types in (not the app's markup, .pkb-…)
+CHROME_TARGETS = ("Array.from(document.querySelectorAll('button, [role=button], summary, "
+                  "[data-testid=stTooltipHoverTarget], [data-testid=stTooltipIcon], [data-testid=stSidebarNav] a'))"
+                  ".filter(e => e.getClientRects().length && !e.closest('[class*=pkb]'))")
+
+
+# What a screen reader says once the page is settled: labels, and text kept off screen (跳到正文)
+HEARD = ("Array.from(document.querySelectorAll('[aria-label], [data-testid=stSkipToContent]'))"
+         ".filter(e => !e.closest('[class*=pkb]'))"
+         ".map(e => ({kind: 'heard', text: e.getAttribute('aria-label') || e.innerText,"
+         " where: e.closest('[data-testid]')?.dataset.testid || e.tagName}))")
+
+
+def words(texts) -> list[str]:
+    return [w for t in texts for w in re.findall(r"[A-Za-z]{3,}", t["text"]) if w not in FILE_FORMATS]
+
+
+def test_no_english_from_streamlit_even_in_passing(kb, app, browser):
+    """Every page, and what shows only for a moment or on a gesture: tooltips of Streamlit's buttons
+    and icons, a select box's list and its "no results", the text box's "Press Enter to apply",
+    "Running…" while a page reruns; and what a screen reader says. Every text that reaches the
+    screen is recorded as it appears (tests/browser.py record_painted_text), not only at the end.
+    Not the "Page not found" dialog of a mistyped address: it opens before the app's translation
+    is installed (see test_unknown_page_is_said_in_chinese for what it shows once installed)."""
+    browser.record_painted_text()
+    english: dict[str, list] = {}
+    seen: set[str] = set()
+    for page, url in PAGES.items():
+        show(browser, app.url + url)
+        for i in range(browser.eval(f"{CHROME_TARGETS}.length")):
+            browser.hover(f"{CHROME_TARGETS}[{i}]")
+            browser.eval("new Promise(r => setTimeout(r, 120))")  # a tooltip opens after a short delay
+        for i in range(browser.eval("document.querySelectorAll('[data-testid=stSelectbox]').length")):
+            browser.click(f"document.querySelectorAll('[data-testid=stSelectbox]')[{i}].querySelector('input')")
+            browser.wait_for("document.querySelectorAll('[role=option]').length > 0")
+            browser.call("Input.insertText", text="zzqq")  # nothing matches: the list says so
+            browser.wait_for("/没有匹配|No results/.test(document.querySelector('[role=listbox]')?.innerText)", timeout=20)
+            browser.key("Escape", 27)
+            browser.click("document.querySelector('h1')")  # away: the list closes, the choice stays
+            browser.wait_for("!document.querySelector('[role=listbox]')", timeout=20)
+        if browser.eval("!!document.querySelector('[data-testid=stTextInput] input')"):
+            browser.click("document.querySelector('[data-testid=stTextInput] input')")
+            browser.call("Input.insertText", text="水质")
+            browser.wait_for("!!document.querySelector('[data-testid=InputInstructions]')")
+            browser.key("Enter", 13)  # a rerun: the status widget may show while it runs
+            browser.settled()
+        if page == "tasks":  # a filter change reruns the page
+            browser.select("年份", "2027")
+            browser.settled()
+        painted = browser.painted(clear=True) + browser.eval(HEARD)
+        seen |= {t["where"] for t in painted} | {t["where"] for t in browser.eval(
+            "Array.from(document.querySelectorAll('[data-testid]')).map(e => ({where: e.dataset.testid}))")}
+        if words(painted):
+            english[page] = sorted({(t["kind"], t["text"], t["where"]) for t in painted if words([t])})
+    assert english == {}, english
+    assert {"InputInstructions", "stSelectbox", "stSidebarNav"} <= seen, seen  # the gestures took place
+
+
 def test_unknown_page_is_said_in_chinese(app, browser):
     show(browser, f"{app.url}/no-such-page")
     browser.wait_for("document.body.innerText.includes('找不到页面')", timeout=20)

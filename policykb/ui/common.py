@@ -284,8 +284,15 @@ STREAMLIT_STRINGS = [
     ("View fullscreen", "全屏查看"), ("Exit fullscreen", "退出全屏"), ("Show more", "显示更多"),
     ("Show less", "收起"), ("Dismiss", "关闭"), ("Open", "展开选项"),
     ("Skip to main content", "跳到正文"), ("Settings", "设置"), ("Print", "打印"), ("About", "关于"),
+    ("Press Enter to apply", "按回车键确认"),
+    ("App pages", "应用页面"), ("Sidebar", "侧栏"), ("Main menu", "主菜单"), ("Deploy", "部署"),
+    ("Please wait...", "请稍候…"), ("Search", "搜索"), ("Fullscreen", "全屏"), ("Copied", "已复制"),
+    ("Link to heading", "链接到此标题"),
 ]
 STREAMLIT_PATTERNS = [
+    (r"^Press (⌘|Ctrl)\+Enter to apply$", "按 $1+回车键确认"),
+    (r"^(\d+) options? available\.$", "共 $1 个选项。"),  # the select box's screen-reader count
+    (r"^Help for (.+)$", "“$1”的说明"),  # the help icon of a metric or widget
     (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\."
      r" Running the app's main page\.$", "网址中的页面“/$1”不存在，已打开首页（检索）。"),
     (r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",

@@ -57,6 +57,21 @@ def test_hit_card_escapes_and_badges():
     assert 'data-hit-id="d#part_1__art_1__cl_1"' in card
 
 
+def test_hit_relevance_is_said_against_the_best_hit_not_as_a_raw_score():
+    assert [render.relevance(s, 8.0) for s in (8.0, 5.0, 3.0, 1.0)] == ["高", "高", "中", "低"]
+    assert render.relevance(2.0, None) == "相关"
+    hit = Hit(id="d#part_1__art_1__cl_1", doc_id="d", level="county", kind="clause", part_no=1, article_no=1,
+              heading=None, text="高邮湖", highlight="", score=4.16, spans=())
+    card = render.hit_card_html(hit, None, 2, best=7.26)
+    assert ">相关度 中<" in card and "相关度 4.16" not in card and 'title="检索得分 4.16' in card
+
+
+def test_evidence_reads_once_as_依据():
+    html = render.evidence_html(["共有词：绿色", "候选依据：引用《某意见》", "<b>"])
+    assert html.count("依据") == 1 and "候选依据" not in html and "<li>引用《某意见》</li>" in html
+    assert "&lt;b&gt;" in html and render.evidence_html([]) == ""
+
+
 def task(text, base, **kw):
     return Task(id="t1", clause_id="d#cl_1", doc_id="d", article_no=None, item_no=None, text=text, **kw)
 

@@ -226,6 +226,23 @@ def test_outline_clause_shows_its_points_under_their_own_labels(kb, app, browser
     body = browser.eval(BODY)
     assert "摘要：" in body and "关键词：" in body
     assert "提纲（非原文）" in body, "the reader link says 提纲 on an outline"
+    # an outline's text is our summary: it is never copied as 条文, and its copy says 提纲
+    buttons = browser.eval("Array.from(document.querySelector('.pkb-cite').parentElement.querySelectorAll("
+                           "'button.pkb-copy')).map(b => b.textContent)")  # the clause's own citation block
+    assert "复制条文" not in buttons and "复制提纲要点及出处（非原文）" in buttons, buttons
+
+
+def test_upstream_cards_of_outlines_copy_no_条文_and_say_their_evidence_plainly(kb, app, browser):
+    pid = f"{SEED}#part_2__art_1"
+    show(browser, f"{app.url}/clause?clause={quote(pid, safe='')}", "!!document.querySelector('.pkb-card')")
+    cards = browser.eval("Array.from(document.querySelectorAll('.pkb-links')).filter(e => e.querySelector("
+                         "'.pkb-card .pkb-badge.score')).map(e => ({outline: !!e.querySelector('.pkb-card .pkb-badge.outline'),"
+                         " text: e.textContent, buttons: Array.from(e.querySelectorAll('button.pkb-copy'))"
+                         ".map(b => b.textContent)}))")
+    assert any(c["outline"] for c in cards), cards
+    for c in cards:
+        assert ("复制条文" in c["buttons"]) != c["outline"], c
+        assert "候选依据" not in c["text"] and "依据：" not in c["text"] and "依据" in c["text"], c["text"]
 
 
 # ---------------------------------------------------------------------------

@@ -262,14 +262,22 @@ def link(spec: nav.PageSpec, label: str, icon: str | None = None, **params: str)
     st.page_link(spec.script, label=label, icon=icon, query_params=params or None)
 
 
+def copy_buttons(kb: KB, ident: str, cite: str | None = None) -> list[str]:
+    """The copy buttons of a provision: 复制条文, 复制条文及出处, 复制出处. An outline's provision is
+    our summary, not official text: it offers 复制提纲要点及出处（非原文） (its citation says
+    〔提纲，非官方全文〕) and 复制出处, never a bare 复制条文."""
+    cite = cite or kb.citation(ident)
+    if kb.document(ident.split("#", 1)[0]).status == "outline":
+        return [render.copy_button("复制提纲要点及出处（非原文）", kb.quote(ident)), render.copy_button("复制出处", cite)]
+    return [render.copy_button("复制条文", kb.text(ident)), render.copy_button("复制条文及出处", kb.quote(ident)),
+            render.copy_button("复制出处", cite)]
+
+
 def citation_block(kb: KB, ident: str, key: str, text: bool = True) -> str:
-    """The official-style citation and its copy buttons (复制出处; with ``text`` also 复制条文 and
-    复制条文及出处); returns the citation."""
+    """The official-style citation and its copy buttons (:func:`copy_buttons`; only 复制出处 without
+    ``text`` or for a document); returns the citation."""
     cite = kb.citation(ident)
-    buttons = []
-    if text and "#" in ident:
-        buttons += [render.copy_button("复制条文", kb.text(ident)), render.copy_button("复制条文及出处", kb.quote(ident))]
-    buttons.append(render.copy_button("复制出处", cite))
+    buttons = copy_buttons(kb, ident, cite) if text and "#" in ident else [render.copy_button("复制出处", cite)]
     linked_html(f'<div class="pkb-cite">{render.esc(cite)}</div>' + render.actions_html(*buttons), key=key)
     return cite
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from kb import export, models
+from kb import export, labels, models
 from kb.models import task_year
 from kb.official_citation import int_to_cn
 
@@ -76,6 +76,8 @@ def provision_ref(p: models.Provision, parent: models.Provision | None = None) -
     """A provision as a reader names it in a table: （五）第3句, （五）持续深入…, 第二部分 (never its id)."""
     if p.kind == "clause":
         head = (parent.marker or "").strip() if parent is not None else ""
+        if not head and parent is not None and parent.kind in ("preamble", "closing"):
+            head = labels.kind(parent.kind)  # 结语第1句, never a bare 第1句
         if not head and p.part_no is not None:
             head = f"第{int_to_cn(p.part_no)}部分"
         return f"{head}第{p.clause_no}句" if p.clause_no else (head or "句")

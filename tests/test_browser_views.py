@@ -324,6 +324,8 @@ def test_graph_is_a_readable_clickable_tree(kb, app, browser):
     sizes = browser.eval("Array.from(document.querySelectorAll('.pkb-tree a, .pkb-tree .party, .pkb-tree .count'))"
                          ".map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert sizes and min(sizes) >= 12, min(sizes)
+    cited = browser.eval("Array.from(document.querySelectorAll('a[href^=\"document?doc=\"]')).map(a => a.getAttribute('href'))")
+    assert f"document?doc={CENTRAL}" in cited, cited  # a cited document in the KB opens
     show(browser, f"{app.url}/graph?doc={SEED}&part=3", "!!document.querySelector('.pkb-tree')")
     shown = browser.eval("Array.from(document.querySelectorAll('.pkb-tree details details > summary a'))"
                          ".map(a => new URLSearchParams(a.getAttribute('href').split('?')[1]).get('clause'))")

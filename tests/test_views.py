@@ -76,6 +76,7 @@ def test_outline_fields_and_readable_refs(kb):
     assert views.outline_field("继续推动跨界河湖联保共治，到2027年") == (None, "继续推动跨界河湖联保共治，到2027年")
     assert views.ref(kb, f"{SEED}#part_2__art_4__cl_3") == "（四）第3句"
     assert views.ref(kb, f"{SEED}#part_3") == "第三部分"
+    assert views.ref(kb, f"{SEED}#closing__cl_1") == "结语第1句"  # never a bare 第1句
 
 
 def test_breakdown_adds_the_clauses_stating_dated_targets(kb):

@@ -35,7 +35,7 @@ CSS = """
 .pkb-evidence{font-size:.85rem;color:#555;margin-top:.3rem}
 .pkb-evidence-label{font-weight:600}
 .pkb-evidence ul{margin:.1rem 0 0 1.1rem;padding:0}
-.pkb-evidence li{margin:0}
+.pkb-evidence li{margin:0;font-size:.85rem;line-height:1.5}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}

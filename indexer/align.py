@@ -329,11 +329,20 @@ def features(down: Unit, up: Upstream, i: int, bm25_max: float | None = None,
     }
 
 
+@lru_cache(maxsize=1 << 16)
+def _inner_words(words: tuple[str, ...]) -> frozenset[str]:
+    """Every run of two characters or more inside one of ``words`` (节水 inside 节水型, 资源 inside
+    资源化): an upstream term written inside a longer downstream word is shared too. Runs never
+    cross from one word into the next (河长 is not inside 大运河 + 长江)."""
+    return frozenset(w[a:b] for w in set(words) for a in range(len(w) - 1) for b in range(a + 2, len(w) + 1))
+
+
 def shared_terms(down: Unit, up: Upstream, i: int, idf: dict[str, float] | None = None) -> list[str]:
-    """Content words the two provisions share, rarest (in both documents) first."""
+    """Content words the two provisions share, rarest (in both documents) first: the upstream
+    article's words found in the provision as words or inside its words."""
     idf = idf or up.idf
-    mine = set(up.term_lists[i])
-    return sorted({w for w in down.words if w in mine}, key=lambda w: (-idf.get(w, 0), w))
+    inner = _inner_words(down.words)
+    return sorted({w for w in up.term_lists[i] if w in inner}, key=lambda w: (-idf.get(w, 0), w))
 
 
 @lru_cache(maxsize=1)

@@ -120,6 +120,7 @@ class AppServer:
 
     def __enter__(self) -> "AppServer":
         env = {**os.environ, "POLICYKB_HOME": str(self.home)}
+        t0 = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port),
@@ -131,6 +132,7 @@ class AppServer:
         except TimeoutError:
             self.__exit__()
             raise RuntimeError(f"streamlit did not start; its log: {self.log_text()[-2000:]}") from None
+        self.ready_after = time.perf_counter() - t0  # process start → health check answers
         return self
 
     def log_text(self) -> str:

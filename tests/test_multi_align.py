@@ -109,3 +109,18 @@ def test_one_generic_shared_word_is_no_link():
 
     assert not align.specific("改善") and not align.specific("生活")
     assert align.specific("碳市场") and align.specific("噪声")  #噪声 is a subject keyword
+
+
+def test_an_upstream_word_inside_a_longer_downstream_word_is_shared_but_not_across_words():
+    """节水 (upstream) inside 节水型 (downstream) is shared evidence; 河长 is not inside 大运河 + 长江."""
+    from indexer import align
+    from kb.models import Provision
+
+    def unit(words: tuple[str, ...]) -> align.Unit:
+        p = Provision(id="d#part_1", doc_id="d", kind="article", parent=None, seq=0, part_no=1, article_no=None,
+                      item_no=None, clause_no=None, heading="", text="", start=0, end=0)
+        return align.Unit(p, "", "", "", 0.5, frozenset(), words)
+
+    up = align.Upstream.build("u", [unit(("节水", "资源", "河长"))])
+    assert set(align.shared_terms(unit(("节水型", "城市", "资源化")), up, 0)) == {"节水", "资源"}
+    assert align.shared_terms(unit(("大运河", "长江")), up, 0) == []

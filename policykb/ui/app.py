@@ -5,6 +5,9 @@
 
 KB in $POLICYKB_HOME or ./.policykb (build it with `policykb build`).
 
+Run this way (installed or not, and by ``policykb app``) the file is also the server: ``app`` is
+an ``st.App`` whose start warms what the first search needs (``policykb.ui.warm``).
+
 The app only renders: every page script in ``policykb/ui/pages/`` calls the ``kb``
 query API. Deep links open a view directly and can be shared:
 ``/?q=高邮湖`` (检索), ``/?doc=<文件编号>`` (文件), ``/?clause=<条款编号>`` (条款).
@@ -21,11 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `streamlit run policykb/ui/app.py` from a checkout, installed or not
     sys.path.insert(0, str(ROOT))
 
-from policykb.ui import common, nav  # noqa: E402
 
 
 def run() -> None:
     """One run of the app (Streamlit re-runs the main script on every interaction)."""
+    # Imported here, not above: the server imports this file before Streamlit's runtime exists,
+    # and the pages' caches must be created with it.
+    from policykb.ui import common, nav
     # The icon is served by the app itself: a :material/…: page icon is fetched from a font CDN.
     st.set_page_config(page_title="政策知识库", page_icon=str(Path(__file__).parent / "favicon.png"), layout="wide")
 
@@ -46,5 +51,9 @@ def run() -> None:
     page.run()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # a Streamlit script run
     run()
+elif __name__ == "app":  # imported by `streamlit run <this file>` (uvicorn's "app:app"): the server
+    from policykb.ui.warm import lifespan
+
+    app = st.App(__file__, lifespan=lifespan)

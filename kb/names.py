@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb import labels
 from kb.datafiles import data_path, read_yaml
 from kb.errors import DataFileError
 
@@ -226,5 +227,4 @@ def generic_body(name: str, before: str, level: str | None, issuer: str | None, 
         if own is None or prefix not in ("", own):
             return None
     body = own_body(dept.name, level, issuer, names)
-    where = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}.get(level, level)
-    return GenericBody(body, f"原文为泛称“{name}”，按发文机关（{issuer}，{where}）推断为本级的{body}")
+    return GenericBody(body, f"原文为泛称“{name}”，按发文机关（{issuer}，{labels.level(level)}）推断为本级的{body}")

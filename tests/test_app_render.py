@@ -192,3 +192,12 @@ def test_task_cells_carry_the_warning_of_an_unread_annotation():
     assert render.task_cell_html(t).endswith('<div class="pkb-warn">提示：括注“（按属地原则负责）”未读出责任单位</div>')
     quiet = Task(id="x", clause_id="x", doc_id="d", article_no=None, item_no=None, text="t<b>")
     assert render.task_cell_html(quiet) == "t&lt;b&gt;"
+
+
+def test_a_generic_name_taken_for_the_issuers_body_is_drawn_as_a_guess_and_says_so():
+    p = Party("生态环境部门", "owner", "explicit", "充分发挥生态环境部门职能作用", canonical="市生态环境局",
+              canonical_inferred=True, canonical_note="原文为泛称“生态环境部门”，按发文机关（扬州市人民政府，市级）推断为本级的市生态环境局")
+    chip = render.party_chip(p)
+    assert 'class="party guess"' in chip and "生态环境部门（泛称，推断为市生态环境局）" in chip and "推断为本级" in chip
+    plain = render.party_chip(Party("市生态环境局", "owner", "explicit", "市生态环境局"))
+    assert 'class="party"' in plain and ">市生态环境局<" in plain

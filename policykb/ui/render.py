@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
-from kb import labels, models
+from kb import export, labels, models
 
 CSS = """
 <style>
@@ -550,8 +550,7 @@ def party_chip(p: models.Party) -> str:
     tip = f"{labels.role(p.role)}（{labels.PARTY_SOURCE.get(p.source, p.source)}）"
     if p.canonical_inferred:
         tip += "；" + p.canonical_note
-    name = f"{p.name}（推断为{p.canonical}）" if p.canonical_inferred else p.name
-    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(name)}</span>'
+    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(export.written(p))}</span>'
 
 
 def tree_html(doc: models.Document, provisions: Sequence[models.Provision], tasks: Sequence[models.Task],

@@ -241,6 +241,18 @@ class KB:
         return [n for (n,) in self.reader.query(
             "SELECT DISTINCT name FROM task_parties WHERE name IS NOT NULL ORDER BY name")]
 
+    def generic_names(self) -> dict[str, list[str]]:
+        """Generic department names (生态环境部门) → the bodies some document's issuer was inferred to
+        mean by them (市生态环境局; ``kb.names.generic_body``), for filters that must say so."""
+        out: dict[str, list[str]] = {}
+        for (data,) in self.reader.query(
+                "SELECT data FROM tasks WHERE id IN (SELECT task_id FROM task_parties "
+                "WHERE canonical IS NOT NULL AND canonical != name AND name LIKE '%部门')"):
+            for p in store.task_from(data).parties:
+                if p.canonical_inferred and p.canonical not in out.setdefault(p.name, []):
+                    out[p.name].append(p.canonical)
+        return {k: sorted(v) for k, v in sorted(out.items())}
+
 
 def provision_dict(p: models.Provision) -> dict:
     return models.to_dict(p)

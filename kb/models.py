@@ -142,6 +142,11 @@ class Party:
     anaphor: str | None = None  # resolved parties: the referring word (该局, 其, 上述部门)
     anaphor_start: int | None = None
     anaphor_end: int | None = None
+    # ``canonical`` is the issuer's own body inferred from a generic name (生态环境部门 in a city's
+    # document → 市生态环境局; ``kb.names.generic_body``), not a spelling of ``name``:
+    # ``canonical_note`` says so in Chinese.
+    canonical_inferred: bool = False
+    canonical_note: str = ""
 
     @property
     def key(self) -> str:

@@ -12,9 +12,11 @@ This module imports neither spaCy nor jieba.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb import labels
 from kb.datafiles import data_path, read_yaml
 from kb.errors import DataFileError
 
@@ -44,6 +46,8 @@ class Names:
     places: tuple[str, ...]
     search_synonyms: tuple[tuple[str, ...], ...]  # synonym groups of full-text search, in file order
     search_words: tuple[str, ...]  # names the search tokenizer keeps whole, in file order
+    # words that, standing right before a generic ××部门, make it no one body (各级生态环境部门)
+    generic_blockers: tuple[str, ...]
 
     def canonical_core(self, core: str) -> str:
         return self.alias_to_name.get(core, core)
@@ -102,6 +106,7 @@ def load() -> Names:
         places=tuple(longest_first(place_names)),
         search_synonyms=tuple(tuple(str(n) for n in group) for group in search.get("synonyms") or []),
         search_words=tuple(str(n) for n in search.get("words") or []),
+        generic_blockers=tuple(longest_first((deps.get("generic_reference") or {}).get("not_after") or [])),
     )
     for n in (*(n for group in names.search_synonyms for n in group), *names.search_words):
         if not names.is_body(n):
@@ -137,3 +142,90 @@ def canonical_name(name: str, names: Names | None = None) -> str:
 @lru_cache(maxsize=65536)
 def _canonical_cached(name: str) -> str:
     return canonical_name(name, load())
+
+
+# ---------------------------------------------------------------------------
+# The issuer's own bodies, and generic department names (生态环境部门)
+# ---------------------------------------------------------------------------
+
+ISSUER_LEVEL = re.compile(r"(省|市|县|区|旗|镇|乡)(?:人民政府|政府|委员会|党委|委)(?:办公室|办公厅)?$")
+LEVEL_PREFIX = {"provincial": "省", "municipal": "市", "county": "县"}
+
+
+def issuer_prefix(issuer: str | None) -> str | None:
+    """The prefix an issuer writes before its own departments, read from its name: 市 for
+    扬州市人民政府 (or 中共扬州市委 扬州市人民政府), 县 for 宝应县人民政府; None when the name does
+    not say it (no issuer, a department as issuer)."""
+    for name in reversed((issuer or "").split()):
+        m = ISSUER_LEVEL.search(name)
+        if m:
+            return m.group(1)
+    return None
+
+
+def own_body(dept: str, level: str, issuer: str | None, names: Names | None = None) -> str:
+    """A department (canonical name, no prefix) as the issuer's own body: 生态环境局 → 市生态环境局
+    for 扬州市人民政府, 省生态环境厅 for a province, 生态环境部 for the centre (the lexicon's
+    ``levels`` names). Without a level word in the issuer's name the prefix follows ``level``."""
+    d = (names or load()).department(dept)
+    if level == "central":
+        return (d.levels.get("central") if d else None) or dept
+    if level == "provincial":
+        return "省" + ((d.levels.get("provincial") if d else None) or dept)
+    return (issuer_prefix(issuer) or LEVEL_PREFIX.get(level, "")) + dept
+
+
+GENERIC_SUFFIX = re.compile(r"(?:主管)?部门$")
+
+
+def generic_department(name: str, names: Names | None = None) -> tuple[str, Department] | None:
+    """A generic department name → (its level prefix as written, the department): 生态环境部门 →
+    ('', 生态环境局), 市发展改革部门 → ('市', 发展改革委). Only a department's ``stem`` + 部门 (or
+    主管部门) is one; 有关部门, 相关部门, 各部门 name no department and give None."""
+    names = names or load()
+    m = GENERIC_SUFFIX.search(name)
+    if not m:
+        return None
+    head = name[:m.start()]
+    known = set(names.places) | set(names.prefixes)
+    for d in sorted((d for d in names.departments if d.stem), key=lambda d: -len(d.stem)):
+        if head.endswith(d.stem):
+            prefix = head[:-len(d.stem)]
+            return (prefix, d) if prefix == "" or prefix in known else None
+    return None
+
+
+@dataclass(frozen=True)
+class GenericBody:
+    body: str  # the issuer's own body the generic name is taken to be: 市生态环境局
+    note: str  # the inference, said for the user
+
+
+def generic_body(name: str, before: str, level: str | None, issuer: str | None, guessed=(),
+                 names: Names | None = None) -> GenericBody | None:
+    """The body a generic department name (生态环境部门) stands for in a document: the issuer's own
+    body of that department (扬州市人民政府's 生态环境部门 → 市生态环境局), an inference the result says.
+
+    Only when the document's level and place are known: ``level`` and ``issuer`` are not among the
+    document's ``guessed`` facts, and the issuer's name says its level (扬州市人民政府; a department
+    or no issuer says nothing), or the level is provincial (省) or central. Not when the name is
+    written with another level's prefix (县生态环境部门 in a city's document), nor after a word
+    in ``generic_reference.not_after`` (各级生态环境部门, 有关生态环境部门: several bodies), nor when
+    the lexicon has no name of the department at that level. ``before`` is the text just before
+    the name."""
+    names = names or load()
+    found = generic_department(name, names)
+    if found is None or not level or "level" in guessed or "issuer" in guessed or not issuer:
+        return None
+    prefix, dept = found
+    if any(before.endswith(w) for w in names.generic_blockers):
+        return None
+    if level in ("central", "provincial"):
+        if not dept.levels.get(level) or prefix not in ("", LEVEL_PREFIX.get(level, "")):
+            return None
+    else:
+        own = issuer_prefix(issuer)
+        if own is None or prefix not in ("", own):
+            return None
+    body = own_body(dept.name, level, issuer, names)
+    return GenericBody(body, f"原文为泛称“{name}”，按发文机关（{issuer}，{labels.level(level)}）推断为本级的{body}")

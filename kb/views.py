@@ -1,7 +1,7 @@
 """What the views of the KB (the app, and any other front end) show by default and how they name
 things: the document a view opens on, the real upstreams of a document, readable references,
-the year of a task, the facts of a search hit, the rows of the 任务分解表. Computed here so that
-a page only renders.
+the year of a task, the facts of a search hit, the file name of the 任务分解表 (its rows:
+``kb.export.breakdown``). Computed here so that a page only renders.
 
     from kb import open_kb, views
     kb = open_kb()
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from kb import export, models
+from kb import export, labels, models
 from kb.models import task_year
 from kb.official_citation import int_to_cn
 
@@ -76,6 +76,8 @@ def provision_ref(p: models.Provision, parent: models.Provision | None = None) -
     """A provision as a reader names it in a table: （五）第3句, （五）持续深入…, 第二部分 (never its id)."""
     if p.kind == "clause":
         head = (parent.marker or "").strip() if parent is not None else ""
+        if not head and parent is not None and parent.kind in ("preamble", "closing"):
+            head = labels.kind(parent.kind)  # 结语第1句, never a bare 第1句
         if not head and p.part_no is not None:
             head = f"第{int_to_cn(p.part_no)}部分"
         return f"{head}第{p.clause_no}句" if p.clause_no else (head or "句")
@@ -144,8 +146,15 @@ class PartyCount:
     guessed: int  # tasks where it was inferred (or inherited) only
 
 
+def written_name(p: models.Party) -> str:
+    """A party in a list of bodies: its name as written, a generic name marked (生态环境部门（泛称，推断）)."""
+    return f"{p.name}（泛称，推断）" if p.canonical_inferred else p.name
+
+
 def count_parties(tasks: Iterable[models.Task], roles) -> list[PartyCount]:
-    """Tasks per body (grouped by canonical name), split into stated and guessed, most first."""
+    """Tasks per body (grouped by canonical name), split into stated and guessed, most first. A
+    task that names a body only by a generic name (生态环境部门 → 市生态环境局) counts as guessed
+    for it, and the name is listed marked (:func:`written_name`)."""
     written: dict[str, dict[str, int]] = {}
     counts: dict[str, list[int]] = {}
     for t in tasks:
@@ -154,53 +163,14 @@ def count_parties(tasks: Iterable[models.Task], roles) -> list[PartyCount]:
             if p.role not in roles:
                 continue
             names = written.setdefault(p.key, {})
-            names[p.name] = names.get(p.name, 0) + 1
-            seen[p.key] = seen.get(p.key, False) or stated(p)
+            names[written_name(p)] = names.get(written_name(p), 0) + 1
+            seen[p.key] = seen.get(p.key, False) or (stated(p) and not p.canonical_inferred)
         for key, is_stated in seen.items():
             c = counts.setdefault(key, [0, 0])
             c[0 if is_stated else 1] += 1
     out = [PartyCount("／".join(sorted(written[k], key=lambda n: (-written[k][n], n))), s, g)
            for k, (s, g) in counts.items()]
     return sorted(out, key=lambda c: (-(c.stated + c.guessed), -c.stated, c.name))
-
-
-def target_rows(kb, doc: str | None, year: int | None, tasks: Sequence[models.Task]) -> list[models.Task]:
-    """Clauses that state dated targets but carry no task (到2027年，细颗粒物…), as rows of the
-    任务分解表: one per clause, with its targets and their stated year, no party (未明确)."""
-    with_task = {t.clause_id for t in kb.tasks(doc=doc)}
-    by_clause: dict[str, list[models.Target]] = {}
-    for g in kb.targets(doc=doc, year=year):
-        if g.year and g.clause_id not in with_task:
-            by_clause.setdefault(g.clause_id, []).append(g)
-    rows = []
-    for clause_id, targets in by_clause.items():
-        p = kb.provision(clause_id)
-        year_ = targets[0].year
-        rows.append(models.Task(
-            id=f"{clause_id}#targets", clause_id=clause_id, doc_id=p.doc_id, article_no=p.article_no,
-            item_no=p.item_no, text=p.text, targets=tuple(targets), label=p.label,
-            deadline=models.Deadline(year=year_, month=None, text=f"{year_}年（目标年份）", source="explicit")))
-    return rows
-
-
-def breakdown(kb, doc: str | None = None, party: str | None = None, year: int | None = None,
-              role: str | None = None) -> list[models.Task]:
-    """The 任务分解表: the tasks (``KB.tasks`` filters) and, unless a party or role is asked for,
-    the clauses stating dated targets without a task (:func:`target_rows`), in document order."""
-    tasks = kb.tasks(doc=doc, party=party, year=year, role=role)
-    if party or role:
-        return tasks
-    extra = target_rows(kb, doc, year, tasks)
-    if not extra:
-        return tasks
-    order = {p.id: i for d in ({t.doc_id for t in tasks} | {t.doc_id for t in extra})
-             for i, p in enumerate(kb.provisions(d))}
-    seq = {d.id: i for i, d in enumerate(kb.documents())}
-    return sorted([*tasks, *extra], key=lambda t: (seq.get(t.doc_id, 0), order.get(t.clause_id, 0)))
-
-
-def is_target_row(t: models.Task) -> bool:
-    return t.id.endswith("#targets")
 
 
 def export_name(kb, doc: str | None, party: str | None, year: int | None, role: str | None,

@@ -167,23 +167,28 @@ def _party_text(p) -> str:
 
 def cmd_tasks(args) -> int:
     from kb import contract, open_kb
-    from kb.export import deadline_text, export_tasks, lead_text, support_text, target_text
+    from kb.export import ROW_KINDS, breakdown, deadline_text, export_tasks, lead_text, support_text, target_text
 
     kb = open_kb()
     if args.json and not (args.format or args.output):
         emit_json(contract.tasks(kb, doc=args.doc, party=args.party, year=args.year, role=args.role))
         return 0
-    tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
     if args.format or args.output:
         if not (args.format and args.output):
             raise UsageError("--format and --output go together, e.g. "
                              "`--format xlsx --output 任务分解表.xlsx`")
-        path = export_tasks(kb, tasks, args.format, args.output)
+        # the same rows as the app's 任务分解表: the tasks and the clauses with dated targets but no task
+        rows = breakdown(kb, doc=args.doc, party=args.party, year=args.year, role=args.role)
+        path = export_tasks(kb, rows, args.format, args.output)
+        n = {kind: sum(r.kind == kind for r in rows) for kind in ROW_KINDS}
         if args.json:
-            emit_json({"output": str(path), "format": args.format, "tasks": len(tasks)})
+            emit_json({"output": str(path), "format": args.format, "tasks": n["task"], "target_rows": n["target"],
+                       "rows": len(rows)})
         else:
-            print(f"已导出任务分解表：{path}（{len(tasks)} 项任务）")
+            print(f"已导出任务分解表：{path}（{n['task']} 项任务"
+                  + (f"，另有 {n['target']} 条{ROW_KINDS['target']}" if n["target"] else "") + "）")
         return 0
+    tasks = kb.tasks(doc=args.doc, party=args.party, year=args.year, role=args.role)
     if not tasks:
         print("没有符合条件的任务。")
         return 0

@@ -34,6 +34,49 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=zh-CN"]
 
 
+# What record_painted_text installs in every page: text is kept when it is on screen at the next
+# animation frame (not hidden, not a 1-pixel screen-reader-only box) and outside the app's own markup.
+PAINTED_JS = r"""
+(() => {
+  if (window.__pkbPainted) return;
+  const kept = window.__pkbPainted = [];
+  const SKIP = '.pkb-links, .pkb-doc, .pkb-table, .pkb-tree, [data-testid="stIconMaterial"], script, style, noscript';
+  const ATTRS = ['title', 'placeholder'];  // an aria-label is heard, not seen
+  const skip = e => !!e.closest(SKIP) || getComputedStyle(e).fontFamily.includes('Material');
+  // on screen: rendered, larger than a screen-reader-only pixel, not clipped away, not moved off the page
+  const shown = e => { if (!e.isConnected || !e.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+                         return false;
+                       const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                       return r.width > 1 && r.height > 1 && r.right + scrollX > 0 && r.bottom + scrollY > 0
+                         && s.clipPath === 'none' && (s.clip === 'auto' || s.clip === ''); };
+  const where = e => e.closest('[data-testid]')?.dataset.testid || e.tagName;
+  const keep = (kind, text, e) => { if (/[A-Za-z]{3,}/.test(text)) kept.push({kind, text: text.trim(), where: where(e)}); };
+  const textOf = (t) => { const p = t.parentElement; if (p && !skip(p) && shown(p)) keep('text', t.nodeValue, p); };
+  const look = (n) => {
+    if (!n.isConnected) return;
+    if (n.nodeType === Node.TEXT_NODE) return textOf(n);
+    if (n.nodeType !== Node.ELEMENT_NODE || skip(n)) return;
+    const elements = [n, ...n.querySelectorAll('[title], [placeholder]')];
+    for (const e of elements) {
+      if (skip(e)) continue;
+      for (const a of ATTRS) { const v = e.getAttribute(a); if (v && shown(e)) keep(a, v, e); }
+    }
+    const w = document.createTreeWalker(n, NodeFilter.SHOW_TEXT);
+    for (let t = w.nextNode(); t; t = w.nextNode()) if (/[A-Za-z]{3,}/.test(t.nodeValue)) textOf(t);
+  };
+  const pending = new Set();
+  let scheduled = false;
+  const flush = () => { scheduled = false; const ns = Array.from(pending); pending.clear(); ns.forEach(look); };
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      if (m.type === 'childList') m.addedNodes.forEach(n => pending.add(n)); else pending.add(m.target);
+    }
+    if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
+  }).observe(document, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS});
+})();
+"""
+
+
 class JSError(ValueError):
     """A JavaScript expression threw (e.g. the page is between documents); polling retries."""
 
@@ -220,6 +263,36 @@ class Browser:
                 f".find(e => e.innerText.trim() === {json.dumps(option)})")
         self.wait_for(f"!!{item}", timeout=timeout)
         self.click(item)
+
+    def record_painted_text(self) -> None:
+        """From the next page load on, keep every text that reaches the screen, however briefly: each
+        text node, ``title`` and ``placeholder`` that is added or changed is looked at on the next
+        animation frame (after the page's own observers, such as the app's translation of
+        Streamlit's strings, have run) and kept if it is then on screen. Text inside the app's own
+        markup (``.pkb-…``: document text) is left out. :meth:`painted` returns them."""
+        self.call("Page.addScriptToEvaluateOnNewDocument", source=PAINTED_JS)
+
+    def painted(self, clear: bool = False) -> list[dict]:
+        """The texts :meth:`record_painted_text` kept: ``{"kind", "text", "where"}`` (``where`` is the
+        nearest Streamlit ``data-testid``)."""
+        return self.eval("(() => { const s = (window.__pkbPainted || []).slice();"
+                         + (" if (window.__pkbPainted) window.__pkbPainted.length = 0;" if clear else "")
+                         + " return s; })()") or []
+
+    def hover(self, element_js: str) -> bool:
+        """Move the mouse over the element ``element_js`` finds (what shows a tooltip); False if none."""
+        box = self.eval(f"(() => {{ const e = {element_js}; if (!e) return null; e.scrollIntoView({{block: 'center'}});"
+                        " const r = e.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+        if not box:
+            return False
+        self.call("Input.dispatchMouseEvent", type="mouseMoved", x=box[0], y=box[1])
+        return True
+
+    def key(self, key: str, code: int) -> None:
+        """Press and release one key (Enter 13, Escape 27) in the focused element."""
+        for kind in ("keyDown", "keyUp"):
+            self.call("Input.dispatchKeyEvent", type=kind, key=key, code=key, windowsVirtualKeyCode=code,
+                      text="\r" if key == "Enter" and kind == "keyDown" else "")
 
     def sockets(self, path: str = "/_stcore/stream") -> int:
         """How many websockets to ``path`` the page has opened so far: Streamlit opens one per

@@ -57,6 +57,21 @@ def test_hit_card_escapes_and_badges():
     assert 'data-hit-id="d#part_1__art_1__cl_1"' in card
 
 
+def test_hit_relevance_is_said_against_the_best_hit_not_as_a_raw_score():
+    assert [render.relevance(s, 8.0) for s in (8.0, 5.0, 3.0, 1.0)] == ["高", "高", "中", "低"]
+    assert render.relevance(2.0, None) == "相关"
+    hit = Hit(id="d#part_1__art_1__cl_1", doc_id="d", level="county", kind="clause", part_no=1, article_no=1,
+              heading=None, text="高邮湖", highlight="", score=4.16, spans=())
+    card = render.hit_card_html(hit, None, 2, best=7.26)
+    assert ">相关度 中<" in card and "相关度 4.16" not in card and 'title="检索得分 4.16' in card
+
+
+def test_evidence_reads_once_as_依据():
+    html = render.evidence_html(["共有词：绿色", "候选依据：引用《某意见》", "<b>"])
+    assert html.count("依据") == 1 and "候选依据" not in html and "<li>引用《某意见》</li>" in html
+    assert "&lt;b&gt;" in html and render.evidence_html([]) == ""
+
+
 def task(text, base, **kw):
     return Task(id="t1", clause_id="d#cl_1", doc_id="d", article_no=None, item_no=None, text=text, **kw)
 
@@ -177,3 +192,12 @@ def test_task_cells_carry_the_warning_of_an_unread_annotation():
     assert render.task_cell_html(t).endswith('<div class="pkb-warn">提示：括注“（按属地原则负责）”未读出责任单位</div>')
     quiet = Task(id="x", clause_id="x", doc_id="d", article_no=None, item_no=None, text="t<b>")
     assert render.task_cell_html(quiet) == "t&lt;b&gt;"
+
+
+def test_a_generic_name_taken_for_the_issuers_body_is_drawn_as_a_guess_and_says_so():
+    p = Party("生态环境部门", "owner", "explicit", "充分发挥生态环境部门职能作用", canonical="市生态环境局",
+              canonical_inferred=True, canonical_note="原文为泛称“生态环境部门”，按发文机关（扬州市人民政府，市级）推断为本级的市生态环境局")
+    chip = render.party_chip(p)
+    assert 'class="party guess"' in chip and "生态环境部门（泛称，推断为市生态环境局）" in chip and "推断为本级" in chip
+    plain = render.party_chip(Party("市生态环境局", "owner", "explicit", "市生态环境局"))
+    assert 'class="party"' in plain and ">市生态环境局<" in plain

@@ -158,8 +158,18 @@ def test_tasks_page_is_honest_and_fits(kb, app, browser):
     assert not RAW_ID.search(body), RAW_ID.search(body)
     name = re.search(r"导出文件名：(\S+)\.xlsx", body).group(1)
     assert name.startswith("任务分解表-") and not RAW_ID.search(name) and "#" not in name, name
-    # both spellings of the environment body are shown as written (kb has no rule that merges them)
-    assert "市生态环境局" in body
+    # 生态环境部门 (a generic name in the city's document) is one unit with 市生态环境局, said to be inferred
+    bars = browser.eval("Array.from(document.querySelectorAll('.pkb-bars .row > span:first-child'))"
+                        ".map(e => e.innerText)")
+    assert "市生态环境局／生态环境部门（泛称，推断）" in bars, bars
+    assert not [b for b in bars if b.startswith("生态环境部门")], bars
+    browser.click("Array.from(document.querySelectorAll('[data-testid=\"stSelectbox\"]')).find(e => e.innerText"
+                  ".includes('责任单位'))?.querySelector('input[role=\"combobox\"]')")
+    browser.call("Input.insertText", text="生态环境")  # the list is long: narrow it as a user types
+    options = browser.wait_for("(() => { const o = Array.from(document.querySelectorAll('[role=\"option\"]'))"
+                               ".map(e => e.innerText.trim()); return o.length ? o : null; })()")
+    assert "生态环境部门（泛称，推断为市生态环境局）" in options, options
+    assert "市生态环境局（含推断：泛称“生态环境部门”）" in options, options
 
 
 def test_tasks_of_2027_include_the_dated_targets(kb, app, browser):
@@ -216,6 +226,23 @@ def test_outline_clause_shows_its_points_under_their_own_labels(kb, app, browser
     body = browser.eval(BODY)
     assert "摘要：" in body and "关键词：" in body
     assert "提纲（非原文）" in body, "the reader link says 提纲 on an outline"
+    # an outline's text is our summary: it is never copied as 条文, and its copy says 提纲
+    buttons = browser.eval("Array.from(document.querySelector('.pkb-cite').parentElement.querySelectorAll("
+                           "'button.pkb-copy')).map(b => b.textContent)")  # the clause's own citation block
+    assert "复制条文" not in buttons and "复制提纲要点及出处（非原文）" in buttons, buttons
+
+
+def test_upstream_cards_of_outlines_copy_no_条文_and_say_their_evidence_plainly(kb, app, browser):
+    pid = f"{SEED}#part_2__art_1"
+    show(browser, f"{app.url}/clause?clause={quote(pid, safe='')}", "!!document.querySelector('.pkb-card')")
+    cards = browser.eval("Array.from(document.querySelectorAll('.pkb-links')).filter(e => e.querySelector("
+                         "'.pkb-card .pkb-badge.score')).map(e => ({outline: !!e.querySelector('.pkb-card .pkb-badge.outline'),"
+                         " text: e.textContent, buttons: Array.from(e.querySelectorAll('button.pkb-copy'))"
+                         ".map(b => b.textContent)}))")
+    assert any(c["outline"] for c in cards), cards
+    for c in cards:
+        assert ("复制条文" in c["buttons"]) != c["outline"], c
+        assert "候选依据" not in c["text"] and "依据：" not in c["text"] and "依据" in c["text"], c["text"]
 
 
 # ---------------------------------------------------------------------------
@@ -297,6 +324,8 @@ def test_graph_is_a_readable_clickable_tree(kb, app, browser):
     sizes = browser.eval("Array.from(document.querySelectorAll('.pkb-tree a, .pkb-tree .party, .pkb-tree .count'))"
                          ".map(e => parseFloat(getComputedStyle(e).fontSize))")
     assert sizes and min(sizes) >= 12, min(sizes)
+    cited = browser.eval("Array.from(document.querySelectorAll('a[href^=\"document?doc=\"]')).map(a => a.getAttribute('href'))")
+    assert f"document?doc={CENTRAL}" in cited, cited  # a cited document in the KB opens
     show(browser, f"{app.url}/graph?doc={SEED}&part=3", "!!document.querySelector('.pkb-tree')")
     shown = browser.eval("Array.from(document.querySelectorAll('.pkb-tree details details > summary a'))"
                          ".map(a => new URLSearchParams(a.getAttribute('href').split('?')[1]).get('clause'))")
@@ -339,6 +368,64 @@ def test_no_english_from_streamlit_and_screenshots(kb, app, browser, page):
             f"{page} scrolls sideways at {width} px"
         shots.append(browser.screenshot(ARTIFACTS / f"{page}-{width}x{height}.png"))
     print(f"\nbrowser: {page} screenshots {', '.join(map(str, shots))}")
+
+
+# Streamlit's own elements a person points at or types in (not the app's markup, .pkb-…)
+CHROME_TARGETS = ("Array.from(document.querySelectorAll('button, [role=button], summary, "
+                  "[data-testid=stTooltipHoverTarget], [data-testid=stTooltipIcon], [data-testid=stSidebarNav] a'))"
+                  ".filter(e => e.getClientRects().length && !e.closest('[class*=pkb]'))")
+
+
+# What a screen reader says once the page is settled: labels, and text kept off screen (跳到正文)
+HEARD = ("Array.from(document.querySelectorAll('[aria-label], [data-testid=stSkipToContent]'))"
+         ".filter(e => !e.closest('[class*=pkb]'))"
+         ".map(e => ({kind: 'heard', text: e.getAttribute('aria-label') || e.innerText,"
+         " where: e.closest('[data-testid]')?.dataset.testid || e.tagName}))")
+
+
+def words(texts) -> list[str]:
+    return [w for t in texts for w in re.findall(r"[A-Za-z]{3,}", t["text"]) if w not in FILE_FORMATS]
+
+
+def test_no_english_from_streamlit_even_in_passing(kb, app, browser):
+    """Every page, and what shows only for a moment or on a gesture: tooltips of Streamlit's buttons
+    and icons, a select box's list and its "no results", the text box's "Press Enter to apply",
+    "Running…" while a page reruns; and what a screen reader says. Every text that reaches the
+    screen is recorded as it appears (tests/browser.py record_painted_text), not only at the end.
+    Not the "Page not found" dialog of a mistyped address: it opens before the app's translation
+    is installed (see test_unknown_page_is_said_in_chinese for what it shows once installed)."""
+    browser.record_painted_text()
+    english: dict[str, list] = {}
+    seen: set[str] = set()
+    for page, url in PAGES.items():
+        show(browser, app.url + url)
+        for i in range(browser.eval(f"{CHROME_TARGETS}.length")):
+            browser.hover(f"{CHROME_TARGETS}[{i}]")
+            browser.eval("new Promise(r => setTimeout(r, 120))")  # a tooltip opens after a short delay
+        for i in range(browser.eval("document.querySelectorAll('[data-testid=stSelectbox]').length")):
+            browser.click(f"document.querySelectorAll('[data-testid=stSelectbox]')[{i}].querySelector('input')")
+            browser.wait_for("document.querySelectorAll('[role=option]').length > 0")
+            browser.call("Input.insertText", text="zzqq")  # nothing matches: the list says so
+            browser.wait_for("/没有匹配|No results/.test(document.querySelector('[role=listbox]')?.innerText)", timeout=20)
+            browser.key("Escape", 27)
+            browser.click("document.querySelector('h1')")  # away: the list closes, the choice stays
+            browser.wait_for("!document.querySelector('[role=listbox]')", timeout=20)
+        if browser.eval("!!document.querySelector('[data-testid=stTextInput] input')"):
+            browser.click("document.querySelector('[data-testid=stTextInput] input')")
+            browser.call("Input.insertText", text="水质")
+            browser.wait_for("!!document.querySelector('[data-testid=InputInstructions]')")
+            browser.key("Enter", 13)  # a rerun: the status widget may show while it runs
+            browser.settled()
+        if page == "tasks":  # a filter change reruns the page
+            browser.select("年份", "2027")
+            browser.settled()
+        painted = browser.painted(clear=True) + browser.eval(HEARD)
+        seen |= {t["where"] for t in painted} | {t["where"] for t in browser.eval(
+            "Array.from(document.querySelectorAll('[data-testid]')).map(e => ({where: e.dataset.testid}))")}
+        if words(painted):
+            english[page] = sorted({(t["kind"], t["text"], t["where"]) for t in painted if words([t])})
+    assert english == {}, english
+    assert {"InputInstructions", "stSelectbox", "stSidebarNav"} <= seen, seen  # the gestures took place
 
 
 def test_unknown_page_is_said_in_chinese(app, browser):

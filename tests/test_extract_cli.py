@@ -11,7 +11,7 @@ import pytest
 
 from kb import open_kb
 from policykb.cli import main
-from kb.export import COLUMNS, export_tasks
+from kb.export import COLUMNS, ROW_KINDS, breakdown, export_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,11 +115,38 @@ def test_export_csv(home, capsys, tmp_path):
     with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert tuple(rows[0]) == COLUMNS
-    first = rows[1]
-    assert first[0] == "1" and first[2] == "县生态环境局" and "县工业和信息化局" in first[3]
+    first = next(r for r in rows[1:] if r[-1] == ROW_KINDS["task"])
+    assert first[2] == "县生态环境局" and "县工业和信息化局" in first[3]
     assert first[4] == "2025年底前（每季度）"
     assert first[6].startswith("《宝应县人民政府关于全面推进美丽宝应建设的实施方案》（宝政发〔2024〕86号）")
     assert "第1项" in first[6]
+
+
+def test_export_holds_the_dated_targets_without_a_task_as_the_app_does(home, capsys, tmp_path):
+    """（五） of the seed states 2027 targets (细颗粒物, 断面水质 95%, 耕地 94%) that no task carries:
+    the export lists them as rows of their own kind, the same rows the app's 任务分解表 shows."""
+    out = tmp_path / "t.csv"
+    n = run_json(capsys, "tasks", "--doc", "yangzhou-2024-118", "--year", "2027", "--format", "csv",
+                 "--output", str(out))
+    kb = open_kb()
+    tasks = kb.tasks(doc="yangzhou-2024-118", year=2027)
+    with out.open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))[1:]
+    kinds = [r[COLUMNS.index("类型")] for r in rows]
+    assert kinds.count(ROW_KINDS["task"]) == len(tasks) == n["tasks"]
+    assert kinds.count(ROW_KINDS["target"]) == n["target_rows"] > 0 and n["rows"] == len(rows)
+    targets = "\n".join(r[COLUMNS.index("目标")] for r in rows if r[-1] == ROW_KINDS["target"])
+    assert "细颗粒物" in targets and "95%" in targets and "94%" in targets
+    assert all(r[COLUMNS.index("牵头单位")] == "未明确" for r in rows if r[-1] == ROW_KINDS["target"])
+    assert all("2027年" in r[COLUMNS.index("完成时限")] for r in rows if r[-1] == ROW_KINDS["target"])
+    # one reader: the exported rows are breakdown()'s, in its order (document order)
+    assert [r[1] for r in rows] == [x.task.text for x in breakdown(kb, doc="yangzhou-2024-118", year=2027)]
+    # a target row names no party: asking for a party or a role leaves only tasks
+    n = run_json(capsys, "tasks", "--doc", "yangzhou-2024-118", "--role", "lead", "--format", "csv",
+                 "--output", str(out))
+    assert n["target_rows"] == 0 and n["tasks"] == len(kb.tasks(doc="yangzhou-2024-118", role="lead"))
+    code, stdout, _ = run(capsys, "tasks", "--doc", "yangzhou-2024-118", "--format", "csv", "--output", str(out))
+    assert code == 0 and f"条{ROW_KINDS['target']}" in stdout
 
 
 def test_export_xlsx(home, tmp_path):

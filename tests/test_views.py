@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb import indicators, views
+from kb import export, indicators, views
 from kb.models import Deadline, Document, Party, Task
 
 SEED = "yangzhou-2024-118"
@@ -76,17 +76,20 @@ def test_outline_fields_and_readable_refs(kb):
     assert views.outline_field("继续推动跨界河湖联保共治，到2027年") == (None, "继续推动跨界河湖联保共治，到2027年")
     assert views.ref(kb, f"{SEED}#part_2__art_4__cl_3") == "（四）第3句"
     assert views.ref(kb, f"{SEED}#part_3") == "第三部分"
+    assert views.ref(kb, f"{SEED}#closing__cl_1") == "结语第1句"  # never a bare 第1句
 
 
 def test_breakdown_adds_the_clauses_stating_dated_targets(kb):
     tasks = kb.tasks(doc=SEED, year=2027)
-    rows = views.breakdown(kb, doc=SEED, year=2027)
-    extra = [t for t in rows if views.is_target_row(t)]
-    assert len(rows) == len(tasks) + len(extra) and extra
+    rows = export.breakdown(kb, doc=SEED, year=2027)
+    extra = [r.task for r in rows if r.kind == "target"]
+    assert [r.task for r in rows if r.kind == "task"] == tasks and extra
     names = {g.indicator for t in extra for g in t.targets}
     assert {"细颗粒物平均浓度", "国省考断面水质优良比例", "受污染耕地安全利用率"} <= names
-    assert all(views.task_year(t) == 2027 for t in rows)
-    assert views.breakdown(kb, doc=SEED, year=2027, role="lead") == kb.tasks(doc=SEED, year=2027, role="lead")
+    assert all(views.task_year(r.task) == 2027 for r in rows)
+    assert all(not t.parties and export.lead_text(t) == "未明确" for t in extra)  # no party is made up
+    lead = export.breakdown(kb, doc=SEED, year=2027, role="lead")
+    assert [r.task for r in lead] == kb.tasks(doc=SEED, year=2027, role="lead") and {r.kind for r in lead} == {"task"}
 
 
 def test_task_years_count_the_undated_apart():

@@ -213,7 +213,9 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
             "recurring": {d.recurring for d in explicit if d.recurring},
         }
         for role in PARTY_FIELDS:
-            pred[role] = {canonical_name(p.key) for t in tasks for p in t.parties
+            # what the text names: a generic name (生态环境部门) counts as written, not as the body
+            # the issuer was inferred to mean by it (p.key, kb.names.generic_body)
+            pred[role] = {canonical_name(p.name if p.canonical_inferred else p.key) for t in tasks for p in t.parties
                           if p.role == role and p.source == "explicit"}
         pred["responsible"] = set().union(*(pred[r] for r in RESPONSIBLE_ROLES))
         pred["deadline"] = {(d.year, d.month) for d in explicit if d.year}

@@ -43,6 +43,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from kb import names as kb_names
 from kb.models import Deadline, Document, Party, Provision, Reference, Target, Task, ancestors
 from indexer.extract import anaphora as an
 from indexer.extract import lexicon as lx
@@ -74,23 +75,28 @@ class ClauseInfo:
 # ---------------------------------------------------------------------------
 
 
-def level_prefix(doc: Document) -> str:
-    """The prefix of the issuer's own departments: 市 for 扬州市人民政府, 县 for 宝应县人民政府."""
-    for name in reversed((doc.issuer or "").split()):
-        m = re.search(r"(省|市|县|区|旗|镇|乡)(?:人民政府|政府|委员会|党委|委)(?:办公室|办公厅)?$", name)
-        if m:
-            return m.group(1)
-    return {"provincial": "省", "municipal": "市", "county": "县"}.get(doc.level, "")
-
-
 def department_for(dept: str, doc: Document) -> str:
     """A department of the topic table as the issuer's own body: 生态环境局 → 市生态环境局."""
-    d = lx.load().department(dept)
-    if doc.level == "central":
-        return (d.levels.get("central") if d else None) or dept
-    if doc.level == "provincial":
-        return "省" + ((d.levels.get("provincial") if d else None) or dept)
-    return level_prefix(doc) + dept
+    return kb_names.own_body(dept, doc.level, doc.issuer)
+
+
+def own_level_bodies(task: Task, doc: Document) -> Task:
+    """A generic department name the text gives a task (充分发挥生态环境部门职能作用) grouped under
+    the issuer's own body (市生态环境局), said to be inferred (``kb.names.generic_body``); the name
+    as written and the party's role and source stay as read."""
+    guessed = tuple((doc.meta or {}).get("guessed") or ())
+    parties, changed = [], False
+    for p in task.parties:
+        g = None
+        if p.source in ("explicit", "resolved") and p.start is not None:
+            at = doc.text.find(p.name, p.start, max(p.end or 0, p.start + len(p.name)))  # the evidence may be longer
+            at = p.start if at < 0 else at
+            g = kb_names.generic_body(p.name, doc.text[max(0, at - 4):at], doc.level, doc.issuer, guessed)
+        if g is not None:
+            p = replace(p, canonical=g.body, canonical_inferred=True, canonical_note=g.note)
+            changed = True
+        parties.append(p)
+    return replace(task, parties=tuple(_dedupe(parties))) if changed else task
 
 
 # …，2026年底前完成。（牵头单位：…）: a deadline after the work, followed by nothing but a
@@ -715,7 +721,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：…) is a task
             continue
         tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
-    return tasks, targets
+    return [own_level_bodies(t, document) for t in tasks], targets
 
 
 def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, clause_targets: list[Target],

@@ -84,6 +84,30 @@ def party_options(_kb: KB, build_dir: str) -> list[str]:
     return list(_kb.parties())
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _generic_names(_kb: KB, build_dir: str) -> dict[str, list[str]]:
+    return _kb.generic_names()
+
+
+def party_label(kb: KB) -> Callable[[str], str]:
+    """A selectbox format function for party names: a generic name says which body it was taken
+    to be (生态环境部门（泛称，推断为市生态环境局）); choosing that body finds it too."""
+    generic = _generic_names(kb, str(kb.build_dir))
+    meant_by: dict[str, list[str]] = {}
+    for name, bodies in generic.items():
+        for b in bodies:
+            meant_by.setdefault(b, []).append(name)
+
+    def fmt(name: str) -> str:
+        if name in generic:
+            return f"{name}（泛称，推断为{'、'.join(generic[name])}）"
+        if name in meant_by:
+            return name + "（含推断：" + "、".join(f"泛称“{g}”" for g in meant_by[name]) + "）"
+        return name
+
+    return fmt
+
+
 def default_doc(kb: KB) -> str | None:
     """The document every page opens on: the full text with the most content (``kb.views``)."""
     return views.default_document(documents(kb))
@@ -238,14 +262,22 @@ def link(spec: nav.PageSpec, label: str, icon: str | None = None, **params: str)
     st.page_link(spec.script, label=label, icon=icon, query_params=params or None)
 
 
+def copy_buttons(kb: KB, ident: str, cite: str | None = None) -> list[str]:
+    """The copy buttons of a provision: 复制条文, 复制条文及出处, 复制出处. An outline's provision is
+    our summary, not official text: it offers 复制提纲要点及出处（非原文） (its citation says
+    〔提纲，非官方全文〕) and 复制出处, never a bare 复制条文."""
+    cite = cite or kb.citation(ident)
+    if kb.document(ident.split("#", 1)[0]).status == "outline":
+        return [render.copy_button("复制提纲要点及出处（非原文）", kb.quote(ident)), render.copy_button("复制出处", cite)]
+    return [render.copy_button("复制条文", kb.text(ident)), render.copy_button("复制条文及出处", kb.quote(ident)),
+            render.copy_button("复制出处", cite)]
+
+
 def citation_block(kb: KB, ident: str, key: str, text: bool = True) -> str:
-    """The official-style citation and its copy buttons (复制出处; with ``text`` also 复制条文 and
-    复制条文及出处); returns the citation."""
+    """The official-style citation and its copy buttons (:func:`copy_buttons`; only 复制出处 without
+    ``text`` or for a document); returns the citation."""
     cite = kb.citation(ident)
-    buttons = []
-    if text and "#" in ident:
-        buttons += [render.copy_button("复制条文", kb.text(ident)), render.copy_button("复制条文及出处", kb.quote(ident))]
-    buttons.append(render.copy_button("复制出处", cite))
+    buttons = copy_buttons(kb, ident, cite) if text and "#" in ident else [render.copy_button("复制出处", cite)]
     linked_html(f'<div class="pkb-cite">{render.esc(cite)}</div>' + render.actions_html(*buttons), key=key)
     return cite
 
@@ -260,8 +292,15 @@ STREAMLIT_STRINGS = [
     ("View fullscreen", "全屏查看"), ("Exit fullscreen", "退出全屏"), ("Show more", "显示更多"),
     ("Show less", "收起"), ("Dismiss", "关闭"), ("Open", "展开选项"),
     ("Skip to main content", "跳到正文"), ("Settings", "设置"), ("Print", "打印"), ("About", "关于"),
+    ("Press Enter to apply", "按回车键确认"),
+    ("App pages", "应用页面"), ("Sidebar", "侧栏"), ("Main menu", "主菜单"), ("Deploy", "部署"),
+    ("Please wait...", "请稍候…"), ("Search", "搜索"), ("Fullscreen", "全屏"), ("Copied", "已复制"),
+    ("Link to heading", "链接到此标题"),
 ]
 STREAMLIT_PATTERNS = [
+    (r"^Press (⌘|Ctrl)\+Enter to apply$", "按 $1+回车键确认"),
+    (r"^(\d+) options? available\.$", "共 $1 个选项。"),  # the select box's screen-reader count
+    (r"^Help for (.+)$", "“$1”的说明"),  # the help icon of a metric or widget
     (r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\."
      r" Running the app's main page\.$", "网址中的页面“/$1”不存在，已打开首页（检索）。"),
     (r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
-from kb import labels, models
+from kb import export, labels, models
 
 CSS = """
 <style>
@@ -32,6 +32,10 @@ CSS = """
 .pkb-badge.outline{background:#fff7cc;border-color:#d4a000;color:#7a5b00;font-weight:600}
 .pkb-badge.score{background:#fff;color:#777}
 .pkb-warn{color:#9a3412;font-size:.85rem;margin-top:.2rem}
+.pkb-evidence{font-size:.85rem;color:#555;margin-top:.3rem}
+.pkb-evidence-label{font-weight:600}
+.pkb-evidence ul{margin:.1rem 0 0 1.1rem;padding:0}
+.pkb-evidence li{margin:0;font-size:.85rem;line-height:1.5}
 .pkb-badge.v-true{background:#e6f6e6;border-color:#8ccf8c;font-weight:400}
 .pkb-badge.v-partial{background:#fff1d6;border-color:#e6b96a;font-weight:400}
 .pkb-badge.v-false{background:#f3f3f3;border-color:#bbb;color:#777;font-weight:400}
@@ -190,15 +194,27 @@ def outline_badge() -> str:
     return badge("提纲", "outline")
 
 
-def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int, facts=None) -> str:
-    """One search result card: badges, document and path, highlighted snippet, and the hit's
-    牵头单位 / 完成时限 / document date (``facts``: ``kb.views.HitFacts``)."""
+def relevance(score: float, best: float | None) -> str:
+    """A hit's relevance as a reader can take it: 高/中/低 against the best hit shown (a raw ranking
+    score such as 7.26 means nothing to an official). Without ``best``, 相关度 is not judged."""
+    if not best or best <= 0:
+        return "相关"
+    ratio = score / best
+    return "高" if ratio >= 0.6 else "中" if ratio >= 0.3 else "低"
+
+
+def hit_card_html(hit: models.Hit, doc: models.Document | None, rank: int, facts=None,
+                  best: float | None = None) -> str:
+    """One search result card: badges (relevance against ``best``, the best score shown), document
+    and path, highlighted snippet, and the hit's 牵头单位 / 完成时限 / document date (``facts``:
+    ``kb.views.HitFacts``)."""
     title = doc.title if doc else hit.doc_id
     number = f"（{doc.doc_number}）" if doc and doc.doc_number else ""
     badges = level_badge(hit.level)
     if hit.status == "outline" or (doc is not None and doc.status == "outline"):
         badges += outline_badge()
-    badges += badge(f"相关度 {hit.score:.2f}", "score")
+    badges += (f'<span class="pkb-badge score" title="检索得分 {hit.score:.2f}（与本页最高分相比）">'
+               f'相关度 {relevance(hit.score, best)}</span>')
     path = hit.label or (hit.heading or "")
     heading_spans = hit.heading_spans
     at = path.rfind(hit.heading) if hit.heading and heading_spans else -1
@@ -304,7 +320,11 @@ def clause_entities(text: str, base: int, tasks: Iterable[models.Task],
             span = locate(text, base, p.start, p.end, p.name if p.start is None else None) \
                 or locate(text, base, None, None, p.name)
             if span:
-                ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
+                if p.canonical_inferred:  # a generic name (生态环境部门) taken to be the issuer's own body
+                    ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）；{p.canonical_note}",
+                                       f"泛称，推断为{p.canonical}"))
+                else:
+                    ents.append(Entity(*span, "party", f"{p.name}（{labels.role(p.role)}）"))
         for r in t.references:
             if r.status != "resolved":  # left unresolved on purpose: say so where the word stands
                 span = locate(text, base, r.start, r.end, r.text)
@@ -460,12 +480,27 @@ def table_html(columns: Sequence[Column], rows: Iterable[Sequence[str]], cls: st
     return f'<table class="pkb-table {esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def task_cell_html(t: models.Task, target_row: bool = False) -> str:
-    """The 任务内容 cell: the task, a mark on a clause that states targets but no task, and each
-    warning of the extraction (an annotation that named no unit is never dropped silently)."""
+# The label the linker puts before why a document was a candidate upstream (indexer/link.py):
+# linker wording; the reason after it (引用《…》, 经引用链：…) reads plainly by itself.
+CANDIDATE_REASON = "候选依据："
+
+
+def evidence_html(evidence: Sequence[str]) -> str:
+    """The evidence of a link as one line per item, under one 依据 label (never 依据：候选依据：…)."""
+    items = [e[len(CANDIDATE_REASON):] if e.startswith(CANDIDATE_REASON) else e for e in evidence if e]
+    if not items:
+        return ""
+    return ('<div class="pkb-evidence"><span class="pkb-evidence-label">依据</span><ul>'
+            + "".join(f"<li>{esc(e)}</li>" for e in items) + "</ul></div>")
+
+
+def task_cell_html(t: models.Task, kind_label: str | None = None) -> str:
+    """The 任务内容 cell: the task, the kind of a row that is not a task (a clause that states
+    targets but no task: ``kb.export.ROW_KINDS``), and each warning of the extraction (an
+    annotation that named no unit is never dropped silently)."""
     out = esc(t.text)
-    if target_row:
-        out += '<br><span class="pkb-badge">目标条款（无任务）</span>'
+    if kind_label:
+        out += f'<br><span class="pkb-badge">{esc(kind_label)}</span>'
     return out + "".join(f'<div class="pkb-warn">提示：{esc(w)}</div>' for w in t.warnings)
 
 
@@ -511,9 +546,11 @@ def containers(provision_id: str) -> list[str]:
 
 
 def party_chip(p: models.Party) -> str:
-    guessed = p.source not in ("explicit", "resolved")
+    guessed = p.source not in ("explicit", "resolved") or p.canonical_inferred
     tip = f"{labels.role(p.role)}（{labels.PARTY_SOURCE.get(p.source, p.source)}）"
-    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(p.name)}</span>'
+    if p.canonical_inferred:
+        tip += "；" + p.canonical_note
+    return f'<span class="party{" guess" if guessed else ""}" title="{esc(tip)}">{esc(export.written(p))}</span>'
 
 
 def tree_html(doc: models.Document, provisions: Sequence[models.Provision], tasks: Sequence[models.Task],

@@ -133,13 +133,9 @@ def link_list(kb, title: str, links: list[dict]) -> None:
             body = f'<div class="pkb-text">{render.esc(text)}</div>' if text and text not in label else ""
             card = (f'<div class="pkb-card"><div class="pkb-path">{head}<b>《{render.esc(doc)}》</b>'
                     f'{render.esc(label)}</div>{body}'
-                    + "".join(f'<div style="font-size:.85rem;color:#555">依据：{render.esc(e)}</div>'
-                              for e in evidence[:4]) + "</div>")
+                    + render.evidence_html(evidence[:4]) + "</div>")
             if link.get("id") and "#" in link["id"]:
-                card += render.actions_html(
-                    render.copy_button("复制条文", kb.text(link["id"])),
-                    render.copy_button("复制条文及出处", kb.quote(link["id"])),
-                    render.copy_button("复制出处", link.get("citation") or kb.citation(link["id"])))
+                card += render.actions_html(*common.copy_buttons(kb, link["id"], link.get("citation")))
             common.linked_html(card, key=f"link_{title}_{i}")
             if link.get("id") and "#" in link["id"]:
                 open_button("查看", link["id"], key=f"open_{title}_{i}", icon=":material/segment:")

@@ -39,7 +39,7 @@ def main() -> None:
         tasks = [t for t in tasks if any(c in keep for c in render.containers(t.clause_id))]
     if party is not None:
         written = set(party.split("／"))  # one body, every way it is written
-        keys = {p.key for t in tasks for p in t.parties if p.name in written}
+        keys = {p.key for t in tasks for p in t.parties if views.written_name(p) in written}
         tasks = [t for t in tasks if any(p.key in keys for p in t.parties)]
         with_tasks = {c for t in tasks for c in render.containers(t.clause_id)}
         shown = [p for p in shown if p.id in with_tasks]
@@ -53,10 +53,15 @@ def main() -> None:
     if cites:
         st.subheader("引用的文件")
         status = {d.id: d.status for d in common.documents(kb)}
+        items = []
         for c in cites:
             name = (f"《{c.title}》" if c.title else c.text) + (f"（{c.doc_number}）" if c.doc_number else "")
             note = "（未收录）" if not c.resolved_id else "（提纲，非官方全文）" if status.get(c.resolved_id) == "outline" else ""
-            st.markdown(render.md(name + note))
+            # a document in the KB opens on its page (in the session); one not in it is named only
+            item = (f'<a href="{render.esc(render.page_href("document", doc=c.resolved_id))}" target="_self">'
+                    f"{render.esc(name)}</a>" if c.resolved_id else render.esc(name))
+            items.append(f"<li>{item}{render.esc(note)}</li>")
+        common.linked_html("<ul>" + "".join(dict.fromkeys(items)) + "</ul>", key="g_cites")
 
 
 common.run_page(main)

@@ -26,7 +26,8 @@ def filters(kb) -> dict:
                    fmt=lambda v: v if v == labels.ALL else labels.level(v))
     year = common.select(c3, "年份", "s_year", "year", [labels.ALL, *common.year_options(kb, str(kb.build_dir))],
                   parse=int)
-    party = common.select(c4, "责任单位", "s_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))])
+    party = common.select(c4, "责任单位", "s_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))],
+                          fmt=common.party_label(kb))
     c5, c6, c7, _ = st.columns([3, 1, 1, 2])
     issuer = common.select(c5, "发文机关", "s_issuer", "issuer", [labels.ALL, *views.issuers(docs)])
     since = common.select(c6, "时效（成文时间）", "s_since", "since", [labels.ALL, *views.years(docs)], parse=int,
@@ -36,7 +37,7 @@ def filters(kb) -> dict:
             "sort": sort}
 
 
-def result_card(kb, hit, docs: dict, rank: int, facts) -> str:
+def result_card(kb, hit, docs: dict, rank: int, facts, best: float | None) -> str:
     """One result: the card, its citation and its actions (markup for ``common.linked_html``)."""
     doc = docs.get(hit.doc_id)
     outline = doc is not None and doc.status == "outline"
@@ -45,9 +46,8 @@ def result_card(kb, hit, docs: dict, rank: int, facts) -> str:
     actions = render.actions_html(
         render.link_button("条款详情", render.clause_href(hit.id)),
         render.link_button("提纲（非原文）" if outline else "原文", reader),
-        render.copy_button("复制条文", hit.text), render.copy_button("复制条文及出处", kb.quote(hit.id)),
-        render.copy_button("复制出处", cite))
-    return ('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id))
+        *common.copy_buttons(kb, hit.id, cite))
+    return ('<div class="pkb-hitbox">' + render.hit_card_html(hit, doc, rank, facts.get(hit.id), best)
             + f'<div class="pkb-cite">{render.esc(cite)}</div>' + actions + "</div>")
 
 
@@ -90,7 +90,8 @@ def main() -> None:
             st.caption("责任单位（命中条款所属任务）：" + "、".join(p["name"] for p in result.parties))
         facts = views.hit_facts(kb, result.hits, docs)
         # one block for all results (one component to mount, however many cards)
-        common.linked_html("".join(result_card(kb, hit, docs, rank, facts)
+        best = max((h.score for h in result.hits), default=None)
+        common.linked_html("".join(result_card(kb, hit, docs, rank, facts, best)
                                    for rank, hit in enumerate(result.hits, 1)), key="s_hits")
         if result.total > len(result.hits):
             if limit >= MAX_SHOWN:
@@ -103,8 +104,9 @@ def main() -> None:
         st.caption(f"只包含部分检索内容的条款，共 {result.partial_total} 条，显示前 {len(partial)} 条；"
                    "不如上面的完整匹配切题，请核对原文。")
         facts = views.hit_facts(kb, partial, docs)
-        common.linked_html("".join(result_card(kb, hit, docs, rank, facts) for rank, hit in enumerate(partial, 1)),
-                           key="s_partial")
+        best = max((h.score for h in partial), default=None)
+        common.linked_html("".join(result_card(kb, hit, docs, rank, facts, best)
+                                   for rank, hit in enumerate(partial, 1)), key="s_partial")
 
 
 common.run_page(main)

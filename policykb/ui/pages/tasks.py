@@ -1,7 +1,8 @@
 """任务: the 任务分解表 (filterable), tasks by party (stated vs guessed) and by year, export.
 
 URL: ``/tasks?doc=<文件编号>&party=<单位>&year=2027&role=lead`` (default: the full text with the most
-content). The table also holds the clauses that state dated targets without a task (kb.views.breakdown).
+content). The table's rows are ``kb.export.breakdown`` (as in ``policykb tasks --format``): the tasks and the
+clauses that state dated targets without a task.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def filters(kb) -> dict:
     docs = [d.id for d in common.documents(kb)]
     doc = common.select(c1, "文件", "t_doc", "doc", [labels.ALL, *docs], fmt=common.doc_label(kb),
                         default=common.default_doc(kb))
-    party = common.select(c2, "责任单位", "t_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))])
+    party = common.select(c2, "责任单位", "t_party", "party", [labels.ALL, *common.party_options(kb, str(kb.build_dir))],
+                          fmt=common.party_label(kb))
     year = common.select(c3, "年份", "t_year", "year", [labels.ALL, *common.year_options(kb, str(kb.build_dir))],
                          parse=int)
     role = common.select(c4, "角色", "t_role", "role", [labels.ALL, *labels.ROLE],
@@ -56,10 +58,10 @@ def charts(tasks, role: str | None) -> None:
 
 @st.cache_data(max_entries=16, show_spinner="正在生成任务分解表…")
 def export_bytes(_kb, build_dir: str, filters: tuple, fmt: str) -> bytes:
-    items = views.breakdown(_kb, **dict(filters))
+    rows = export.breakdown(_kb, **dict(filters))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"tasks.{fmt}"
-        export.export_tasks(_kb, items, fmt, path)
+        export.export_tasks(_kb, rows, fmt, path)
         return path.read_bytes()
 
 
@@ -75,8 +77,9 @@ def download(kb, f: dict) -> None:
     st.caption(f"导出文件名：{name}.xlsx / .csv")
 
 
-def task_row(kb, t, titles: dict, show_doc: bool) -> list[str]:
-    text = render.task_cell_html(t, views.is_target_row(t))
+def task_row(kb, row: export.Row, titles: dict, show_doc: bool) -> list[str]:
+    t = row.task
+    text = render.task_cell_html(t, row.label if row.kind != "task" else None)
     where = render.esc(views.ref(kb, t.clause_id))
     if show_doc:
         where = render.esc(views.short_title(titles.get(t.doc_id, ""))) + "<br>" + where
@@ -92,15 +95,15 @@ def main() -> None:
     st.title("任务分解")
     kb = common.get_kb()
     f = filters(kb)
-    items = views.breakdown(kb, doc=f["doc"], party=f["party"], year=f["year"], role=f["role"])
-    tasks = [t for t in items if not views.is_target_row(t)]
+    items = export.breakdown(kb, doc=f["doc"], party=f["party"], year=f["year"], role=f["role"])
+    tasks = [r.task for r in items if r.kind == "task"]
     parties = views.count_parties(tasks, {r for r in labels.ROLE if r != "recipient"})
     m = st.columns(4)
     m[0].metric("任务", len(tasks))
     m[1].metric("涉及单位", len(parties),
                 help="原文写明的单位与推断的单位分开计数，见下方说明")
     m[2].metric("有明确时限", sum(1 for t in tasks if views.task_year(t)))
-    m[3].metric("含量化目标", sum(1 for t in items if t.targets))
+    m[3].metric("含量化目标", sum(1 for r in items if r.task.targets))
     stated = sum(1 for c in parties if c.stated)
     st.caption(f"涉及单位 {len(parties)} 个：原文写明的 {stated} 个，仅由推断得出的 {len(parties) - stated} 个"
                f"（推断依据为任务主题，非原文明示）。另有 {len(items) - len(tasks)} 条写明目标年份但未分解任务的目标条款列入表中。"
@@ -116,7 +119,7 @@ def main() -> None:
     download(kb, f)
     titles = common.doc_titles(kb)
     columns = COLUMNS if f["doc"] else [*COLUMNS[:-1], render.Column("文件与出处", "14%")]
-    common.linked_html(render.table_html(columns, [task_row(kb, t, titles, not f["doc"]) for t in items]),
+    common.linked_html(render.table_html(columns, [task_row(kb, r, titles, not f["doc"]) for r in items]),
                        key="t_table")
     st.caption("牵头单位中橙色文字为推断（非原文明示）；点击“出处”打开对应条款。")
 

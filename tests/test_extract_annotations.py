@@ -294,3 +294,26 @@ def test_label_sentences_in_a_row_after_a_sentence_are_read_together():
     t = task_with(pd, "实施河道清淤")
     assert roles(t) == {("lead", "县水利局"), ("support", "县财政局")}
     assert (t.deadline.year, t.deadline.month) == (2025, 10)
+
+
+# Forms found by the blind run of the held-back set i* (eval/extract_real_forms_fresh3.jsonl)
+
+_DUTY_TABLE = ("序号｜工作任务｜责任单位｜完成时限\n"
+               "1｜完成城西片区雨污分流改造12公里｜县住建局、县水利局、城西街道办事处｜2025年11月底前\n"
+               "2｜开展农村黑臭水体排查｜县生态环境局、县农业农村局｜2025年6月底前\n")
+
+
+@pytest.mark.parametrize("note", [
+    "（注：表中责任单位列第一位者为牵头单位，其余为配合单位）\n\n",  # a bracketed note above the table
+    "注：表中责任单位列第一位的为牵头单位，其余为配合单位。\n\n",  # a note line of its own
+])
+def test_a_table_whose_note_says_the_first_unit_leads_gives_the_others_support(note):
+    pd = tasks_of("一、重点任务\n\n" + note + _DUTY_TABLE)
+    assert roles(task_with(pd, "雨污分流")) == {
+        ("lead", "县住房城乡建设局"), ("support", "县水利局"), ("support", "城西街道办事处")}
+    assert roles(task_with(pd, "黑臭水体排查")) == {("lead", "县生态环境局"), ("support", "县农业农村局")}
+
+
+def test_a_table_without_the_note_keeps_every_responsible_unit_a_lead():
+    pd = tasks_of("一、重点任务\n\n" + _DUTY_TABLE)
+    assert roles(task_with(pd, "黑臭水体排查")) == {("lead", "县生态环境局"), ("lead", "县农业农村局")}

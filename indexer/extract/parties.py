@@ -309,6 +309,18 @@ def _bare_list(text: str, offset: int, bs: int, be: int, orgs: list[CharMatch], 
     return ann
 
 
+def first_listed_lines(text: str) -> list[Annotation]:
+    """注：表中责任单位列第一位的为牵头单位 — the rule stated on a line of its own, outside any
+    bracket (above or under a table): it holds for the whole document, so each such line is an
+    annotation with no party, placed at the start, that only turns the rule on."""
+    note_re = first_listed_note()
+    inside = bracket_spans(text)
+    for m in note_re.finditer(text):
+        if not any(s <= m.start() < e for s, e in inside):
+            return [Annotation(0, 0, m.group(), first_listed=True)]
+    return []
+
+
 def apply_first_listed(annotations: list[Annotation]) -> None:
     """From the first annotation that says 列第一位者为牵头 on (document order), bare lists
     name their lead first: the first unit leads, the others support."""

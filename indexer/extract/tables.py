@@ -233,6 +233,9 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
     """A row's parties (by column) and deadline as an annotation; ``matches`` are the row's."""
     ann = RowAnnotation(row.start, row.end, text[row.start:row.end], row=row)
     has_lead = bool([c for c in row.cells_of("lead") if c[0] < c[1]])
+    # A lone 责任单位 column lists its units as a bare list does: all lead, unless the document
+    # says 列第一位者为牵头 (``parties.apply_first_listed``); a mark or a label in the cell decides.
+    ann.bare = not has_lead
     orgs = pt.prefer_orgs([m for m in matches if m.label in ("ORG", "PLACE")])
     for role in ("lead", "responsible", "owner", "support"):
         for s, e in row.cells_of(role):
@@ -244,6 +247,7 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
             labelled = pt.parse_annotations(f"（{text[s:e]}）", s - 1, cell_orgs, doc_year) \
                 if _CELL_LABEL.search(text, s, e) else []
             if any(a.parties for a in labelled):  # 牵头：县住建局；配合：各镇人民政府 in one cell
+                ann.bare = False
                 for a in labelled:
                     for party, span in zip(a.parties, a.name_spans):
                         ann.parties.append(replace(party, evidence=text[s:e], start=s, end=e))
@@ -251,6 +255,7 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
                 continue
             names = pt.names_in(text, s, e, cell_orgs)
             any_marked = any(mk for *_, mk in names)
+            ann.bare = ann.bare and role == "responsible" and not any_marked
             for name, canonical, ns, ne, marked in names:
                 # 县水利局（牵头）、县财政局: the marked name leads, the others beside it support
                 got = "lead" if marked else ("support" if any_marked and r == "lead" else r)

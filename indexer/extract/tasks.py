@@ -389,7 +389,8 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
                 anns = pt.parse_annotations(p.heading, off, ms, ctx.doc_year)
                 if anns:
                     out[p.id] = anns[-1]
-    pt.apply_first_listed(list(out.values()) + [a for ci in infos for a in ci.annotations])
+    pt.apply_first_listed(list(out.values()) + [a for ci in infos for a in ci.annotations]
+                          + pt.first_listed_lines(ctx.document.text))
     own_clauses: dict[str, list[ClauseInfo]] = {}
     for ci in infos:
         if ci.clause.parent:

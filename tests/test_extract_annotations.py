@@ -317,3 +317,25 @@ def test_a_table_whose_note_says_the_first_unit_leads_gives_the_others_support(n
 def test_a_table_without_the_note_keeps_every_responsible_unit_a_lead():
     pd = tasks_of("一、重点任务\n\n" + _DUTY_TABLE)
     assert roles(task_with(pd, "黑臭水体排查")) == {("lead", "县生态环境局"), ("lead", "县农业农村局")}
+
+
+def _targets(body: str):
+    return [(t.indicator, t.value, t.unit, t.qualifier) for t in tasks_of("一、工作目标\n\n" + body).targets]
+
+
+@pytest.mark.parametrize("sentence, indicator, value, unit", [
+    ("到2025年，城区新增供水能力5万吨每日。", "城区新增供水能力", 5, "万吨/日"),
+    ("到2025年，排涝泵站抽排能力达到30立方米每秒。", "排涝泵站抽排能力", 30, "立方米/秒"),
+    ("到2025年，垃圾焚烧处理能力达到600吨/天。", "垃圾焚烧处理能力", 600, "吨/天"),
+])
+def test_a_rate_written_out_with_mei_is_one_unit(sentence, indicator, value, unit):
+    assert _targets(sentence) == [(indicator, value, unit, None)]
+
+
+def test_a_coefficient_or_index_without_a_unit_is_a_target():
+    assert _targets("全县农田灌溉水有效利用系数提高到0.62以上，空气质量综合指数下降到3.5。") == [
+        ("全县农田灌溉水有效利用系数", 0.62, None, "以上"), ("空气质量综合指数", 3.5, None, None)]
+
+
+def test_a_bare_number_after_a_verb_is_no_target_unless_its_indicator_is_dimensionless():
+    assert _targets("全县河道保洁等级达到2，村庄数量保持在12。") == []

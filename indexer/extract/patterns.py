@@ -133,6 +133,10 @@ def macros() -> dict[str, str]:
         "PLAN": trie_regex(w.get("plan_periods", {}).keys()),
         "RECURRING": trie_regex(w.get("recurring", {}).keys()),
         "UNIT": trie_regex(w.get("units", [])),
+        # 万吨每日, 吨/天: the unit a rate is counted per
+        "PER_UNIT": trie_regex(w.get("per_units", [])),
+        # 提高到0.58: each link verb a fixed-width look-behind of its own (no verb in the match)
+        "RATIO_LINK": "(?:" + "|".join(f"(?<={re.escape(v)})" for v in w.get("ratio_links", [])) + ")",
         "POST_QUALIFIER": trie_regex(w.get("post_qualifiers", {}).keys()),
         "COVERAGE": trie_regex(w.get("coverage_words", [])),
         "BENCHMARK_VERB": trie_regex(w.get("benchmark_verbs", [])),

@@ -58,6 +58,7 @@ def _words() -> dict:
         # 重点 is an adverb before a verb (重点推进) but part of an indicator (重点河湖水质优良比例)
         "trim": lx.longest_first(lex.list("indicator_trim") + [a for a in lex.list("adverbs") if a != "重点"]),
         "lead_verbs": lx.longest_first(lex.list("count_verbs")),
+        "dimensionless": tuple(lex.list("dimensionless_heads")),
     }
 
 
@@ -198,7 +199,13 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         kind = q.id
         pre_q = pre_verb = None
         share = _SHARE_AFTER.match(text, qe) if q.id == "number" and g["unit"] == "%" else None
-        if q.id == "number":
+        if q.id == "ratio":  # 系数提高到0.58: a value without a unit
+            value = number(g["value"])
+            pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
+            qualifier = (w["post"].get(g["post"], g["post"]) if g.get("post") else
+                         (w["pre"][pre] if pre else None))
+            kind = "number"
+        elif q.id == "number":
             if text[qe:qe + 1] == "的" and not share:
                 continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
@@ -234,6 +241,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):
+            continue  # 达到3: a bare number is a target only of a coefficient, index or ratio
         respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
         if indicator.endswith("分别"):  # 城区和镇区燃气普及率分别达到98%、90%
             indicator = indicator[:-2]

@@ -339,3 +339,15 @@ def test_a_coefficient_or_index_without_a_unit_is_a_target():
 
 def test_a_bare_number_after_a_verb_is_no_target_unless_its_indicator_is_dimensionless():
     assert _targets("全县河道保洁等级达到2，村庄数量保持在12。") == []
+
+
+def test_a_system_built_by_a_year_is_an_outcome_target():
+    pd = tasks_of("一、工作目标\n\n到2028年，全县基本建成覆盖城乡的农村饮水安全保障体系，初步形成河湖长效管护机制。\n")
+    assert [(t.indicator, t.value, t.unit, t.qualifier, t.year, t.kind) for t in pd.targets] == [
+        ("覆盖城乡的农村饮水安全保障体系", None, None, "基本建成", 2028, "outcome"),
+        ("河湖长效管护机制", None, None, "初步形成", 2028, "outcome")]
+
+
+def test_a_system_built_without_a_year_or_with_more_after_it_is_no_outcome_target():
+    pd = tasks_of("一、工作目标\n\n全县基本建成农村饮水安全保障体系。到2028年，全面建立河湖巡查制度并严格执行。\n")
+    assert [t for t in pd.targets if t.kind == "outcome"] == []

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from indexer.extract import lexicon as lx
-from indexer.extract.patterns import CharMatch
+from indexer.extract.patterns import CharMatch, trie_regex
 from indexer.extract.times import TimeInfo
 
 BOUNDARY = "，；。：！？\n｜"  # ｜ separates the cells of a table row
@@ -168,6 +168,17 @@ _SHARE_AFTER = re.compile(r"的(?P<noun>[\u4e00-\u9fff]{1,8}?)(?P<verb>达到|�
 _OUTCOME = re.compile(r"(?<![未不没])(?P<verb>达到|符合)(?P<std>[^，。；、：（）()]{2,30}?(?:要求|标准))(?!的)")
 
 
+@lru_cache(maxsize=1)
+def _built_outcome() -> re.Pattern:
+    """到2030年，全市基本建成城乡统筹的生活垃圾分类处理体系: a system, mechanism or pattern
+    stated as built by a year is an outcome too; the indicator is what is built, the qualifier
+    how far (基本建成)."""
+    lex = lx.load()
+    return re.compile(r"(?<![未不没])(?P<verb>" + trie_regex(lex.list("outcome_build_verbs")) + r")"
+                      r"(?P<std>[^，。；、：（）()]{2,30}?(?:" + trie_regex(lex.list("outcome_build_objects")) + r"))"
+                      r"(?=[，。；;]|$)")
+
+
 def find_targets(text: str, offset: int, matches: list[CharMatch],
                  time_at, skip: list[tuple[int, int]] = ()) -> list[FoundTarget]:
     """Targets in ``text`` (a clause starting at ``offset``).
@@ -302,7 +313,7 @@ def dated_outcomes(text: str, offset: int, quants: list[CharMatch], time_at, ski
     in force (an undated 达到…标准 is a requirement, not a target) and no value stands in the
     same segment (those are numeric targets, read above)."""
     out = []
-    for m in _OUTCOME.finditer(text):
+    for m in sorted([*_OUTCOME.finditer(text), *_built_outcome().finditer(text)], key=lambda m: m.start()):
         a, b = offset + m.start(), offset + m.end()
         if any(s <= a < e for s, e in skip) or any(f.start <= a < f.end for f in found):
             continue

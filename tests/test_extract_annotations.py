@@ -351,3 +351,22 @@ def test_a_system_built_by_a_year_is_an_outcome_target():
 def test_a_system_built_without_a_year_or_with_more_after_it_is_no_outcome_target():
     pd = tasks_of("一、工作目标\n\n全县基本建成农村饮水安全保障体系。到2028年，全面建立河湖巡查制度并严格执行。\n")
     assert [t for t in pd.targets if t.kind == "outcome"] == []
+
+
+@pytest.mark.parametrize("collective", ["各县（市）人民政府", "各市（州）人民政府", "各县（区）人民政府"])
+def test_a_collective_with_one_level_in_brackets_is_a_body_that_owns_its_sentence(collective):
+    pd = tasks_of(f"一、重点工作\n\n（一）管网建设。{collective}应当加快管网更新，2027年底前累计改造老旧管网60公里以上。\n")
+    t = task_with(pd, "加快管网更新")
+    assert roles(t) == {("owner", collective)}
+    assert (t.deadline.year, t.deadline.month) == (2027, 12)
+
+
+def test_a_dated_milestone_whose_subject_is_the_work_is_a_task_with_its_deadline():
+    pd = tasks_of("一、重点工作\n\n（一）灌区改造。推进灌区节水改造（县水利局负责）。到2027年，全县中型灌区全部完成现代化改造。\n")
+    t = task_with(pd, "现代化改造")
+    assert "节水改造" not in t.text and (t.deadline.year, t.deadline.month) == (2027, None)
+
+
+def test_a_dated_outcome_without_a_verb_of_completion_is_no_task():
+    pd = tasks_of("一、重点工作\n\n（一）灌区改造。推进灌区节水改造（县水利局负责）。到2027年，全县灌区水质保持稳定。\n")
+    assert not [t for t in pd.tasks if "水质保持稳定" in t.text]

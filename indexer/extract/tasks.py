@@ -514,6 +514,11 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
         for f in found]
 
 
+@lru_cache(maxsize=1)
+def _milestone_verbs() -> frozenset[str]:
+    return frozenset(lx.load().list("milestone_verbs"))
+
+
 def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
                     has_targets: bool, has_ann_parties: bool, has_own_parties: bool = False) -> list[list]:
     """The clause cut into pieces [start, end, command verbs] (offsets relative to the clause),
@@ -535,8 +540,15 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
                  if s < off + len(text) and e > off and s < e]
         pieces = [[a, b, command_verbs(text, off, a, b, ci.matches, ci.skip)] for a, b in cells]
         pieces = [p for p in pieces if p[2]] or pieces[:1]
+    milestone = _milestone_verbs()
     for a, b in zip(bounds, bounds[1:]) if row is None else ():
         vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
+        if not vs and not pieces and any(a <= t.start - off <= a + 1 for t in ct.deadlines):
+            # 到2027年，全市大中型灌区全部完成现代化改造: a dated milestone whose subject is the
+            # work, not a body, states an action all the same (its verb of completion); after
+            # a task it stays part of that task (…加快管网更新，2027年底前累计改造…).
+            vs = [m for m in ci.matches if m.label == "ACTION" and a <= m.start - off < b
+                  and not _inside(m.start, ci.skip) and text[m.start - off:m.end - off] in milestone][:1]
         if not vs and pieces:
             pieces[-1][1] = b
         else:

@@ -66,11 +66,14 @@ def _target_rows(kb, doc: str | None, year: int | None) -> list[Row]:
     for clause_id, targets in by_clause.items():
         p = kb.provision(clause_id)
         years = sorted({g.year for g in targets})
+        # a year no target of the clause writes (全年…: the document's year) is said to be inferred
+        written = {g.year for g in targets if not g.year_inferred}
         rows.append(Row("target", models.Task(
             id=clause_id, clause_id=clause_id, doc_id=p.doc_id, article_no=p.article_no, item_no=p.item_no,
             text=p.text, targets=tuple(targets), label=p.label,
             deadline=models.Deadline(year=years[0], month=None, source="explicit",
-                                     text="、".join(f"{y}年" for y in years) + "（目标年份）"))))
+                                     text="、".join(f"{y}年" + ("" if y in written else "（推断）")
+                                                   for y in years) + "（目标年份）"))))
     return rows
 
 
@@ -151,8 +154,9 @@ def deadline_text(d: models.Deadline | None) -> str:
 
 
 def target_text(t: models.Target) -> str:
-    """国省考断面水质优良比例95%左右（2027年）."""
-    year = f"（{t.year}年）" if t.year else ""
+    """国省考断面水质优良比例95%左右（2027年）; a year read from the document, not written at the
+    target: （2026年，推断）."""
+    year = (f"（{t.year}年，推断）" if t.year_inferred else f"（{t.year}年）") if t.year else ""
     return f"{t.text}{year}"
 
 

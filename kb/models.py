@@ -207,7 +207,14 @@ class Target:
     verified: bool | str | None = None  # outline targets: True / False / "partial" (confirmed in a published source?)
     kind: str = "number"  # number | class (Ⅲ类) | coverage (全覆盖) | benchmark (优于国家目标) | outcome (达到…要求)
     verb: str | None = None  # the link verb as written: 保持在, 稳定达到, 下降到 …
-    year_source: str | None = None  # explicit (a time phrase in force) | annotation (完成时限) | None
+    # explicit (a time phrase in force) | annotation (完成时限) | document (推断: a phrase naming no
+    # year, 全年/年内/年底前, read as the document's own year) | None
+    year_source: str | None = None
+
+    @property
+    def year_inferred(self) -> bool:
+        """The year is not written at the target: it is the document's own (全年 in a 2026 工作要点)."""
+        return self.year_source == "document"
 
 
 @dataclass(frozen=True)

@@ -180,7 +180,8 @@ def _target_row(kb, t) -> dict:
     d = kb.document(t.doc_id)
     return {"doc_id": t.doc_id, "level": d.level, "status": d.status, "clause_id": t.clause_id,
             "article_no": t.article_no, "year": t.year, "indicator": t.indicator, "value": t.value,
-            "unit": t.unit, "qualifier": t.qualifier, "text": t.text, "verified": t.verified}
+            "unit": t.unit, "qualifier": t.qualifier, "text": t.text, "verified": t.verified,
+            "year_source": t.year_source}
 
 
 def compare_targets(kb, doc: str | None = None, indicator: str | None = None) -> list[dict]:

@@ -370,3 +370,24 @@ def test_a_dated_milestone_whose_subject_is_the_work_is_a_task_with_its_deadline
 def test_a_dated_outcome_without_a_verb_of_completion_is_no_task():
     pd = tasks_of("一、重点工作\n\n（一）灌区改造。推进灌区节水改造（县水利局负责）。到2027年，全县灌区水质保持稳定。\n")
     assert not [t for t in pd.tasks if "水质保持稳定" in t.text]
+
+
+def test_a_target_year_read_from_the_document_is_marked_inferred_and_shown_so():
+    from kb import export, models
+
+    pd = tasks_of("一、重点任务\n\n（一）淘汰老旧车辆。全年淘汰国三及以下柴油货车300辆（县交通运输局负责）。"
+                  "到2027年，全县公交车新能源比例达到90%。\n")
+    year_end, stated = pd.targets
+    assert (year_end.year, year_end.year_source, year_end.year_inferred) == (2025, "document", True)
+    assert (stated.year, stated.year_source, stated.year_inferred) == (2027, "explicit", False)
+    assert models.to_dict(year_end)["year_source"] == "document"  # what the JSON says
+    assert export.target_text(year_end).endswith("（2025年，推断）")
+    assert export.target_text(stated).endswith("（2027年）")
+
+
+def test_the_coverage_table_says_a_target_year_is_inferred():
+    from policykb.ui.pages.coverage import target_year
+
+    assert target_year({"year": 2026, "year_source": "document"}) == "2026年（推断）"
+    assert target_year({"year": 2027, "year_source": "explicit"}) == "2027年"
+    assert target_year({"year": None}) == "—年"

@@ -299,7 +299,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             qualifier = "力争" if not qualifier else f"力争…{qualifier}"
         t: TimeInfo | None = time_at(q.start)
         year = t.year if t else None
-        year_source = None if not year else ("annotation" if t.from_annotation else "explicit")
+        # 全年淘汰…: a phrase naming no year gives the document's year, a guess said to be one
+        year_source = None if not year else ("annotation" if t.from_annotation else
+                                             "document" if t.relative else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
                                verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))

@@ -68,6 +68,13 @@ def target_value(t: dict) -> str:
     return f"{value}{t.get('unit') or ''}{qualifier}"
 
 
+def target_year(t: dict) -> str:
+    """2027年; a year read from the document rather than written at the target: 2026年（推断）."""
+    if not t.get("year"):
+        return "—年"
+    return f"{t['year']}年" + ("（推断）" if t.get("year_source") == "document" else "")
+
+
 def targets_html(kb, rows: list[dict]) -> str:
     docs = {d.id: d for d in common.documents(kb)}
     out = []
@@ -75,14 +82,14 @@ def targets_html(kb, rows: list[dict]) -> str:
         down, up = r["downstream"], r["upstream"]
         updoc = docs.get(up.get("doc_id"))
         outline = updoc is not None and updoc.status == "outline"
-        up_cell = (f"{up.get('year') or '—'}年　{render.esc(target_value(up))}"
+        up_cell = (f"{target_year(up)}　{render.esc(target_value(up))}"
                    + ("<br>" + render.outline_badge() + render.esc(labels.verified(up.get("verified")) or "未标注核实")
                       if outline else ""))
         verdict = r.get("verdict")
         color = VERDICT_COLOR.get(verdict or "", "#fff")
         out.append([
             render.esc(down.get("indicator") or ""),
-            f"{down.get('year') or '—'}年　{render.esc(target_value(down))}",
+            f"{target_year(down)}　{render.esc(target_value(down))}",
             f"{render.esc(views.short_title(updoc.title if updoc else '', 12))}<br>{up_cell}",
             render.esc(r.get("difference_text") or "—"),
             f'<span style="background:{color};padding:0 .3em">{render.esc(r.get("verdict_text") or "")}</span>',

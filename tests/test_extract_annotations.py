@@ -391,3 +391,14 @@ def test_the_coverage_table_says_a_target_year_is_inferred():
     assert target_year({"year": 2026, "year_source": "document"}) == "2026年（推断）"
     assert target_year({"year": 2027, "year_source": "explicit"}) == "2027年"
     assert target_year({"year": None}) == "—年"
+
+
+@pytest.mark.parametrize("sentence, indicator", [
+    ("新改建农村卫生户厕600户。", "农村卫生户厕"),  # the count verb (新建 + 改建) is no part of the indicator
+    ("累计改造城区老旧燃气管网35公里。", "城区老旧燃气管网"),  # nor 累计 before it
+    ("新增造林绿化面积1.2万亩。", "新增造林绿化面积"),  # an increment of an area is the indicator's name
+    ("新增供水能力3万吨每日。", "新增供水能力"),
+    ("在东湖公园、南门广场建设口袋公园4个。", "口袋公园"),  # the place where the work is done is not
+])
+def test_a_work_load_indicator_names_the_thing_counted(sentence, indicator):
+    assert [t[0] for t in _targets(sentence)] == [indicator]

@@ -59,6 +59,7 @@ def _words() -> dict:
         "trim": lx.longest_first(lex.list("indicator_trim") + [a for a in lex.list("adverbs") if a != "重点"]),
         "lead_verbs": lx.longest_first(lex.list("count_verbs")),
         "dimensionless": tuple(lex.list("dimensionless_heads")),
+        "increment": tuple(lex.list("increment_heads")),
     }
 
 
@@ -266,6 +267,13 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if share:
             indicator = f"{indicator}{share['noun']}{share['verb']}{share['std']}的比例"
             qe = share.end()
+        if indicator.startswith("在"):
+            # 在滨河公园、望江广场建设雨水调蓄池2座: the place where the work is done is no part of
+            # the indicator; it starts at the count verb after the place
+            at = min((k for k in (indicator.find(v, 2) for v in w["lead_verbs"]) if k > 0), default=-1)
+            if at > 0:
+                ind_start += at
+                indicator = indicator[at:]
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
         tail = text[qe:tail_end].strip("的 ")
@@ -273,7 +281,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             # 完成全县12家重点企业…治理: verb + scope before the value, the indicator after it.
             verb, indicator = lead_verb, tail
             qe_ev = tail_end
-        elif lead_verb and len(indicator) - len(lead_verb) >= 2 and q.id == "number":
+        elif lead_verb and len(indicator) - len(lead_verb) >= 2 and q.id == "number" \
+                and not indicator.endswith(w["increment"]):
             # 新建改造城镇污水管网40公里 → 城镇污水管网 (verb 新建改造)
             verb = ""
             while lead_verb and len(indicator) - len(lead_verb) >= 2:

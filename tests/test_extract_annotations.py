@@ -412,6 +412,7 @@ def test_the_coverage_table_says_a_target_year_is_inferred():
     ("新增造林绿化面积1.2万亩。", "新增造林绿化面积"),  # an increment of an area is the indicator's name
     ("新增供水能力3万吨每日。", "新增供水能力"),
     ("在东湖公园、南门广场建设口袋公园4个。", "口袋公园"),  # the place where the work is done is not
+    ("在线监测站点建设达到30个。", "在线监测站点建设"),  # 在 opening a word of the indicator stays
 ])
 def test_a_work_load_indicator_names_the_thing_counted(sentence, indicator):
     assert [t[0] for t in _targets(sentence)] == [indicator]

@@ -60,6 +60,7 @@ def _words() -> dict:
         "lead_verbs": lx.longest_first(lex.list("count_verbs")),
         "dimensionless": tuple(lex.list("dimensionless_heads")),
         "increment": tuple(lex.list("increment_heads")),
+        "zai_words": tuple(lex.list("zai_words")),
     }
 
 
@@ -267,7 +268,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if share:
             indicator = f"{indicator}{share['noun']}{share['verb']}{share['std']}的比例"
             qe = share.end()
-        if indicator.startswith("在"):
+        if indicator.startswith("在") and not indicator.startswith(w["zai_words"]):
             # 在滨河公园、望江广场建设雨水调蓄池2座: the place where the work is done is no part of
             # the indicator; it starts at the count verb after the place
             at = min((k for k in (indicator.find(v, 2) for v in w["lead_verbs"]) if k > 0), default=-1)

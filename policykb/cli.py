@@ -240,7 +240,7 @@ def cmd_targets(args) -> int:
         return 0
     for t in targets:
         value = "" if t.value is None else f"{t.value}{t.unit or ''}"
-        year = f"{t.year}年" if t.year else "年份未明确"
+        year = (f"{t.year}年" + ("（推断）" if t.year_inferred else "")) if t.year else "年份未明确"
         print(f"{year}  {t.indicator}  {value}  {t.qualifier or ''}".rstrip()
               + f"    [{t.clause_id}]")
     print(f"共 {len(targets)} 项目标。")
@@ -258,7 +258,8 @@ def _compare_targets(kb, args) -> int:
     def show(t):
         value = "" if t["value"] is None else f"{t['value']}{t['unit'] or ''}"
         outline = "（提纲）" if t["status"] == "outline" else ""
-        return f"{t['doc_id']}{outline} {t['year'] or '年份未明确'}年 {t['indicator']} {value} {t['qualifier'] or ''}".strip()
+        year = "（推断）" if t.get("year_source") == "document" else ""
+        return f"{t['doc_id']}{outline} {t['year'] or '年份未明确'}年{year} {t['indicator']} {value} {t['qualifier'] or ''}".strip()
 
     for r in rows:
         diff = f"  差值 {r['difference']:+g}" if r["difference"] is not None else ""

@@ -194,3 +194,19 @@ def test_eval_extract_json(home, capsys):
         s = out["fields"][field]
         assert s["precision"] is not None and s["recall"] is not None
         assert s["recall"] >= 0.9 and s["precision"] >= 0.9
+
+
+def test_a_target_year_read_from_the_document_says_so(tmp_path, capsys, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "points.txt").write_text(
+        "某县交通运输局2025年工作要点\n\n一、重点工作\n\n（一）淘汰老旧车辆。全年淘汰国三柴油货车300辆。"
+        "到2027年，公交车新能源比例达到90%。\n\n某县交通运输局\n\n2025年2月10日\n", encoding="utf-8")
+    monkeypatch.setenv("POLICYKB_HOME", str(tmp_path / "home"))
+    assert main(["build", "--corpus", str(corpus), "--quiet"]) == 0
+    capsys.readouterr()
+    rows = {t["indicator"]: t for t in run_json(capsys, "targets", "--doc", "points")}
+    assert rows["国三柴油货车"]["year_source"] == "document" and rows["国三柴油货车"]["year"] == 2025
+    assert rows["公交车新能源比例"]["year_source"] == "explicit"
+    code, out, _ = run(capsys, "targets", "--doc", "points")
+    assert "2025年（推断）  国三柴油货车" in out and "2027年  公交车新能源比例" in out

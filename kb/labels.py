@@ -8,6 +8,8 @@ label codes through it, so a code reads the same everywhere.
 
 from __future__ import annotations
 
+from typing import Callable
+
 LEVEL = {"central": "中央", "provincial": "省级", "municipal": "市级", "county": "县级"}
 STATUS = {"full": "全文", "outline": "提纲"}
 OUTLINE_CAVEAT = "非官方全文"  # said wherever an outline document is shown or cited
@@ -58,42 +60,22 @@ def verified_tag(flag) -> str:
     return f"〔{label}〕" if label else ""
 
 
-def level(code: str | None) -> str:
-    return LEVEL.get(code or "", code or "")
+def _reader(table: dict[str, str]) -> Callable[[str | None], str]:
+    """The label of a code in ``table``; an unknown code reads as itself (never an empty cell)."""
 
+    def read(code: str | None) -> str:
+        return table.get(code or "", code or "")
+
+    return read
+
+
+level, role, kind, link_kind = _reader(LEVEL), _reader(ROLE), _reader(KIND), _reader(LINK_KIND)
+coverage, party_source, fact, fact_source = _reader(COVERAGE), _reader(PARTY_SOURCE), _reader(FACT), _reader(FACT_SOURCE)
 
 def status(code: str | None, caveat: bool = False) -> str:
     """全文 / 提纲; with ``caveat`` an outline reads 提纲（非官方全文）."""
     label = STATUS.get(code or "", code or "")
     return f"{label}（{OUTLINE_CAVEAT}）" if caveat and code == "outline" else label
-
-
-def role(code: str | None) -> str:
-    return ROLE.get(code or "", code or "")
-
-
-def kind(code: str | None) -> str:
-    return KIND.get(code or "", code or "")
-
-
-def link_kind(code: str | None) -> str:
-    return LINK_KIND.get(code or "", code or "")
-
-
-def coverage(code: str | None) -> str:
-    return COVERAGE.get(code or "", code or "")
-
-
-def party_source(code: str | None) -> str:
-    return PARTY_SOURCE.get(code or "", code or "")
-
-
-def fact(code: str | None) -> str:
-    return FACT.get(code or "", code or "")
-
-
-def fact_source(code: str | None) -> str:
-    return FACT_SOURCE.get(code or "", code or "")
 
 
 def guessed(codes) -> str:

@@ -25,8 +25,9 @@
    A table pasted as plain text, its cells separated by spaces, becomes rows
    too when its header line is short labels naming a responsibility column
    (``序号 类别 主要任务 牵头单位 配合单位 完成时限``): each following line with as
-   many space-separated cells is a row; the table ends at the first line that
-   has another count (a row with an empty cell cannot be told apart, and ends it).
+   many space-separated cells is a row; a short label line between rows (（一）农业节水,
+   a group row) is kept as text and the table goes on; the table ends at the first other
+   line with another count (a row with an empty cell cannot be told apart, and ends it).
 
 Every step maps one character to one character except (1), (2) and (6), so
 within a line offsets are stable; provision offsets always index the
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.regexes import TABLE_CELL
+from indexer.regexes import TABLE_CELL, TABLE_GROUP_LINE
 
 # Full-width digits and Latin letters → ASCII.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -97,13 +98,16 @@ _SPACE_HEADER_CELL = re.compile(r"^(?:牵头|责任|配合|参与|协办|主办|
 def _space_tables(lines: list[str]) -> list[str]:
     """Lines of a table pasted with spaces between its cells → ``｜`` rows (guarantee 6)."""
     out, cols = [], 0
-    for line in lines:
+    for k, line in enumerate(lines):
         if not line:
             out.append(line)
             continue
         cells = line.split()
         if cols and len(cells) == cols and TABLE_CELL not in line:
             out.append(TABLE_CELL.join(cells))
+            continue
+        if cols and TABLE_GROUP_LINE.match(line) and _next_cells(lines, k) == cols:
+            out.append(line)  # （一）农业节水 between rows: a group row, the table goes on
             continue
         cols = 0
         if (len(cells) >= 3 and TABLE_CELL not in line
@@ -114,6 +118,12 @@ def _space_tables(lines: list[str]) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def _next_cells(lines: list[str], k: int) -> int:
+    """How many space-separated cells the next non-empty line after ``lines[k]`` has."""
+    nxt = next((x for x in lines[k + 1:k + 3] if x), "")
+    return 0 if TABLE_CELL in nxt else len(nxt.split())
 
 
 def normalize_line(line: str) -> str:

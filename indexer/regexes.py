@@ -53,6 +53,10 @@ NUMBERING = {
 # The cell separator of a table row (``indexer.normalize`` guarantee 6): a .docx or HTML
 # table's row, e.g. a 任务分工表 row 1｜完成…改造｜区生态环境局｜区工信局｜2025年10月底前.
 TABLE_CELL = "｜"
+# A group row inside a table — one cell across the table (（一）农业节水, 二、工业节水, 重点任务类) —
+# written as a line of its own between rows: a short label, no sentence. It does not end the
+# table when a row follows it.
+TABLE_GROUP_LINE = re.compile(r"^[^｜。；;，,：:！？]{1,24}$")
 
 # ---------------------------------------------------------------------------
 # Sentences and clauses.
@@ -131,6 +135,10 @@ TITLE_PLAIN = re.compile(
     r"措施|清单|任务|安排|预案|纲要|规则|指引|指南|制度|标准)"
     r"(?:（[^（）。；：]{1,20}）)?$"  # …实施方案（2025—2027年）, …办法（试行）
 )
+
+# The words a plan's first paragraph opens with (为…，制定本方案 / 根据…): after a title line, such
+# a line starts a paragraph of its own, however long the title line is.
+PREAMBLE_OPENER = re.compile(r"^(?:为了?|根据|按照|依据|近年来)")
 
 # The red masthead (版头) above a document's 文号: 青川市人民政府办公室文件, 中共某某县委文件.
 MASTHEAD_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,30}文件$")

@@ -1073,6 +1073,12 @@ def _meta_label(line: str) -> bool:
     return split_meta_line(line) is not None
 
 
+def _title_then_preamble(last: str, line: str) -> bool:
+    """A plan's title line (…实施方案) followed by its preamble (为…，制定本方案): two paragraphs, even
+    when the title fills the line."""
+    return bool((rx.TITLE_PLAIN.match(last) or rx.TITLE_LINE.match(last)) and rx.PREAMBLE_OPENER.match(line))
+
+
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop running headers/footers (lines repeated at the top or bottom of most pages, numbers
     ignored) and page-number lines (— 3 —, 第3页 共10页, 3/10, - 3 -)."""
@@ -1108,7 +1114,8 @@ def join_lines(lines: list[str]) -> list[str]:
     sentence (。！？：； possibly followed by a closing quote/bracket), is
     markedly shorter than the full lines of the document (a paragraph's last
     line, a title, a signature), or the line starts with numbering (一、 （一）
-    1． 第一条 附件) or is a date line. A paragraph with a bracket still open
+    1． 第一条 附件) or is a date line, or the previous line is a plan's title and this one opens
+    its preamble (为…/根据…). A paragraph with a bracket still open
     (（牵头单位：…；配合单位：⏎市财政局；…）) always continues: the ：/； inside an
     annotation end no sentence.
     """
@@ -1122,7 +1129,8 @@ def join_lines(lines: list[str]) -> list[str]:
         ends = re.search(r"[。！？：；][”’」』）]?$", last)
         short = len(last) < 0.85 * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
-                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line))
+                  or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line)
+                  or _title_then_preamble(last, line))
         open_bracket = _open_brackets(paras[-1][-150:]) > 0  # an annotation is not longer
         if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)

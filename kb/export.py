@@ -148,6 +148,8 @@ def deadline_text(d: models.Deadline | None) -> str:
         years = "、".join(str(y) for y in d.stages)
         return f"未明确（文件阶段目标年：{years}）" if years else "未明确"
     text = d.text
+    if d.year_inferred:  # 全年 in a 2026 工作要点: the document's year, not a written deadline
+        text = f"{text}（{d.year}年，推断）"
     if d.recurring and d.recurring not in text:
         text = f"{text}（{d.recurring}）"
     return text

@@ -189,6 +189,13 @@ class Deadline:
     end: int | None = None
     stages: tuple[int, ...] = ()  # inherited: the document's stage years (2025, 2030, 2035)
     period: tuple[int, int] | None = None  # “十四五”期间 → (2021, 2025)
+    # explicit (written, or a month of the document's year: 6月底前) | document (全年 / 本年度: the
+    # document's year as a whole, no deadline written — shown as 推断) | None (no year)
+    year_source: str | None = None
+
+    @property
+    def year_inferred(self) -> bool:
+        return self.year_source == "document"
 
 
 @dataclass(frozen=True)

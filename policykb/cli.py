@@ -211,7 +211,7 @@ def cmd_tasks(args) -> int:
             if r.status != "resolved":
                 print(f"    指代：{r.note}")
         print(f"    时限：{deadline_text(t.deadline)}"
-              + ("（原文）" if t.deadline and t.deadline.source == "explicit" else ""))
+              + ("（原文）" if t.deadline and t.deadline.source == "explicit" and not t.deadline.year_inferred else ""))
         for x in t.targets:
             print(f"    目标：{target_text(x)}")
         for w in t.warnings:

@@ -173,6 +173,7 @@ class Deadline(Shape):
     month: int | None
     text: str | None
     source: str
+    year_source: str | None = None
 
 
 class Task(Shape):

@@ -97,6 +97,78 @@ def test_table_pasted_with_spaces_reads_as_rows_and_the_category_is_no_task():
     assert (t.deadline.year, t.deadline.month) == (2025, 10)
 
 
+@pytest.mark.parametrize("group", ["（一）农业节水", "一、农业节水", "农业节水类"])
+def test_a_group_row_between_pasted_rows_does_not_end_the_table(group):
+    pd = tasks_of("一、任务分工\n\n序号  重点任务  牵头单位  配合单位  完成时限\n\n"
+                  f"{group}\n\n1  新建节水灌溉面积2万亩  县农业农村局  县水利局  2025年10月底前\n\n"
+                  "（二）工业节水\n\n2  创建节水型企业5家  县工信局  县水利局  2025年12月底前")
+    a, b = task_with(pd, "节水灌溉"), task_with(pd, "节水型企业")
+    assert (a.text, b.text) == ("新建节水灌溉面积2万亩", "创建节水型企业5家")
+    assert roles(a) == {("lead", "县农业农村局"), ("support", "县水利局")}
+    assert roles(b) == {("lead", "县工业和信息化局"), ("support", "县水利局")}
+    assert (b.deadline.year, b.deadline.month) == (2025, 12)
+    assert not [t for t in pd.tasks if "农业节水" in t.text]  # the group row is no task
+
+
+def test_a_group_row_of_an_html_table_does_not_end_the_table(tmp_path):
+    from indexer.pipeline import parse_file
+
+    html = ("<html><head><title>某县节水任务分工方案</title></head><body><div class='article'>"
+            "<p>某县节水任务分工方案</p><p>为全面落实节水优先方针，推进全县农业、工业和城镇节水，"
+            "提高水资源利用效率，结合本县实际，现将年度节水重点任务分解如下，各单位要认真组织实施。</p>"
+            "<p>一、任务分工</p><table>"
+            "<tr><td>序号</td><td>重点任务</td><td>牵头单位</td><td>完成时限</td></tr>"
+            "<tr><td colspan='4'>（一）农业节水</td></tr>"
+            "<tr><td>1</td><td>新建节水灌溉面积2万亩</td><td>县农业农村局</td><td>2025年10月底前</td></tr>"
+            "<tr><td colspan='4'>（二）工业节水</td></tr>"
+            "<tr><td>2</td><td>创建节水型企业5家</td><td>县工信局</td><td>2025年12月底前</td></tr>"
+            "</table><p>某县人民政府</p><p>2025年3月1日</p></div></body></html>")
+    page = tmp_path / "t.html"
+    page.write_text(html, encoding="utf-8")
+    pd = parse_file(page)
+    b = task_with(pd, "节水型企业")
+    assert roles(b) == {("lead", "县工业和信息化局")}
+    assert (b.deadline.year, b.deadline.month) == (2025, 12)
+
+
+def test_a_sentence_line_between_pasted_rows_ends_the_table():
+    pd = tasks_of("一、任务分工\n\n序号  重点任务  牵头单位  完成时限\n\n"
+                  "1  新建节水灌溉面积2万亩  县农业农村局  2025年10月底前\n\n"
+                  "各单位要按月报送进展，确保任务按期完成。\n\n2  这一行  不是  表格  的行")
+    assert roles(task_with(pd, "节水灌溉")) == {("lead", "县农业农村局")}
+    assert not [t for t in pd.tasks if "不是" in t.text and t.parties and
+                any(p.role == "lead" and p.name == "不是" for p in t.parties)]
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("县财政局负责统筹安排配套资金。", "owner"),       # the body doing the work
+    ("县水利局负责河湖水域岸线日常管理。", "owner"),
+    ("县水利局负责统筹协调全县节水工作。", "lead"),   # coordinating others
+    ("县工信局负责督促园区企业实施雨污分流改造。", "lead"),  # overseeing the doers
+    ("由县水利局负责河道清淤。", "lead"),             # 由X负责: the task is assigned to X
+])
+def test_a_lone_unit_in_running_text_owns_the_work_unless_it_coordinates(sentence, role):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    t = pd.tasks[-1]
+    assert {r for r, _ in roles(t)} == {role}, roles(t)
+
+
+def test_a_running_text_duty_stated_again_in_the_annotation_keeps_the_annotations_role():
+    pd = tasks_of("一、重点任务\n\n（一）推进污水治理。县住建局负责编制污水治理专项规划。（牵头单位：县住建局；配合单位：县财政局）")
+    assert roles(task_with(pd, "专项规划")) == {("lead", "县住房城乡建设局"), ("support", "县财政局")}
+
+
+def test_a_quantity_for_the_whole_year_is_dated_to_the_document_year_and_says_it_is_inferred():
+    from kb.export import deadline_text
+
+    pd = tasks_of("一、重点任务\n\n（一）治理燃煤锅炉。全年淘汰燃煤锅炉30台。\n\n（二）治理河道。年内完成河道清淤12公里。")
+    whole = task_with(pd, "燃煤锅炉30台").deadline
+    assert (whole.year, whole.year_source, whole.year_inferred) == (2025, "document", True)
+    assert deadline_text(whole) == "全年（2025年，推断）"
+    within = task_with(pd, "河道清淤").deadline
+    assert (within.year, within.year_inferred) == (2025, False)  # 年内 states a deadline: this year
+
+
 def test_title_only_article_heading_is_no_task():
     pd = tasks_of("一、重点任务\n\n（一）优化能源结构，推动能源清洁化。\n\n1.发展光伏。推进分布式光伏开发（县发展改革委）。")
     assert not [t for t in pd.tasks if "优化能源结构" in t.text]
@@ -222,9 +294,9 @@ def test_a_bracket_inside_a_name_is_the_round_one():
 
 
 # The issue's targets on the real-form sets, as measured after the fixes (docs/tasks.md): a rule
-# that breaks a form read today fails here. fresh2's lead precision and owner recall are below
-# the issue's bar for a labelling reason docs/tasks.md gives (X负责… in running text), so they
-# are guarded at what they are, not at the bar.
+# that breaks a form read today fails here. fresh2's owner recall is below the issue's bar for a
+# labelling reason (X会同Y labelled as two owners there, lead and support elsewhere), so it is
+# guarded at what it is, not at the bar.
 ISSUE_13 = {"responsible": (0.90, 0.85), "lead": (None, 0.85), "owner": (None, 0.80), "deadline": (None, 0.80),
             "target_indicators": (0.85, 0.85)}
 
@@ -237,16 +309,19 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
 @pytest.mark.parametrize("gold, floors", [
     ("extract_real_forms.jsonl", ISSUE_13),
     ("extract_real_forms_fresh.jsonl", ISSUE_13),
-    ("extract_real_forms_fresh2.jsonl", {**ISSUE_13, "lead": (0.70, 0.85), "owner": (0.95, 0.65)}),
+    ("extract_real_forms_fresh2.jsonl", {**ISSUE_13, "owner": (0.95, 0.80)}),
     # the figures reached (docs/tasks.md), held as floors: nothing may move backwards
     ("extract_real_forms.jsonl", _reached((1.0, 1.0), (None, 1.0), (None, 1.0), (None, 1.0), (0.967, 0.935))),
     ("extract_real_forms_fresh.jsonl", _reached((1.0, 1.0), (None, 1.0), (None, 1.0), (None, 1.0), (0.963, 0.929))),
-    ("extract_real_forms_fresh2.jsonl", _reached((1.0, 0.963), (0.714, 1.0), (1.0, 0.679), (0.938, 1.0),
+    ("extract_real_forms_fresh2.jsonl", _reached((1.0, 0.963), (0.937, 1.0), (1.0, 0.857), (0.938, 1.0),
                                                  (0.966, 0.903))),
     ("extract_gold.jsonl", {"target_indicators": (0.875, 0.875)}),  # the seed's indicators, raised by set i*'s fixes
     # set i*, after the fixes that followed its blind run (docs/tasks.md)
     ("extract_real_forms_fresh3.jsonl", _reached((1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (0.926, 1.0), (1.0, 1.0),
                                                  support=(1.0, 1.0))),
+    # set j*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh4.jsonl", _reached((0.972, 0.972), (0.973, 1.0), (0.923, 0.857), (0.913, 1.0),
+                                                 (0.923, 0.857), support=(0.956, 0.956))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT

@@ -206,10 +206,12 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
             tasks = [t for t in pd.tasks if t.clause_id == clause.id]
             targets = [t for t in pd.targets if t.clause_id == clause.id]
         explicit = [d for d in (t.deadline for t in tasks) if d and d.source == "explicit"]
+        # a year taken from the document (全年…) is shown as inferred: it is no written deadline
+        written = [d for d in explicit if not d.year_inferred]
         pred = {
             "task": {True} if tasks else set(),
-            "deadline_year": {d.year for d in explicit if d.year},
-            "deadline_month": {(d.year, d.month) for d in explicit if d.month},
+            "deadline_year": {d.year for d in written if d.year},
+            "deadline_month": {(d.year, d.month) for d in written if d.month},
             "recurring": {d.recurring for d in explicit if d.recurring},
         }
         for role in PARTY_FIELDS:
@@ -218,7 +220,7 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
             pred[role] = {canonical_name(p.name if p.canonical_inferred else p.key) for t in tasks for p in t.parties
                           if p.role == role and p.source == "explicit"}
         pred["responsible"] = set().union(*(pred[r] for r in RESPONSIBLE_ROLES))
-        pred["deadline"] = {(d.year, d.month) for d in explicit if d.year}
+        pred["deadline"] = {(d.year, d.month) for d in written if d.year}
         labelled_roles = [r for r in PARTY_FIELDS if r in g]
         pred["surface"] = {(p.role, p.name) for t in tasks for p in t.parties
                            if p.role in labelled_roles and p.source == "explicit"}

@@ -108,7 +108,11 @@ def table_rows(text: str) -> list[Row]:
     for m in re.finditer(r"[^\n]+", text):
         line = m.group()
         if rx.TABLE_CELL not in line:
-            head = None  # a table ends at the first line that is not a row
+            # a table ends at the first line that is not a row, unless it is a group row
+            # (（一）农业节水, one cell across the table) with another row after it
+            nxt = re.match(r"\n*([^\n]*)", text[m.end():]).group(1)
+            if not (head is not None and rx.TABLE_GROUP_LINE.match(line) and rx.TABLE_CELL in nxt):
+                head = None
             continue
         cells = _cells(text, m.start(), m.end())
         years = _year_columns(text, cells)

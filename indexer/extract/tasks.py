@@ -598,8 +598,9 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
         rec = ann_dl
     if t is not None:
         year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
+        year_source = None if year is None else "document" if t.scope else "explicit"
         return Deadline(year, t.month, dl_text or t.text, "explicit",
-                        recurring or t.recurring, t.start, t.end, period=t.period)
+                        recurring or t.recurring, t.start, t.end, period=t.period, year_source=year_source)
     if recurring is not None:
         text_ = rec.text if isinstance(rec, TimeInfo) else (ann_dl.deadline_text or recurring)
         month = rec.month if isinstance(rec, TimeInfo) else None  # 每年12月: every December
@@ -649,8 +650,13 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
     *inherited* recipients.
     """
     parties: list[Party] = list(ann_parties)
+    # 县住建局负责编制…（牵头单位：县住建局）: the annotation states the body's role; the running
+    # text's 负责 (an owner on its own) says nothing more.
+    stated = {p.key for p in ann_parties if p.role in ("lead", "support")}
     for p, _m in running:
         at = p.anaphor_start if p.source == "resolved" else p.start
+        if p.role == "owner" and p.key in stated:
+            continue
         if p.role in RESPONSIBLE or a_abs <= at < b_abs:
             parties.append(p)
     refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)

@@ -37,6 +37,7 @@ class TimeInfo:
     end: int
     period: tuple[int, int] | None = None
     relative: bool = False  # the year comes from the document's date (年底前, 6月底前)
+    scope: bool = False  # 全年 / 本年度: the document's year as a whole, no deadline stated
     from_annotation: bool = False  # read from an annotation's 完成时限, not the running text
 
     @property
@@ -76,7 +77,8 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
             year = doc_year + 1
         month = int(g["month"]) if g.get("month") else _month_word(g.get("part"))
         kind = "start" if post in _START_POSTS else "deadline"
-        return TimeInfo(kind, year, month, None, relative=True, **base)
+        scope = month is None and not post and rel in lx.load().list("year_scope_words")
+        return TimeInfo(kind, year, month, None, relative=True, scope=scope, **base)
     # id "year" (and any user-added pattern with a year group)
     year = int(g["year"]) if g.get("year") else None
     month = int(g["month"]) if g.get("month") else _month_word(g.get("part"))

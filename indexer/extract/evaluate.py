@@ -265,7 +265,7 @@ def evaluate(gold: list[dict], parsed: dict, gold_name: str = "") -> Result:
                 s = result.scores[f]
                 s.tp, s.fp, s.fn, s.clauses = s.tp + tp, s.fp + fp, s.fn + fn, s.clauses + 1
                 s.agree += fp == 0 and fn == 0
-                if (fp or fn) and full is not False:  # targets, and the indicator-level misses
+                if (fp or fn) and full:
                     result.disagreements.append({
                         "anchor": g["anchor"], "clause_id": clause.id, "field": f,
                         "gold": [json.dumps(x, ensure_ascii=False) for x in g["targets"]],

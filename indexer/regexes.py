@@ -27,7 +27,8 @@ CN_COMMA = re.compile(rf"^(?P<marker>(?P<num>[{CN_NUM}]+)(?:、|．|\.(?![\d.]))
 # （五）持续深入… — articles of 意见/方案; ASCII parens are normalised to full-width.
 CN_PAREN = re.compile(rf"^(?P<marker>（(?P<num>[{CN_NUM}]+)）)\s*(?P<rest>.*)$", re.S)
 # 1．加强… / 1.加强… / 1、加强… — items of county plans; not 2024年 or 1.5倍.
-NUM_DOT = re.compile(r"^(?P<marker>(?P<num>\d{1,3})(?:[．、]|\.(?!\d)))\s*(?P<rest>.*)$", re.S)
+# A digit after the dot is a decimal (1.5万亩), except a month opening the item: 1.6月底前完成….
+NUM_DOT = re.compile(r"^(?P<marker>(?P<num>\d{1,3})(?:[．、]|\.(?!\d)|\.(?=(?:1[0-2]|[1-9])月)))\s*(?P<rest>.*)$", re.S)
 # （1） — sub-items; 1） / 1) (normalised to 1）) are the same level written with one bracket.
 NUM_PAREN = re.compile(r"^(?P<marker>（?(?P<num>\d{1,3})）)\s*(?P<rest>.*)$", re.S)
 # ① — sub-sub-items.

@@ -445,6 +445,7 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
+_ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
 _OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
 
@@ -468,11 +469,17 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     out: list[tuple[Party, CharMatch]] = []
     for g in groups(text, offset, bodies):
         gs, ge = g.start - offset, g.end - offset
+        etc = _ETC.match(text, ge)  # 市发展改革委、市工信局等部门按照各自职责…: the cues follow 等部门
+        if etc:
+            ge = etc.end()
         left, right = text[max(0, gs - 8):gs], text[ge:ge + 10]
         role, ev_s, ev_e = None, gs, ge
         r = _starts(right, _owner_cues())
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)
+        w = _ends(left, c["support_before"]) if role is None else None
+        if w:  # X会同Y统筹…: Y supports, whatever follows it
+            role, ev_s = "support", gs - len(w)
         w = _ends(left, c["lead_before"]) if role is None else None
         if w:
             role, ev_s = "lead", gs - len(w)
@@ -495,10 +502,6 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 if r:
                     role, ev_e = r_, ge + len(mv) + len(r)
                     break
-        if role is None:
-            w = _ends(left, c["support_before"])
-            if w:
-                role, ev_s = "support", gs - len(w)
         if role is None:
             w = _ends(left, c["recipient_before"])
             if w:

@@ -88,6 +88,9 @@ def _segment_end(text: str, pos: int) -> int:
 # listed, not an amount to reach. 列全省第3位 is a rank (no unit matches 位).
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
+# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
+# names what the work is done to.
+_OBJECT_SCOPE = re.compile(r"对(?:全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)|辖区内?|区域内)?$")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -181,6 +184,15 @@ def _built_outcome() -> re.Pattern:
                       r"(?=[，。；;]|$)")
 
 
+@lru_cache(maxsize=1)
+def _removed_outcome() -> re.Pattern:
+    """到2027年，纳入监管的农村黑臭水体基本消除 / 臭氧浓度上升趋势得到遏制: a whole segment whose
+    subject is what is done away with and whose verb ends it; the indicator is the subject (without
+    the area, 全市), the qualifier the verb."""
+    verbs = trie_regex(lx.load().list("outcome_removal_verbs"))
+    return re.compile(r"(?:^|(?<=[，。；;：]))(?P<std>[^，。；;、：（）()]{2,30}?)(?P<verb>" + verbs + r")(?=[，。；;]|$)")
+
+
 def find_targets(text: str, offset: int, matches: list[CharMatch],
                  time_at, skip: list[tuple[int, int]] = ()) -> list[FoundTarget]:
     """Targets in ``text`` (a clause starting at ``offset``).
@@ -225,6 +237,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             unit = normalise_unit((g.get("mult") or "") + g["unit"])
             if before.endswith(_EXISTING_BEFORE) or any(w in text[qe:_segment_end(text, qe)] for w in _EXISTING_AFTER):
                 continue  # a count of what exists or was listed
+            if _OBJECT_SCOPE.search(before):
+                continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
             pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
             if pre:
                 pre_q = w["pre"][pre]
@@ -325,7 +339,8 @@ def dated_outcomes(text: str, offset: int, quants: list[CharMatch], time_at, ski
     in force (an undated 达到…标准 is a requirement, not a target) and no value stands in the
     same segment (those are numeric targets, read above)."""
     out = []
-    for m in sorted([*_OUTCOME.finditer(text), *_built_outcome().finditer(text)], key=lambda m: m.start()):
+    found_now = [*_OUTCOME.finditer(text), *_built_outcome().finditer(text), *_removed_outcome().finditer(text)]
+    for m in sorted(found_now, key=lambda m: m.start()):
         a, b = offset + m.start(), offset + m.end()
         if any(s <= a < e for s, e in skip) or any(f.start <= a < f.end for f in found):
             continue
@@ -336,7 +351,11 @@ def dated_outcomes(text: str, offset: int, quants: list[CharMatch], time_at, ski
         t = time_at(a)
         if not t or not t.year or t.from_annotation:
             continue
-        out.append(FoundTarget(m["std"], None, None, m["verb"], t.year, "explicit", m["verb"], "outcome",
-                               a, b, m.group(0)))
+        std = m["std"]
+        scope = _SCOPE.match(std)
+        if scope:  # 全市城区黑臭水体全部消除: the area is no part of what is removed
+            std, a = std[scope.end():], a + scope.end()
+        out.append(FoundTarget(std, None, None, m["verb"], t.year, "explicit", m["verb"], "outcome",
+                               a, b, text[a - offset:b - offset]))
     return out
 

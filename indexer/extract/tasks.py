@@ -305,6 +305,12 @@ class DocumentContext:
     candidates: list[an.Candidate] = field(default_factory=list)
     name_span: dict = field(default_factory=dict)
 
+    def under_safeguards(self, p: Provision) -> bool:
+        """Is ``p`` in a part on how the work is done (保障措施, 工作要求 …)? A blanket rule for the
+        task items (以下任务均由各镇人民政府负责落实) does not reach there: its duties name their own bodies."""
+        words = lx.load().list("safeguard_headings")
+        return any(a.kind == "part" and a.heading and any(w in a.heading for w in words) for a in self.chain(p))
+
     def chain(self, p: Provision) -> list[Provision]:
         """The provision's containers, innermost first."""
         return ancestors(p, self.by_id.get)
@@ -661,7 +667,8 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
             parties.append(p)
     refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
     parties += extra
-    parties += [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
+    if not ctx.under_safeguards(ci.clause):
+        parties += [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
     parties = _dedupe(parties)
     explicit_resp = [p for p in parties if p.source in ("explicit", "resolved") and p.role in ("lead", "owner")]
     specific = [p for p in explicit_resp if not _collective(p.name)]

@@ -82,16 +82,24 @@ def _notice_title(paras) -> _Hit | None:
 
 
 def _plan_line(paras, after: int, inner: str) -> int | None:
+    """Where the issued plan's title stands alone below the notice (X, or 某镇X for 关于印发X的通知).
+    A notice may number its own requirements (一、压实工作责任…) before its signature: past numbering,
+    the title counts only below a date line (the notice's signature), else the numbered text is the
+    plan's own body, begun without a title line."""
     want = _squash(inner)
+    numbered = signed = False
     for j in range(after + 1, len(paras)):
         if rx.ANNEX.match(paras[j].text) and not _squash(paras[j].text) == want:
             continue  # 附件：X in the notice's list of attachments
         t = _squash(paras[j].text)
-        if t == want or (t.endswith(want) and len(t) - len(want) <= 12 and "。" not in t):
+        if (t == want or (t.endswith(want) and len(t) - len(want) <= 12 and "。" not in t)) \
+                and (signed or not numbered):
             return j
         if any(pat.match(paras[j].text) for name, pat in rx.NUMBERING.items()
                if name in ("cn_comma", "chapter", "tiao")):
-            return None  # the numbered body started without the plan's title line
+            numbered, signed = True, False
+        elif numbered and len(paras[j].text) <= 20 and parse_date(paras[j].text):
+            signed = True
     return None
 
 
@@ -141,7 +149,9 @@ def detect(text: str) -> Notice | None:
                 continue
             break
     # a decree is signed by its head (县长　张某), not by the body: the body is the decree's issuer
-    return Notice(hit.title, hit.inner.strip(), paras[j].start if j is not None else None,
+    # the title as the plan's own line writes it (柘溪镇2026年…工作要点 for 关于印发2026年…工作要点的通知)
+    plan_title = paras[j].text.strip() if j is not None else hit.inner.strip()
+    return Notice(hit.title, plan_title, paras[j].start if j is not None else None,
                   issuer or hit.issuer, date, hit.doc_number)
 
 

@@ -309,6 +309,7 @@ def html_rules() -> dict:
     rules["negative_re"] = re.compile(squash(rules["negative_words"]), re.I)
     rules["positive_re"] = re.compile(squash(rules["positive_words"]), re.I)
     rules["furniture_re"] = re.compile(squash(rules["furniture_text"]))
+    rules["title_re"] = re.compile(squash(rules["title_words"]), re.I)
     labels = {}
     for fieldname, names in rules["meta_fields"].items():
         for n in names:
@@ -822,6 +823,13 @@ def _title_from(soup, meta: dict) -> str | None:
         t = _clean(h.get_text(" "))
         if cjk_count(t) >= 6 and len(t) <= 120:
             return t
+    title_re = html_rules()["title_re"]
+    for el in soup.find_all(lambda tag: tag.name not in ("title", "a", "meta")
+                            and title_re.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))):
+        t = _clean(el.get_text(" "))
+        if len(t) <= 120 and any(p.match(re.sub(r"\s+", "", t)) for p in (rx.TITLE_LINE, rx.TITLE_PLAIN,
+                                                                            rx.NOTICE_TITLE)):
+            return t  # <div class="con-title">…的通知</div>: a title by its form, not a section label
     t = meta.get("html_title")
     if t:
         # 标题_栏目_网站, 标题 - 网站, and 标题-某某局 with the dash unspaced when what follows it names

@@ -54,6 +54,8 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_fresh5.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     # k*, after the fixes that followed its blind run (docs/forms.md)
     ("doc_facts_fresh6.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # l*, after the fixes that followed its blind run (docs/forms.md)
+    ("doc_facts_fresh7.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -619,3 +621,33 @@ def test_held_back_gold_lines_name_existing_files_and_anchors_in_them(prefix):
         for t in g.get("targets", ()):
             assert set(t) == {"indicator", "value", "unit", "qualifier", "year"}, g["anchor"]
     assert set(texts) == labelled  # every document has labelled clauses
+
+
+# Forms found by the blind run of set l* (eval/doc_facts_fresh7.jsonl)
+
+def test_a_notice_with_numbered_requirements_of_its_own_still_issues_the_list_below_its_signature():
+    d = facts("湖东市人民政府办公室关于印发湖东市2026年重点任务责任清单的通知\n湖政办发〔2026〕9号\n各县（市、区）人民政府：\n"
+              "《湖东市2026年重点任务责任清单》已经市人民政府同意，现印发给你们。\n"
+              "一、压实工作责任。各牵头单位要细化工作举措。\n二、加强跟踪督办。市政府办公室每季度通报一次进展。\n"
+              "湖东市人民政府办公室\n2026年2月27日\n湖东市2026年重点任务责任清单\n" + BODY)
+    assert (d.title, d.date, d.meta["fields"]["title"]) == ("湖东市2026年重点任务责任清单", "2026-02-27", "notice_plan")
+
+
+def test_the_plan_title_is_taken_as_its_own_line_writes_it():
+    d = facts("湖东镇人民政府关于印发2026年农业农村工作要点的通知\n湖政发〔2026〕4号\n各村（社区）：\n"
+              "现将《湖东镇2026年农业农村工作要点》印发给你们。\n湖东镇人民政府\n2026年2月9日\n湖东镇2026年农业农村工作要点\n" + BODY)
+    assert d.title == "湖东镇2026年农业农村工作要点"
+
+
+def test_a_page_title_in_a_title_class_outranks_a_site_name_in_the_title_tag(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text("<html><head><title>湖东县人民政府</title></head><body><div class='location'>当前位置：首页</div>"
+                    "<div class='con'><div class='con-title'>湖东县人民政府办公室关于做好防汛工作的通知</div>"
+                    "<div class='con-info'>发布时间：2026-04-10　来源：县政府办公室</div><div class='con-text'>"
+                    + "".join(f"<p>{x}</p>" for x in ["各镇人民政府：", "为切实做好今年防汛抗旱工作，保障人民群众生命财产安全，"
+                                                       "结合我县实际，现就有关事项通知如下，请认真贯彻落实。",
+                                                       *BODY.split("\n"), "湖东县人民政府办公室", "2026年4月8日"])
+                    + "</div></div></body></html>", encoding="utf-8")
+    src = sources.read_source(page)
+    d = facts(src.text, page=src.meta, name=str(page))
+    assert (d.title, d.issuer, d.date) == ("湖东县人民政府办公室关于做好防汛工作的通知", "湖东县人民政府办公室", "2026-04-08")

@@ -445,9 +445,10 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
+_COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头协调)")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
-_OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
+OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
 
 
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
@@ -494,6 +495,12 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             r = _starts(right, c["lead_after"])
             if r:
                 role, ev_e = "lead", ge + len(r)
+        if role is None and right.startswith("负责"):
+            # 市农业农村局负责全市高标准农田建设的统筹协调和监督指导: coordinating, said at the end
+            seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
+            coord = _COORDINATING.search(text, ge, seg_end)
+            if coord:
+                role, ev_e = "lead", coord.end()
         if role is None:
             # X要会同Y / X应配合…: the same cues after a modal verb.
             mv = _starts(right, c["role_modals"])
@@ -530,7 +537,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if role is None:
             # 各镇人民政府是建后管护的责任主体 / 县水利局是…的行业主管部门: named the body responsible
             seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
-            duty = _OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
+            duty = OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
             if duty:
                 role, ev_e = "owner", duty.end()
         if role is None:

@@ -189,9 +189,10 @@ _PRE_QUALIFIER = {"≤": "以下", "≦": "以下", "≥": "以上", "≧": "以
                   "＞": "高于", "约": "左右"}
 
 
-def row_targets(row: Row, text: str) -> list[dict]:
+def row_targets(row: Row, text: str, doc_year: int | None = None) -> list[dict]:
     """The targets of one row of a table of targets: indicator, value, unit, qualifier and year
-    per year column (as ``indexer.extract.targets.FoundTarget`` fields)."""
+    per year column (as ``indexer.extract.targets.FoundTarget`` fields). A year before the
+    document's own (2025年 in a 2026 plan beside 2027年) is where things stand, not a target."""
     ind = next((c for c, r in zip(row.cells, row.roles) if r == "indicator"), None)
     if ind is None or ind[0] >= ind[1]:
         return []
@@ -207,7 +208,7 @@ def row_targets(row: Row, text: str) -> list[dict]:
     post_words = lx.load().mapping("post_qualifiers")
     out = []
     for (s, e), role, year in zip(row.cells, row.roles, row.years or [None] * len(row.cells)):
-        if role != "year" or s >= e or year is None:
+        if role != "year" or s >= e or year is None or (doc_year and year < doc_year < max(y or 0 for y in row.years)):
             continue
         cell = text[s:e].replace(" ", "")
         v = _VALUE.match(cell)

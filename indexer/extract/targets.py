@@ -58,6 +58,7 @@ def _words() -> dict:
         # 重点 is an adverb before a verb (重点推进) but part of an indicator (重点河湖水质优良比例)
         "trim": lx.longest_first(lex.list("indicator_trim") + [a for a in lex.list("adverbs") if a != "重点"]),
         "lead_verbs": lx.longest_first(lex.list("count_verbs")),
+        "count_units": frozenset(lex.list("count_units")),
         "dimensionless": tuple(lex.list("dimensionless_heads")),
         "increment": tuple(lex.list("increment_heads")),
         "zai_words": tuple(lex.list("zai_words")),
@@ -87,6 +88,7 @@ def _segment_end(text: str, pos: int) -> int:
 # 全镇共有12个行政村纳入整治范围 / 18个项目列入省级重点项目库: a count of what exists or was
 # listed, not an amount to reach. 列全省第3位 is a rank (no unit matches 位).
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
+_RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
 # names what the work is done to.
@@ -205,7 +207,13 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
     out: list[FoundTarget] = []
     times = [m for m in matches if m.label == "TIME"]
     quants = [m for m in matches if m.label == "QUANTITY" and not any(s <= m.start < e for s, e in skip)]
+    # 增长10%—12%: a range is one target, its lower bound the value and the range as written the qualifier
+    ranges = {id(a): b for a, b in zip(quants, quants[1:]) if a.id == b.id == "number"
+              and text[a.end - offset:b.start - offset] in _RANGE_DASHES}
+    upper = {id(b) for b in ranges.values()}
     for q in quants:
+        if id(q) in upper:
+            continue
         qs, qe = q.start - offset, q.end - offset
         floor = 0
         for t in times:  # the indicator starts after a time phrase in its segment …
@@ -239,6 +247,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # a count of what exists or was listed
             if _OBJECT_SCOPE.search(before):
                 continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
+            if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
+                    and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]) and text[qe] not in "和及与并或的":
+                continue  # 10亿元以上项目3个 / 年用水量10万立方米以上工业企业: a threshold describing a noun
             pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
             if pre:
                 pre_q = w["pre"][pre]
@@ -248,6 +259,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 qualifier = w["post"].get(g["post"], g["post"])
             elif pre_q:
                 qualifier = pre_q
+            if id(q) in ranges:
+                qe = ranges[id(q)].end - offset
+                qualifier = text[qs:qe]
         elif q.id == "class":
             value = g["value"]
             verb = next((v for v in w["class"] if before.endswith(v)), None)
@@ -292,9 +306,15 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
         tail = text[qe:tail_end].strip("的 ")
+        end_verb = verb if verb in w["lead_verbs"] and indicator else None
         if lead_verb and q.id == "number" and len(tail) >= 2 and tail[0] not in "以左上下":
             # 完成全县12家重点企业…治理: verb + scope before the value, the indicator after it.
             verb, indicator = lead_verb, tail
+            qe_ev = tail_end
+        elif end_verb and q.id == "number" and g["unit"] in w["count_units"] and len(tail) >= 2 \
+                and tail[0] not in "以左上下":
+            # 每个镇（街道）建成1座垃圾分类转运站: where, the count verb, then the count of what
+            verb, indicator = end_verb, tail
             qe_ev = tail_end
         elif lead_verb and len(indicator) - len(lead_verb) >= 2 and q.id == "number" \
                 and not indicator.endswith(w["increment"]):

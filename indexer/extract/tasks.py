@@ -147,6 +147,9 @@ def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
 # Task verbs
 # ---------------------------------------------------------------------------
 
+# A subject that is no body, then 应当/必须 (设置人应当…, 生产经营单位必须…): an obligation, a task.
+OBLIGED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:应当|必须)")
+
 
 @lru_cache(maxsize=1)
 def _command_words() -> tuple[list[str], list[str], list[str]]:
@@ -176,6 +179,9 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
         i = s
         while i < e and text[i] in " 、“”":
             i += 1
+        obliged = OBLIGED.match(text, i, e)
+        if obliged:  # 设置人应当每年…检测 (a 办法's duty of whoever it names): the verb after the modal
+            i = obliged.end()
         hit = None
         after_object = None
         frame_at = None  # 区财政局按照…标准落实资金 / 某站每月对在建项目开展…: a frame after the body
@@ -511,7 +517,8 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
 
     found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
     if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
-        found = [FoundTarget(**t) for t in tables.row_targets(row, document.text)] \
+        doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
+        found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
     return [Target(
         doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
@@ -563,6 +570,10 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
     if not pieces and has_targets and has_ann_parties:
         # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
         # is named for is a task even without a verb of command.
+        pieces = [[0, len(text), []]]
+    if not pieces and any(p.role == "owner" and pt.OWNER_NOUN.search(p.evidence or "") for p, _ in ci.running):
+        # 各园区服务中心是本园区安全生产的第一责任主体: naming the body that answers for the work is a
+        # duty, a task without a verb of its own
         pieces = [[0, len(text), []]]
     if not pieces and has_own_parties:
         # 2025年底前，全省钢铁企业全面完成超低排放改造。（省生态环境厅牵头…）: a sentence with a verb
@@ -743,8 +754,10 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         clause_targets = _extract_targets(ci, ct, ann_dl, row, document)
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
-        if c.id in no_task and not (c.id in goal_clauses and ann_parties and not _annotation_only(ci)):
-            # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：…) is a task
+        named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)
+        if c.id in no_task and not (c.id in goal_clauses and named and not _annotation_only(ci)):
+            # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：… /
+            # 2026年6月底前，各镇（街道）完成…配置) is a task
             continue
         tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
     return [own_level_bodies(t, document) for t in tasks], targets

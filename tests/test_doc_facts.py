@@ -10,7 +10,8 @@ held at the figures reached after the fixes, like the sets before it. The set j*
 eval/extract_real_forms_fresh4.jsonl) and then k* (eval/doc_facts_fresh6.jsonl, eval/extract_real_forms_fresh5.jsonl)
 measured the rules blind in turn (figures in docs/forms.md); each is held at the figures reached after the fixes
 that followed, and the form checks below cover every such set. The set l* (eval/doc_facts_fresh7.jsonl,
-eval/extract_real_forms_fresh6.jsonl) was written for the blind measurement after k*'s fixes.
+eval/extract_real_forms_fresh6.jsonl) was written for the blind measurement after k*'s fixes, and the set m*
+(eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl) for the one after that.
 """
 
 from __future__ import annotations
@@ -518,8 +519,9 @@ def test_a_government_decree_gives_the_measure_its_title_number_issuer_and_date(
     assert not d.meta["guessed"]
 # The held-back sets i* (eval/doc_facts_fresh4.jsonl, eval/extract_real_forms_fresh3.jsonl),
 # j* (eval/doc_facts_fresh5.jsonl, eval/extract_real_forms_fresh4.jsonl),
-# k* (eval/doc_facts_fresh6.jsonl, eval/extract_real_forms_fresh5.jsonl; not yet run blind) and
-# l* (eval/doc_facts_fresh7.jsonl, eval/extract_real_forms_fresh6.jsonl; not yet run blind)
+# k* (eval/doc_facts_fresh6.jsonl, eval/extract_real_forms_fresh5.jsonl; not yet run blind),
+# l* (eval/doc_facts_fresh7.jsonl, eval/extract_real_forms_fresh6.jsonl; not yet run blind) and
+# m* (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl; not yet run blind)
 # ---------------------------------------------------------------------------
 # These documents measure the rules blind (figures in docs/forms.md, docs/tasks.md): the tests
 # below check that the files and their gold lines are well-formed, reading the documents with the
@@ -536,6 +538,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh6.jsonl", ROOT / "eval" / "extract_real_forms_fresh5.jsonl")),
     "l": (8, 3, "l05-zhexi-town-agriculture-points-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh7.jsonl", ROOT / "eval" / "extract_real_forms_fresh6.jsonl")),
+    "m": (8, 3, "m05-zhuling-town-flood-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh8.jsonl", ROOT / "eval" / "extract_real_forms_fresh7.jsonl")),
 }
 
 

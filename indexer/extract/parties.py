@@ -449,6 +449,8 @@ _COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
 OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
+# 各区（县）人民政府对本辖区自建房安全负属地管理责任 / 对本行政区域节水工作负总责: the body answers for it
+DUTY_CLAIM = re.compile(r"对[^，。；]{1,24}?负[\u4e00-\u9fff]{0,6}?(?:责任|总责)")
 
 
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
@@ -540,6 +542,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             duty = OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
             if duty:
                 role, ev_e = "owner", duty.end()
+        if role is None:
+            claim = DUTY_CLAIM.match(text, ge)
+            if claim:
+                role, ev_e = "owner", claim.end()
         if role is None:
             role = "mentioned"
         ev_e = min(ev_e, len(text))

@@ -571,7 +571,8 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
         # 到2027年，受污染耕地安全利用率稳定在94%以上。（牵头单位：…）: an outcome someone
         # is named for is a task even without a verb of command.
         pieces = [[0, len(text), []]]
-    if not pieces and any(p.role == "owner" and pt.OWNER_NOUN.search(p.evidence or "") for p, _ in ci.running):
+    if not pieces and any(p.role == "owner" and (pt.OWNER_NOUN.search(p.evidence or "") or pt.DUTY_CLAIM.search(p.evidence or ""))
+                          for p, _ in ci.running):
         # 各园区服务中心是本园区安全生产的第一责任主体: naming the body that answers for the work is a
         # duty, a task without a verb of its own
         pieces = [[0, len(text), []]]
@@ -651,8 +652,15 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
             out.append((ci.clause.start, parties))
     for ci in infos:  # （各镇人民政府负责落实，以下不再列出）: the annotation's units, for the later tasks too
         for a in ci.annotations:
-            if any(w in a.text for w in words) and a.parties:
-                out.append((a.end, list(a.parties)))
+            k = min((a.text.find(w) for w in words if w in a.text), default=-1)
+            if k < 0 or not a.parties:
+                continue
+            # （牵头单位：X；责任单位：Y。以下任务均需Z落实，不再一一列出）: only the rule's own sentence (Z) is the
+            # rule; its units own this clause's task and every later one
+            seg = a.start + max(a.text.rfind(x, 0, k) for x in "。；;") + 1
+            owners = [replace(p, role="owner") for p, (s, _e) in zip(a.parties, a.name_spans) if s >= seg]
+            if owners:
+                out.append((ci.clause.start - 1, owners))
     return sorted(out, key=lambda x: x[0])
 
 
@@ -679,7 +687,10 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
     refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
     parties += extra
     if not ctx.under_safeguards(ci.clause):
-        parties += [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
+        blanket = [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
+        said = {(p.start, p.key) for p in blanket}
+        parties = [p for p in parties if (p.start, p.key) not in said]  # the rule's own units, read as owners
+        parties += blanket
     parties = _dedupe(parties)
     explicit_resp = [p for p in parties if p.source in ("explicit", "resolved") and p.role in ("lead", "owner")]
     specific = [p for p in explicit_resp if not _collective(p.name)]

@@ -542,6 +542,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh7.jsonl", ROOT / "eval" / "extract_real_forms_fresh6.jsonl")),
     "m": (8, 3, "m05-zhuling-town-flood-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh8.jsonl", ROOT / "eval" / "extract_real_forms_fresh7.jsonl")),
+    "n": (8, 3, "n05-tongping-town-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh9.jsonl", ROOT / "eval" / "extract_real_forms_fresh8.jsonl")),
 }
 
 

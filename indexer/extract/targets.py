@@ -282,6 +282,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        if indicator in ("再", "又", "另", "还") and out:
+            indicator = out[-1].indicator  # …新建体育公园4个，2027年底前再建成3个: the same thing again
         if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):
             continue  # 达到3: a bare number is a target only of a coefficient, index or ratio
         respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
@@ -303,6 +305,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if at > 0:
                 ind_start += at
                 indicator = indicator[at:]
+        scope = _SCOPE.match(indicator)
+        if scope and any(indicator.startswith(v, scope.end()) for v in w["lead_verbs"]):
+            indicator, ind_start = indicator[scope.end():], ind_start + scope.end()  # 全县筹集保障性租赁住房800套
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
         tail = text[qe:tail_end].strip("的 ")
@@ -325,6 +330,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = indicator[len(lead_verb):]
                 ind_start += len(lead_verb)
                 lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
+                if lead_verb is None and indicator[:1] in "或和及、":  # 新建或更新社区健身路径120条
+                    lead_verb = next((indicator[0] + v for v in w["lead_verbs"] if indicator.startswith(v, 1)), None)
             qe_ev = qe
         elif not indicator:
             # Value first (完成30个农村生活污水治理项目): the indicator follows the value.

@@ -12,7 +12,8 @@ measured the rules blind in turn (figures in docs/forms.md); each is held at the
 that followed, and the form checks below cover every such set. The set l* (eval/doc_facts_fresh7.jsonl,
 eval/extract_real_forms_fresh6.jsonl) was written for the blind measurement after k*'s fixes, and the set m*
 (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl) for the one after that, and the set n*
-(eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl) for the one after m*'s fixes.
+(eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl) for the one after m*'s fixes, and the
+set o* (eval/doc_facts_fresh10.jsonl, eval/extract_real_forms_fresh9.jsonl) for the one after n*'s.
 """
 
 from __future__ import annotations
@@ -526,8 +527,9 @@ def test_a_government_decree_gives_the_measure_its_title_number_issuer_and_date(
 # j* (eval/doc_facts_fresh5.jsonl, eval/extract_real_forms_fresh4.jsonl),
 # k* (eval/doc_facts_fresh6.jsonl, eval/extract_real_forms_fresh5.jsonl; not yet run blind),
 # l* (eval/doc_facts_fresh7.jsonl, eval/extract_real_forms_fresh6.jsonl; not yet run blind),
-# m* (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl; not yet run blind) and
-# n* (eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl; not yet run blind)
+# m* (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl; not yet run blind),
+# n* (eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl; not yet run blind) and
+# o* (eval/doc_facts_fresh10.jsonl, eval/extract_real_forms_fresh9.jsonl; not yet run blind)
 # ---------------------------------------------------------------------------
 # These documents measure the rules blind (figures in docs/forms.md, docs/tasks.md): the tests
 # below check that the files and their gold lines are well-formed, reading the documents with the
@@ -548,6 +550,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh8.jsonl", ROOT / "eval" / "extract_real_forms_fresh7.jsonl")),
     "n": (8, 3, "n05-tongping-town-fire-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh9.jsonl", ROOT / "eval" / "extract_real_forms_fresh8.jsonl")),
+    "o": (8, 3, "o05-shibu-town-army-support-points-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh10.jsonl", ROOT / "eval" / "extract_real_forms_fresh9.jsonl")),
 }
 
 

@@ -87,14 +87,16 @@ def _plan_line(paras, after: int, inner: str) -> int | None:
     the title counts only below a date line (the notice's signature), else the numbered text is the
     plan's own body, begun without a title line."""
     want = _squash(inner)
+    cited: set[str] = set()  # 现将《临沅市2026年统计工作要点》印发给你们 (the title says 2026年全市统计工作要点)
     numbered = signed = False
     for j in range(after + 1, len(paras)):
         if rx.ANNEX.match(paras[j].text) and not _squash(paras[j].text) == want:
             continue  # 附件：X in the notice's list of attachments
         t = _squash(paras[j].text)
-        if (t == want or (t.endswith(want) and len(t) - len(want) <= 12 and "。" not in t)) \
+        if (t == want or t in cited or (t.endswith(want) and len(t) - len(want) <= 12 and "。" not in t)) \
                 and (signed or not numbered):
             return j
+        cited.update(_squash(m["title"]) for m in rx.TITLE_CITATION.finditer(paras[j].text))
         if any(pat.match(paras[j].text) for name, pat in rx.NUMBERING.items()
                if name in ("cn_comma", "chapter", "tiao")):
             numbered, signed = True, False

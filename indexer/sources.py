@@ -1135,7 +1135,9 @@ def join_lines(lines: list[str]) -> list[str]:
     last = lines[0]  # the previous physical line
     for line in lines[1:]:
         ends = re.search(r"[。！？：；][”’」』）]?$", last)
-        short = len(last) < 0.85 * full
+        # a line with a sentence in progress (，。； inside, none at its end) breaks a paragraph only
+        # when it is much shorter: （二）强化资金保障。区财政局要统筹各类资 / 金，保障…
+        short = len(last) < (0.6 if re.search(r"[，。；]", last) else 0.85) * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
                   or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line)
                   or _title_then_preamble(last, line))

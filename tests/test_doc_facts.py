@@ -12,7 +12,8 @@ measured the rules blind in turn (figures in docs/forms.md); each is held at the
 that followed, and the form checks below cover every such set. The set l* (eval/doc_facts_fresh7.jsonl,
 eval/extract_real_forms_fresh6.jsonl) was written for the blind measurement after k*'s fixes, and the set m*
 (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl) for the one after that, and the set n*
-(eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl) for the one after m*'s fixes.
+(eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl) for the one after m*'s fixes, and the
+set o* (eval/doc_facts_fresh10.jsonl, eval/extract_real_forms_fresh9.jsonl) for the one after n*'s.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_fresh7.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     # m*: all five right at its blind run (docs/forms.md)
     ("doc_facts_fresh8.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # n*: all five right at its blind run (docs/forms.md)
+    ("doc_facts_fresh9.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # o*, after the fixes that followed its blind run (docs/forms.md)
+    ("doc_facts_fresh10.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -524,8 +529,9 @@ def test_a_government_decree_gives_the_measure_its_title_number_issuer_and_date(
 # j* (eval/doc_facts_fresh5.jsonl, eval/extract_real_forms_fresh4.jsonl),
 # k* (eval/doc_facts_fresh6.jsonl, eval/extract_real_forms_fresh5.jsonl; not yet run blind),
 # l* (eval/doc_facts_fresh7.jsonl, eval/extract_real_forms_fresh6.jsonl; not yet run blind),
-# m* (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl; not yet run blind) and
-# n* (eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl; not yet run blind)
+# m* (eval/doc_facts_fresh8.jsonl, eval/extract_real_forms_fresh7.jsonl; not yet run blind),
+# n* (eval/doc_facts_fresh9.jsonl, eval/extract_real_forms_fresh8.jsonl; not yet run blind) and
+# o* (eval/doc_facts_fresh10.jsonl, eval/extract_real_forms_fresh9.jsonl; not yet run blind)
 # ---------------------------------------------------------------------------
 # These documents measure the rules blind (figures in docs/forms.md, docs/tasks.md): the tests
 # below check that the files and their gold lines are well-formed, reading the documents with the
@@ -546,6 +552,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh8.jsonl", ROOT / "eval" / "extract_real_forms_fresh7.jsonl")),
     "n": (8, 3, "n05-tongping-town-fire-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh9.jsonl", ROOT / "eval" / "extract_real_forms_fresh8.jsonl")),
+    "o": (8, 3, "o05-shibu-town-army-support-points-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh10.jsonl", ROOT / "eval" / "extract_real_forms_fresh9.jsonl")),
 }
 
 
@@ -661,3 +669,10 @@ def test_a_page_title_in_a_title_class_outranks_a_site_name_in_the_title_tag(tmp
     src = sources.read_source(page)
     d = facts(src.text, page=src.meta, name=str(page))
     assert (d.title, d.issuer, d.date) == ("湖东县人民政府办公室关于做好防汛工作的通知", "湖东县人民政府办公室", "2026-04-08")
+
+
+def test_the_plan_is_the_title_the_notice_cites_when_its_own_title_words_it_otherwise():
+    d = facts("湖东市统计局关于印发2026年全市统计工作要点的通知\n湖统发〔2026〕2号\n各县（市、区）统计局：\n"
+              "现将《湖东市2026年统计工作要点》印发给你们，请认真贯彻执行。\n湖东市统计局\n2026年1月30日\n"
+              "湖东市2026年统计工作要点\n" + BODY)
+    assert (d.title, d.date) == ("湖东市2026年统计工作要点", "2026-01-30")

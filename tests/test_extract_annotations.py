@@ -310,6 +310,50 @@ def test_target_forms_found_in_set_m(sentence, expected):
     assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("局办公室负责每半年督查通报一次工作进展。", {("owner", "局办公室")}),
+    ("局计划财务科要统筹用好体育彩票公益金。", {("owner", "局计划财务科")}),
+    ("县科技局承担委员会日常工作。", {("owner", "县科技局")}),
+    ("各科室、各市场监管所要对照本要点细化工作措施。", {("owner", "各科室"), ("owner", "各市场监管所")}),
+    ("各市州人民政府要落实就业工作属地责任。", {("owner", "各市州人民政府")}),
+    ("县科技局会同县财政局制定科技成果转化奖补办法。", {("lead", "县科技局"), ("support", "县财政局")}),
+])
+def test_subjects_found_in_set_n(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+def test_a_first_listed_note_in_a_responsible_list_makes_the_first_unit_lead_from_there_on():
+    pd = tasks_of("一、重点任务\n\n（一）加强研发。实施高新技术企业倍增计划（责任单位：县科技局、县税务局。列第一位者为牵头单位，下同）。"
+                  "\n\n（二）建设平台。建成重点实验室15个（责任单位：县科技局、县发展改革委）。")
+    assert roles(task_with(pd, "倍增计划")) == {("lead", "县科技局"), ("support", "县税务局")}
+    assert roles(task_with(pd, "重点实验室")) == {("lead", "县科技局"), ("support", "县发展改革委")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("2025年底前新建体育公园4个，2027年底前再建成3个。", [("体育公园", 4, "个"), ("体育公园", 3, "个")]),
+    ("新建或更新社区健身路径120条。", [("社区健身路径", 120, "条")]),
+    ("开工改造城镇老旧小区24个。", [("城镇老旧小区", 24, "个")]),
+    ("全年完成食品安全监督抽检2600批次。", [("食品安全监督抽检", 2600, "批次")]),
+    ("全县筹集保障性租赁住房800套（间）。", [("保障性租赁住房", 800, "套（间）")]),
+])
+def test_target_forms_found_in_set_n(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）推进。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("全年培育农村电商带头人200名。", [("农村电商带头人", 200, "名")]),
+    ("新建普适型地质灾害监测设备600台（套）。", [("普适型地质灾害监测设备", 600, "台（套）")]),
+    ("组织开展国防教育进村入户活动不少于4场次。", [("国防教育进村入户活动", 4, "场次")]),
+    ("每个重点乡镇至少开展1次应急演练。", []),  # how often, of nothing named
+    ("各村（社区）要明确1名消防安全管理员。", []),  # someone assigned
+])
+def test_target_forms_found_in_set_o(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）推进。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
 def test_title_only_article_heading_is_no_task():
     pd = tasks_of("一、重点任务\n\n（一）优化能源结构，推动能源清洁化。\n\n1.发展光伏。推进分布式光伏开发（县发展改革委）。")
     assert not [t for t in pd.tasks if "优化能源结构" in t.text]
@@ -461,8 +505,10 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
     ("extract_real_forms_fresh3.jsonl", _reached((1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (0.926, 1.0), (1.0, 1.0),
                                                  support=(1.0, 1.0))),
     # set j*, after the fixes that followed its blind run (docs/forms.md)
+    # (indicators 0.923/0.857 → 0.897/0.833 after set n*'s rule that 新建和改造X counts X: j*'s labels keep the
+    # verbs in two indicators, 新建和改造配套送出线路 and 新建和改造供水管网, against the convention in docs/forms.md)
     ("extract_real_forms_fresh4.jsonl", _reached((0.972, 0.972), (0.973, 1.0), (0.923, 0.857), (0.913, 1.0),
-                                                 (0.923, 0.857), support=(0.956, 0.956))),
+                                                 (0.897, 0.833), support=(0.956, 0.956))),
     # set k*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh5.jsonl", _reached((1.0, 0.958), (0.985, 1.0), (1.0, 0.80), (0.875, 0.933),
                                                  (0.942, 0.860), support=(1.0, 1.0))),
@@ -471,7 +517,13 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
                                                  (0.789, 0.776), support=(0.935, 0.977))),
     # set m*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh7.jsonl", _reached((0.974, 0.950), (1.0, 0.941), (0.977, 0.977), (0.838, 0.939),
-                                                 (0.826, 0.826), support=(0.936, 0.936))),
+                                                 (0.848, 0.848), support=(0.936, 0.936))),
+    # set n*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh8.jsonl", _reached((1.0, 0.943), (1.0, 0.914), (1.0, 0.912), (0.969, 0.969),
+                                                 (0.902, 0.925), support=(1.0, 1.0))),
+    # set o*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh9.jsonl", _reached((1.0, 0.944), (0.982, 0.918), (1.0, 0.935), (0.970, 0.914),
+                                                 (0.909, 0.851), support=(1.0, 0.960))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT

@@ -340,6 +340,15 @@ def test_a_plan_title_filling_the_line_stays_apart_from_its_preamble():
         "各街道要于每月5日前报送工作进展，区住建局按职责分工负责汇总分析，确保各项任务落实。"]
 
 
+def test_a_line_with_a_sentence_in_progress_continues_though_a_little_short():
+    lines = ["（一）加强组织领导。各部门要按照职责分工抓好",
+             "落实，主要负责同志要亲自部署亲自推动工作。",
+             "（二）强化资金保障。区财政局要统",  # much shorter than the full lines, but mid-sentence
+             "筹各类资金，保障城市更新项目建设需要，确保按期完成。",
+             "各街道办事处要于每月5日前报送进展情况。"]
+    assert join_lines(lines)[1] == "（二）强化资金保障。区财政局要统筹各类资金，保障城市更新项目建设需要，确保按期完成。"
+
+
 def test_fix_radicals():
     assert fix_radicals("⼈⺠政府⼯作⽅案⻓效机制") == "人民政府工作方案长效机制"
     assert fix_radicals("中共中央 国务院") == "中共中央 国务院"

@@ -322,12 +322,14 @@ def first_listed_lines(text: str) -> list[Annotation]:
 
 
 def apply_first_listed(annotations: list[Annotation]) -> None:
-    """From the first annotation that says 列第一位者为牵头 on (document order), bare lists
-    name their lead first: the first unit leads, the others support."""
+    """From the first annotation that says 列第一位者为牵头 on (document order), bare lists —
+    and 责任单位 lists that name no lead (（责任单位：A、B、C。列第一位者为牵头单位，下同）) — name
+    their lead first: the first unit leads, the others support."""
     on = False
     for a in sorted(annotations, key=lambda a: a.start):
         on = on or a.first_listed
-        if on and a.bare and len(a.parties) > 1:
+        unled = bool(a.defaulted) and all(a.defaulted) and all(p.role == "lead" for p in a.parties)
+        if on and (a.bare or unled) and len(a.parties) > 1:
             a.parties[1:] = [replace(p, role="support") for p in a.parties[1:]]
             a.defaulted[:] = [False] * len(a.parties)
 

@@ -88,6 +88,7 @@ def _segment_end(text: str, pos: int) -> int:
 # 全镇共有12个行政村纳入整治范围 / 18个项目列入省级重点项目库: a count of what exists or was
 # listed, not an amount to reach. 列全省第3位 is a rank (no unit matches 位).
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
+_ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -245,6 +246,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             unit = normalise_unit((g.get("mult") or "") + g["unit"])
             if before.endswith(_EXISTING_BEFORE) or any(w in text[qe:_segment_end(text, qe)] for w in _EXISTING_AFTER):
                 continue  # a count of what exists or was listed
+            if value == 1 and g["unit"] in ("名", "人"):
+                continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before):
                 continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
@@ -282,6 +285,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        if indicator in ("再", "又", "另", "还") and out:
+            indicator = out[-1].indicator  # …新建体育公园4个，2027年底前再建成3个: the same thing again
         if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):
             continue  # 达到3: a bare number is a target only of a coefficient, index or ratio
         respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
@@ -303,6 +308,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if at > 0:
                 ind_start += at
                 indicator = indicator[at:]
+        scope = _SCOPE.match(indicator)
+        if scope and any(indicator.startswith(v, scope.end()) for v in w["lead_verbs"]):
+            indicator, ind_start = indicator[scope.end():], ind_start + scope.end()  # 全县筹集保障性租赁住房800套
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
         tail = text[qe:tail_end].strip("的 ")
@@ -325,6 +333,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = indicator[len(lead_verb):]
                 ind_start += len(lead_verb)
                 lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
+                if lead_verb is None and indicator[:1] in "或和及、":  # 新建或更新社区健身路径120条
+                    lead_verb = next((indicator[0] + v for v in w["lead_verbs"] if indicator.startswith(v, 1)), None)
             qe_ev = qe
         elif not indicator:
             # Value first (完成30个农村生活污水治理项目): the indicator follows the value.
@@ -347,6 +357,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         year_source = None if not year else ("annotation" if t.from_annotation else
                                              "document" if t.relative else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
+        if _ONLY_A_VERB.fullmatch(indicator):
+            continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
                                verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))
     out += dated_outcomes(text, offset, quants, time_at, skip, out)

@@ -554,6 +554,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh9.jsonl", ROOT / "eval" / "extract_real_forms_fresh8.jsonl")),
     "o": (8, 3, "o05-shibu-town-army-support-points-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh10.jsonl", ROOT / "eval" / "extract_real_forms_fresh9.jsonl")),
+    "p": (8, 3, "p05-heqiao-town-homestead-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh11.jsonl", ROOT / "eval" / "extract_real_forms_fresh10.jsonl")),
 }
 
 

@@ -1122,7 +1122,7 @@ def join_lines(lines: list[str]) -> list[str]:
     sentence (。！？：； possibly followed by a closing quote/bracket), is
     markedly shorter than the full lines of the document (a paragraph's last
     line, a title, a signature), or the line starts with numbering (一、 （一）
-    1． 第一条 附件) or is a date line, or the previous line is a plan's title and this one opens
+    1． 第一条 附件) or is a date line or a 文号 line (澄政办发〔2026〕9号), or the previous line is a plan's title and this one opens
     its preamble (为…/根据…). A paragraph with a bracket still open
     (（牵头单位：…；配合单位：⏎市财政局；…）) always continues: the ：/； inside an
     annotation end no sentence.
@@ -1140,7 +1140,8 @@ def join_lines(lines: list[str]) -> list[str]:
         short = len(last) < (0.6 if re.search(r"[，。；]", last) else 0.85) * full
         starts = (any(p.match(line) for p in rx.NUMBERING.values()) or rx.ANNEX.match(line)
                   or rx.DATE_ARABIC.match(line) or rx.DATE_CN.match(line) or _meta_label(line)
-                  or _title_then_preamble(last, line))
+                  or _title_then_preamble(last, line)
+                  or rx.DOC_NUMBER.fullmatch(line.strip()) or rx.DOC_NUMBER_ALONE.fullmatch(line.strip()))
         open_bracket = _open_brackets(paras[-1][-150:]) > 0  # an annotation is not longer
         if (ends or short or starts) and not (open_bracket and not starts):
             paras.append(line)

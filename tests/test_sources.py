@@ -349,6 +349,13 @@ def test_a_line_with_a_sentence_in_progress_continues_though_a_little_short():
     assert join_lines(lines)[1] == "（二）强化资金保障。区财政局要统筹各类资金，保障城市更新项目建设需要，确保按期完成。"
 
 
+def test_a_doc_number_line_is_never_part_of_the_title_line_above_it():
+    lines = ["澄湖区人民政府办公室关于印发澄湖区", "2026年校园安全专项整治实施方案的通知",  # as wide as the body's lines
+             "澄政办发〔2026〕9号", "各街道办事处，区政府各部门：",
+             "现将《澄湖区2026年校园安全专项整治实施方案》印", "发给你们，请结合职能认真抓好落实。"]
+    assert "澄政办发〔2026〕9号" in join_lines(lines)
+
+
 def test_fix_radicals():
     assert fix_radicals("⼈⺠政府⼯作⽅案⻓效机制") == "人民政府工作方案长效机制"
     assert fix_radicals("中共中央 国务院") == "中共中央 国务院"

@@ -93,7 +93,9 @@ _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
 # names what the work is done to.
-_OBJECT_SCOPE = re.compile(r"对(?:全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)|辖区内?|区域内)?$")
+# The document's whole area (全省, 全地区, 全镇 …).
+_AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
+_OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -163,7 +165,7 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
 
 
 # The document's whole area opening an indicator (全省, 全地区, 全镇 …), when a name follows.
-_SCOPE = re.compile(r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)(?=[\u4e00-\u9fffA-Za-z]{2})")
+_SCOPE = re.compile(_AREA + r"(?=[\u4e00-\u9fffA-Za-z]{2})")
 
 # A share written around its value: 城市建成区40%以上的面积达到海绵城市建设要求 → the indicator
 # 城市建成区面积达到海绵城市建设要求的比例, the value 40 %; 80%以上的行政村实现生活垃圾分类 →

@@ -504,7 +504,7 @@ def _extract_times(ci: ClauseInfo, doc_year, carry: TimeInfo | None) -> ClauseTi
 
 
 def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | None, row: tables.Row | None,
-                     document: Document) -> list[Target]:
+                     document: Document, doc_year: int | None) -> list[Target]:
     """The clause's targets; the year is the time phrase in force at the value, else the
     item's 完成时限; a row of a table of targets gives a value per year column."""
     c = ci.clause
@@ -517,7 +517,6 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
 
     found = find_targets(c.text, c.start, ci.matches, target_time, ci.skip)
     if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
-        doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
         found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
     return [Target(
@@ -762,7 +761,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             continue  # 序号｜重点任务｜牵头单位…: column labels, neither a task nor a target
         ct = _extract_times(ci, doc_year, carry)
         ann_parties, ann_dl = applicable_annotation(ci, ctx)
-        clause_targets = _extract_targets(ci, ct, ann_dl, row, document)
+        clause_targets = _extract_targets(ci, ct, ann_dl, row, document, doc_year)
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
         named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)

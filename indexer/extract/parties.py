@@ -414,7 +414,7 @@ def _subject_words() -> tuple[list[str], list[str]]:
     segment (按照…标准落实, 对在建项目开展, 将…报)."""
     lex = lx.load()
     return (lx.longest_first(list(lex.mapping("recurring")) + lex.list("modals")),
-            lx.longest_first(lex.list("frames") + lex.list("disposal")))
+            lx.longest_first(lex.list("frames") + lex.list("subject_frames") + lex.list("disposal")))
 
 
 def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str],
@@ -471,6 +471,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     bodies = prefer_orgs(bodies)
     verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
     times = {m.start - offset: m.end - offset for m in matches if m.label == "TIME"}
+    time_ends = {e: s for s, e in times.items()}
     out: list[tuple[Party, CharMatch]] = []
     for g in groups(text, offset, bodies):
         gs, ge = g.start - offset, g.end - offset
@@ -486,7 +487,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)
         w = _ends(left, c["lead_before"]) if role is None else None
-        if w:
+        if w and right.startswith(("在", "于")):
+            # 由采砂单位在3个月内完成修复: the body named does the work itself within the time given
+            role, ev_s, ev_e = "owner", gs - len(w), ge + 1
+        elif w:
             role, ev_s = "lead", gs - len(w)
             r = _starts(right, c["lead_after"])
             if r:
@@ -533,7 +537,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             if w and r:  # 充分发挥生态环境部门职能作用
                 role, ev_s, ev_e = "owner", gs - len(w), ge + len(r)
         if role is None:
-            at_start = gs == 0 or text[gs - 1] in _SEGMENT_START
+            k = gs
+            while k in time_ends:  # 9月底前各县（市、区）全部建立…: a time phrase before the subject
+                k = time_ends[k]
+            at_start = k == 0 or text[k - 1] in _SEGMENT_START
             r = _starts(right, c["owner_after"])
             if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"], times)):
                 role = "owner"

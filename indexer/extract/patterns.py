@@ -86,6 +86,8 @@ def _suffixes(words) -> str:
             parts.append("(?<![举创承督交开兴查协包主合代试])办(?![法理好事公学])")
         elif w == "中心":  # 城市中心 / 市中心 are not service centres
             parts.append("(?<![城市])中心")
+        elif w == "馆":  # 场馆 / 展馆 / 宾馆 are buildings, not bodies
+            parts.append("(?<![场展宾饭旅茶])馆")
         elif w in ("所", "站", "院", "队"):  # 场所, 网站, 庭院, 团队 are not bodies
             parts.append({"所": "(?<![场住处厕])所", "站": "(?<![网车])站", "院": "(?<![庭小四])院",
                           "队": "(?<![团梯排])队"}[w])

@@ -95,6 +95,8 @@ _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获�
 # names what the work is done to.
 # The document's whole area (全省, 全地区, 全镇 …).
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
+# Units of a length of time: 在3个月内完成 is the time allowed, not a target.
+_DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
 
 
@@ -218,13 +220,15 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if id(q) in upper:
             continue
         qs, qe = q.start - offset, q.end - offset
-        floor = 0
-        for t in times:  # the indicator starts after a time phrase in its segment …
-            if t.end - offset <= qs and not t.groups.get("base"):
-                floor = max(floor, t.end - offset)
-        for p in quants:  # … and after the value before it (A达到95%、B达到90%)
+        floor = value_floor = 0
+        for p in quants:  # the indicator starts after the value before it (A达到95%、B达到90%) …
             if p.end - offset <= qs:
-                floor = max(floor, p.end - offset)
+                value_floor = max(value_floor, p.end - offset)
+        floor, time_before = value_floor, None
+        for t in times:  # … and after a time phrase in its segment
+            if value_floor <= t.start - offset and t.end - offset <= qs and not t.groups.get("base") \
+                    and t.end - offset > floor:
+                floor, time_before = t.end - offset, t
         seg = _segment_start(text, qs, floor)
         while seg < qs and text[seg] in "、和及与 ":
             seg += 1
@@ -252,6 +256,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before):
                 continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
+            if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
+                    not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
+                continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
+            if text.startswith(("范围", "半径"), qe):
+                continue  # 校园周边200米范围内: where the work is done
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
                     and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]) and text[qe] not in "和及与并或的":
                 continue  # 10亿元以上项目3个 / 年用水量10万立方米以上工业企业: a threshold describing a noun
@@ -287,6 +296,18 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        if (not indicator or indicator in w["lead_verbs"]) and time_before is not None \
+                and not text[qe:_segment_end(text, qe)].strip("的 "):
+            # 学校食堂“明厨亮灶”覆盖率年底前达到100%: the time phrase stands between the indicator
+            # and its verb; the indicator is the text before the time phrase
+            t0 = time_before.start - offset
+            seg0 = _segment_start(text, t0, value_floor)
+            named, cut0, _, asp0 = _strip_indicator(text[seg0:t0])
+            if named == "其中" and out:  # 新增泊位3000个，其中2026年新增1200个: part of the same thing
+                named = out[-1].indicator
+            if len(named) >= 2 and named not in w["trim"]:
+                verb = verb or indicator or None
+                seg, indicator, cut, aspirational = seg0, named, cut0, aspirational or asp0
         if indicator in ("再", "又", "另", "还") and out:
             indicator = out[-1].indicator  # …新建体育公园4个，2027年底前再建成3个: the same thing again
         if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):

@@ -152,10 +152,10 @@ OBLIGED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:应当|必须)")
 
 
 @lru_cache(maxsize=1)
-def _command_words() -> tuple[list[str], list[str], list[str]]:
+def _command_words() -> tuple[list[str], list[str], list[str], list[str]]:
     lex = lx.load()
     return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + lex.list("enumerators")),
-            lx.longest_first(lex.list("frames")), lex.list("disposal"))
+            lx.longest_first(lex.list("frames")), lex.list("disposal"), lx.longest_first(lex.list("subject_frames")))
 
 
 def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatch],
@@ -166,7 +166,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
     负责 …) and adverbs, the next word must be an action verb. A segment that
     opens with a frame (围绕…, 针对…) or names a lead (由X…) counts any verb in it.
     """
-    adverbs, frames, disposal = _command_words()
+    adverbs, frames, disposal, subject_frames = _command_words()
     verbs = [m for m in matches if m.label == "ACTION" and not _inside(m.start, skip)]
     by_start = {m.start - offset: m for m in verbs}
     skippable = {}
@@ -206,7 +206,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
                 w = next((x for x in adverbs if text.startswith(x, i)), None)
                 if not w:
                     if i > s:
-                        frame_at = next((i + len(x) for x in frames if text.startswith(x, i)), None)
+                        frame_at = next((i + len(x) for x in (*frames, *subject_frames) if text.startswith(x, i)), None)
                     break
                 i += len(w)
         if hit is not None:

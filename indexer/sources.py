@@ -436,6 +436,20 @@ def typed_meta(found: dict) -> dict:
 META_BLOCKS = ("table", "ul", "dl", "div", "section")
 
 
+def _cell_below(cell):
+    """The cell in the same column of the next table row (a header row of labels over a row of
+    values: <tr><th>发文机关</th><th>文号</th>…</tr><tr><td>…</td><td>…</td>…</tr>), or None."""
+    row = cell.parent
+    if cell.name not in ("td", "th") or row is None or row.name != "tr":
+        return None
+    below = row.find_next_sibling("tr")
+    if below is None:
+        return None
+    cells, under = row.find_all(["td", "th"], recursive=False), below.find_all(["td", "th"], recursive=False)
+    column = next(i for i, c in enumerate(cells) if c is cell)
+    return under[column] if column < len(under) and len(under) == len(cells) else None
+
+
 def read_meta_table(soup) -> tuple[dict, list]:
     """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
 
@@ -458,11 +472,15 @@ def read_meta_table(soup) -> tuple[dict, list]:
         value = m["value"]
         if containers & stats[id(el)].names:
             continue  # a container of several fields; its cells are visited on their own
-        if not value:  # the value is in the next cell
+        if not value:  # the value is in the next cell …
             nxt = el.find_next_sibling()
             value = _clean(nxt.get_text(" ")) if nxt is not None else ""
-            if rules["label_re"].match(value or "") and value:
-                continue
+            if not value or rules["label_re"].match(value):
+                # … or, when the labels make a header row, in the same column of the row below
+                nxt = _cell_below(el)
+                value = _clean(nxt.get_text(" ")) if nxt is not None else ""
+                if rules["label_re"].match(value or ""):
+                    continue
             if nxt is not None:
                 holders.append(nxt)
         else:  # the value is in this cell, and so may be other fields: 发布时间：… 发布机构：… 字体：大 中 小

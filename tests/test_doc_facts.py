@@ -374,6 +374,15 @@ def test_a_metadata_table_outside_the_body_is_still_removed_whole():
     assert any(b.name == "table" for b in blocks)
 
 
+
+def test_a_metadata_table_of_a_header_row_over_a_row_of_values():
+    table = ("<table class='info'><tr><th>发布机构</th><th>发文字号</th><th>索引号</th><th>成文日期</th></tr>"
+             "<tr><td>湖东县水利局</td><td>湖水发〔2025〕4号</td><td>HD-001-2025</td><td>2025年03月01日</td></tr></table>")
+    soup = BeautifulSoup(f"<html><body>{table}<div id='c'>正文</div></body></html>", "lxml")
+    meta, blocks = sources.read_meta_table(soup)
+    assert meta["doc_number"] == "湖水发〔2025〕4号" and meta["date"] == "2025-03-01"
+    assert any(b.name == "table" for b in blocks)
+
 # ---------------------------------------------------------------------------
 # End to end: ingest, docs --json, show --json
 # ---------------------------------------------------------------------------

@@ -90,14 +90,22 @@ def _segment_end(text: str, pos: int) -> int:
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
 _ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
+# Where the name of a counted thing ends and its doer begins.
+_DOER = re.compile(r"分别由|由|负责|要|应当")
+# 泄放设施改造8座 / 高标准农田建设任务3000亩: the work done to the thing is no part of its name (更新改造
+# stays: the earlier gold sets name 老旧燃气管道更新改造 as written).
+_WORK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff“”]{2})(?:建设任务|改造任务|任务|(?<!更新)改造)$")
+_LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千)?(?:—|－|-|~|～|至|到)$")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
-# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
-# names what the work is done to.
 # The document's whole area (全省, 全地区, 全镇 …).
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
+# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
+# names what the work is done to.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
+# A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
+_EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计)")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -234,6 +242,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             seg += 1
         before = text[seg:qs]
         g = q.groups
+        low = _LOW_BOUND.search(before) if q.id == "number" else None
+        if low:  # 托管服务面积达到1.5万至1.8万亩: the range's lower bound written without its unit
+            before = before[:low.start()]
         value: float | int | str | None
         unit = qualifier = None
         kind = q.id
@@ -261,6 +272,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
+            head = text[_segment_start(text, qs, 0):qs]
+            if _EXISTING_HEAD.match(head) or "范围为" in head or "范围包括" in head:
+                continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
+            if "按每" in head or text.startswith("时", q.end - offset):
+                continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
                     and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]) and text[qe] not in "和及与并或的":
                 continue  # 10亿元以上项目3个 / 年用水量10万立方米以上工业企业: a threshold describing a noun
@@ -276,6 +292,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if id(q) in ranges:
                 qe = ranges[id(q)].end - offset
                 qualifier = text[qs:qe]
+            elif low and low["mult"] == (g.get("mult") or ""):
+                value, qualifier = number(low["value"]), text[seg + low.start():qe]
         elif q.id == "class":
             value = g["value"]
             verb = next((v for v in w["class"] if before.endswith(v)), None)
@@ -336,6 +354,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             indicator, ind_start = indicator[scope.end():], ind_start + scope.end()  # 全县筹集保障性租赁住房800套
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
+        doer = _DOER.search(text, qe + 2, tail_end)
+        if doer:  # 8座泄放设施改造分别由所在乡镇人民政府负责实施: the thing counted ends before its doer
+            tail_end = doer.start()
         tail = text[qe:tail_end].strip("的 ")
         end_verb = verb if verb in w["lead_verbs"] and indicator else None
         if lead_verb and q.id == "number" and len(tail) >= 2 and tail[0] not in "以左上下":
@@ -365,8 +386,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = tail
                 ind_start = seg + cut
                 qe_ev = tail_end
-            elif out and not before.strip():
-                indicator = out[-1].indicator  # 分别达到75%、50%: the indicator of the value before
+            elif out and (not before.strip() or time_before is not None):
+                # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里: the indicator of the value before
+                indicator = out[-1].indicator
                 qe_ev = qe
             else:
                 continue
@@ -380,6 +402,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         year_source = None if not year else ("annotation" if t.from_annotation else
                                              "document" if t.relative else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
+        if g.get("unit") and _WORK_TAIL.search(indicator):
+            indicator = _WORK_TAIL.sub("", indicator)
+        if indicator.endswith("时限"):
+            continue  # 审批时限不超过15个工作日: a time limit the rules set, not an amount to reach
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,

@@ -174,7 +174,7 @@ def org_canonical(m: CharMatch) -> str:
     """The canonical name of an ORG/PLACE match, for grouping and filtering only:
     prefix as written + canonical department name (县水务局 → 县水利局, 市发改委 → 市发展改革委)."""
     if m.label != "ORG" or m.id != "department" or "core" not in m.groups:
-        return m.text
+        return m.groups.get("shared_prefix", "") + m.text
     return (m.groups.get("prefix") or "") + lx.load().canonical_core(m.groups["core"])
 
 
@@ -447,6 +447,10 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
+# After 由X: the body does the work itself (not 由X负责… / 由X牵头…, which lead).
+_SELF_DONE = ["负责组织实施", "负责组织开展", "负责组织", "负责实施", "组织实施"]
+# X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
+_LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头协调)")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
@@ -490,6 +494,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if w and right.startswith(("在", "于")):
             # 由采砂单位在3个月内完成修复: the body named does the work itself within the time given
             role, ev_s, ev_e = "owner", gs - len(w), ge + 1
+        elif w and _starts(right, _SELF_DONE):
+            # 由县水土保持站负责组织实施 / 分别由所在乡镇人民政府负责实施: the body does it (负责组织 is doing)
+            role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, _SELF_DONE))
         elif w:
             role, ev_s = "lead", gs - len(w)
             r = _starts(right, c["lead_after"])
@@ -545,6 +552,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"], times)):
                 role = "owner"
                 ev_e = ge + (len(r) if r else 2)
+                sentence_end = next((k for k in range(ge, len(text)) if text[k] in "。；;"), len(text))
+                later = _LATER_WITH.search(text, ge, sentence_end)
+                if later and not any(ge <= b.start - offset < later.start() for b in bodies):
+                    role, ev_e = "lead", later.end()
         if role is None:
             # 各镇人民政府是建后管护的责任主体 / 县水利局是…的行业主管部门: named the body responsible
             seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
@@ -612,15 +623,25 @@ def _bare_department() -> re.Pattern:
 _MEMBER_SEP = re.compile(r"以及|、|和|及|与")
 
 
+@lru_cache(maxsize=1)
+def _bare_generic() -> re.Pattern:
+    """An office of a level's government named by free text and an office suffix, standing alone in
+    a list (农业农村办, 规划建设办, 财政所): it must end where a list member ends. Not companies or
+    bodies with names of their own (中国铁路…集团): those share no level."""
+    return re.compile(r"(?!中国|国家|国网)(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
+                      r"(?:办公室|办|所|站|大队|中队|队|中心)(?=[、和及与，。；）)]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
+
+
 def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
     """Departments written without their level after one written with it: in 县财政局、审计局、
     统计局 the later two are 县 bodies too. Each becomes an ORG match of its own, its text as
     written (审计局) and the prefix it shares in ``groups`` (its name and canonical name are
     县审计局). A name with a level word of its own (街道办事处 after 各镇人民政府) shares nothing."""
-    starts = {m.start for m in matches if m.label == "ORG"}
+    # a name standing alone as a subject (…、统计局要…) is a member still without its level
+    starts = {m.start for m in matches if m.label == "ORG" and m.id != "subject_body"}
     out = []
     for m in matches:
-        if m.label != "ORG" or m.id != "department" or not m.groups.get("prefix"):
+        if m.label != "ORG" or m.id not in ("department", "generic_body") or not m.groups.get("prefix"):
             continue
         pos = m.end
         while True:
@@ -628,6 +649,9 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
             if not sep or sep.end() in starts:
                 break
             d = _bare_department().match(text, sep.end())
+            kind = "department"
+            if not d:  # 镇综合行政执法队、农业农村办: a body named by its suffix, the level shared too
+                d, kind = _bare_generic().match(text, sep.end()), "generic_body"
             if not d:
                 break
             shared = m.groups["prefix"]
@@ -635,7 +659,7 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
                 if not shared.startswith("各"):
                     break
                 shared = "各"  # 各镇人民政府、街道办事处: each of them too, at its own level
-            out.append(CharMatch("ORG", "department", d.start(), d.end(), d.group(),
+            out.append(CharMatch("ORG", kind, d.start(), d.end(), d.group(),
                                  {"prefix": shared, "core": d.group(), "shared_prefix": shared}))
             pos = d.end()
     return out

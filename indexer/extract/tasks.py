@@ -358,8 +358,10 @@ def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Match
         found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
     # 县财政局、审计局、统计局: the later names share the first one's level
     members = pt.shared_prefix_members(document.text, found)
-    if members:
-        found = sorted(found + members, key=lambda c: (c.start, -(c.end - c.start), c.label))
+    if members:  # … replacing the same name read without its level
+        spans = {(m.start, m.end) for m in members}
+        found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + members,
+                       key=lambda c: (c.start, -(c.end - c.start), c.label))
     return Matches(found)
 
 

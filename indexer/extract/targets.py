@@ -39,7 +39,7 @@ class FoundTarget:
     year: int | None
     year_source: str | None
     verb: str | None
-    kind: str  # number | class | coverage | benchmark
+    kind: str  # number | class | coverage | benchmark | outcome | frequency (not a target: how often)
     start: int  # absolute offsets of the evidence (indicator … value qualifier)
     end: int
     text: str
@@ -99,6 +99,9 @@ _LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # The document's whole area (全省, 全地区, 全镇 …).
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
+# 每季度至少…1次 / 每年组织1次: a frequency (kind "frequency": the work recurs; the caller keeps it
+# out of the targets).
+_RECURRING_HEAD = re.compile(r"每(?:年|季度|季|月|周|半年|学期|年度)")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -275,6 +278,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             head = text[_segment_start(text, qs, 0):qs]
             if _EXISTING_HEAD.match(head) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
+            if g["unit"] in ("次", "场次") and _RECURRING_HEAD.search(head):
+                kind = "frequency"  # 每季度至少入园巡诊1次: how often the work recurs, not an amount to reach
             if "按每" in head or text.startswith("时", q.end - offset):
                 continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \

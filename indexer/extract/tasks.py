@@ -528,6 +528,25 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
         for f in found]
 
 
+def _dated_milestone(ci: ClauseInfo, ct: ClauseTimes, clause_targets: list[Target]) -> bool:
+    """A goal that is work to finish by a date (到2027年底，全区基本完成…改造任务 / 2026年6月底前，全面
+    完成…排查): a segment opening with a deadline whose verb is one of completion, with no value
+    in it (those are targets)."""
+    text, off = ci.clause.text, ci.clause.start
+    milestone = _milestone_verbs()
+    for t in ct.deadlines:
+        a = t.start - off
+        if a < 0 or (a > 0 and text[a - 1] not in "，：；。"):
+            continue
+        b = next((k for k in range(t.end - off, len(text)) if text[k] in "；。"), len(text))
+        if any(a <= x.start - off < b for x in clause_targets):
+            continue
+        if any(m.label == "ACTION" and a <= m.start - off < b and text[m.start - off:m.end - off] in milestone
+               and not _inside(m.start, ci.skip) for m in ci.matches):
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _milestone_verbs() -> frozenset[str]:
     return frozenset(lx.load().list("milestone_verbs"))
@@ -764,23 +783,29 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         ct = _extract_times(ci, doc_year, carry)
         ann_parties, ann_dl = applicable_annotation(ci, ctx)
         clause_targets = _extract_targets(ci, ct, ann_dl, row, document, doc_year)
+        # 每周至少巡河1次: how often the work recurs is no target, but it is work all the same
+        recurs = any(t.kind == "frequency" for t in clause_targets)
+        clause_targets = [t for t in clause_targets if t.kind != "frequency"]
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
         named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)
-        if c.id in no_task and not (c.id in goal_clauses and named and not _annotation_only(ci)):
+        if c.id in no_task and not (c.id in goal_clauses and (named and not _annotation_only(ci)
+                                                              or _dated_milestone(ci, ct, clause_targets))):
             # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：… /
             # 2026年6月底前，各镇（街道）完成…配置) is a task
             continue
-        tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
+        tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx, recurs))
     return [own_level_bodies(t, document) for t in tasks], targets
 
 
 def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, clause_targets: list[Target],
-                  ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext) -> list[Task]:
-    """The tasks of one clause: its pieces, each with its deadline and parties."""
+                  ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext,
+                  recurs: bool = False) -> list[Task]:
+    """The tasks of one clause: its pieces, each with its deadline and parties (``recurs``: the
+    clause states how often some work is done, which makes it work like a target does)."""
     c = ci.clause
     own_parties = any(a.parties for a in ci.annotations)
-    pieces = _extract_pieces(ci, ct, row, bool(clause_targets), bool(ann_parties), own_parties)
+    pieces = _extract_pieces(ci, ct, row, bool(clause_targets) or recurs, bool(ann_parties), own_parties)
     if not pieces:
         return []
     text, off = c.text, c.start

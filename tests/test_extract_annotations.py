@@ -808,3 +808,40 @@ def test_a_dated_milestone_in_a_goal_part_is_a_task():
     t = task_with(pd, "燃气设施排查")
     assert (t.deadline.year, t.deadline.month) == (2026, 9)
     assert [(g.indicator, g.value) for g in pd.targets] == [("液化气瓶智能角阀安装率", 90)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 由X + a verb of its own: X does it (由X负责… / 由X牵头 still lead)
+    ("对整改不到位的，由县政府督查室进行督办。", {("owner", "县政府督查室")}),
+    ("由县纪委监委依规依纪追究相关责任。", {("owner", "县纪委监委")}),
+    ("由县城管局负责推进垃圾分类。", {("lead", "县城管局")}),
+    # the level shared through a name holding 乡 (住房城乡建设局), never into 市场监管局
+    ("市民政局、住房城乡建设局要统筹推进助餐点建设。", {("owner", "市民政局"), ("owner", "市住房城乡建设局")}),
+    ("县财政局、市场监管局要加强资金监管。", {("owner", "县财政局"), ("owner", "县市场监管局")}),
+    ("县教育督导室要将课后服务纳入督导评估。", {("owner", "县教育督导室")}),
+])
+def test_subjects_found_in_set_r(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the body and its verb are no part of the indicator
+    ("各县（市、区）交通运输局要在汛期前联合审核农村客运线路不少于800条。", [("农村客运线路", 800, "条")]),
+    # later short names after 分别 share the first one's subject
+    ("重点车辆动态监控数据入网率、上线率分别达到98%、96%。",
+     [("重点车辆动态监控数据入网率", 98, "%"), ("重点车辆动态监控数据上线率", 96, "%")]),
+    # how long a service runs each day, every one there is looked over, a time limit compressed
+    ("课后服务每周5天、每天2小时。", []),
+    ("6月底前完成全县9个水源地环境风险排查。", []),
+    ("贷款审批时限压缩至5个工作日以内。", [("贷款审批时限", 5, "个工作日")]),
+])
+def test_target_forms_found_in_set_r(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+def test_a_number_before_the_tasks_without_year_or_verb_says_where_things_stand():
+    pd = tasks_of("全县现有中小学校57所，在校学生4.1万人；全县住房公积金缴存职工8.2万人。\n\n"
+                  "一、重点任务\n\n（一）扩容。到2027年新增学位3000个。")
+    assert [(g.indicator, g.value) for g in pd.targets] == [("学位", 3000)]

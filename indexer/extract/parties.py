@@ -449,6 +449,8 @@ def _owner_cues() -> list[str]:
 _SEGMENT_START = "，。；：、"
 # After 由X: the body does the work itself (not 由X负责… / 由X牵头…, which lead).
 _SELF_DONE = ["负责组织实施", "负责组织开展", "负责组织", "负责实施", "组织实施"]
+# After 由X, the words that make X the lead (由X负责…, 由X牵头, 由X会同Y…); any other verb is X's own work.
+_LEAD_AFTER_YOU = ["负责", "牵头", "统筹", "会同", "组织协调", "协调", "主导", "总牵头", "联合", "指导", "督促"]
 # X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
 _LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头协调)")
@@ -497,6 +499,11 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         elif w and _starts(right, _SELF_DONE):
             # 由县水土保持站负责组织实施 / 分别由所在乡镇人民政府负责实施: the body does it (负责组织 is doing)
             role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, _SELF_DONE))
+        elif w and not _starts(right, _LEAD_AFTER_YOU) and any(
+                ge <= v.start < next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
+                for v in verbs):
+            # 由市政府督查室进行督办 / 由区纪委监委依规依纪追究责任: 由 names who does it, not who leads
+            role, ev_s, ev_e = "owner", gs - len(w), ge + 2
         elif w:
             role, ev_s = "lead", gs - len(w)
             r = _starts(right, c["lead_after"])
@@ -655,7 +662,7 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
             if not d:
                 break
             shared = m.groups["prefix"]
-            if re.search(r"街道|乡镇|镇|乡|村|社区", d.group()):
+            if re.match(r"街道|乡镇|镇|乡|村|社区", d.group()):  # a level word of its own (not 住房城乡建设局)
                 if not shared.startswith("各"):
                     break
                 shared = "各"  # 各镇人民政府、街道办事处: each of them too, at its own level

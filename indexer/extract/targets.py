@@ -90,6 +90,8 @@ def _segment_end(text: str, pos: int) -> int:
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
 _ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
+# What follows a body that is the subject of its clause (各市州交通运输局要…, 县水利局负责…).
+_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每")
 # Where the name of a counted thing ends and its doer begins.
 _DOER = re.compile(r"分别由|由|负责|要|应当")
 # 泄放设施改造8座 / 高标准农田建设任务3000亩: the work done to the thing is no part of its name (更新改造
@@ -101,14 +103,16 @@ _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获�
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
 # 每季度至少…1次 / 每年组织1次: a frequency (kind "frequency": the work recurs; the caller keeps it
 # out of the targets).
-_RECURRING_HEAD = re.compile(r"每(?:年|季度|季|月|周|半年|学期|年度)")
+_RECURRING_HEAD = re.compile(r"每(?:年|季度|季|月|周|半年|学期|年度|天|日)")
+# The work of looking over what there is (排查, 检查 …) ending a segment.
+_INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
 # names what the work is done to.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
-_EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计)")
+_EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -137,6 +141,10 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             if all(len(p) <= 4 for p in (first, *parts[1:-1])) and len(parts[-1]) > len(first) + 1:
                 head = parts[-1][len(first):]
                 names = [p + head for p in parts[:-1]] + [parts[-1]]
+            elif all(len(p) <= 4 and p[-1] == parts[0][-1] for p in parts[1:]) and len(parts[0]) > len(parts[1]) + 2:
+                # 监控数据入网率、上线率分别达到99%、95%: the later names share the first one's subject
+                stem = parts[0][:len(parts[0]) - len(parts[1])]
+                names = [parts[0]] + [stem + p for p in parts[1:]]
             else:
                 names = parts
             run = [replace(t, indicator=n) for t, n in zip(run, names)]
@@ -278,8 +286,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             head = text[_segment_start(text, qs, 0):qs]
             if _EXISTING_HEAD.match(head) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
-            if g["unit"] in ("次", "场次") and _RECURRING_HEAD.search(head):
-                kind = "frequency"  # 每季度至少入园巡诊1次: how often the work recurs, not an amount to reach
+            if (g["unit"] in ("次", "场次") or g["unit"] in _DURATIONS) and _RECURRING_HEAD.search(head):
+                kind = "frequency"  # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often, not an amount to reach
+            if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
+                continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
             if "按每" in head or text.startswith("时", q.end - offset):
                 continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
@@ -319,6 +329,18 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        body = next((m for m in reversed(matches) if m.label == "ORG" and seg <= m.start - offset
+                     and m.end - offset <= seg + len(before)
+                     and text.startswith(_SUBJECT_NEXT, m.end - offset)), None) if not share else None
+        if body is not None:
+            # 各市州交通运输局要在汛期前联合审核农村客运线路不少于1200条: the body and what it does
+            # are no part of the indicator, which starts after the body's verb
+            act = next((m for m in matches if m.label == "ACTION" and body.end <= m.start
+                        and m.end - offset < seg + len(before)), None)
+            named = _strip_indicator(text[act.end - offset:seg + len(before)]) if act is not None else None
+            if named and len(named[0]) >= 2:
+                seg, (indicator, cut, verb1, _) = act.end - offset, named
+                verb = verb1 or act.text
         if (not indicator or indicator in w["lead_verbs"]) and time_before is not None \
                 and not text[qe:_segment_end(text, qe)].strip("的 "):
             # 学校食堂“明厨亮灶”覆盖率年底前达到100%: the time phrase stands between the indicator
@@ -409,8 +431,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
         if g.get("unit") and _WORK_TAIL.search(indicator):
             indicator = _WORK_TAIL.sub("", indicator)
-        if indicator.endswith("时限"):
-            continue  # 审批时限不超过15个工作日: a time limit the rules set, not an amount to reach
+        if indicator.endswith("时限") and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
+            continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,

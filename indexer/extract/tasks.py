@@ -754,6 +754,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     ctx = DocumentContext(document, {p.id: p for p in provisions}, doc_year,
                           _extract_matches(document, clauses, nlp), tables.table_rows(document.text))
     goal_clauses, no_task = _no_task_clauses(provisions, clauses, ctx)
+    preamble = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))}
     infos = [_extract_annotations(c, ctx) for c in clauses]
     ctx.blanket = _extract_blanket_rules(infos)
     no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
@@ -786,6 +787,10 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         # 每周至少巡河1次: how often the work recurs is no target, but it is work all the same
         recurs = any(t.kind == "frequency" for t in clause_targets)
         clause_targets = [t for t in clause_targets if t.kind != "frequency"]
+        if c.id in preamble:
+            # 全市住房公积金缴存职工41.2万人: a number before the tasks, with no year and no verb to reach
+            # it, says where things stand
+            clause_targets = [t for t in clause_targets if t.year is not None or t.verb or t.kind != "number"]
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
         named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)

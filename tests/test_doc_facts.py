@@ -558,6 +558,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh10.jsonl", ROOT / "eval" / "extract_real_forms_fresh9.jsonl")),
     "p": (8, 3, "p05-heqiao-town-homestead-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh11.jsonl", ROOT / "eval" / "extract_real_forms_fresh10.jsonl")),
+    "q": (8, 3, "q05-luting-town-farmland-grain-points-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh12.jsonl", ROOT / "eval" / "extract_real_forms_fresh11.jsonl")),
 }
 
 

@@ -560,6 +560,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh11.jsonl", ROOT / "eval" / "extract_real_forms_fresh10.jsonl")),
     "q": (8, 3, "q05-luting-town-farmland-grain-points-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh12.jsonl", ROOT / "eval" / "extract_real_forms_fresh11.jsonl")),
+    "r": (8, 3, "r05-lixi-town-forest-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh13.jsonl", ROOT / "eval" / "extract_real_forms_fresh12.jsonl")),
 }
 
 

@@ -67,6 +67,10 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_fresh10.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     # p*, after the fix that followed its blind run (docs/forms.md)
     ("doc_facts_fresh11.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # q*, after the fix that followed its blind run (docs/forms.md)
+    ("doc_facts_fresh12.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # r*: all five right at its blind run (docs/forms.md)
+    ("doc_facts_fresh13.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -569,6 +573,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh11.jsonl", ROOT / "eval" / "extract_real_forms_fresh10.jsonl")),
     "q": (8, 3, "q05-luting-town-farmland-grain-points-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh12.jsonl", ROOT / "eval" / "extract_real_forms_fresh11.jsonl")),
+    "r": (8, 3, "r05-lixi-town-forest-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh13.jsonl", ROOT / "eval" / "extract_real_forms_fresh12.jsonl")),
 }
 
 

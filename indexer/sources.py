@@ -316,9 +316,9 @@ def html_rules() -> dict:
             labels[squash(n)] = fieldname
     # 文　　号 / 索 引 号: sites pad labels with spaces to align them.
     spaced = (r"\s*".join(map(re.escape, label)) for label in sorted(labels, key=len, reverse=True))
-    rules["label_re"] = re.compile(
-        r"^\s*(?P<label>" + "|".join(spaced)
-        + r")\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
+    rules["label_re"] = re.compile(  # 【文号】…: some sites bracket their labels instead of a colon
+        r"^\s*[【\[]?(?P<label>" + "|".join(spaced)
+        + r")\s*[】\]]?\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
     rules["labels"] = labels
     rules["body_hint_keys"] = [_hint_key(h) for h in rules["body_hints"]]
     rules["tag_names"] = {n.lower(): f for f, names in rules["meta_tags"].items() for n in names}
@@ -334,8 +334,9 @@ def _meta_line_patterns():
     for label, fieldname in (rules.get("chrome_labels") or {}).items():
         labels.setdefault(label, fieldname)
     spaced = "|".join(r"\s*".join(map(re.escape, lb)) for lb in sorted(labels, key=len, reverse=True))
-    start = re.compile(rf"^[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
-    anywhere = re.compile(rf"(?:^|(?<=[\s【\[】\]]))[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    # a label ends with a colon, or stands in brackets with or without one (【文号】…)
+    start = re.compile(rf"^(?:[【\[](?P<label>{spaced})\s*[】\]]\s*[：:]?|(?P<plain>{spaced})\s*[：:])")
+    anywhere = re.compile(rf"(?:^|(?<=[\s】\]]))(?:[【\[](?P<label>{spaced})\s*[】\]]\s*[：:]?|(?P<plain>{spaced})\s*[：:])")
     return labels, start, anywhere
 
 
@@ -349,8 +350,8 @@ def split_meta_line(line: str) -> list[tuple[str | None, str]] | None:
     out = []
     for k, m in enumerate(hits):
         end = hits[k + 1].start() if k + 1 < len(hits) else len(line)
-        value = line[m.end():end].strip(" 【】[]")
-        out.append((labels[re.sub(r"\s+", "", m["label"])], value))
+        value = line[m.end():end].strip(" 　【】[]")
+        out.append((labels[re.sub(r"\s+", "", m["label"] or m["plain"])], value))
     return out
 
 

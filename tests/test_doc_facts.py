@@ -379,6 +379,13 @@ def test_a_metadata_table_outside_the_body_is_still_removed_whole():
 
 
 
+def test_a_metadata_line_of_bracketed_labels():
+    line = "<div class='xl-info'>【发布单位】湖东县人民政府办公室　【文号】湖政办发〔2025〕8号　【发布日期】2025-03-02　【点击数】<span>12</span></div>"
+    soup = BeautifulSoup(f"<html><body>{line}<div id='c'>正文</div></body></html>", "lxml")
+    meta, _ = sources.read_meta_table(soup)
+    assert meta["doc_number"] == "湖政办发〔2025〕8号"
+
+
 def test_a_metadata_table_of_a_header_row_over_a_row_of_values():
     table = ("<table class='info'><tr><th>发布机构</th><th>发文字号</th><th>索引号</th><th>成文日期</th></tr>"
              "<tr><td>湖东县水利局</td><td>湖水发〔2025〕4号</td><td>HD-001-2025</td><td>2025年03月01日</td></tr></table>")

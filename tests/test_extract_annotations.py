@@ -848,3 +848,40 @@ def test_a_number_before_the_tasks_without_year_or_verb_says_where_things_stand(
     pd = tasks_of("全县现有中小学校57所，在校学生4.1万人；全县住房公积金缴存职工8.2万人。\n\n"
                   "一、重点任务\n\n（一）扩容。到2027年新增学位3000个。")
     assert [(g.indicator, g.value) for g in pd.targets] == [("学位", 3000)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("各区城市管理局要于每月5日前报送工作台账。", {("owner", "各区城管局")}),
+    ("县慈善基金会要于每年3月31日前公布基金使用情况。", {("owner", "县慈善基金会")}),
+    ("区财政局要足额保障项目资金。", {("owner", "区财政局")}),
+    ("价格监督检查和反不正当竞争科负责牵头开展专项检查。", {("lead", "价格监督检查和反不正当竞争科")}),
+    ("县教育局负责指导各学校落实作业总量调控。", {("lead", "县教育局"), ("owner", "各学校")}),
+    ("县直各学校是近视防控的责任主体。", {("owner", "县直各学校")}),
+    ("省地方金融管理局会同人民银行某某省分行开展金融服务。",
+     {("lead", "省地方金融管理局"), ("support", "人民银行某某省分行")}),
+    # a level shared into offices named by suffix, never into a name already carrying one or a place's station
+    ("县商务局、县供销社要建设回收网点。", {("owner", "县商务局"), ("owner", "县供销社")}),
+    ("镇综治办、栎山派出所要加强巡查。", {("owner", "镇综治办"), ("owner", "栎山派出所")}),
+])
+def test_subjects_found_in_set_s(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("城区生活垃圾回收利用率、资源化利用率分别达到38%、80%。",
+     [("城区生活垃圾回收利用率", 38, "%"), ("城区生活垃圾资源化利用率", 80, "%")]),
+    ("短期险承保规模达到95亿美元。", [("短期险承保规模", 95, "亿美元")]),
+    ("对全镇出租房屋开展一轮全覆盖排查。", []),
+    ("中小学生每天校内体育活动时间不少于1小时。", []),
+    ("全区现有易涝积水点37处，排水管网总长度612公里、雨水泵站14座。", []),
+    ("储备应急送水车辆8台。", [("应急送水车辆", 8, "台")]),
+])
+def test_target_forms_found_in_set_s(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+def test_a_figure_of_a_year_gone_by_is_no_target():
+    pd = tasks_of("一、重点任务\n\n（一）稳外贸。2024年全县进出口总额86亿元。到2025年，全县进出口总额达到95亿元。")
+    assert [(g.indicator, g.value, g.year) for g in pd.targets] == [("全县进出口总额", 95, 2025)]

@@ -630,13 +630,17 @@ def _bare_department() -> re.Pattern:
 _MEMBER_SEP = re.compile(r"以及|、|和|及|与")
 
 
+# Stations named after the place they serve (栎溪派出所), not after the level of the body before them.
+_NAMED_BY_PLACE = ("派出所", "救援站", "消防站", "中队")
+
+
 @lru_cache(maxsize=1)
 def _bare_generic() -> re.Pattern:
     """An office of a level's government named by free text and an office suffix, standing alone in
-    a list (农业农村办, 规划建设办, 财政所): it must end where a list member ends. Not companies or
+    a list (农业农村办, 规划建设办, 财政所, 邮政管理局, 供销社): it must end where a list member ends. Not companies or
     bodies with names of their own (中国铁路…集团): those share no level."""
-    return re.compile(r"(?!中国|国家|国网)(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
-                      r"(?:办公室|办|所|站|大队|中队|队|中心)(?=[、和及与，。；）)]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
+    return re.compile(r"(?!中国|国家|国网|[省市县区镇乡])(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
+                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
 
 
 def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
@@ -659,6 +663,8 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
             kind = "department"
             if not d:  # 镇综合行政执法队、农业农村办: a body named by its suffix, the level shared too
                 d, kind = _bare_generic().match(text, sep.end()), "generic_body"
+                if d and d.group().endswith(_NAMED_BY_PLACE):
+                    break  # 栎溪派出所, 桐坪消防救援站: named after their place, not the level's
             if not d:
                 break
             shared = m.groups["prefix"]

@@ -91,6 +91,8 @@ def _suffixes(words) -> str:
             parts.append("(?<![城市])中心")
         elif w == "馆":  # 场馆 / 展馆 / 宾馆 are buildings, not bodies
             parts.append("(?<![场展宾饭旅茶])馆")
+        elif w == "社":  # 供销社, 合作社, 报社 — never 社区, 社会, 社保
+            parts.append("社(?![区会保团科])")
         elif w == "室":  # 教室 / 温室 / 实验室 are rooms; 督导室, 督查室, 办公室 are bodies
             parts.append("(?<![教温卧浴验诊病会茶])室")
         elif w in ("所", "站", "院", "队"):  # 场所, 网站, 庭院, 团队 are not bodies

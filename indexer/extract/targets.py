@@ -141,9 +141,12 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             if all(len(p) <= 4 for p in (first, *parts[1:-1])) and len(parts[-1]) > len(first) + 1:
                 head = parts[-1][len(first):]
                 names = [p + head for p in parts[:-1]] + [parts[-1]]
-            elif all(len(p) <= 4 and p[-1] == parts[0][-1] for p in parts[1:]) and len(parts[0]) > len(parts[1]) + 2:
-                # 监控数据入网率、上线率分别达到99%、95%: the later names share the first one's subject
-                stem = parts[0][:len(parts[0]) - len(parts[1])]
+            elif all(p[-1] == parts[0][-1] for p in parts[1:]) and len(parts[0]) > len(parts[1]) + 2:
+                # 监控数据入网率、上线率分别达到99%、95% / 城区生活垃圾回收利用率、资源化利用率: the later names
+                # share the first one's subject, the words of the first before as many words as the later has
+                words = _words_of(parts[0])
+                n = len(_words_of(parts[1]))
+                stem = "".join(words[:-n]) if len(words) > n else ""
                 names = [parts[0]] + [stem + p for p in parts[1:]]
             else:
                 names = parts
@@ -151,6 +154,12 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
         res.extend(run)
         i = j + 1
     return res
+
+
+def _words_of(s: str) -> list[str]:
+    import jieba  # the segmenter the pipeline uses (indexer.extract.nlp)
+
+    return jieba.lcut(s)
 
 
 def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
@@ -284,9 +293,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
             head = text[_segment_start(text, qs, 0):qs]
-            if _EXISTING_HEAD.match(head) or "范围为" in head or "范围包括" in head:
+            sentence = text[next((k + 1 for k in range(qs - 1, -1, -1) if text[k] in "。；;\n"), 0):qs]
+            if _EXISTING_HEAD.match(head) or _EXISTING_HEAD.match(sentence) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
-            if (g["unit"] in ("次", "场次") or g["unit"] in _DURATIONS) and _RECURRING_HEAD.search(head):
+            if g["unit"] in ("次", "场次") and _RECURRING_HEAD.search(head) \
+                    or g["unit"] in _DURATIONS and _RECURRING_HEAD.search(sentence):
                 kind = "frequency"  # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often, not an amount to reach
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
                 continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
@@ -316,6 +327,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # Ⅲ类水比例: part of an indicator, not a value
             qualifier = w["post"].get(g["post"]) if g.get("post") else verb
         elif q.id == "coverage":
+            if re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
+                continue  # 开展一轮全覆盖排查: 全覆盖 describes the work, no outcome to reach
             value = g["value"]
         elif q.id == "benchmark":
             value = None

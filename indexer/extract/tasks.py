@@ -787,6 +787,9 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         # 每周至少巡河1次: how often the work recurs is no target, but it is work all the same
         recurs = any(t.kind == "frequency" for t in clause_targets)
         clause_targets = [t for t in clause_targets if t.kind != "frequency"]
+        if doc_year:
+            # 2025年，全省货物贸易进出口总额3860亿元 in a 2026 plan: a year gone by says where things stand
+            clause_targets = [t for t in clause_targets if not (t.year and t.year < doc_year)]
         if c.id in preamble:
             # 全市住房公积金缴存职工41.2万人: a number before the tasks, with no year and no verb to reach
             # it, says where things stand

@@ -582,6 +582,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh12.jsonl", ROOT / "eval" / "extract_real_forms_fresh11.jsonl")),
     "r": (8, 3, "r05-lixi-town-forest-fire-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh13.jsonl", ROOT / "eval" / "extract_real_forms_fresh12.jsonl")),
+    "s": (8, 3, "s05-zhetang-town-winter-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh14.jsonl", ROOT / "eval" / "extract_real_forms_fresh13.jsonl")),
 }
 
 

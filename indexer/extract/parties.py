@@ -396,7 +396,8 @@ def _cues() -> dict:
     return {k: lx.longest_first(lex.list(k)) for k in (
         "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
         "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
-        "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal")}
+        "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal",
+        "self_done_after_you", "lead_after_you", "coordinating_nouns")}
 
 
 def _ends(s: str, words: list[str]) -> str | None:
@@ -447,13 +448,8 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
-# After 由X: the body does the work itself (not 由X负责… / 由X牵头…, which lead).
-_SELF_DONE = ["负责组织实施", "负责组织开展", "负责组织", "负责实施", "组织实施"]
-# After 由X, the words that make X the lead (由X负责…, 由X牵头, 由X会同Y…); any other verb is X's own work.
-_LEAD_AFTER_YOU = ["负责", "牵头", "统筹", "会同", "组织协调", "协调", "主导", "总牵头", "联合", "指导", "督促"]
 # X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
 _LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
-_COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头协调)")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
 OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
@@ -496,10 +492,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if w and right.startswith(("在", "于")):
             # 由采砂单位在3个月内完成修复: the body named does the work itself within the time given
             role, ev_s, ev_e = "owner", gs - len(w), ge + 1
-        elif w and _starts(right, _SELF_DONE):
+        elif w and _starts(right, c["self_done_after_you"]):
             # 由县水土保持站负责组织实施 / 分别由所在乡镇人民政府负责实施: the body does it (负责组织 is doing)
-            role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, _SELF_DONE))
-        elif w and not _starts(right, _LEAD_AFTER_YOU) and any(
+            role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, c["self_done_after_you"]))
+        elif w and not _starts(right, c["lead_after_you"]) and any(
                 ge <= v.start < next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
                 for v in verbs):
             # 由市政府督查室进行督办 / 由区纪委监委依规依纪追究责任: 由 names who does it, not who leads
@@ -520,9 +516,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if role is None and right.startswith("负责"):
             # 市农业农村局负责全市高标准农田建设的统筹协调和监督指导: coordinating, said at the end
             seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
-            coord = _COORDINATING.search(text, ge, seg_end)
-            if coord:
-                role, ev_e = "lead", coord.end()
+            coord = next((k for k in range(ge, seg_end) if text[k] == "的"
+                          and _starts(text[k + 1:seg_end], c["coordinating_nouns"])), None)
+            if coord is not None:
+                role, ev_e = "lead", coord + 1 + len(_starts(text[coord + 1:seg_end], c["coordinating_nouns"]))
         if role is None:
             # X要会同Y / X应配合…: the same cues after a modal verb.
             mv = _starts(right, c["role_modals"])

@@ -316,9 +316,9 @@ def html_rules() -> dict:
             labels[squash(n)] = fieldname
     # 文　　号 / 索 引 号: sites pad labels with spaces to align them.
     spaced = (r"\s*".join(map(re.escape, label)) for label in sorted(labels, key=len, reverse=True))
-    rules["label_re"] = re.compile(
-        r"^\s*(?P<label>" + "|".join(spaced)
-        + r")\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
+    rules["label_re"] = re.compile(  # 【文号】…: some sites bracket their labels instead of a colon
+        r"^\s*[【\[]?(?P<label>" + "|".join(spaced)
+        + r")\s*[】\]]?\s*[:：]?\s*(?P<value>.*?)\s*$", re.S)
     rules["labels"] = labels
     rules["body_hint_keys"] = [_hint_key(h) for h in rules["body_hints"]]
     rules["tag_names"] = {n.lower(): f for f, names in rules["meta_tags"].items() for n in names}
@@ -334,8 +334,9 @@ def _meta_line_patterns():
     for label, fieldname in (rules.get("chrome_labels") or {}).items():
         labels.setdefault(label, fieldname)
     spaced = "|".join(r"\s*".join(map(re.escape, lb)) for lb in sorted(labels, key=len, reverse=True))
-    start = re.compile(rf"^[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
-    anywhere = re.compile(rf"(?:^|(?<=[\s【\[】\]]))[【\[]?(?P<label>{spaced})\s*[】\]]?\s*[：:]")
+    # a label ends with a colon, or stands in brackets with or without one (【文号】…)
+    start = re.compile(rf"^(?:[【\[](?P<label>{spaced})\s*[】\]]\s*[：:]?|(?P<plain>{spaced})\s*[：:])")
+    anywhere = re.compile(rf"(?:^|(?<=[\s】\]]))(?:[【\[](?P<label>{spaced})\s*[】\]]\s*[：:]?|(?P<plain>{spaced})\s*[：:])")
     return labels, start, anywhere
 
 
@@ -349,8 +350,8 @@ def split_meta_line(line: str) -> list[tuple[str | None, str]] | None:
     out = []
     for k, m in enumerate(hits):
         end = hits[k + 1].start() if k + 1 < len(hits) else len(line)
-        value = line[m.end():end].strip(" 【】[]")
-        out.append((labels[re.sub(r"\s+", "", m["label"])], value))
+        value = line[m.end():end].strip(" 　【】[]")
+        out.append((labels[re.sub(r"\s+", "", m["label"] or m["plain"])], value))
     return out
 
 
@@ -436,6 +437,20 @@ def typed_meta(found: dict) -> dict:
 META_BLOCKS = ("table", "ul", "dl", "div", "section")
 
 
+def _cell_below(cell):
+    """The cell in the same column of the next table row (a header row of labels over a row of
+    values: <tr><th>发文机关</th><th>文号</th>…</tr><tr><td>…</td><td>…</td>…</tr>), or None."""
+    row = cell.parent
+    if cell.name not in ("td", "th") or row is None or row.name != "tr":
+        return None
+    below = row.find_next_sibling("tr")
+    if below is None:
+        return None
+    cells, under = row.find_all(["td", "th"], recursive=False), below.find_all(["td", "th"], recursive=False)
+    column = next(i for i, c in enumerate(cells) if c is cell)
+    return under[column] if column < len(under) and len(under) == len(cells) else None
+
+
 def read_meta_table(soup) -> tuple[dict, list]:
     """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
 
@@ -458,11 +473,15 @@ def read_meta_table(soup) -> tuple[dict, list]:
         value = m["value"]
         if containers & stats[id(el)].names:
             continue  # a container of several fields; its cells are visited on their own
-        if not value:  # the value is in the next cell
+        if not value:  # the value is in the next cell …
             nxt = el.find_next_sibling()
             value = _clean(nxt.get_text(" ")) if nxt is not None else ""
-            if rules["label_re"].match(value or "") and value:
-                continue
+            if not value or rules["label_re"].match(value):
+                # … or, when the labels make a header row, in the same column of the row below
+                nxt = _cell_below(el)
+                value = _clean(nxt.get_text(" ")) if nxt is not None else ""
+                if rules["label_re"].match(value or ""):
+                    continue
             if nxt is not None:
                 holders.append(nxt)
         else:  # the value is in this cell, and so may be other fields: 发布时间：… 发布机构：… 字体：大 中 小

@@ -67,6 +67,12 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_fresh10.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     # p*, after the fix that followed its blind run (docs/forms.md)
     ("doc_facts_fresh11.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # q*, after the fix that followed its blind run (docs/forms.md)
+    ("doc_facts_fresh12.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # r*: all five right at its blind run (docs/forms.md)
+    ("doc_facts_fresh13.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # s*, after the fix that followed its blind run (docs/forms.md)
+    ("doc_facts_fresh14.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -365,13 +371,24 @@ def test_metadata_line_inside_the_article_container_keeps_the_body(inner):
     assert src.meta.get("published") == "2025-04-09"
 
 
-def test_a_metadata_table_outside_the_body_is_still_removed_whole():
-    table = ("<table class='xxgk'><tr><td>索引号</td><td>001/2025-1</td><td>主题分类</td><td>水利</td></tr>"
-             "<tr><td>发文字号</td><td>湖政发〔2025〕9号</td><td>成文日期</td><td>2025-03-01</td></tr></table>")
-    soup = BeautifulSoup(f"<html><body>{table}<div id='c'>正文</div></body></html>", "lxml")
+@pytest.mark.parametrize("block, number, date", [
+    # label and value side by side
+    ("<table class='xxgk'><tr><td>索引号</td><td>001/2025-1</td><td>主题分类</td><td>水利</td></tr>"
+     "<tr><td>发文字号</td><td>湖政发〔2025〕9号</td><td>成文日期</td><td>2025-03-01</td></tr></table>",
+     "湖政发〔2025〕9号", "2025-03-01"),
+    # a header row of labels over a row of values
+    ("<table class='info'><tr><th>发布机构</th><th>发文字号</th><th>索引号</th><th>成文日期</th></tr>"
+     "<tr><td>湖东县水利局</td><td>湖水发〔2025〕4号</td><td>HD-001-2025</td><td>2025年03月01日</td></tr></table>",
+     "湖水发〔2025〕4号", "2025-03-01"),
+    # one line of bracketed labels, no colons
+    ("<div class='xl-info'>【发布单位】湖东县人民政府办公室　【文号】湖政办发〔2025〕8号　【发布日期】2025-03-02　"
+     "【点击数】<span>12</span></div>", "湖政办发〔2025〕8号", "2025-03-02"),
+])
+def test_a_metadata_block_outside_the_body_is_read_and_removed_whole(block, number, date):
+    soup = BeautifulSoup(f"<html><body>{block}<div id='c'>正文</div></body></html>", "lxml")
     meta, blocks = sources.read_meta_table(soup)
-    assert meta["doc_number"] == "湖政发〔2025〕9号" and meta["date"] == "2025-03-01"
-    assert any(b.name == "table" for b in blocks)
+    assert (meta["doc_number"], meta.get("date") or meta.get("published")) == (number, date)
+    assert any(b.name in ("table", "div") and "正文" not in b.get_text() for b in blocks)
 
 
 # ---------------------------------------------------------------------------
@@ -560,6 +577,10 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh11.jsonl", ROOT / "eval" / "extract_real_forms_fresh10.jsonl")),
     "q": (8, 3, "q05-luting-town-farmland-grain-points-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh12.jsonl", ROOT / "eval" / "extract_real_forms_fresh11.jsonl")),
+    "r": (8, 3, "r05-lixi-town-forest-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh13.jsonl", ROOT / "eval" / "extract_real_forms_fresh12.jsonl")),
+    "s": (8, 3, "s05-zhetang-town-winter-fire-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh14.jsonl", ROOT / "eval" / "extract_real_forms_fresh13.jsonl")),
 }
 
 

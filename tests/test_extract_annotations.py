@@ -508,25 +508,34 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
     # (indicators 0.923/0.857 → 0.897/0.833 after set n*'s rule that 新建和改造X counts X: j*'s labels keep the
     # verbs in two indicators, 新建和改造配套送出线路 and 新建和改造供水管网, against the convention in docs/forms.md)
     ("extract_real_forms_fresh4.jsonl", _reached((0.972, 0.972), (0.973, 1.0), (0.923, 0.857), (0.913, 1.0),
-                                                 (0.897, 0.833), support=(0.956, 0.956))),
+                                                 (0.902, 0.881), support=(0.956, 0.956))),
     # set k*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh5.jsonl", _reached((1.0, 0.958), (0.985, 1.0), (1.0, 0.80), (0.875, 0.933),
-                                                 (0.942, 0.860), support=(1.0, 1.0))),
+                                                 (0.943, 0.877), support=(1.0, 1.0))),
     # set l*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh6.jsonl", _reached((0.919, 0.926), (0.946, 0.898), (0.829, 0.906), (0.737, 0.848),
                                                  (0.789, 0.776), support=(0.935, 0.977))),
     # set m*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh7.jsonl", _reached((0.974, 0.950), (1.0, 0.941), (0.977, 0.977), (0.838, 0.939),
-                                                 (0.848, 0.848), support=(0.936, 0.936))),
+                                                 (0.867, 0.848), support=(0.957, 0.957))),
     # set n*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh8.jsonl", _reached((1.0, 0.943), (1.0, 0.914), (1.0, 0.912), (0.969, 0.969),
                                                  (0.902, 0.925), support=(1.0, 1.0))),
     # set o*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh9.jsonl", _reached((1.0, 0.944), (0.982, 0.918), (1.0, 0.935), (0.970, 0.914),
-                                                 (0.909, 0.851), support=(1.0, 0.960))),
-    # set p*, after the one fix that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh10.jsonl", _reached((0.966, 0.883), (0.951, 0.951), (0.953, 0.774), (0.892, 0.943),
-                                                  (0.743, 0.743), support=(0.970, 0.941))),
+    ("extract_real_forms_fresh9.jsonl", _reached((1.0, 0.972), (0.984, 0.984), (1.0, 0.935), (0.970, 0.914),
+                                                 (0.915, 0.915), support=(1.0, 0.960))),
+    # set p*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh10.jsonl", _reached((0.970, 1.0), (0.953, 1.0), (0.981, 1.0), (0.892, 0.943),
+                                                  (0.846, 0.943), support=(0.971, 1.0))),
+    # set q*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh11.jsonl", _reached((0.993, 0.993), (1.0, 1.0), (0.977, 0.977), (0.833, 0.938),
+                                                  (0.824, 0.857), support=(1.0, 1.0))),
+    # set r*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh12.jsonl", _reached((0.992, 0.968), (0.935, 1.0), (0.976, 0.854), (0.824, 0.966),
+                                                  (0.870, 0.930), support=(1.0, 1.0))),
+    # set s*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh13.jsonl", _reached((0.982, 0.947), (1.0, 0.977), (0.946, 0.875), (1.0, 0.931),
+                                                  (0.836, 0.920), support=(1.0, 1.0))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT
@@ -697,3 +706,185 @@ def test_the_coverage_table_says_a_target_year_is_inferred():
 ])
 def test_a_work_load_indicator_names_the_thing_counted(sentence, indicator):
     assert [t[0] for t in _targets(sentence)] == [indicator]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # sections named with the department's kind only, institutions, organs, kinds of unit as subjects
+    ("厅规划财务处负责每季度调度一次资金执行进度。", {("owner", "厅规划财务处")}),
+    ("局机关各科室、局属各单位要按月报送进展。", {("owner", "局机关各科室"), ("owner", "局属各单位")}),
+    ("县人民医院负责组建巡回医疗队。", {("owner", "县人民医院")}),
+    ("县博物馆、县档案馆要做好藏品数字化。", {("owner", "县博物馆"), ("owner", "县档案馆")}),
+    ("水政监察大队会同县律师协会开展普法宣传。", {("lead", "水政监察大队"), ("support", "县律师协会")}),
+    ("建设单位是施工扬尘治理的责任主体。", {("owner", "建设单位")}),
+    ("公安机关负责查处违法运输行为。", {("owner", "公安机关")}),
+    # 由X在/于…完成: X does the work within the time given; 负责统筹督促 coordinates
+    ("由施工单位在竣工后2个月内完成场地复绿。", {("owner", "施工单位")}),
+    ("县财政局负责统筹督促资金类问题整改。", {("lead", "县财政局")}),
+    # 要为…: a frame after the subject; a time phrase before the subject
+    ("各县（市、区）人社局要为返乡人员逐一建立服务台账。", {("owner", "各县（市、区）人力资源社会保障局")}),
+    ("6月底前各乡镇（街道）全部完成台账清理。", {("owner", "各乡镇（街道）")}),
+])
+def test_subjects_found_in_set_p(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+def test_purpose_clause_opening_with_wei_is_no_task():
+    pd = tasks_of("一、重点任务\n\n为加强河道管理，制定本方案。")
+    assert not pd.tasks
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # measure words beyond the first sets' (场, 宗, 支, TB …); an ordinal (第3届) is no value
+    ("全年举办惠民演出80场、新培育文艺团队12支。", [("惠民演出", 80, "场"), ("文艺团队", 12, "支")]),
+    ("全镇完成农房确权登记900宗，举办第3届农民丰收节。", [("农房确权登记", 900, "宗")]),
+    ("政务数据共享总量达到45TB。", [("政务数据共享总量", 45, "TB")]),
+    # a time phrase between the indicator and its verb
+    ("全县中小学校食堂“互联网+明厨亮灶”覆盖率年底前达到100%。", [("全县中小学校食堂“互联网+明厨亮灶”覆盖率", 100, "%")]),
+    # the time allowed, a name with a duration, a distance the work is done within: no targets
+    ("由建设单位在2个月内完成整改。", []),
+    ("打造15分钟养老服务圈。", []),
+    ("整治学校周边100米范围内的流动摊点。", []),
+    # 其中 + a year: part of the same quantity
+    ("改造老旧小区60个，其中2027年改造25个。", [("老旧小区", 60, "个"), ("老旧小区", 25, "个")]),
+])
+def test_target_forms_found_in_set_p(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("公共服务机构是本单位数据安全的责任主体。", {("owner", "公共服务机构")}),
+    ("局机关各处室、直属各单位要按季度报送进展。", {("owner", "局机关各处室"), ("owner", "直属各单位")}),
+    # 由X负责组织实施 / 分别由X负责实施: X does it; X应当…，并会同Y…: X leads
+    ("推进3条河道清淤，由县河道管理站负责组织实施。", {("owner", "县河道管理站")}),
+    ("5座泵站改造分别由所在镇人民政府负责实施。", {("owner", "所在镇人民政府")}),
+    ("县应急管理局应当每年组织应急演练，并会同县消防救援大队开展检查。",
+     {("lead", "县应急管理局"), ("support", "县消防救援大队")}),
+    # offices named by their suffix share the level of the body before them
+    ("镇财政所、农业服务中心、规划建设办要做好资金保障。",
+     {("owner", "镇财政所"), ("owner", "镇农业服务中心"), ("owner", "镇规划建设办")}),
+    ("县财政局、审计局、统计局要加强监督。", {("owner", "县财政局"), ("owner", "县审计局"), ("owner", "县统计局")}),
+])
+def test_subjects_found_in_set_q(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # what there is: every count of an enumeration that opens with 共辖 / 共有 / 范围为
+    ("全县共辖9个乡镇、3个街道、140个行政村。", []),
+    ("整治范围为全区5个街道、2个镇的加油站。", []),
+    # a range whose lower bound is written without its unit
+    ("林下经济面积达到2.5万至3万亩。", [("林下经济面积", 2.5, "万亩", "2.5万至3万亩")]),
+    # a condition, a per-capita standard, a time limit: no targets
+    ("当水库水位低于12.5米时启动应急调度。", []),
+    ("新建小区按每百户不少于30平方米的标准配建养老用房。", []),
+    ("行政许可办理时限不超过10个工作日。", []),
+    # the thing counted ends before its doer; the work done to it is no part of its name
+    ("6座泵站改造分别由所在镇人民政府负责实施。", [("泵站", 6, "座", None)]),
+    ("全年完成造林绿化任务1200亩，其中2027年完成500亩。", [("造林绿化", 1200, "亩", None), ("造林绿化", 500, "亩", None)]),
+    ("医用耗材集采品种不少于20类。", [("医用耗材集采品种", 20, "类", "以上")]),
+])
+def test_target_forms_found_in_set_q(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit, g.qualifier) for g in pd.targets] == expected
+
+
+def test_a_baseline_column_of_an_indicator_table_is_no_target():
+    from indexer.extract import tables
+    assert tables._is_baseline("2025年基线值") and not tables._is_baseline("2026年目标值")
+
+
+def test_a_subject_after_an_article_number_of_a_measure():
+    pd = tasks_of("第一章　总则\n\n第一条　为加强管理，制定本办法。\n\n第二条　数据处理单位是本单位数据安全的责任主体。")
+    assert roles(task_with(pd, "责任主体")) == {("owner", "数据处理单位")}
+
+
+def test_how_often_work_recurs_is_no_target_but_still_work():
+    pd = tasks_of("一、重点任务\n\n（一）巡河。村级河长每周至少巡河1次（各村（社区）负责）。各镇每季度组织联合检查1次。")
+    assert not pd.targets
+    assert roles(task_with(pd, "巡河1次")) == {("lead", "各村（社区）")}  # the annotation names who: work
+    assert roles(task_with(pd, "联合检查")) == {("owner", "各镇")}
+
+
+def test_a_dated_milestone_in_a_goal_part_is_a_task():
+    pd = tasks_of("一、目标任务\n\n2026年9月底前，全面完成全县农贸市场燃气设施排查；到2027年，液化气瓶智能角阀安装率达到90%。"
+                  "\n\n二、重点任务\n\n（一）整治。开展隐患整治。")
+    t = task_with(pd, "燃气设施排查")
+    assert (t.deadline.year, t.deadline.month) == (2026, 9)
+    assert [(g.indicator, g.value) for g in pd.targets] == [("液化气瓶智能角阀安装率", 90)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 由X + a verb of its own: X does it (由X负责… / 由X牵头 still lead)
+    ("对整改不到位的，由县政府督查室进行督办。", {("owner", "县政府督查室")}),
+    ("由县纪委监委依规依纪追究相关责任。", {("owner", "县纪委监委")}),
+    ("由县城管局负责推进垃圾分类。", {("lead", "县城管局")}),
+    # the level shared through a name holding 乡 (住房城乡建设局), never into 市场监管局
+    ("市民政局、住房城乡建设局要统筹推进助餐点建设。", {("owner", "市民政局"), ("owner", "市住房城乡建设局")}),
+    ("县财政局、市场监管局要加强资金监管。", {("owner", "县财政局"), ("owner", "县市场监管局")}),
+    ("县教育督导室要将课后服务纳入督导评估。", {("owner", "县教育督导室")}),
+])
+def test_subjects_found_in_set_r(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the body and its verb are no part of the indicator
+    ("各县（市、区）交通运输局要在汛期前联合审核农村客运线路不少于800条。", [("农村客运线路", 800, "条")]),
+    # later short names after 分别 share the first one's subject
+    ("重点车辆动态监控数据入网率、上线率分别达到98%、96%。",
+     [("重点车辆动态监控数据入网率", 98, "%"), ("重点车辆动态监控数据上线率", 96, "%")]),
+    # how long a service runs each day, every one there is looked over, a time limit compressed
+    ("课后服务每周5天、每天2小时。", []),
+    ("6月底前完成全县9个水源地环境风险排查。", []),
+    ("贷款审批时限压缩至5个工作日以内。", [("贷款审批时限", 5, "个工作日")]),
+])
+def test_target_forms_found_in_set_r(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+def test_a_number_before_the_tasks_without_year_or_verb_says_where_things_stand():
+    pd = tasks_of("全县现有中小学校57所，在校学生4.1万人；全县住房公积金缴存职工8.2万人。\n\n"
+                  "一、重点任务\n\n（一）扩容。到2027年新增学位3000个。")
+    assert [(g.indicator, g.value) for g in pd.targets] == [("学位", 3000)]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("各区城市管理局要于每月5日前报送工作台账。", {("owner", "各区城管局")}),
+    ("县慈善基金会要于每年3月31日前公布基金使用情况。", {("owner", "县慈善基金会")}),
+    ("区财政局要足额保障项目资金。", {("owner", "区财政局")}),
+    ("价格监督检查和反不正当竞争科负责牵头开展专项检查。", {("lead", "价格监督检查和反不正当竞争科")}),
+    ("县教育局负责指导各学校落实作业总量调控。", {("lead", "县教育局"), ("owner", "各学校")}),
+    ("县直各学校是近视防控的责任主体。", {("owner", "县直各学校")}),
+    ("省地方金融管理局会同人民银行某某省分行开展金融服务。",
+     {("lead", "省地方金融管理局"), ("support", "人民银行某某省分行")}),
+    # a level shared into offices named by suffix, never into a name already carrying one or a place's station
+    ("县商务局、县供销社要建设回收网点。", {("owner", "县商务局"), ("owner", "县供销社")}),
+    ("镇综治办、栎山派出所要加强巡查。", {("owner", "镇综治办"), ("owner", "栎山派出所")}),
+])
+def test_subjects_found_in_set_s(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("城区生活垃圾回收利用率、资源化利用率分别达到38%、80%。",
+     [("城区生活垃圾回收利用率", 38, "%"), ("城区生活垃圾资源化利用率", 80, "%")]),
+    ("短期险承保规模达到95亿美元。", [("短期险承保规模", 95, "亿美元")]),
+    ("对全镇出租房屋开展一轮全覆盖排查。", []),
+    ("中小学生每天校内体育活动时间不少于1小时。", []),
+    ("全区现有易涝积水点37处，排水管网总长度612公里、雨水泵站14座。", []),
+    ("储备应急送水车辆8台。", [("应急送水车辆", 8, "台")]),
+])
+def test_target_forms_found_in_set_s(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+def test_a_figure_of_a_year_gone_by_is_no_target():
+    pd = tasks_of("一、重点任务\n\n（一）稳外贸。2024年全县进出口总额86亿元。到2025年，全县进出口总额达到95亿元。")
+    assert [(g.indicator, g.value, g.year) for g in pd.targets] == [("全县进出口总额", 95, 2025)]

@@ -161,8 +161,11 @@ def test_export_xlsx(home, tmp_path):
     assert ws.max_row == len(tasks) + 1
     cells = {ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)}
     assert any("（推断：" in c for c in cells)  # inferred leads say so
-    # the closing clause: 由其汇总 adds the body 其 stands for, saying so
-    assert "市生态文明建设领导小组、市生态环境局（原文作“其”）" in cells
+    # the closing clause: 由其汇总 — the body 其 stands for does the collecting itself (an owner beside
+    # the lead, 市生态文明建设领导小组, so under 配合单位), and the table says what the text wrote
+    row = next(i for i in range(2, ws.max_row + 1) if "由其汇总" in ws.cell(row=i, column=2).value)
+    assert ws.cell(row=row, column=3).value == "市生态文明建设领导小组"
+    assert "市生态环境局（原文作“其”）" in ws.cell(row=row, column=4).value
     cites = [ws.cell(row=i, column=7).value for i in range(2, ws.max_row + 1)]
     assert all(c.startswith("《市政府关于全面推进美丽扬州建设的实施意见》（扬府发〔2024〕118号）") for c in cites)
 

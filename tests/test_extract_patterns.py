@@ -202,8 +202,9 @@ RUNNING_CASES = [
      [("宝应县", "owner"), ("高邮市", "owner"), ("江都区", "owner")]),
     ("美丽扬州建设工作由市生态文明建设领导小组统筹推进", [("市生态文明建设领导小组", "lead")]),
     ("将年度工作情况书面报市生态环境局", [("市生态环境局", "recipient")]),
-    # 其 is returned as a reference to resolve (indexer.extract.anaphora), with its role.
-    ("由其汇总后向市委、市政府报告", [("市政府", "recipient"), ("市委", "recipient"), ("其", "lead")]),
+    # 其 is returned as a reference to resolve (indexer.extract.anaphora), with its role: 由X + a verb
+    # of its own (汇总) is X doing the work, not leading it (由X负责/牵头… leads)
+    ("由其汇总后向市委、市政府报告", [("市政府", "recipient"), ("市委", "recipient"), ("其", "owner")]),
     ("区生态环境局会同区工信局制定方案", [("区生态环境局", "lead"), ("区工信局", "support")]),
     ("各镇人民政府要落实属地责任", [("各镇人民政府", "owner")]),
     ("各地各有关部门结合实际抓好落实", [("各地各有关部门", "owner")]),

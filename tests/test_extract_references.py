@@ -158,7 +158,7 @@ RESOLUTION_CASES = [
      [("该局", "ambiguous", ("县生态环境局", "县水务局"))], set()),
     # 由其 right after the body something is handed to
     (["各单位将情况报县财政局，由其汇总后报县政府。"],
-     [("其", "resolved", ("县财政局",))], {("lead", "县财政局", "其")}),
+     [("其", "resolved", ("县财政局",))], {("owner", "县财政局", "其")}),
     # …but not after a body that merely hosts an unnamed office
     (["成立县治水工作领导小组，领导小组办公室设在县水务局，由其负责日常调度。"],
      [("其", "ambiguous", ("县治水工作领导小组", "县水务局"))], set()),

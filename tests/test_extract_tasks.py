@@ -114,8 +114,8 @@ def test_county_closing_parties(county):
     assert names(t.parties, "owner") == ["县各有关部门", "各镇人民政府"]
     assert names(t.parties, "recipient") == ["县政府", "县生态环境局"]  # as written, not 县人民政府
     assert (t.deadline.year, t.deadline.month, t.deadline.recurring) == (None, 12, "每年")
-    # 由其汇总: 其 is resolved to the body named right before it, and marked so.
-    assert names(t.parties, "lead", "resolved") == ["县生态环境局"]
+    # 由其汇总: 其 is resolved to the body named right before it, and marked so; it does the collecting.
+    assert names(t.parties, "owner", "resolved") == ["县生态环境局"]
     [ref] = t.references
     assert (ref.text, ref.status, ref.antecedents) == ("其", "resolved", ("县生态环境局",))
 

@@ -174,7 +174,7 @@ def org_canonical(m: CharMatch) -> str:
     """The canonical name of an ORG/PLACE match, for grouping and filtering only:
     prefix as written + canonical department name (县水务局 → 县水利局, 市发改委 → 市发展改革委)."""
     if m.label != "ORG" or m.id != "department" or "core" not in m.groups:
-        return m.text
+        return m.groups.get("shared_prefix", "") + m.text
     return (m.groups.get("prefix") or "") + lx.load().canonical_core(m.groups["core"])
 
 
@@ -396,7 +396,8 @@ def _cues() -> dict:
     return {k: lx.longest_first(lex.list(k)) for k in (
         "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
         "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
-        "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal")}
+        "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal",
+        "self_done_after_you", "lead_after_you", "coordinating_nouns")}
 
 
 def _ends(s: str, words: list[str]) -> str | None:
@@ -414,7 +415,7 @@ def _subject_words() -> tuple[list[str], list[str]]:
     segment (按照…标准落实, 对在建项目开展, 将…报)."""
     lex = lx.load()
     return (lx.longest_first(list(lex.mapping("recurring")) + lex.list("modals")),
-            lx.longest_first(lex.list("frames") + lex.list("disposal")))
+            lx.longest_first(lex.list("frames") + lex.list("subject_frames") + lex.list("disposal")))
 
 
 def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: list[str],
@@ -447,7 +448,8 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
-_COORDINATING = re.compile(r"的(?:统筹协调|组织协调|综合协调|牵头协调)")
+# X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
+_LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
 OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
@@ -471,6 +473,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     bodies = prefer_orgs(bodies)
     verbs = [m.shifted(-offset) for m in matches if m.label == "ACTION"]
     times = {m.start - offset: m.end - offset for m in matches if m.label == "TIME"}
+    time_ends = {e: s for s, e in times.items()}
     out: list[tuple[Party, CharMatch]] = []
     for g in groups(text, offset, bodies):
         gs, ge = g.start - offset, g.end - offset
@@ -486,7 +489,18 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)
         w = _ends(left, c["lead_before"]) if role is None else None
-        if w:
+        if w and right.startswith(("在", "于")):
+            # 由采砂单位在3个月内完成修复: the body named does the work itself within the time given
+            role, ev_s, ev_e = "owner", gs - len(w), ge + 1
+        elif w and _starts(right, c["self_done_after_you"]):
+            # 由县水土保持站负责组织实施 / 分别由所在乡镇人民政府负责实施: the body does it (负责组织 is doing)
+            role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, c["self_done_after_you"]))
+        elif w and not _starts(right, c["lead_after_you"]) and any(
+                ge <= v.start < next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
+                for v in verbs):
+            # 由市政府督查室进行督办 / 由区纪委监委依规依纪追究责任: 由 names who does it, not who leads
+            role, ev_s, ev_e = "owner", gs - len(w), ge + 2
+        elif w:
             role, ev_s = "lead", gs - len(w)
             r = _starts(right, c["lead_after"])
             if r:
@@ -502,9 +516,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if role is None and right.startswith("负责"):
             # 市农业农村局负责全市高标准农田建设的统筹协调和监督指导: coordinating, said at the end
             seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
-            coord = _COORDINATING.search(text, ge, seg_end)
-            if coord:
-                role, ev_e = "lead", coord.end()
+            coord = next((k for k in range(ge, seg_end) if text[k] == "的"
+                          and _starts(text[k + 1:seg_end], c["coordinating_nouns"])), None)
+            if coord is not None:
+                role, ev_e = "lead", coord + 1 + len(_starts(text[coord + 1:seg_end], c["coordinating_nouns"]))
         if role is None:
             # X要会同Y / X应配合…: the same cues after a modal verb.
             mv = _starts(right, c["role_modals"])
@@ -533,11 +548,18 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             if w and r:  # 充分发挥生态环境部门职能作用
                 role, ev_s, ev_e = "owner", gs - len(w), ge + len(r)
         if role is None:
-            at_start = gs == 0 or text[gs - 1] in _SEGMENT_START
+            k = gs
+            while k in time_ends:  # 9月底前各县（市、区）全部建立…: a time phrase before the subject
+                k = time_ends[k]
+            at_start = k == 0 or text[k - 1] in _SEGMENT_START
             r = _starts(right, c["owner_after"])
             if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"], times)):
                 role = "owner"
                 ev_e = ge + (len(r) if r else 2)
+                sentence_end = next((k for k in range(ge, len(text)) if text[k] in "。；;"), len(text))
+                later = _LATER_WITH.search(text, ge, sentence_end)
+                if later and not any(ge <= b.start - offset < later.start() for b in bodies):
+                    role, ev_e = "lead", later.end()
         if role is None:
             # 各镇人民政府是建后管护的责任主体 / 县水利局是…的行业主管部门: named the body responsible
             seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
@@ -605,15 +627,29 @@ def _bare_department() -> re.Pattern:
 _MEMBER_SEP = re.compile(r"以及|、|和|及|与")
 
 
+# Stations named after the place they serve (栎溪派出所), not after the level of the body before them.
+_NAMED_BY_PLACE = ("派出所", "救援站", "消防站", "中队")
+
+
+@lru_cache(maxsize=1)
+def _bare_generic() -> re.Pattern:
+    """An office of a level's government named by free text and an office suffix, standing alone in
+    a list (农业农村办, 规划建设办, 财政所, 邮政管理局, 供销社): it must end where a list member ends. Not companies or
+    bodies with names of their own (中国铁路…集团): those share no level."""
+    return re.compile(r"(?!中国|国家|国网|[省市县区镇乡])(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
+                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
+
+
 def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
     """Departments written without their level after one written with it: in 县财政局、审计局、
     统计局 the later two are 县 bodies too. Each becomes an ORG match of its own, its text as
     written (审计局) and the prefix it shares in ``groups`` (its name and canonical name are
     县审计局). A name with a level word of its own (街道办事处 after 各镇人民政府) shares nothing."""
-    starts = {m.start for m in matches if m.label == "ORG"}
+    # a name standing alone as a subject (…、统计局要…) is a member still without its level
+    starts = {m.start for m in matches if m.label == "ORG" and m.id != "subject_body"}
     out = []
     for m in matches:
-        if m.label != "ORG" or m.id != "department" or not m.groups.get("prefix"):
+        if m.label != "ORG" or m.id not in ("department", "generic_body") or not m.groups.get("prefix"):
             continue
         pos = m.end
         while True:
@@ -621,14 +657,19 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
             if not sep or sep.end() in starts:
                 break
             d = _bare_department().match(text, sep.end())
+            kind = "department"
+            if not d:  # 镇综合行政执法队、农业农村办: a body named by its suffix, the level shared too
+                d, kind = _bare_generic().match(text, sep.end()), "generic_body"
+                if d and d.group().endswith(_NAMED_BY_PLACE):
+                    break  # 栎溪派出所, 桐坪消防救援站: named after their place, not the level's
             if not d:
                 break
             shared = m.groups["prefix"]
-            if re.search(r"街道|乡镇|镇|乡|村|社区", d.group()):
+            if re.match(r"街道|乡镇|镇|乡|村|社区", d.group()):  # a level word of its own (not 住房城乡建设局)
                 if not shared.startswith("各"):
                     break
                 shared = "各"  # 各镇人民政府、街道办事处: each of them too, at its own level
-            out.append(CharMatch("ORG", "department", d.start(), d.end(), d.group(),
+            out.append(CharMatch("ORG", kind, d.start(), d.end(), d.group(),
                                  {"prefix": shared, "core": d.group(), "shared_prefix": shared}))
             pos = d.end()
     return out

@@ -70,6 +70,9 @@ def _guarded(prefixes) -> str:
             # (扬州建设…, 苏州市, 重点地区, 背街道路)
             parts.append(f"{p}(?<!{han_except('由同各和及与暨、')}{p})")
             continue
+        if p == "市":  # 市场监管局 after 县财政局、 is no 市 body
+            parts.append("市(?<![城全都超门本该上股夜坊集]市)(?!场)")
+            continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
         # The guard follows the literal so that the regex engine can still skip
         # ahead to the prefix's first character.
@@ -86,6 +89,12 @@ def _suffixes(words) -> str:
             parts.append("(?<![举创承督交开兴查协包主合代试])办(?![法理好事公学])")
         elif w == "中心":  # 城市中心 / 市中心 are not service centres
             parts.append("(?<![城市])中心")
+        elif w == "馆":  # 场馆 / 展馆 / 宾馆 are buildings, not bodies
+            parts.append("(?<![场展宾饭旅茶])馆")
+        elif w == "社":  # 供销社, 合作社, 报社 — never 社区, 社会, 社保
+            parts.append("社(?![区会保团科])")
+        elif w == "室":  # 教室 / 温室 / 实验室 are rooms; 督导室, 督查室, 办公室 are bodies
+            parts.append("(?<![教温卧浴验诊病会茶])室")
         elif w in ("所", "站", "院", "队"):  # 场所, 网站, 庭院, 团队 are not bodies
             parts.append({"所": "(?<![场住处厕])所", "站": "(?<![网车])站", "院": "(?<![庭小四])院",
                           "队": "(?<![团梯排])队"}[w])

@@ -148,7 +148,7 @@ def _is_header(text: str, cells: list[tuple[int, int]]) -> bool:
 
 
 _YEAR_CELL = re.compile(r"^(?:[^\d]{0,8})?(?P<year>(?:19|20)\d{2})\s*年?(?:[^\d]{0,8})?$")
-_BASELINE = re.compile(r"基准|基期|现状|基数|当前|实际|完成值|基础值")
+_BASELINE = re.compile(r"基准|基期|基线|现状|基数|当前|实际|完成值|基础值|上年")
 
 
 def _is_baseline(s: str) -> bool:

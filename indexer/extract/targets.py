@@ -39,7 +39,7 @@ class FoundTarget:
     year: int | None
     year_source: str | None
     verb: str | None
-    kind: str  # number | class | coverage | benchmark
+    kind: str  # number | class | coverage | benchmark | outcome | frequency (not a target: how often)
     start: int  # absolute offsets of the evidence (indicator … value qualifier)
     end: int
     text: str
@@ -90,12 +90,29 @@ def _segment_end(text: str, pos: int) -> int:
 _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有", "已有", "共")
 _ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
+# What follows a body that is the subject of its clause (各市州交通运输局要…, 县水利局负责…).
+_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每")
+# Where the name of a counted thing ends and its doer begins.
+_DOER = re.compile(r"分别由|由|负责|要|应当")
+# 泄放设施改造8座 / 高标准农田建设任务3000亩: the work done to the thing is no part of its name (更新改造
+# stays: the earlier gold sets name 老旧燃气管道更新改造 as written).
+_WORK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff“”]{2})(?:建设任务|改造任务|任务|(?<!更新)改造)$")
+_LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千)?(?:—|－|-|~|～|至|到)$")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
-# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
-# names what the work is done to.
 # The document's whole area (全省, 全地区, 全镇 …).
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
+# 每季度至少…1次 / 每年组织1次: a frequency (kind "frequency": the work recurs; the caller keeps it
+# out of the targets).
+_RECURRING_HEAD = re.compile(r"每(?:年|季度|季|月|周|半年|学期|年度|天|日)")
+# The work of looking over what there is (排查, 检查 …) ending a segment.
+_INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
+# Units of a length of time: 在3个月内完成 is the time allowed, not a target.
+_DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
+# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
+# names what the work is done to.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
+# A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
+_EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -124,12 +141,25 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             if all(len(p) <= 4 for p in (first, *parts[1:-1])) and len(parts[-1]) > len(first) + 1:
                 head = parts[-1][len(first):]
                 names = [p + head for p in parts[:-1]] + [parts[-1]]
+            elif all(p[-1] == parts[0][-1] for p in parts[1:]) and len(parts[0]) > len(parts[1]) + 2:
+                # 监控数据入网率、上线率分别达到99%、95% / 城区生活垃圾回收利用率、资源化利用率: the later names
+                # share the first one's subject, the words of the first before as many words as the later has
+                words = _words_of(parts[0])
+                n = len(_words_of(parts[1]))
+                stem = "".join(words[:-n]) if len(words) > n else ""
+                names = [parts[0]] + [stem + p for p in parts[1:]]
             else:
                 names = parts
             run = [replace(t, indicator=n) for t, n in zip(run, names)]
         res.extend(run)
         i = j + 1
     return res
+
+
+def _words_of(s: str) -> list[str]:
+    import jieba  # the segmenter the pipeline uses (indexer.extract.nlp)
+
+    return jieba.lcut(s)
 
 
 def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
@@ -218,18 +248,23 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if id(q) in upper:
             continue
         qs, qe = q.start - offset, q.end - offset
-        floor = 0
-        for t in times:  # the indicator starts after a time phrase in its segment …
-            if t.end - offset <= qs and not t.groups.get("base"):
-                floor = max(floor, t.end - offset)
-        for p in quants:  # … and after the value before it (A达到95%、B达到90%)
+        floor = value_floor = 0
+        for p in quants:  # the indicator starts after the value before it (A达到95%、B达到90%) …
             if p.end - offset <= qs:
-                floor = max(floor, p.end - offset)
+                value_floor = max(value_floor, p.end - offset)
+        floor, time_before = value_floor, None
+        for t in times:  # … and after a time phrase in its segment
+            if value_floor <= t.start - offset and t.end - offset <= qs and not t.groups.get("base") \
+                    and t.end - offset > floor:
+                floor, time_before = t.end - offset, t
         seg = _segment_start(text, qs, floor)
         while seg < qs and text[seg] in "、和及与 ":
             seg += 1
         before = text[seg:qs]
         g = q.groups
+        low = _LOW_BOUND.search(before) if q.id == "number" else None
+        if low:  # 托管服务面积达到1.5万至1.8万亩: the range's lower bound written without its unit
+            before = before[:low.start()]
         value: float | int | str | None
         unit = qualifier = None
         kind = q.id
@@ -252,6 +287,22 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before):
                 continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
+            if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
+                    not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
+                continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
+            if text.startswith(("范围", "半径"), qe):
+                continue  # 校园周边200米范围内: where the work is done
+            head = text[_segment_start(text, qs, 0):qs]
+            sentence = text[next((k + 1 for k in range(qs - 1, -1, -1) if text[k] in "。；;\n"), 0):qs]
+            if _EXISTING_HEAD.match(head) or _EXISTING_HEAD.match(sentence) or "范围为" in head or "范围包括" in head:
+                continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
+            if g["unit"] in ("次", "场次") and _RECURRING_HEAD.search(head) \
+                    or g["unit"] in _DURATIONS and _RECURRING_HEAD.search(sentence):
+                kind = "frequency"  # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often, not an amount to reach
+            if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
+                continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
+            if "按每" in head or text.startswith("时", q.end - offset):
+                continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
                     and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]) and text[qe] not in "和及与并或的":
                 continue  # 10亿元以上项目3个 / 年用水量10万立方米以上工业企业: a threshold describing a noun
@@ -267,6 +318,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if id(q) in ranges:
                 qe = ranges[id(q)].end - offset
                 qualifier = text[qs:qe]
+            elif low and low["mult"] == (g.get("mult") or ""):
+                value, qualifier = number(low["value"]), text[seg + low.start():qe]
         elif q.id == "class":
             value = g["value"]
             verb = next((v for v in w["class"] if before.endswith(v)), None)
@@ -274,6 +327,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # Ⅲ类水比例: part of an indicator, not a value
             qualifier = w["post"].get(g["post"]) if g.get("post") else verb
         elif q.id == "coverage":
+            if re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
+                continue  # 开展一轮全覆盖排查: 全覆盖 describes the work, no outcome to reach
             value = g["value"]
         elif q.id == "benchmark":
             value = None
@@ -287,6 +342,30 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        body = next((m for m in reversed(matches) if m.label == "ORG" and seg <= m.start - offset
+                     and m.end - offset <= seg + len(before)
+                     and text.startswith(_SUBJECT_NEXT, m.end - offset)), None) if not share else None
+        if body is not None:
+            # 各市州交通运输局要在汛期前联合审核农村客运线路不少于1200条: the body and what it does
+            # are no part of the indicator, which starts after the body's verb
+            act = next((m for m in matches if m.label == "ACTION" and body.end <= m.start
+                        and m.end - offset < seg + len(before)), None)
+            named = _strip_indicator(text[act.end - offset:seg + len(before)]) if act is not None else None
+            if named and len(named[0]) >= 2:
+                seg, (indicator, cut, verb1, _) = act.end - offset, named
+                verb = verb1 or act.text
+        if (not indicator or indicator in w["lead_verbs"]) and time_before is not None \
+                and not text[qe:_segment_end(text, qe)].strip("的 "):
+            # 学校食堂“明厨亮灶”覆盖率年底前达到100%: the time phrase stands between the indicator
+            # and its verb; the indicator is the text before the time phrase
+            t0 = time_before.start - offset
+            seg0 = _segment_start(text, t0, value_floor)
+            named, cut0, _, asp0 = _strip_indicator(text[seg0:t0])
+            if named == "其中" and out:  # 新增泊位3000个，其中2026年新增1200个: part of the same thing
+                named = out[-1].indicator
+            if len(named) >= 2 and named not in w["trim"]:
+                verb = verb or indicator or None
+                seg, indicator, cut, aspirational = seg0, named, cut0, aspirational or asp0
         if indicator in ("再", "又", "另", "还") and out:
             indicator = out[-1].indicator  # …新建体育公园4个，2027年底前再建成3个: the same thing again
         if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):
@@ -315,6 +394,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             indicator, ind_start = indicator[scope.end():], ind_start + scope.end()  # 全县筹集保障性租赁住房800套
         lead_verb = next((v for v in w["lead_verbs"] if indicator.startswith(v)), None)
         tail_end = _segment_end(text, qe)
+        doer = _DOER.search(text, qe + 2, tail_end)
+        if doer:  # 8座泄放设施改造分别由所在乡镇人民政府负责实施: the thing counted ends before its doer
+            tail_end = doer.start()
         tail = text[qe:tail_end].strip("的 ")
         end_verb = verb if verb in w["lead_verbs"] and indicator else None
         if lead_verb and q.id == "number" and len(tail) >= 2 and tail[0] not in "以左上下":
@@ -344,8 +426,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = tail
                 ind_start = seg + cut
                 qe_ev = tail_end
-            elif out and not before.strip():
-                indicator = out[-1].indicator  # 分别达到75%、50%: the indicator of the value before
+            elif out and (not before.strip() or time_before is not None):
+                # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里: the indicator of the value before
+                indicator = out[-1].indicator
                 qe_ev = qe
             else:
                 continue
@@ -359,6 +442,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         year_source = None if not year else ("annotation" if t.from_annotation else
                                              "document" if t.relative else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
+        if g.get("unit") and _WORK_TAIL.search(indicator):
+            indicator = _WORK_TAIL.sub("", indicator)
+        if indicator.endswith("时限") and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
+            continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,

@@ -152,10 +152,10 @@ OBLIGED = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:应当|必须)")
 
 
 @lru_cache(maxsize=1)
-def _command_words() -> tuple[list[str], list[str], list[str]]:
+def _command_words() -> tuple[list[str], list[str], list[str], list[str]]:
     lex = lx.load()
     return (lx.longest_first(lex.list("adverbs") + lex.list("modals") + lex.list("enumerators")),
-            lx.longest_first(lex.list("frames")), lex.list("disposal"))
+            lx.longest_first(lex.list("frames")), lex.list("disposal"), lx.longest_first(lex.list("subject_frames")))
 
 
 def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatch],
@@ -166,7 +166,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
     负责 …) and adverbs, the next word must be an action verb. A segment that
     opens with a frame (围绕…, 针对…) or names a lead (由X…) counts any verb in it.
     """
-    adverbs, frames, disposal = _command_words()
+    adverbs, frames, disposal, subject_frames = _command_words()
     verbs = [m for m in matches if m.label == "ACTION" and not _inside(m.start, skip)]
     by_start = {m.start - offset: m for m in verbs}
     skippable = {}
@@ -206,7 +206,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
                 w = next((x for x in adverbs if text.startswith(x, i)), None)
                 if not w:
                     if i > s:
-                        frame_at = next((i + len(x) for x in frames if text.startswith(x, i)), None)
+                        frame_at = next((i + len(x) for x in (*frames, *subject_frames) if text.startswith(x, i)), None)
                     break
                 i += len(w)
         if hit is not None:
@@ -358,8 +358,10 @@ def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Match
         found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
     # 县财政局、审计局、统计局: the later names share the first one's level
     members = pt.shared_prefix_members(document.text, found)
-    if members:
-        found = sorted(found + members, key=lambda c: (c.start, -(c.end - c.start), c.label))
+    if members:  # … replacing the same name read without its level
+        spans = {(m.start, m.end) for m in members}
+        found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + members,
+                       key=lambda c: (c.start, -(c.end - c.start), c.label))
     return Matches(found)
 
 
@@ -524,6 +526,25 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
         indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
         start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
         for f in found]
+
+
+def _dated_milestone(ci: ClauseInfo, ct: ClauseTimes, clause_targets: list[Target]) -> bool:
+    """A goal that is work to finish by a date (到2027年底，全区基本完成…改造任务 / 2026年6月底前，全面
+    完成…排查): a segment opening with a deadline whose verb is one of completion, with no value
+    in it (those are targets)."""
+    text, off = ci.clause.text, ci.clause.start
+    milestone = _milestone_verbs()
+    for t in ct.deadlines:
+        a = t.start - off
+        if a < 0 or (a > 0 and text[a - 1] not in "，：；。"):
+            continue
+        b = next((k for k in range(t.end - off, len(text)) if text[k] in "；。"), len(text))
+        if any(a <= x.start - off < b for x in clause_targets):
+            continue
+        if any(m.label == "ACTION" and a <= m.start - off < b and text[m.start - off:m.end - off] in milestone
+               and not _inside(m.start, ci.skip) for m in ci.matches):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -733,6 +754,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     ctx = DocumentContext(document, {p.id: p for p in provisions}, doc_year,
                           _extract_matches(document, clauses, nlp), tables.table_rows(document.text))
     goal_clauses, no_task = _no_task_clauses(provisions, clauses, ctx)
+    preamble = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))}
     infos = [_extract_annotations(c, ctx) for c in clauses]
     ctx.blanket = _extract_blanket_rules(infos)
     no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
@@ -762,23 +784,36 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
         ct = _extract_times(ci, doc_year, carry)
         ann_parties, ann_dl = applicable_annotation(ci, ctx)
         clause_targets = _extract_targets(ci, ct, ann_dl, row, document, doc_year)
+        # 每周至少巡河1次: how often the work recurs is no target, but it is work all the same
+        recurs = any(t.kind == "frequency" for t in clause_targets)
+        clause_targets = [t for t in clause_targets if t.kind != "frequency"]
+        if doc_year:
+            # 2025年，全省货物贸易进出口总额3860亿元 in a 2026 plan: a year gone by says where things stand
+            clause_targets = [t for t in clause_targets if not (t.year and t.year < doc_year)]
+        if c.id in preamble:
+            # 全市住房公积金缴存职工41.2万人: a number before the tasks, with no year and no verb to reach
+            # it, says where things stand
+            clause_targets = [t for t in clause_targets if t.year is not None or t.verb or t.kind != "number"]
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
         named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)
-        if c.id in no_task and not (c.id in goal_clauses and named and not _annotation_only(ci)):
+        if c.id in no_task and not (c.id in goal_clauses and (named and not _annotation_only(ci)
+                                                              or _dated_milestone(ci, ct, clause_targets))):
             # a goal with units named for it (1.PM2.5年均浓度控制在32微克/立方米。 / 牵头单位：… /
             # 2026年6月底前，各镇（街道）完成…配置) is a task
             continue
-        tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx))
+        tasks.extend(_clause_tasks(ci, ct, row, clause_targets, ann_parties, ann_dl, ctx, recurs))
     return [own_level_bodies(t, document) for t in tasks], targets
 
 
 def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, clause_targets: list[Target],
-                  ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext) -> list[Task]:
-    """The tasks of one clause: its pieces, each with its deadline and parties."""
+                  ann_parties: list[Party], ann_dl: pt.Annotation | None, ctx: DocumentContext,
+                  recurs: bool = False) -> list[Task]:
+    """The tasks of one clause: its pieces, each with its deadline and parties (``recurs``: the
+    clause states how often some work is done, which makes it work like a target does)."""
     c = ci.clause
     own_parties = any(a.parties for a in ci.annotations)
-    pieces = _extract_pieces(ci, ct, row, bool(clause_targets), bool(ann_parties), own_parties)
+    pieces = _extract_pieces(ci, ct, row, bool(clause_targets) or recurs, bool(ann_parties), own_parties)
     if not pieces:
         return []
     text, off = c.text, c.start

@@ -581,6 +581,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh13.jsonl", ROOT / "eval" / "extract_real_forms_fresh12.jsonl")),
     "s": (8, 3, "s05-zhetang-town-winter-fire-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh14.jsonl", ROOT / "eval" / "extract_real_forms_fresh13.jsonl")),
+    "t": (8, 3, "t05-xingqiao-town-market-renovation-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh15.jsonl", ROOT / "eval" / "extract_real_forms_fresh14.jsonl")),
 }
 
 

@@ -1100,10 +1100,20 @@ def _meta_label(line: str) -> bool:
     return split_meta_line(line) is not None
 
 
+# A line that is a whole document title of a plan's kind (…实施方案, …工作要点, …管理办法): what follows
+# it is never the rest of its sentence, whatever it opens with.
+_PLAN_TITLE_END = re.compile(r"(?:条例|办法|规定|细则|方案|规划|意见|计划|要点|纲要)(?:（[^（）。；：]{1,20}）)?$")
+
+
 def _title_then_preamble(last: str, line: str) -> bool:
-    """A plan's title line (…实施方案) followed by its preamble (为…，制定本方案): two paragraphs, even
-    when the title fills the line."""
-    return bool((rx.TITLE_PLAIN.match(last) or rx.TITLE_LINE.match(last)) and rx.PREAMBLE_OPENER.match(line))
+    """A plan's title line (…实施方案) followed by its preamble (为…，制定本方案 / 全县耕地保有量为…):
+    two paragraphs, even when the title fills the line. A title broken before its （2026—2028年）
+    or a notice title broken before 的通知 stays one."""
+    if not (rx.TITLE_PLAIN.match(last) or rx.TITLE_LINE.match(last)):
+        return False
+    return bool(rx.PREAMBLE_OPENER.match(line)) or (
+        bool(_PLAN_TITLE_END.search(last)) and "、" not in last and "关于" not in last  # 关于印发…方案⏎的通知
+        and not line.startswith(("（", "(", "的")))
 
 
 def strip_page_furniture(pages: list[list[str]]) -> list[list[str]]:

@@ -448,3 +448,15 @@ def test_html_reader_direct_bytes():
     src = read_html((FIX / "notice-page.html").read_bytes(), "notice-page.html")
     assert src.kind == "html"
     assert sources.cjk_count(src.text) > 500
+
+
+@pytest.mark.parametrize("lines, paras", [
+    # a plan's title as wide as the body, then a preamble that opens with no 为/根据
+    (["某县2026年耕地保护整治实施方案", "全县耕地保有量为68万亩，发现疑似图斑1200个，制定本方案。"],
+     ["某县2026年耕地保护整治实施方案", "全县耕地保有量为68万亩，发现疑似图斑1200个，制定本方案。"]),
+    # a title broken before its years, and a notice title broken before 的通知, stay one line
+    (["某县城市更新三年行动方案", "（2026—2028年）"], ["某县城市更新三年行动方案（2026—2028年）"]),
+    (["某县人民政府办公室关于印发某县节水行动方案", "的通知"], ["某县人民政府办公室关于印发某县节水行动方案的通知"]),
+])
+def test_a_plan_title_line_is_its_own_paragraph(lines, paras):
+    assert join_lines(lines) == paras

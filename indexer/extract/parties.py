@@ -449,6 +449,8 @@ def _owner_cues() -> list[str]:
 
 _SEGMENT_START = "，。；：、"
 # X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
+# The cue of bodies that each do their part (X、Y按职责分工负责): support beside a lead, else leads.
+_SHARED_DUTY = ("按职责分工负责", "分工负责")
 _LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
@@ -475,6 +477,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
     times = {m.start - offset: m.end - offset for m in matches if m.label == "TIME"}
     time_ends = {e: s for s, e in times.items()}
     out: list[tuple[Party, CharMatch]] = []
+    prev_end = None  # where the group before this one ends
     for g in groups(text, offset, bodies):
         gs, ge = g.start - offset, g.end - offset
         etc = _ETC.match(text, ge)  # 市发展改革委、市工信局等部门按照各自职责…: the cues follow 等部门
@@ -486,7 +489,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)
         w = _ends(left, c["support_before"]) if role is None else None
-        if w:  # X会同Y统筹…: Y supports, whatever follows it
+        if w == "配合" and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
+            role, ev_s = "lead", gs - len(w)
+        elif w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)
         w = _ends(left, c["lead_before"]) if role is None else None
         if w and right.startswith(("在", "于")):
@@ -578,6 +583,11 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 continue
             out.append((Party(org_name(m), role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e,
                               canonical=org_canonical(m)), m))
+        prev_end = ge
+    if not any(p.role == "lead" for p, _ in out):
+        # 市发展改革委、财政局按职责分工负责…, with no lead named: those bodies lead, as in brackets
+        out = [(replace(p, role="lead") if p.role == "support" and p.evidence.endswith(_SHARED_DUTY) else p, m)
+               for p, m in out]
     return out
 
 

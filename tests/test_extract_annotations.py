@@ -905,3 +905,15 @@ def test_a_figure_of_a_year_gone_by_is_no_target():
 def test_roles_found_in_set_t(sentence, expected):
     t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
     assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a level's name of a department (工业和信息化厅) shares the level before it; the grid company's branches
+    ("完成锅炉排查（省生态环境厅牵头，省市场监管局、工业和信息化厅配合）。",
+     {("lead", "省生态环境厅"), ("support", "省市场监管局"), ("support", "省工业和信息化厅")}),
+    ("各市人民政府要会同国网某某省电力公司推进电能替代。",
+     {("lead", "各市人民政府"), ("support", "国网某某省电力公司")}),
+])
+def test_roles_found_in_set_u(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected

@@ -585,6 +585,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh14.jsonl", ROOT / "eval" / "extract_real_forms_fresh13.jsonl")),
     "t": (8, 3, "t05-xingqiao-town-market-renovation-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh15.jsonl", ROOT / "eval" / "extract_real_forms_fresh14.jsonl")),
+    "u": (8, 3, "u05-yudu-town-toilet-maintenance-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh16.jsonl", ROOT / "eval" / "extract_real_forms_fresh15.jsonl")),
 }
 
 

@@ -75,6 +75,8 @@ TARGET = {"title": 0.9, "doc_number": 0.9, "issuer": 0.9, "date": 0.9, "level": 
     ("doc_facts_fresh14.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
     # t*, after the fix that followed its blind run (docs/forms.md)
     ("doc_facts_fresh15.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
+    # u*: all five right at its blind run (docs/forms.md)
+    ("doc_facts_fresh16.jsonl", {"title": 1.0, "doc_number": 1.0, "issuer": 1.0, "date": 1.0, "level": 1.0}),
 ])
 def test_fixture_documents_meet_their_gold_facts(gold, floor):
     out = eval_run(ROOT / "eval" / gold).as_dict()
@@ -585,6 +587,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh14.jsonl", ROOT / "eval" / "extract_real_forms_fresh13.jsonl")),
     "t": (8, 3, "t05-xingqiao-town-market-renovation-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh15.jsonl", ROOT / "eval" / "extract_real_forms_fresh14.jsonl")),
+    "u": (8, 3, "u05-yudu-town-toilet-maintenance-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh16.jsonl", ROOT / "eval" / "extract_real_forms_fresh15.jsonl")),
 }
 
 

@@ -631,7 +631,9 @@ def unknown_place_owners(text: str, offset: int, known: list[tuple[int, int]]) -
 @lru_cache(maxsize=1)
 def _bare_department() -> re.Pattern:
     lex = lx.load()
-    return re.compile(trie_regex([a for d in lex.departments for a in (d.name, *d.aliases) if len(a) >= 3]))
+    # names, aliases and the names at other levels (工业和信息化厅 after 省生态环境厅、)
+    return re.compile(trie_regex([a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values())
+                                  if len(a) >= 3]))
 
 
 _MEMBER_SEP = re.compile(r"以及|、|和|及|与")

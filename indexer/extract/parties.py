@@ -448,15 +448,21 @@ def _owner_cues() -> list[str]:
 
 
 _SEGMENT_START = "，。；：、"
-# X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
 # The cue of bodies that each do their part (X、Y按职责分工负责): support beside a lead, else leads.
 _SHARED_DUTY = ("按职责分工负责", "分工负责")
+# X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
 _LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
 # What a body "is" when it is named as the one responsible (X是…的责任主体 / 行业主管部门).
 OWNER_NOUN = re.compile(r"责任主体|实施主体|第一责任人|主管部门|责任单位")
 # 各区（县）人民政府对本辖区自建房安全负属地管理责任 / 对本行政区域节水工作负总责: the body answers for it
 DUTY_CLAIM = re.compile(r"对[^，。；]{1,24}?负[\u4e00-\u9fff]{0,6}?(?:责任|总责)")
+
+
+def _stop(text: str, pos: int, stops: str) -> int:
+    """Where the first of ``stops`` stands at or after ``pos`` (the end of a segment or sentence)."""
+    found = [k for k in (text.find(ch, pos) for ch in stops) if k >= 0]
+    return min(found, default=len(text))
 
 
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
@@ -501,8 +507,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             # 由县水土保持站负责组织实施 / 分别由所在乡镇人民政府负责实施: the body does it (负责组织 is doing)
             role, ev_s, ev_e = "owner", gs - len(w), ge + len(_starts(right, c["self_done_after_you"]))
         elif w and not _starts(right, c["lead_after_you"]) and any(
-                ge <= v.start < next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
-                for v in verbs):
+                ge <= v.start < _stop(text, ge, "，。；") for v in verbs):
             # 由市政府督查室进行督办 / 由区纪委监委依规依纪追究责任: 由 names who does it, not who leads
             role, ev_s, ev_e = "owner", gs - len(w), ge + 2
         elif w:
@@ -520,11 +525,11 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 role, ev_e = "lead", ge + len(r)
         if role is None and right.startswith("负责"):
             # 市农业农村局负责全市高标准农田建设的统筹协调和监督指导: coordinating, said at the end
-            seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
-            coord = next((k for k in range(ge, seg_end) if text[k] == "的"
+            seg_end = _stop(text, ge, "，。；")
+            coord = next((k + 1 for k in range(ge, seg_end) if text[k] == "的"
                           and _starts(text[k + 1:seg_end], c["coordinating_nouns"])), None)
             if coord is not None:
-                role, ev_e = "lead", coord + 1 + len(_starts(text[coord + 1:seg_end], c["coordinating_nouns"]))
+                role, ev_e = "lead", coord + len(_starts(text[coord:seg_end], c["coordinating_nouns"]))
         if role is None:
             # X要会同Y / X应配合…: the same cues after a modal verb.
             mv = _starts(right, c["role_modals"])
@@ -561,13 +566,12 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             if at_start and (r or _starts_with_action(text, ge, verbs, c["adverbs"], times)):
                 role = "owner"
                 ev_e = ge + (len(r) if r else 2)
-                sentence_end = next((k for k in range(ge, len(text)) if text[k] in "。；;"), len(text))
-                later = _LATER_WITH.search(text, ge, sentence_end)
+                later = _LATER_WITH.search(text, ge, _stop(text, ge, "。；;"))
                 if later and not any(ge <= b.start - offset < later.start() for b in bodies):
                     role, ev_e = "lead", later.end()
         if role is None:
             # 各镇人民政府是建后管护的责任主体 / 县水利局是…的行业主管部门: named the body responsible
-            seg_end = next((k for k in range(ge, len(text)) if text[k] in "，。；"), len(text))
+            seg_end = _stop(text, ge, "，。；")
             duty = OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
             if duty:
                 role, ev_e = "owner", duty.end()

@@ -26,6 +26,8 @@ HAN = r"[\u4e00-\u9fff]"
 
 # Single-character prefixes that are also the last character of common words:
 # 城市 / 全市 / 超市 are not the level 市, 社区 / 园区 / 景区 not the level 区.
+# Characters a one-character prefix is never followed by: 市场监管局 (after 县财政局、) is no 市 body.
+_PREFIX_NOT_BEFORE = {"市": "场"}
 _PREFIX_GUARD = {
     "市": "城全都超门本该上股夜坊集",
     "县": "郡本全该州",
@@ -70,13 +72,12 @@ def _guarded(prefixes) -> str:
             # (扬州建设…, 苏州市, 重点地区, 背街道路)
             parts.append(f"{p}(?<!{han_except('由同各和及与暨、')}{p})")
             continue
-        if p == "市":  # 市场监管局 after 县财政局、 is no 市 body
-            parts.append("市(?<![城全都超门本该上股夜坊集]市)(?!场)")
-            continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
+        after = _PREFIX_NOT_BEFORE.get(p)
         # The guard follows the literal so that the regex engine can still skip
         # ahead to the prefix's first character.
-        parts.append(f"{re.escape(p)}(?<![{guard}]{re.escape(p)})" if guard else re.escape(p))
+        parts.append(re.escape(p) + (f"(?<![{guard}]{re.escape(p)})" if guard else "")
+                     + (f"(?![{after}])" if after else ""))
     return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
 
 

@@ -101,9 +101,6 @@ _LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # The document's whole area (全省, 全地区, 全镇 …).
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
-# 每季度至少…1次 / 每年组织1次: a frequency (kind "frequency": the work recurs; the caller keeps it
-# out of the targets).
-_RECURRING_HEAD = re.compile(r"每(?:年|季度|季|月|周|半年|学期|年度|天|日)")
 # The work of looking over what there is (排查, 检查 …) ending a segment.
 _INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
@@ -292,13 +289,16 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
-            head = text[_segment_start(text, qs, 0):qs]
-            sentence = text[next((k + 1 for k in range(qs - 1, -1, -1) if text[k] in "。；;\n"), 0):qs]
+            head_at = _segment_start(text, qs, 0)
+            sentence_at = max(text.rfind(c, 0, qs) for c in "。；;\n") + 1
+            head, sentence = text[head_at:qs], text[sentence_at:qs]
             if _EXISTING_HEAD.match(head) or _EXISTING_HEAD.match(sentence) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
-            if g["unit"] in ("次", "场次") and _RECURRING_HEAD.search(head) \
-                    or g["unit"] in _DURATIONS and _RECURRING_HEAD.search(sentence):
-                kind = "frequency"  # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often, not an amount to reach
+            since = head_at if g["unit"] in ("次", "场次") else sentence_at if g["unit"] in _DURATIONS else qs
+            if any(t.id == "recurring" and since <= t.start - offset < qs for t in times):
+                # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
+                # out of the targets), not an amount to reach
+                kind = "frequency"
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
                 continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
             if "按每" in head or text.startswith("时", q.end - offset):

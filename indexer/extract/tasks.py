@@ -506,9 +506,12 @@ def _extract_times(ci: ClauseInfo, doc_year, carry: TimeInfo | None) -> ClauseTi
 
 
 def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | None, row: tables.Row | None,
-                     document: Document, doc_year: int | None) -> list[Target]:
-    """The clause's targets; the year is the time phrase in force at the value, else the
-    item's 完成时限; a row of a table of targets gives a value per year column."""
+                     document: Document, doc_year: int | None, in_preamble: bool) -> tuple[list[Target], bool]:
+    """(the clause's targets, does it say how often some work recurs?). The year is the time phrase
+    in force at the value, else the item's 完成时限; a row of a table of targets gives a value per
+    year column. Figures that say where things stand are no targets: a year gone by (2025年，全省
+    进出口总额3860亿元 in a 2026 plan), a number before the tasks with no year and no verb to reach
+    it (全市住房公积金缴存职工41.2万人), how often work recurs (每周至少巡河1次 — work all the same)."""
     c = ci.clause
 
     def target_time(pos: int) -> TimeInfo | None:
@@ -521,11 +524,14 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
     if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
         found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
+    recurs = any(f.kind == "frequency" for f in found)
+    found = [f for f in found if f.kind != "frequency" and not (doc_year and f.year and f.year < doc_year)
+             and not (in_preamble and f.year is None and not f.verb and f.kind == "number")]
     return [Target(
         doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
         indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
         start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
-        for f in found]
+        for f in found], recurs
 
 
 def _dated_milestone(ci: ClauseInfo, ct: ClauseTimes, clause_targets: list[Target]) -> bool:
@@ -727,16 +733,17 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
 
 
 def _no_task_clauses(provisions: list[Provision], clauses: list[Provision], ctx: DocumentContext
-                     ) -> tuple[set[str], set[str]]:
-    """(goal clauses, clauses that yield no task): the preamble, goal parts (总体要求, 主要目标 …),
-    a list of attachments (附件二：考核指标) and a purpose clause (为了…，制定本办法。)."""
+                     ) -> tuple[set[str], set[str], set[str]]:
+    """(goal clauses, preamble clauses, clauses that yield no task): the preamble, goal parts
+    (总体要求, 主要目标 …), a list of attachments (附件二：考核指标) and a purpose clause (为了…，制定本办法。)."""
     goal_words = lx.load().list("goal_headings")
     goal_containers = {p.id for p in provisions if p.kind in ("part", "article", "item") and p.heading
                        and any(w in p.heading for w in goal_words)}
     goal = {c.id for c in clauses if any(a.id in goal_containers for a in ctx.chain(c))}
-    no_task = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))} | goal
+    preamble = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))}
+    no_task = preamble | goal
     no_task |= {c.id for c in clauses if ANNEX_LINE.match(c.text) or PURPOSE_CLAUSE.match(c.text)}
-    return goal, no_task
+    return goal, preamble, no_task
 
 
 def extract_document(document: Document, provisions: list[Provision], header_recipients_span=None,
@@ -753,8 +760,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     doc_year = int(document.date[:4]) if document.date and document.date[:4].isdigit() else None
     ctx = DocumentContext(document, {p.id: p for p in provisions}, doc_year,
                           _extract_matches(document, clauses, nlp), tables.table_rows(document.text))
-    goal_clauses, no_task = _no_task_clauses(provisions, clauses, ctx)
-    preamble = {c.id for c in clauses if any(a.kind == "preamble" for a in ctx.chain(c))}
+    goal_clauses, preamble, no_task = _no_task_clauses(provisions, clauses, ctx)
     infos = [_extract_annotations(c, ctx) for c in clauses]
     ctx.blanket = _extract_blanket_rules(infos)
     no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
@@ -783,17 +789,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
             continue  # 序号｜重点任务｜牵头单位…: column labels, neither a task nor a target
         ct = _extract_times(ci, doc_year, carry)
         ann_parties, ann_dl = applicable_annotation(ci, ctx)
-        clause_targets = _extract_targets(ci, ct, ann_dl, row, document, doc_year)
-        # 每周至少巡河1次: how often the work recurs is no target, but it is work all the same
-        recurs = any(t.kind == "frequency" for t in clause_targets)
-        clause_targets = [t for t in clause_targets if t.kind != "frequency"]
-        if doc_year:
-            # 2025年，全省货物贸易进出口总额3860亿元 in a 2026 plan: a year gone by says where things stand
-            clause_targets = [t for t in clause_targets if not (t.year and t.year < doc_year)]
-        if c.id in preamble:
-            # 全市住房公积金缴存职工41.2万人: a number before the tasks, with no year and no verb to reach
-            # it, says where things stand
-            clause_targets = [t for t in clause_targets if t.year is not None or t.verb or t.kind != "number"]
+        clause_targets, recurs = _extract_targets(ci, ct, ann_dl, row, document, doc_year, c.id in preamble)
         targets.extend(clause_targets)
         carry = ct.carried_on(c)
         named = ann_parties or any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)

@@ -249,8 +249,8 @@ def test_a_goal_sentence_with_a_named_doer_is_a_task():
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("全年规模以上工业总产值增长10%—12%。", [("规模以上工业总产值", 10, "%", "10%—12%")]),
-    ("引进产业项目20个以上，其中10亿元以上项目3个。", [("引进产业项目", 20, "个", "以上"), ("项目", 3, "个", None)]),
+    ("全年规模以上工业总产值增长10%—12%。", [("规模以上工业总产值增长", 10, "%", "10%—12%")]),
+    ("引进产业项目20个以上，其中10亿元以上项目3个。", [("引进产业项目", 20, "个", "以上"), ("10亿元以上项目", 3, "个", None)]),
     ("2025年9月底前每个镇（街道）建成1座垃圾分类转运站。", [("垃圾分类转运站", 1, "座", None)]),
     ("企业开办时间压缩至1个工作日。", [("企业开办时间", 1, "个工作日", None)]),
     ("万元工业增加值用水量下降到28立方米每万元。", [("万元工业增加值用水量", 28, "立方米/万元", None)]),
@@ -920,3 +920,59 @@ def test_roles_found_in_set_t(sentence, expected):
 def test_roles_found_in_set_u(sentence, expected):
     t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
     assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a change is the quantity named, with its verb (and the year it is measured from, as written);
+    # a level (下降到) keeps the name; a base in words (在上年基础上) is no part of it
+    ("到2027年，单位产值水耗较2025年下降6%，城镇居民人均收入增长5%以上，PM10浓度下降到45微克/立方米。",
+     [("单位产值水耗较2025年下降", 6, "%", None), ("城镇居民人均收入增长", 5, "%", "以上"),
+      ("PM10浓度", 45, "微克/立方米", None)]),
+    ("2026年，全区中小学生体质健康优良率在上年基础上提高2个百分点。",
+     [("全区中小学生体质健康优良率提高", 2, "个百分点", None)]),
+    # 在…至…之间: the range as written, the indicator before it
+    ("新增养老床位在200张至300张之间。", [("养老床位", 200, "张", "200张至300张之间")]),
+    # parallel names after 分别: modifiers share the last name's head, after a word naming a place or
+    # kind of unit, or as many words as the modifier before; a qualifier written once holds for each
+    # value (not 100%); full names stand alone
+    ("到2028年，饮用水源地和重点河段水质达标率分别达到100%、95%以上。",
+     [("饮用水源地水质达标率", 100, "%", None), ("重点河段水质达标率", 95, "%", "以上")]),
+    ("甲醛、苯系物、氮氧化物排放浓度分别不超过5毫克/立方米、10毫克/立方米、40毫克/立方米。",
+     [("甲醛排放浓度", 5, "毫克/立方米", "以下"), ("苯系物排放浓度", 10, "毫克/立方米", "以下"),
+      ("氮氧化物排放浓度", 40, "毫克/立方米", "以下")]),
+    ("全镇小学、初中规范化管理达标率分别达到90%、93%。",
+     [("全镇小学规范化管理达标率", 90, "%", None), ("初中规范化管理达标率", 93, "%", None)]),
+    ("在建项目工资保证金缴存率、电子化用工合同签订率分别达到97%、92%以上。",
+     [("在建项目工资保证金缴存率", 97, "%", "以上"), ("电子化用工合同签订率", 92, "%", "以上")]),
+    # the verb again after a comma: what is counted is the object of the segment before
+    ("县农业农村局负责培育家庭农场示范户，全年培育不少于45户。", [("家庭农场示范户", 45, "户", "以上")]),
+    ("组织企业参加农产品展销会，全年组织参展不少于12场次。", [("农产品展销会", 12, "场次", "以上")]),
+    ("在城郊结合部建设再生资源分拣中心，到2028年底建成4个。", [("再生资源分拣中心", 4, "个", None)]),
+    ("快递进村配送量达到80万单。", [("快递进村配送量", 80, "万单", None)]),
+    # sentences that say where things stand
+    ("截至2024年底，全县累计建成充电桩860个，全年充电量约1200万千瓦时。", []),
+    ("全镇已完成危房改造320户，建成安置点4处。", []),
+    ("截至2027年底，新建充电桩500个。", [("充电桩", 500, "个", None)]),
+    # 照明年耗电量 holds no 明年: the target has the document's year, not the next
+    ("年内路灯照明年耗电量下降5%。", [("路灯照明年耗电量下降", 5, "%", None)]),
+])
+def test_target_forms_found_in_set_v_preparation(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit, g.qualifier) for g in pd.targets] == expected
+    assert all(g.year in (None, 2025, 2026, 2027, 2028) for g in pd.targets)
+    if "照明年" in sentence:
+        assert [g.year for g in pd.targets] == [2025]
+
+
+def test_a_copula_figure_before_the_tasks_says_where_things_stand():
+    pd = tasks_of("全区森林覆盖率为41.5%。\n\n一、工作目标\n\n到2028年，全区森林覆盖率为43%。")
+    assert [(g.indicator, g.value, g.year) for g in pd.targets] == [("全区森林覆盖率", 43, 2028)]
+
+
+def test_the_eval_reads_a_base_year_and_a_written_out_unit_as_the_same_quantity():
+    from indexer.extract.evaluate import _target_key, same_indicator
+
+    assert same_indicator("电信网络诈骗发案数较2025年下降", "全县电信网络诈骗发案数较2025年下降")
+    assert same_indicator("单位地区生产总值能耗", "单位地区生产总值能耗较2020年下降")
+    assert not same_indicator("城区和镇区燃气普及率", "城区燃气普及率")
+    assert _target_key({"value": 10, "unit": "毫克每立方米"})[:2] == _target_key({"value": 10, "unit": "毫克/立方米"})[:2]

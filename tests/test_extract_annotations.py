@@ -976,3 +976,18 @@ def test_the_eval_reads_a_base_year_and_a_written_out_unit_as_the_same_quantity(
     assert same_indicator("单位地区生产总值能耗", "单位地区生产总值能耗较2020年下降")
     assert not same_indicator("城区和镇区燃气普及率", "城区燃气普及率")
     assert _target_key({"value": 10, "unit": "毫克每立方米"})[:2] == _target_key({"value": 10, "unit": "毫克/立方米"})[:2]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a value for each one is a standard, not a total …
+    ("每个行政村至少设置1处应急避难场所。", []),
+    ("对获评的示范户给予每户3000元奖励。", []),
+    # … unless a date makes it work to finish; a rate per so many people stays a target
+    ("2025年9月底前每个社区建成1个议事厅。", [("议事厅", 1, "个")]),
+    ("每万人口社会工作者数量达到6人。", [("每万人口社会工作者数量", 6, "人")]),
+    # a length of time inside a name does not cut the indicator
+    ("火警15分钟到场率达到95%。", [("火警15分钟到场率", 95, "%")]),
+])
+def test_standards_for_each_one_are_no_targets(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected

@@ -105,6 +105,9 @@ _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获�
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
 # The work of looking over what there is (排查, 检查 …) ending a segment.
 _INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
+# Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
+# (每万人口…拥有量 is a rate, named with its base, and stays a target).
+_PER_UNIT = re.compile(r"每(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校)")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -362,6 +365,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
             if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
+                described.add(id(q))
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
@@ -375,6 +379,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
                 # out of the targets), not an amount to reach
                 kind = "frequency"
+            elif _PER_UNIT.search(text, head_at, qs) and not any(
+                    t.id in ("year", "relative_month") and sentence_at <= t.start - offset < qs for t in times):
+                # 每个行政村至少设置1处 / 给予每人5万元: a standard for each one (kind "standard", kept out of
+                # the targets like a frequency), unless a date makes it work to finish (6月底前每个镇建成1座)
+                kind = "standard"
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
                 continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
             if "按每" in head or text.startswith("时", q.end - offset):

@@ -512,7 +512,7 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
     year column. Figures that say where things stand are no targets: a year gone by (2025年，全省
     进出口总额3860亿元 in a 2026 plan), a number before the tasks with no year and no verb to reach
     it (全市住房公积金缴存职工41.2万人, 全县耕地保有量为68.4万亩), a sentence of what is (截至2025年底…,
-    全镇已完成…), how often work recurs (每周至少巡河1次 — work all the same)."""
+    全镇已完成…), a standard for each one (每个行政村至少设置1处), how often work recurs (每周至少巡河1次 — work all the same)."""
     c = ci.clause
 
     def target_time(pos: int) -> TimeInfo | None:
@@ -526,7 +526,7 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
         found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
     recurs = any(f.kind == "frequency" for f in found)
-    found = [f for f in found if f.kind != "frequency" and not (doc_year and f.year and f.year < doc_year)
+    found = [f for f in found if f.kind not in ("frequency", "standard") and not (doc_year and f.year and f.year < doc_year)
              and not (in_preamble and f.year is None and f.verb in (None, "", "为", "是") and f.kind == "number")
              and not _where_things_stand(c.text, f.end - c.start, f, doc_year)]
     return [Target(

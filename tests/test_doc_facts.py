@@ -589,6 +589,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh15.jsonl", ROOT / "eval" / "extract_real_forms_fresh14.jsonl")),
     "u": (8, 3, "u05-yudu-town-toilet-maintenance-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh16.jsonl", ROOT / "eval" / "extract_real_forms_fresh15.jsonl")),
+    "w": (8, 3, "w05-xingtang-town-digital-village-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh18.jsonl", ROOT / "eval" / "extract_real_forms_fresh17.jsonl")),
 }
 
 

@@ -591,6 +591,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh16.jsonl", ROOT / "eval" / "extract_real_forms_fresh15.jsonl")),
     "v": (8, 3, "v05-zhiwan-town-road-traffic-safety-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh17.jsonl", ROOT / "eval" / "extract_real_forms_fresh16.jsonl")),
+    "w": (8, 3, "w05-xingtang-town-digital-village-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh18.jsonl", ROOT / "eval" / "extract_real_forms_fresh17.jsonl")),
 }
 
 

@@ -991,3 +991,87 @@ def test_the_eval_reads_a_base_year_and_a_written_out_unit_as_the_same_quantity(
 def test_standards_for_each_one_are_no_targets(sentence, expected):
     pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
     assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    # bare labels in an annotation: 牵头： leads, 协办： / 参与： support
+    ("（一）还田。推广秸秆还田，全年还田面积不少于30万亩（牵头：县农机站；协办：各乡镇人民政府）。",
+     {("lead", "县农机站"), ("support", "各乡镇人民政府")}),
+    ("（一）管网。新建供水管网60公里（牵头：县水利局；参与：县财政局、县自然资源局；时限：2025年10月底前）。",
+     {("lead", "县水利局"), ("support", "县财政局"), ("support", "县自然资源局")}),
+    # a line naming a person among the label lines does not end them
+    ("（一）设站。5月底前，设立劝导站8个。\n　　责任单位：镇综治办　　配合单位：镇派出所\n　　责任领导：张某",
+     {("lead", "镇综治办"), ("support", "镇派出所")}),
+    ("（一）排查。9月底前完成防护设施建设10处。\n　　责任单位：镇交管站、镇村镇建设办\n　　责任领导：李某",
+     {("lead", "镇交管站"), ("lead", "镇村镇建设办")}),
+])
+def test_annotation_forms_found_in_set_v(body, expected):
+    pd = tasks_of("一、重点任务\n\n" + body)
+    assert roles(pd.tasks[-1]) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the full provincial name of a department (住房和城乡建设厅), helped by another
+    ("省能源局配合省住房和城乡建设厅推进老旧供热管网改造。",
+     {("lead", "省住房城乡建设厅"), ("support", "省能源局")}),
+    # the department in charge that coordinates leads; bodies jointly responsible lead
+    ("县应急管理局是全县危化品安全监管的主管部门，负责统筹协调专项整治。", {("lead", "县应急管理局")}),
+    ("县商务局、县供销社共同负责培育农村电商企业。", {("lead", "县商务局"), ("lead", "县供销社")}),
+    # those taking part after a lead support
+    ("县人力资源和社会保障局就业科牵头建立联席机制，县民政局、县总工会参加。",
+     {("lead", "县人力资源和社会保障局就业科"), ("support", "县民政局"), ("support", "县总工会")}),
+    # an office set up in a department has the duty, not the department
+    ("县节水工作专班设在县水利局，负责统筹协调节水工作。", {("lead", "县节水工作专班"), ("mentioned", "县水利局")}),
+    ("县停车工作专班办公室设在县城管局，负责每月调度建设进展。",
+     {("owner", "县停车工作专班办公室"), ("mentioned", "县城管局")}),
+    # 由X + its own verb: X does it (the verb is no part of X's name)
+    ("对违规企业，由县市场监管局依法予以查处。", {("owner", "县市场监管局")}),
+    ("县级储备油由县粮油购销有限公司承储。", {("owner", "县粮油购销有限公司")}),
+    # the departments of a centre, and sections named alone after their department
+    ("由资金管理部负责遴选合作银行，归集业务部会同县总工会开展宣传。",
+     {("lead", "资金管理部"), ("lead", "归集业务部"), ("support", "县总工会")}),
+    ("局办公室、规划财务科按职责分工负责经费保障。", {("lead", "局办公室"), ("lead", "规划财务科")}),
+    ("县文化和旅游局市场管理股、产业发展股按职责分工负责市场整治。",
+     {("lead", "县文化和旅游局市场管理股"), ("lead", "县文化和旅游局产业发展股")}),
+])
+def test_roles_found_in_set_v(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert {(r, canonical) for r, canonical in roles(t)} == expected
+
+
+def test_a_blanket_rule_in_other_words_owns_the_later_tasks():
+    pd = tasks_of("一、重点任务\n\n以下各项任务由各村（社区）负责具体落实，不再逐项列明。\n\n"
+                  "（一）建设基站。年内新建5G基站10个。\n牵头单位：镇经济发展办")
+    t = task_with(pd, "5G基站")
+    assert ("owner", "各村（社区）") in roles(t) and ("lead", "镇经济发展办") in roles(t)
+    assert not [x for x in pd.tasks if "不再逐项列明" in x.text]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # standards and rules are no totals to reach
+    ("省财政厅安排补助资金，补助标准为每公里40万元。", []),
+    ("对首次创业的退役军人给予一次性补贴3000元。", []),
+    ("单次预收费金额不得超过3000元。", []),
+    ("在城东、城西两区各建设1个分拣中心。", []),
+    # where the work is done (a count of areas, or the things acted on), unless the places are the work done
+    ("推进南部3个设区市燃气管网改造。", []),
+    ("对使用年限超过10年的2100台电梯开展安全评估。", []),
+    ("完成4个乡镇污水管网建设。", [("乡镇污水管网建设", 4, "个")]),
+    ("新建8个村级服务站。", [("村级服务站", 8, "个")]),
+    # 分别 after a base year: each named with the change
+    ("全镇火灾起数和亡人数较2024年分别下降10%、20%。",
+     [("全镇火灾起数较2024年下降", 10, "%"), ("亡人数较2024年下降", 20, "%")]),
+    # a unit written out is no standard for each one
+    ("颗粒物、二氧化硫排放浓度分别不超过10毫克每立方米、35毫克每立方米。",
+     [("颗粒物排放浓度", 10, "毫克/立方米"), ("二氧化硫排放浓度", 35, "毫克/立方米")]),
+])
+def test_target_forms_found_in_set_v(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+
+
+def test_the_full_provincial_names_of_departments_are_the_departments():
+    from kb.names import canonical_name
+
+    assert canonical_name("省住房和城乡建设厅") == "省住房城乡建设厅"
+    assert canonical_name("省人力资源和社会保障厅") == "省人力资源社会保障厅"

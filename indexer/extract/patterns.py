@@ -123,7 +123,7 @@ def macros() -> dict[str, str]:
     lex = lx.load()
     w = lex.words
     # a department's names, aliases and the names it has at other levels (财政厅, 住房城乡建设厅)
-    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values())]
+    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values(), *d.level_aliases)]
     stems = [d.stem for d in lex.departments if d.stem]
     return {
         "PLACE": trie_regex(lex.places),

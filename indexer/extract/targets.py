@@ -44,6 +44,7 @@ class FoundTarget:
     end: int
     text: str
     respectively: bool = False  # the value follows 分别 (see split_respectively)
+    change: str = ""  # 较2025年下降 / 增长: the change the value measures, part of the indicator's name
 
 
 @lru_cache(maxsize=1)
@@ -105,9 +106,14 @@ _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获�
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
 # The work of looking over what there is (排查, 检查 …) ending a segment.
 _INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
+# Kinds of area counted as the scope of the work (4个设区市…, 6个县（市、区）…).
+_AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区|区（县）|乡镇（街道）|镇（街道）|乡镇|街道|行政村|社区|县|区|镇|村)"
+                        r"(?=[\u4e00-\u9fff（])")
 # Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
-# (每万人口…拥有量 is a rate, named with its base, and stays a target).
-_PER_UNIT = re.compile(r"每(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校)")
+# (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
+_PER_UNIT = r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|平方米|立方米|床|张|件|批|项|艘|头|只)"
+# A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 各建设1个), or a value for each one.
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -128,8 +134,8 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
     """城区和镇区燃气普及率分别达到98%、90% → 城区燃气普及率 98%, 镇区燃气普及率 90%: values after
     分别 that share one indicator naming as many things as there are values, one indicator each.
     Parallel modifiers (城区和镇区 + 燃气普及率) share the head after the last one; full names
-    (万元GDP用水量、万元工业增加值用水量) stand alone; short measures after a full name share its
-    subject (入网率、上线率). A qualifier written once for the list (分别达到95%、85%以上 /
+    (万元GDP用水量、万元工业增加值用水量, 事故起数和死亡人数) stand alone; short rates after a full
+    name share its subject (入网率、上线率). A qualifier written once for the list (分别达到95%、85%以上 /
     分别不超过10、35毫克) holds for every value."""
     res, i = [], 0
     measure = tuple(lx.load().list("measure_tails"))
@@ -148,7 +154,7 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
                 head = _shared_head(parts[-1], parts[-2])
                 names = [p + head for p in parts[:-1]] + [parts[-1]] if head else parts
             elif all(p.endswith(measure) for p in parts) and len(parts[0]) > len(parts[1]) + 2 \
-                    and max(later) <= 2:
+                    and max(later) <= 2 and all(p.endswith("率") for p in parts[1:]):
                 # 监控数据入网率、上线率分别达到99%、95% / 城区生活垃圾回收利用率、资源化利用率: the later names
                 # share the first one's subject, the words of the first before as many words as the later has
                 words = _words_of(parts[0])
@@ -160,9 +166,10 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             run = [replace(t, indicator=n) for t, n in zip(run, names)]
         if len(run) > 1 and run[0].respectively:
             run = _share_qualifier(run)
+            run = [replace(t, change=t.change or run[0].change) for t in run]  # 分别下降8%、6%
         res.extend(run)
         i = j + 1
-    return res
+    return [replace(t, indicator=t.indicator + t.change) if t.change else t for t in res]
 
 
 def _share_qualifier(run: list["FoundTarget"]) -> list["FoundTarget"]:
@@ -194,6 +201,16 @@ def _shared_head(last: str, sibling: str) -> str:
     scope = _SCOPE.match(sibling)  # 全县小学、初中…: the area is no part of the modifier
     n = len(_words_of(sibling[scope.end():] if scope else sibling))
     return last[ends[min(n, len(ends)) - 1]:]
+
+
+def _word_ends(s: str, at: int) -> bool:
+    """Whether a word of ``s`` ends at ``at`` (村开展… yes at 1; 村级服务站 no)."""
+    n = 0
+    for word in _words_of(s):
+        n += len(word)
+        if n >= at:
+            return n == at
+    return False
 
 
 def _only_verbs(s: str) -> bool:
@@ -252,7 +269,8 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
     while changed:  # left end: 确保 / 力争 / adverbs
         changed = False
         for t in w["trim"]:
-            if s.startswith(t) and (len(s) > len(t) or t == "力争"):  # 力争达到260亿元: the aim alone
+            if s.startswith(t) and (len(s) > len(t) or t == "力争") \
+                    and (len(t) > 1 or _words_of(s)[0] == t):  # 还田面积: 还 is no adverb inside a word
                 if t == "力争":
                     aspirational = True
                 s = s[len(t):]
@@ -361,8 +379,15 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # a count of what exists or was listed
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
-            if _OBJECT_SCOPE.search(before):
-                continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
+            if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
+                    m.label == "ACTION" and seg <= m.start - offset < qs for m in matches)):
+                described.add(id(q))
+                continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯…: the things acted on
+            area = _AREA_KIND.match(text, qe) if g["unit"] == "个" else None
+            if area and _word_ends(text[qe:qe + 12], area.end() - qe) and not before.endswith(tuple(w["lead_verbs"])):
+                described.add(id(q))
+                continue  # 推进北部4个设区市供热管网改造 / 在6个县（市、区）各建设…: where, not how much
+                # (完成5个乡镇…建设 counts the places done)
             if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
                 described.add(id(q))
@@ -379,9 +404,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
                 # out of the targets), not an amount to reach
                 kind = "frequency"
-            elif _PER_UNIT.search(text, head_at, qs) and not any(
-                    t.id in ("year", "relative_month") and sentence_at <= t.start - offset < qs for t in times):
-                # 每个行政村至少设置1处 / 给予每人5万元: a standard for each one (kind "standard", kept out of
+            elif _STANDARD.search(text, head_at, qs) and not any(
+                    t.id in ("year", "relative_month") and head_at <= t.start - offset < qs for t in times):
+                # 每个行政村至少设置1处 / 给予每人5万元 / 补助标准为每公里50万元 / 单次收费不得超过5000元 /
+                # 东、西两区各建设1个: a standard for each one or a rule's cap (kind "standard", kept out of
                 # the targets like a frequency), unless a date makes it work to finish (6月底前每个镇建成1座)
                 kind = "standard"
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
@@ -463,13 +489,14 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             indicator = indicator[:-2]
         if baseline is not None:
             verb = base_text
+            if "分别" in base_text:  # 起数和死亡人数较2025年分别下降10%、15%
+                verb, respectively = base_text.replace("分别", ""), True
         base_phrase = _BASE_PHRASE.search(indicator)
         if base_phrase and base_phrase.end() == len(indicator):
             indicator = indicator[:base_phrase.start()]  # 近视率在上年基础上降低1个百分点: the base is no name
-        if unit in w["change_units"] and verb and verb.endswith(w["change"]):
-            # 发案数较2025年下降10% / 报销比例提高5个百分点: the value is the change, and the change is
-            # the quantity named (a level is written 下降到 / 提高至 and keeps the name)
-            indicator += verb
+        # 发案数较2025年下降10% / 报销比例提高5个百分点: the value is the change, and the change is the
+        # quantity named (added after 分别 is split; a level is written 下降到 / 提高至 and keeps the name)
+        change = verb if unit in w["change_units"] and verb and verb.endswith(w["change"]) else ""
         verb = verb or pre_verb
         ind_start = seg + cut
         if q.id == "class" and verb is None:
@@ -525,10 +552,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                     out[-1].end - offset > max(text.rfind(c, 0, qs) for c in "。；;\n"))):
                 # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里 / 增长10%，力争达到260亿元: the
                 # indicator of the value before in the sentence (its change verb left out for a level)
-                indicator = out[-1].indicator
-                change = next((v for v in w["change"] if indicator.endswith(v)), None)
-                if change and normalise_unit(g.get("unit")) not in w["change_units"] and len(indicator) > len(change) + 1:
-                    indicator = indicator[:-len(change)]
+                indicator = out[-1].indicator  # (its change is added later: a level has none)
                 qe_ev = qe
             elif q.id == "number" and (named := _object_before(text, offset, qs, matches, w)):
                 indicator, qe_ev = named, qe  # 建设…处理中心，到2027年底建成6个: what the segment before built
@@ -556,7 +580,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
-                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))
+                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively, change))
     out += dated_outcomes(text, offset, quants, time_at, skip, out)
     return split_respectively(out, text, offset)
 

@@ -416,6 +416,8 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
         # (责任单位：… / 完成时限：… each on a line of its own).
         closing: list[pt.Annotation] = []
         for ci in reversed(cis):
+            if person_line().match(ci.clause.text):
+                continue  # 责任领导：王某 among the label lines
             a = closing_annotation(ci)
             if a is None:
                 break
@@ -891,6 +893,12 @@ def label_line() -> re.Pattern:
     """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前."""
     labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws if len(w) >= 3]
     return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
+
+
+@lru_cache(maxsize=1)
+def person_line() -> re.Pattern:
+    """A line naming a person among an item's label lines (责任领导：王某): no party, no task."""
+    return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(lx.load().list("person_labels")))) + ")[：:]")
 
 
 def duty_sentence(text: str, offset: int, matches: list[CharMatch]) -> bool:

@@ -1075,3 +1075,42 @@ def test_the_full_provincial_names_of_departments_are_the_departments():
 
     assert canonical_name("省住房和城乡建设厅") == "省住房城乡建设厅"
     assert canonical_name("省人力资源和社会保障厅") == "省人力资源社会保障厅"
+
+
+def test_a_stage_window_is_due_by_its_end_and_a_quarter_first_month_day_recurs():
+    pd = tasks_of("一、重点任务\n\n（一）排查。4月1日至6月20日，各乡镇人民政府对辖区塘坝开展拉网式排查。\n\n"
+                  "（二）报送。县防汛抗旱指挥部各成员单位要于每季度首月10日前报送上季度工作进展。")
+    t = task_with(pd, "拉网式排查")
+    assert (t.deadline.year, t.deadline.month) == (2025, 6)
+    assert roles(t) == {("owner", "各乡镇人民政府")}
+    t = task_with(pd, "报送上季度")
+    assert t.deadline is None or t.deadline.recurring == "每季度"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 经X会同Y审核: X (not 经X) leads; a section with a long name is still its department's
+    ("承储企业报送轮换计划，经县发展和改革局会同县财政局审核后执行。",
+     {("lead", "县发展改革委"), ("support", "县财政局")}),
+    ("省应急管理厅危险化学品安全监督管理处负责每月汇总分析整治进展。",
+     {("owner", "省应急管理厅危险化学品安全监督管理处")}),
+])
+def test_roles_found_in_set_w(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert {(r, n) for r, n in roles(t) if r != "mentioned"} >= expected
+
+
+def test_an_indicator_table_with_a_unit_column_makes_each_row_a_task_of_those_units():
+    pd = tasks_of("一、主要指标\n\n序号｜指标名称｜2024年（基期）｜2025年｜2027年｜责任单位\n"
+                  "1｜新增就业人数（人）｜900｜1000｜1200｜县人力资源社会保障局\n"
+                  "2｜就业困难人员帮扶（人次）｜300｜350｜400｜县民政局、县总工会\n")
+    rows = [t for t in pd.tasks if "｜" in t.text]
+    assert [sorted(roles(t)) for t in rows] == [[("lead", "县人力资源社会保障局")],
+                                                 [("lead", "县总工会"), ("lead", "县民政局")]]
+    assert [(g.indicator, g.value, g.year) for g in pd.targets] == [
+        ("新增就业人数", 1000, 2025), ("新增就业人数", 1200, 2027),
+        ("就业困难人员帮扶", 350, 2025), ("就业困难人员帮扶", 400, 2027)]
+
+
+@pytest.mark.parametrize("sentence", ["个人住房公积金最高贷款额度50万元。", "单船日采砂量不超过200吨。"])
+def test_caps_of_a_rule_are_no_targets(sentence):
+    assert tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).targets == []

@@ -112,8 +112,9 @@ _AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区
 # Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
 # (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
 _PER_UNIT = r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|平方米|立方米|床|张|件|批|项|艘|头|只)"
-# A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 各建设1个), or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+# A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
+# or a value for each one.
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|单(?:船|车|次|笔|户|人)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)

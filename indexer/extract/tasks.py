@@ -380,7 +380,7 @@ def _extract_annotations(c: Provision, ctx: DocumentContext) -> ClauseInfo:
     # an annotation of its task cells (indexer/extract/tables.py).
     row = ctx.row_of(c)
     if row is not None and not row.header:
-        if row.kind == "tasks":
+        if row.kind == "tasks" or any(r in ("lead", "support", "responsible", "owner") for r in row.roles):
             anns.append(tables.row_annotation(row, ctx.document.text, ctx.matches.within(row.start, row.end),
                                               ctx.doc_year))
         skip += tables.skipped_cells(row)

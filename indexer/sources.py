@@ -451,6 +451,30 @@ def _cell_below(cell):
     return under[column] if column < len(under) and len(under) == len(cells) else None
 
 
+_LABEL_ATTRIBUTES = ("data-label", "data-name", "data-field", "data-title", "aria-label", "title")
+
+
+def _label_attribute(el, rules: dict) -> str | None:
+    """A metadata label carried by an attribute of the element holding the value."""
+    for a in _LABEL_ATTRIBUTES:
+        v = el.get(a)
+        if isinstance(v, str) and re.sub(r"[\s：:]", "", v) in rules["labels"]:
+            return re.sub(r"[\s：:]", "", v)
+    return None
+
+
+def _lone_doc_number(soup) -> str | None:
+    """A 文号 standing alone in an element of its own (<p class="doc-no">某政办〔2026〕6号</p> in the
+    page's header, outside the article's container): the document's own number."""
+    for el in soup.find_all(["p", "div", "span", "h3", "h4", "h5", "h6", "td", "em", "strong"]):
+        if el.find(["p", "div", "table", "li", "a"]) or el.find_parent(["a", "li"]):
+            continue  # a link or a list item names another document (相关文件 lists)
+        t = re.sub(r"\s+", "", el.get_text())
+        if len(t) <= 24 and rx.DOC_NUMBER_ALONE.fullmatch(t):
+            return t
+    return None
+
+
 def read_meta_table(soup) -> tuple[dict, list]:
     """The 信息公开 metadata block: {field: value} and the elements that hold it (to drop from the body).
 
@@ -467,6 +491,10 @@ def read_meta_table(soup) -> tuple[dict, list]:
         if not own or len(own) > META_TEXT:
             continue
         m = rules["label_re"].match(own)
+        attr = None if m else _label_attribute(el, rules)
+        if attr:  # <li data-label="发文字号">湄建城〔2026〕14号</li>: the label is an attribute
+            own = f"{attr}：{own}"
+            m = rules["label_re"].match(own)
         if not m:
             continue
         fieldname = rules["labels"][re.sub(r"\s+", "", m["label"])]
@@ -882,6 +910,10 @@ def read_html(data: bytes, name: str, *, path: Path | None = None, http_charset:
         tag.decompose()
     table_meta, blocks = read_meta_table(soup)
     meta.update(table_meta)
+    if not meta.get("doc_number"):
+        lone = _lone_doc_number(soup)
+        if lone:
+            meta["doc_number"] = lone
     title = _title_from(soup, meta)
     for block in blocks:
         if not getattr(block, "decomposed", False) and block.parent is not None:

@@ -32,6 +32,8 @@ class Department:
     aliases: tuple[str, ...]
     stem: str | None
     levels: dict = field(default_factory=dict)  # provincial/central names
+    # the other levels' names of the aliases (住房和城乡建设局 → 住房和城乡建设厅, 住建局 → 住建厅)
+    level_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,24 @@ class Names:
         """A name this data knows as a body: a department's name, alias, level name
         (生态环境厅) or stem + 部门, or a name ending in a generic suffix (…领导小组)."""
         return (name in self.alias_to_name or name.endswith(self.generic_suffixes)
-                or any(name in d.levels.values() or (d.stem and name == d.stem + "部门")
+                or any(name in d.levels.values() or name in d.level_aliases or (d.stem and name == d.stem + "部门")
                        for d in self.departments))
 
 
 def _read(name: str) -> dict:
     return read_yaml(data_path("kb", name), f"kb/data/{name}")
+
+
+def _level_aliases(name: str, aliases: tuple[str, ...], levels: dict) -> tuple[str, ...]:
+    """The names an alias has at the provincial level when its name differs from the department's
+    only in its last character (住房城乡建设局 → 住房城乡建设厅: 住房和城乡建设局 → 住房和城乡建设厅,
+    住建局 → 住建厅); a branch (生态环境分局) has none. (Ministries are named in full in the data.)"""
+    out = []
+    for level in (levels.get("provincial"),) if levels.get("provincial") else ():
+        if level == name or level[:-1] != name[:-1]:
+            continue
+        out += [a[:-1] + level[-1] for a in aliases if a.endswith(name[-1]) and "分" not in a and len(a) > 2]
+    return tuple(dict.fromkeys(a for a in out if a not in levels.values()))
 
 
 @lru_cache(maxsize=1)
@@ -81,12 +95,15 @@ def load() -> Names:
     for entry in deps.get("departments") or []:
         if not isinstance(entry, dict) or not entry.get("name"):
             raise DataFileError("kb/data/departments.yaml: every department needs a 'name'")
-        d = Department(str(entry["name"]), tuple(str(a) for a in entry.get("aliases") or ()),
-                       entry.get("stem"), dict(entry.get("levels") or {}))
+        name, aliases = str(entry["name"]), tuple(str(a) for a in entry.get("aliases") or ())
+        levels = dict(entry.get("levels") or {})
+        d = Department(name, aliases, entry.get("stem"), levels, _level_aliases(name, aliases, levels))
         departments.append(d)
         alias_to_name.setdefault(d.name, d.name)
         for a in d.aliases:
             alias_to_name.setdefault(a, d.name)
+        for a in d.level_aliases:  # 住房和城乡建设厅 is the provincial 住房城乡建设厅
+            alias_to_name.setdefault(a, levels["provincial"])
 
     place_names: list[str] = list(places.get("provinces") or [])
     for city, counties in (places.get("jiangsu") or {}).items():

@@ -460,3 +460,27 @@ def test_html_reader_direct_bytes():
 ])
 def test_a_plan_title_line_is_its_own_paragraph(lines, paras):
     assert join_lines(lines) == paras
+
+
+_BODY = "<p>" + "为加强城市燃气管网更新改造工作，结合本省实际，制定本要点。" * 6 + "</p>"
+
+
+def test_a_metadata_label_in_an_attribute_is_read():
+    page = ("<html><head><title>某省住房和城乡建设厅</title></head><body><ul class='fields'>"
+            "<li data-label='发文字号'>某建城〔2026〕9号</li><li data-label='成文日期'>2026-03-02</li></ul>"
+            "<div id='content'><h2>某省住房和城乡建设厅关于印发燃气管网改造工作要点的通知</h2>" + _BODY +
+            "</div></body></html>").encode()
+    src = read_html(page, "p.html")
+    assert src.meta["doc_number"] == "某建城〔2026〕9号"
+    assert "某建城〔2026〕9号" not in src.text  # the block went with the metadata
+
+
+def test_a_lone_doc_number_above_the_body_is_the_documents_own_but_not_a_linked_one():
+    head = ("<html><body><div class='hd'><h2>某市安委办关于印发安全生产工作要点的通知</h2>"
+            "<p class='doc-no'>某安委办〔2026〕4号</p></div>")
+    related = "<ul class='related'><li><a href='x.html'>某安委办〔2025〕2号</a></li></ul>"
+    page = (head + "<div id='zoom'>" + _BODY + "</div>" + related + "</body></html>").encode()
+    assert read_html(page, "p.html").meta["doc_number"] == "某安委办〔2026〕4号"
+    page = ("<html><body><div id='zoom'><h2>某市安委办关于印发安全生产工作要点的通知</h2>" + _BODY + "</div>"
+            + related + "</body></html>").encode()
+    assert "doc_number" not in read_html(page, "p.html").meta

@@ -31,7 +31,8 @@ Three fields measure what issue 13 measured on real documents:
   and unit match (qualifier and year not compared; ``targets`` compares those too). An
   indicator is right when it equals the gold one or one contains the other with at most
   two characters more (全区PM2.5年均浓度 = PM2.5年均浓度; 城区和镇区燃气普及率 ≠
-  城区燃气普及率).
+  城区燃气普及率), the year a change is measured from left out of both (能耗较2020年下降 =
+  能耗下降); units written out equal units with a slash (毫克每立方米 = 毫克/立方米).
 
 Three fields check what the user sees rather than what the body is:
 
@@ -58,6 +59,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from indexer.extract.targets import normalise_unit
 from kb.errors import GoldError, PolicyKBError
 from kb.names import canonical_name
 
@@ -146,12 +148,18 @@ def _target_key(t) -> tuple:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     get = (lambda k: t.get(k)) if isinstance(t, dict) else (lambda k: getattr(t, k))
-    return (value, get("unit"), get("qualifier"), get("year"))
+    # 毫克每立方米 as written in the gold is the 毫克/立方米 the extractor writes: one unit
+    return (value, normalise_unit(get("unit")), get("qualifier"), get("year"))
+
+
+# The year a change is measured from (能耗较2020年下降): a time, no part of the quantity's name.
+_BASE_YEAR = re.compile(r"(?:较|比|相比|与)(?:(?:19|20)\d{2}年|上年|上一年|去年)(?:相比)?")
 
 
 def same_indicator(gold: str, pred: str) -> bool:
-    """The right quantity: equal, or one inside the other with at most two characters more."""
-    a, b = (gold or "").replace(" ", ""), (pred or "").replace(" ", "")
+    """The right quantity: equal, or one inside the other with at most two characters more, the
+    year a change is measured from left out (能耗较2020年下降 = 能耗下降 ≈ 能耗)."""
+    a, b = (_BASE_YEAR.sub("", x or "").replace(" ", "") for x in (gold, pred))
     return a == b or ((a in b or b in a) and abs(len(a) - len(b)) <= 2)
 
 

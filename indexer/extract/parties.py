@@ -449,7 +449,7 @@ def _owner_cues() -> list[str]:
 
 _SEGMENT_START = "，。；：、"
 # The cue of bodies that each do their part (X、Y按职责分工负责): support beside a lead, else leads.
-_SHARED_DUTY = ("按职责分工负责", "分工负责")
+_SHARED_DUTY = ("按职责分工负责", "分工负责", "共同负责")
 # X应当…，并会同Y… / X负责…，会同Y…: X leads, however far the 会同 stands from it in the sentence.
 _LATER_WITH = re.compile(r"[，,]\s*(?:并|同时)?会同")
 _ETC = re.compile(r"等(?:有关|相关)?(?:部门|单位)")
@@ -519,6 +519,16 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             r = _starts(right, c["support_after"])
             if r:
                 role, ev_e = "support", ge + len(r)
+            elif right.startswith("参加") and right[2:3] in ("。", "；", "，", ""):
+                role, ev_e = "support", ge + 2  # X牵头建立…机制，Y、Z参加: those taking part support
+        if role is None and right.startswith("设在"):
+            # 工作专班设在县经济发展办，负责统筹协调…: the office has the duty, not the body it sits in
+            seg_end = _stop(text, ge, "，。；")
+            after = text[seg_end + 1:seg_end + 12] if text[seg_end:seg_end + 1] == "，" else ""
+            if _starts(after, c["lead_after"]):
+                role, ev_e = "lead", seg_end + 1 + len(_starts(after, c["lead_after"]))
+            elif _starts(after, c["owner_after"]):
+                role, ev_e = "owner", seg_end + 3
         if role is None:
             r = _starts(right, c["lead_after"])
             if r:
@@ -575,6 +585,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             duty = OWNER_NOUN.search(text, ge, seg_end) if text.startswith("是", ge) else None
             if duty:
                 role, ev_e = "owner", duty.end()
+                after = text[seg_end + 1:seg_end + 12] if text[seg_end:seg_end + 1] == "，" else ""
+                if duty.group() == "主管部门" and _starts(after, c["lead_after"]):
+                    # X是…的主管部门，负责统筹协调…: the department in charge leads
+                    role, ev_e = "lead", seg_end + 1 + len(_starts(after, c["lead_after"]))
         if role is None:
             claim = DUTY_CLAIM.match(text, ge)
             if claim:
@@ -656,6 +670,25 @@ def _bare_generic() -> re.Pattern:
                       r"(?:办公室|办|所|站|大队|中队|队|中心|局|社)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
 
 
+# A department's section named alone after one named with its department (…执法稽查科、商标管理科).
+_BARE_SECTION = re.compile(r"(?:(?!负责|牵头|配合|会同|按|和|及|与|各)[\u4e00-\u9fff]){2,8}?(?:处|科|股|室)"
+                           r"(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|$)")
+
+
+_DEPARTMENT_OF_SECTION = re.compile(r"([市县区州省][\u4e00-\u9fff]{2,10}?(?:局|厅|委))[\u4e00-\u9fff]{2,8}?(?:处|科|股|室)")
+
+
+def _department_of_section(m: CharMatch) -> str | None:
+    """The department a section belongs to (市水利局河湖管理处 → 市水利局; 市知识产权局执法稽查科 →
+    市知识产权局, a department the lexicon does not know), or None for a match that is no section."""
+    if m.label != "ORG":
+        return None
+    if m.id == "department_unit" and m.groups.get("prefix"):
+        return m.groups["prefix"] + m.groups["core"]
+    own = _DEPARTMENT_OF_SECTION.fullmatch(m.text) if m.id == "subject_body" else None
+    return own.group(1) if own else None
+
+
 def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
     """Departments written without their level after one written with it: in 县财政局、审计局、
     统计局 the later two are 县 bodies too. Each becomes an ORG match of its own, its text as
@@ -665,6 +698,16 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
     starts = {m.start for m in matches if m.label == "ORG" and m.id != "subject_body"}
     out = []
     for m in matches:
+        dept = _department_of_section(m)
+        if dept:
+            # 市知识产权局执法稽查科、商标管理科: the later sections are the same department's
+            pos = m.end
+            while (sep := _MEMBER_SEP.match(text, pos)) and (u := _BARE_SECTION.match(text, sep.end())):
+                shared = dept
+                out.append(CharMatch("ORG", "department_unit", u.start(), u.end(), u.group(),
+                                     {"prefix": shared, "core": u.group(), "shared_prefix": shared}))
+                pos = u.end()
+            continue
         if m.label != "ORG" or m.id not in ("department", "generic_body") or not m.groups.get("prefix"):
             continue
         pos = m.end

@@ -123,7 +123,7 @@ def macros() -> dict[str, str]:
     lex = lx.load()
     w = lex.words
     # a department's names, aliases and the names it has at other levels (财政厅, 住房城乡建设厅)
-    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values())]
+    dep_words = [a for d in lex.departments for a in (d.name, *d.aliases, *d.levels.values(), *d.level_aliases)]
     stems = [d.stem for d in lex.departments if d.stem]
     return {
         "PLACE": trie_regex(lex.places),
@@ -176,6 +176,7 @@ class Pattern:
     regex: re.Pattern
     trim: bool = False  # strip left_trim words off the front of a match
     exclude: bool = False  # a match suppresses matches of the same label it overlaps
+    word_start: bool = False  # a match must begin a word (照明年用电量 holds no 明年)
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,25 @@ def _compile(entry: dict, where: str) -> Pattern:
         raise DataFileError(f"indexer/data/{where}: pattern '{entry.get('id')}' is not a valid "
                               f"regex ({e}); fix it") from None
     return Pattern(entry["label"], str(entry.get("id") or entry["label"].lower()), rx,
-                   bool(entry.get("trim")), bool(entry.get("exclude")))
+                   bool(entry.get("trim")), bool(entry.get("exclude")), bool(entry.get("word_start")))
+
+
+def _begins_word(text: str, s: int) -> bool:
+    """Whether position ``s`` starts a word as the segmenter cuts the text around it
+    (照明年用电量 → 照明 / 年 / 用电量: 明 does not start a word)."""
+    import jieba  # the segmenter of the pipeline (indexer.extract.nlp)
+
+    if s == 0 or not re.match(r"[\u4e00-\u9fff]", text[s - 1]):
+        return True
+    a = max(0, s - 4)
+    at = a
+    for word in jieba.cut(text[a:s + 4]):
+        if at == s:
+            return True
+        if at > s:
+            return False
+        at += len(word)
+    return at == s
 
 
 @lru_cache(maxsize=1)
@@ -283,6 +302,8 @@ def find_matches(text: str, patterns=None) -> list[CharMatch]:
                 continue
             if p.trim:
                 s = _trim_left(text, s, e, trim_words)
+            if p.word_start and not _begins_word(text, s):
+                continue
             raw.setdefault(p.label, []).append((s, e, order, p, m))
     out: list[CharMatch] = []
     for label, items in raw.items():

@@ -15,7 +15,8 @@ and its rows are read as ordinary text.
 
 A table whose header has year columns (指标｜单位｜2025年｜2027年, 2027年目标值) is a
 table of targets: each row gives its indicator a value per year (``row_targets``);
-baseline columns (基准值, 2023年（现状）) are not targets.
+baseline columns (基准值, 2023年（现状）) are not targets. A 责任单位/牵头单位 column beside the
+years makes each row a task of those units, as in a responsibility table.
 
 ``row_annotation`` turns a row into an ``Annotation`` (the same record a
 bracketed （牵头单位：…；完成时限：…） gives), so a row's parties and deadline
@@ -121,7 +122,10 @@ def table_rows(text: str) -> list[Row]:
             out.append(head)
         elif years:
             labels = [text[s:e] for s, e in cells]
-            roles = ["year" if y else ("unit" if _is_unit_label(x) else "skip") for x, y in zip(labels, years)]
+            # a party column beside the years (…｜2028年｜责任单位) names who answers for the row's targets
+            roles = ["year" if y else ("unit" if _is_unit_label(x) else
+                                       column_role(x) if column_role(x) in ROLES[:-1] else "skip")
+                     for x, y in zip(labels, years)]
             # the indicator: the first column that is not a year, the unit, 序号/备注 or a baseline
             first = next((k for k, r in enumerate(roles) if r == "skip" and column_role(labels[k]) != "skip"
                           and not _is_baseline(labels[k])), None)

@@ -44,6 +44,7 @@ class FoundTarget:
     end: int
     text: str
     respectively: bool = False  # the value follows 分别 (see split_respectively)
+    change: str = ""  # 较2025年下降 / 增长: the change the value measures, part of the indicator's name
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,8 @@ def _words() -> dict:
         "dimensionless": tuple(lex.list("dimensionless_heads")),
         "increment": tuple(lex.list("increment_heads")),
         "zai_words": tuple(lex.list("zai_words")),
+        "change": tuple(lex.list("change_verbs")),
+        "change_units": frozenset(lex.list("change_units")),
     }
 
 
@@ -103,6 +106,15 @@ _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获�
 _AREA = r"全(?:自治区|地区|街道|省|市|区|县|州|盟|旗|镇|乡)"
 # The work of looking over what there is (排查, 检查 …) ending a segment.
 _INSPECTION_TAIL = re.compile(r"(?:排查|检查|核查|普查|巡查|摸底|评估|体检)(?=[，。；、]|$)")
+# Kinds of area counted as the scope of the work (4个设区市…, 6个县（市、区）…).
+_AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区|区（县）|乡镇（街道）|镇（街道）|乡镇|街道|行政村|社区|县|区|镇|村)"
+                        r"(?=[\u4e00-\u9fff（])")
+# Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
+# (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
+_PER_UNIT = r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|平方米|立方米|床|张|件|批|项|艘|头|只)"
+# A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
+# or a value for each one.
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|单(?:船|车|次|笔|户|人)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -123,8 +135,11 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
     """城区和镇区燃气普及率分别达到98%、90% → 城区燃气普及率 98%, 镇区燃气普及率 90%: values after
     分别 that share one indicator naming as many things as there are values, one indicator each.
     Parallel modifiers (城区和镇区 + 燃气普及率) share the head after the last one; full names
-    (万元GDP用水量、万元工业增加值用水量) stand alone."""
+    (万元GDP用水量、万元工业增加值用水量, 事故起数和死亡人数) stand alone; short rates after a full
+    name share its subject (入网率、上线率). A qualifier written once for the list (分别达到95%、85%以上 /
+    分别不超过10、35毫克) holds for every value."""
     res, i = [], 0
+    measure = tuple(lx.load().list("measure_tails"))
     while i < len(out):
         j = i
         while j + 1 < len(out) and out[j + 1].indicator == out[i].indicator and out[j + 1].respectively:
@@ -135,22 +150,99 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             # 全省城市和县城燃气…率: the scope (全省) is no part of the first modifier (城市)
             scope = _SCOPE.match(parts[0])
             first = parts[0][scope.end():] if scope else parts[0]
-            if all(len(p) <= 4 for p in (first, *parts[1:-1])) and len(parts[-1]) > len(first) + 1:
-                head = parts[-1][len(first):]
-                names = [p + head for p in parts[:-1]] + [parts[-1]]
-            elif all(p[-1] == parts[0][-1] for p in parts[1:]) and len(parts[0]) > len(parts[1]) + 2:
+            later = [len(_words_of(p)) for p in parts[1:]]
+            if parts[-1].endswith(measure) and not any(p.endswith(measure) for p in (first, *parts[1:-1])):
+                head = _shared_head(parts[-1], parts[-2])
+                names = [p + head for p in parts[:-1]] + [parts[-1]] if head else parts
+            elif all(p.endswith(measure) for p in parts) and len(parts[0]) > len(parts[1]) + 2 \
+                    and max(later) <= 2 and all(p.endswith("率") for p in parts[1:]):
                 # 监控数据入网率、上线率分别达到99%、95% / 城区生活垃圾回收利用率、资源化利用率: the later names
                 # share the first one's subject, the words of the first before as many words as the later has
                 words = _words_of(parts[0])
-                n = len(_words_of(parts[1]))
+                n = later[0]
                 stem = "".join(words[:-n]) if len(words) > n else ""
                 names = [parts[0]] + [stem + p for p in parts[1:]]
             else:
                 names = parts
             run = [replace(t, indicator=n) for t, n in zip(run, names)]
+        if len(run) > 1 and run[0].respectively:
+            run = _share_qualifier(run)
+            run = [replace(t, change=t.change or run[0].change) for t in run]  # 分别下降8%、6%
         res.extend(run)
         i = j + 1
-    return res
+    return [replace(t, indicator=t.indicator + t.change) if t.change else t for t in res]
+
+
+def _share_qualifier(run: list["FoundTarget"]) -> list["FoundTarget"]:
+    """分别达到95%、85%以上 / 分别不超过10、35毫克: a qualifier written once, at the end or the start
+    of the values, holds for each (not for 100%: nothing is above all)."""
+    quals = {t.qualifier for t in run} - {None}
+    if len(quals) != 1 or not (run[-1].qualifier or run[0].qualifier):
+        return run
+    q = quals.pop()
+    return [replace(t, qualifier=t.qualifier or (None if t.value == 100 and t.unit == "%" else q)) for t in run]
+
+
+def _shared_head(last: str, sibling: str) -> str:
+    """The head the last of parallel names shares with the modifiers before it: after the last word
+    naming a place or a kind of unit (城市建成区和工业园区燃煤锅炉淘汰率 → 燃煤锅炉淘汰率), else after as
+    many words as the modifier before it has (小学、初中标准化建设达标率 → 标准化建设达标率; 颗粒物、
+    二氧化硫、氮氧化物排放浓度 → 排放浓度)."""
+    words = _words_of(last)
+    ends, at = [], 0
+    for word in words[:-1]:
+        at += len(word)
+        if len(last) - at >= 2:
+            ends.append(at)
+    if not ends:
+        return ""
+    scoped = [e for e in ends if last[:e].endswith(tuple(lx.load().list("scope_tails")))]
+    if scoped:
+        return last[scoped[-1]:]
+    scope = _SCOPE.match(sibling)  # 全县小学、初中…: the area is no part of the modifier
+    n = len(_words_of(sibling[scope.end():] if scope else sibling))
+    return last[ends[min(n, len(ends)) - 1]:]
+
+
+def _word_ends(s: str, at: int) -> bool:
+    """Whether a word of ``s`` ends at ``at`` (村开展… yes at 1; 村级服务站 no)."""
+    n = 0
+    for word in _words_of(s):
+        n += len(word)
+        if n >= at:
+            return n == at
+    return False
+
+
+def _only_verbs(s: str) -> bool:
+    """培育 / 组织参展 / 建成: a short indicator that is verbs only, naming nothing counted (办结率 is
+    a measure)."""
+    import jieba.posseg  # the segmenter the pipeline uses (indexer.extract.nlp), with its word classes
+
+    return 0 < len(s) <= 4 and not s.endswith(tuple(lx.load().list("measure_tails"))) \
+        and all(p.flag.startswith("v") for p in jieba.posseg.cut(s))
+
+
+def _object_before(text: str, offset: int, qs: int, matches: list[CharMatch], w: dict) -> str | None:
+    """The object of the last verb of the comma segment before the one at ``qs`` in its sentence
+    (组织企业参加境外重点展会，全年组织参展60场次 → 境外重点展会), or None."""
+    seg = _segment_start(text, qs, 0)
+    sentence_at = max(text.rfind(c, 0, qs) for c in "。；;\n") + 1
+    end = seg - 1
+    if end <= sentence_at or text[end] not in "，,":
+        return None
+    start = _segment_start(text, end, sentence_at)
+    ends = {m.end - offset for m in matches if m.label == "ACTION" and start <= m.start - offset < end}
+    for v in w["lead_verbs"]:
+        at = text.find(v, start, end)
+        while at >= 0:
+            ends.add(at + len(v))
+            at = text.find(v, at + 1, end)
+    for at in sorted(ends, reverse=True):
+        named = text[at:end].strip("的 ")
+        if len(named) >= 3 and not re.search(r"[\d（(“]", named):
+            return named
+    return None
 
 
 def _words_of(s: str) -> list[str]:
@@ -178,7 +270,8 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
     while changed:  # left end: 确保 / 力争 / adverbs
         changed = False
         for t in w["trim"]:
-            if s.startswith(t) and len(s) > len(t):
+            if s.startswith(t) and (len(s) > len(t) or t == "力争") \
+                    and (len(t) > 1 or _words_of(s)[0] == t):  # 还田面积: 还 is no adverb inside a word
                 if t == "力争":
                     aspirational = True
                 s = s[len(t):]
@@ -190,6 +283,9 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
             verb, s, cut = lv, "", cut + len(lv)
     return s.strip("的 "), cut, verb, aspirational
 
+
+# A base named in words before a change (在上年基础上降低1个百分点): no part of the indicator.
+_BASE_PHRASE = re.compile(r"在(?:上年|上一年|去年|基期|现有)(?:的)?基础上")
 
 # The document's whole area opening an indicator (全省, 全地区, 全镇 …), when a name follows.
 _SCOPE = re.compile(_AREA + r"(?=[\u4e00-\u9fffA-Za-z]{2})")
@@ -241,13 +337,14 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
     ranges = {id(a): b for a, b in zip(quants, quants[1:]) if a.id == b.id == "number"
               and text[a.end - offset:b.start - offset] in _RANGE_DASHES}
     upper = {id(b) for b in ranges.values()}
+    described: set[int] = set()  # thresholds inside a name (10亿元以上项目): no value before an indicator
     for q in quants:
         if id(q) in upper:
             continue
         qs, qe = q.start - offset, q.end - offset
         floor = value_floor = 0
         for p in quants:  # the indicator starts after the value before it (A达到95%、B达到90%) …
-            if p.end - offset <= qs:
+            if p.end - offset <= qs and id(p) not in described:
                 value_floor = max(value_floor, p.end - offset)
         floor, time_before = value_floor, None
         for t in times:  # … and after a time phrase in its segment
@@ -275,6 +372,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             kind = "number"
         elif q.id == "number":
             if text[qe:qe + 1] == "的" and not share:
+                described.add(id(q))
                 continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
             unit = normalise_unit((g.get("mult") or "") + g["unit"])
@@ -282,10 +380,18 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # a count of what exists or was listed
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
-            if _OBJECT_SCOPE.search(before):
-                continue  # 对全镇12个行政村…开展评估: the things acted on, not an amount to reach
+            if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
+                    m.label == "ACTION" and seg <= m.start - offset < qs for m in matches)):
+                described.add(id(q))
+                continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯…: the things acted on
+            area = _AREA_KIND.match(text, qe) if g["unit"] == "个" else None
+            if area and _word_ends(text[qe:qe + 12], area.end() - qe) and not before.endswith(tuple(w["lead_verbs"])):
+                described.add(id(q))
+                continue  # 推进北部4个设区市供热管网改造 / 在6个县（市、区）各建设…: where, not how much
+                # (完成5个乡镇…建设 counts the places done)
             if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
+                described.add(id(q))
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
@@ -299,12 +405,19 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
                 # out of the targets), not an amount to reach
                 kind = "frequency"
+            elif _STANDARD.search(text, head_at, qs) and not any(
+                    t.id in ("year", "relative_month") and head_at <= t.start - offset < qs for t in times):
+                # 每个行政村至少设置1处 / 给予每人5万元 / 补助标准为每公里50万元 / 单次收费不得超过5000元 /
+                # 东、西两区各建设1个: a standard for each one or a rule's cap (kind "standard", kept out of
+                # the targets like a frequency), unless a date makes it work to finish (6月底前每个镇建成1座)
+                kind = "standard"
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
                 continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
             if "按每" in head or text.startswith("时", q.end - offset):
                 continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
                     and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]) and text[qe] not in "和及与并或的":
+                described.add(id(q))
                 continue  # 10亿元以上项目3个 / 年用水量10万立方米以上工业企业: a threshold describing a noun
             pre = next((p for p in w["pre_words"] if before.endswith(p)), None)
             if pre:
@@ -317,6 +430,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 qualifier = pre_q
             if id(q) in ranges:
                 qe = ranges[id(q)].end - offset
+                if text.startswith("之间", qe):  # 在400个至500个之间: the range as written
+                    qe += 2
                 qualifier = text[qs:qe]
             elif low and low["mult"] == (g.get("mult") or ""):
                 value, qualifier = number(low["value"]), text[seg + low.start():qe]
@@ -375,6 +490,14 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             indicator = indicator[:-2]
         if baseline is not None:
             verb = base_text
+            if "分别" in base_text:  # 起数和死亡人数较2025年分别下降10%、15%
+                verb, respectively = base_text.replace("分别", ""), True
+        base_phrase = _BASE_PHRASE.search(indicator)
+        if base_phrase and base_phrase.end() == len(indicator):
+            indicator = indicator[:base_phrase.start()]  # 近视率在上年基础上降低1个百分点: the base is no name
+        # 发案数较2025年下降10% / 报销比例提高5个百分点: the value is the change, and the change is the
+        # quantity named (added after 分别 is split; a level is written 下降到 / 提高至 and keeps the name)
+        change = verb if unit in w["change_units"] and verb and verb.endswith(w["change"]) else ""
         verb = verb or pre_verb
         ind_start = seg + cut
         if q.id == "class" and verb is None:
@@ -426,10 +549,14 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = tail
                 ind_start = seg + cut
                 qe_ev = tail_end
-            elif out and (not before.strip() or time_before is not None):
-                # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里: the indicator of the value before
-                indicator = out[-1].indicator
+            elif out and (not before.strip() or time_before is not None or (
+                    out[-1].end - offset > max(text.rfind(c, 0, qs) for c in "。；;\n"))):
+                # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里 / 增长10%，力争达到260亿元: the
+                # indicator of the value before in the sentence (its change verb left out for a level)
+                indicator = out[-1].indicator  # (its change is added later: a level has none)
                 qe_ev = qe
+            elif q.id == "number" and (named := _object_before(text, offset, qs, matches, w)):
+                indicator, qe_ev = named, qe  # 建设…处理中心，到2027年底建成6个: what the segment before built
             else:
                 continue
         else:
@@ -442,6 +569,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         year_source = None if not year else ("annotation" if t.from_annotation else
                                              "document" if t.relative else "explicit")
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
+        if q.id == "number" and kind == "number" and not indicator.startswith("每") and _only_verbs(indicator):
+            # 负责培育…服务组织，全年培育不少于30家: the verb again, its object named in the segment before
+            named = _object_before(text, offset, qs, matches, w)
+            if named:
+                verb, indicator = verb or indicator, named
         if g.get("unit") and _WORK_TAIL.search(indicator):
             indicator = _WORK_TAIL.sub("", indicator)
         if indicator.endswith("时限") and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
@@ -449,7 +581,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
-                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively))
+                               verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively, change))
     out += dated_outcomes(text, offset, quants, time_at, skip, out)
     return split_respectively(out, text, offset)
 

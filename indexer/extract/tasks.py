@@ -380,7 +380,7 @@ def _extract_annotations(c: Provision, ctx: DocumentContext) -> ClauseInfo:
     # an annotation of its task cells (indexer/extract/tables.py).
     row = ctx.row_of(c)
     if row is not None and not row.header:
-        if row.kind == "tasks":
+        if row.kind == "tasks" or any(r in ("lead", "support", "responsible", "owner") for r in row.roles):
             anns.append(tables.row_annotation(row, ctx.document.text, ctx.matches.within(row.start, row.end),
                                               ctx.doc_year))
         skip += tables.skipped_cells(row)
@@ -416,6 +416,8 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
         # (责任单位：… / 完成时限：… each on a line of its own).
         closing: list[pt.Annotation] = []
         for ci in reversed(cis):
+            if person_line().match(ci.clause.text):
+                continue  # 责任领导：王某 among the label lines
             a = closing_annotation(ci)
             if a is None:
                 break
@@ -511,7 +513,8 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
     in force at the value, else the item's 完成时限; a row of a table of targets gives a value per
     year column. Figures that say where things stand are no targets: a year gone by (2025年，全省
     进出口总额3860亿元 in a 2026 plan), a number before the tasks with no year and no verb to reach
-    it (全市住房公积金缴存职工41.2万人), how often work recurs (每周至少巡河1次 — work all the same)."""
+    it (全市住房公积金缴存职工41.2万人, 全县耕地保有量为68.4万亩), a sentence of what is (截至2025年底…,
+    全镇已完成…), a standard for each one (每个行政村至少设置1处), how often work recurs (每周至少巡河1次 — work all the same)."""
     c = ci.clause
 
     def target_time(pos: int) -> TimeInfo | None:
@@ -525,13 +528,36 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
         found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
     recurs = any(f.kind == "frequency" for f in found)
-    found = [f for f in found if f.kind != "frequency" and not (doc_year and f.year and f.year < doc_year)
-             and not (in_preamble and f.year is None and not f.verb and f.kind == "number")]
+    found = [f for f in found if f.kind not in ("frequency", "standard") and not (doc_year and f.year and f.year < doc_year)
+             and not (in_preamble and f.year is None and f.verb in (None, "", "为", "是") and f.kind == "number")
+             and not _where_things_stand(c.text, f.end - c.start, f, doc_year)]
     return [Target(
         doc_id=document.id, clause_id=c.id, article_no=c.article_no, year=f.year,
         indicator=f.indicator, value=f.value, unit=f.unit, qualifier=f.qualifier, text=f.text,
         start=f.start, end=f.end, kind=f.kind, verb=f.verb, year_source=f.year_source)
         for f in found], recurs
+
+
+# A sentence that says where things stand: 截至2025年底，… / 目前，… (a date before the document's,
+# or none) and a figure of work already done (全镇已完成…5630户，建成…36座).
+_STANDING = re.compile(r"(?:截至|截止到?|到目前为止|目前|当前|现阶段)(?:(?P<year>(?:19|20)\d{2})年)?")
+_ALREADY_DONE = re.compile(r"已(?:经)?(?:累计)?(?:完成|建成|实现|有|达到|创建|培育|建立|开展|改造|治理|形成|投入|发放|办理|安装|配备)"
+                           r"(?!的)")
+
+
+def _where_things_stand(text: str, rel: int, f: FoundTarget, doc_year: int | None) -> bool:
+    """Whether the figure at ``rel`` of ``text`` states what is, not what is to be reached: its
+    sentence opens with a date gone by (a 全年 in it is that year) or states work already done, and
+    the figure names no year of its own that is still to come."""
+    at = max(text.rfind(ch, 0, rel) for ch in "。；;\n") + 1
+    sentence = text[at:rel]
+    own_year = f.year is not None and f.year_source == "explicit" and (doc_year is None or f.year >= doc_year)
+    if own_year:
+        return False
+    opening = _STANDING.match(sentence)
+    if opening and (not opening["year"] or (doc_year and int(opening["year"]) < doc_year)):
+        return True
+    return f.year is None and bool(_ALREADY_DONE.search(sentence))
 
 
 def _dated_milestone(ci: ClauseInfo, ct: ClauseTimes, clause_targets: list[Target]) -> bool:
@@ -867,6 +893,12 @@ def label_line() -> re.Pattern:
     """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前."""
     labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws if len(w) >= 3]
     return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
+
+
+@lru_cache(maxsize=1)
+def person_line() -> re.Pattern:
+    """A line naming a person among an item's label lines (责任领导：王某): no party, no task."""
+    return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(lx.load().list("person_labels")))) + ")[：:]")
 
 
 def duty_sentence(text: str, offset: int, matches: list[CharMatch]) -> bool:

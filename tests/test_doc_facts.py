@@ -572,6 +572,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh17.jsonl", ROOT / "eval" / "extract_real_forms_fresh16.jsonl")),
     "w": (8, 3, "w05-xingtang-town-digital-village-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh18.jsonl", ROOT / "eval" / "extract_real_forms_fresh17.jsonl")),
+    "y": (8, 3, "y05-shideng-town-rural-tourism-safety-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh20.jsonl", ROOT / "eval" / "extract_real_forms_fresh19.jsonl")),
 }
 
 

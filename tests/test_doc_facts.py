@@ -574,6 +574,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh18.jsonl", ROOT / "eval" / "extract_real_forms_fresh17.jsonl")),
     "x": (8, 3, "x05-dipu-town-farmland-field-chief-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh19.jsonl", ROOT / "eval" / "extract_real_forms_fresh18.jsonl")),
+    "y": (8, 3, "y05-shideng-town-rural-tourism-safety-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh20.jsonl", ROOT / "eval" / "extract_real_forms_fresh19.jsonl")),
 }
 
 

@@ -117,8 +117,8 @@ DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,
 
 # An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
 ISSUER_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
-    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部)$"
+    r"^[\u4e00-\u9fff（）、 \u3000]{2,60}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
+    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部|总队|支队|联合会|管理中心)$"
 )
 # （此件公开发布） and similar publication notes after the signature, and the contact note that
 # often follows the date: （联系人：王某，联系电话：0000-1234567）.
@@ -199,7 +199,9 @@ NOTICE_TITLE = re.compile(
     r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|批转|下发|修订印发)"
     # whose plan: 转发地区生态环境局《X》的通知, 批转县发展改革局关于X的通知
     r"(?:(?P<origin>[^《》〈〉。；]{2,40}?)(?=[《〈]|关于))?(?:关于)?"
-    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
+    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知"
+    # …的通知（枫教联〔2026〕3号）: the 文号 in brackets after the title, as some pages print it
+    r"(?P<number>[（(][\u4e00-\u9fff]{1,12}[〔\[【](?:19|20)\d{2}[〕\]】]第?\d{1,4}号[）)])?$"
 )
 
 # Anaphoric references to a document cited before in the same text: 上述文件, 该意见, 前述方案.

@@ -952,9 +952,10 @@ def closing_annotation(ci: ClauseInfo) -> pt.Annotation | None:
 
 
 def _annotation_only(ci: ClauseInfo) -> bool:
-    """A clause that is nothing but an annotation (a label line, or （…） alone)."""
+    """A clause that is nothing but an annotation (a label line, or （…） alone); a table row
+    is its own task's (an indicator row with its 牵头单位 cell is a task)."""
     return any(a.start <= ci.clause.start and a.end >= ci.clause.start + len(ci.clause.text.rstrip("。；！？ "))
-               for a in ci.annotations)
+               for a in ci.annotations if not isinstance(a, tables.RowAnnotation))
 
 
 def _merge_annotations(anns: list[pt.Annotation]) -> pt.Annotation:

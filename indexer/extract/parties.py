@@ -249,6 +249,11 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                              [m.shifted(-offset) for m in orgs])
             names = [(n, cn, s + offset, e + offset, mk) for n, cn, s, e, mk in names]
             if role is None:
+                due = [interpret(m, doc_year) for m in times if ps <= m.start < pe]
+                due = [x for x in due if x.is_deadline]
+                if due and ann.deadline is None:  # （A、B负责，2027年8月底前完成）: the deadline, no name
+                    ann.deadline, ann.deadline_text = due[0], piece
+                    continue
                 # A piece with no cue continues the list before it (配合单位：A，B).
                 if roles and full.strip():
                     roles[-1][1].extend(names)
@@ -504,7 +509,7 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)
         w = _ends(left, c["support_before"]) if role is None else None
-        if w == "配合" and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
+        if w in ("配合", "协助") and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
             role, ev_s = "lead", gs - len(w)
         elif w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)
@@ -691,7 +696,7 @@ def _bare_generic() -> re.Pattern:
     a list (农业农村办, 规划建设办, 财政所, 邮政管理局, 供销社): it must end where a list member ends. Not companies or
     bodies with names of their own (中国铁路…集团): those share no level."""
     return re.compile(r"(?!中国|国家|国网|[省市县区镇乡])(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
-                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
+                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社|机关)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
 
 
 # A department's section named alone after one named with its department (…执法稽查科、商标管理科).

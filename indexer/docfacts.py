@@ -148,6 +148,9 @@ _UNIT_LEVEL = {"自治区": "provincial", "省": "provincial", "自治州": "mun
                "市": "municipal", "自治县": "county", "县": "county", "自治旗": "county", "旗": "county",
                "区": "county", "街道": "township", "镇": "township", "乡": "township", "苏木": "township"}
 _MUNICIPALITIES = re.compile(r"(?:北京|上海|天津|重庆)市$")  # 直辖市: provincial
+# A department's branch named after a place below it (市生态环境局柘林分局, 省公路局某某分局): one level down.
+_PLACE_BRANCH = re.compile(r"(?:局|厅)[\u4e00-\u9fff]{2,6}分局$")
+_BELOW = {"provincial": "municipal", "municipal": "county", "county": "township"}
 _CENTRAL = re.compile(r"中共中央|国务院|全国人民代表大会|全国人大|中央[\u4e00-\u9fff]*委员会|^国家|部(?:办公厅)?$|^中央")
 
 
@@ -162,6 +165,8 @@ def unit_of(name: str) -> tuple[str, str] | None:
         unit = hits[-1].group()
         if unit == "市" and _MUNICIPALITIES.search(name[:hits[-1].end()]):
             return "provincial", "直辖市"
+        if _PLACE_BRANCH.search(name):  # 琅溪市生态环境局柘林分局: the city bureau's branch in a county
+            return _BELOW.get(_UNIT_LEVEL[unit], _UNIT_LEVEL[unit]), unit
         return _UNIT_LEVEL[unit], unit
     if _CENTRAL.search(name):
         return "central", "中央"

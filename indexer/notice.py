@@ -73,8 +73,8 @@ def _decree(paras, i: int) -> _Hit | None:
 def _notice_title(paras) -> _Hit | None:
     for i, p in enumerate(paras[:SCAN]):
         m = rx.NOTICE_TITLE.match(p.text)
-        if m:
-            return _Hit(i, m.group(0), m["inner"])
+        if m:  # (the title without a 文号 printed after it)
+            return _Hit(i, m.group(0)[:m.start("number")] if m["number"] else m.group(0), m["inner"])
         hit = _decree(paras, i)
         if hit:
             return hit

@@ -117,8 +117,8 @@ DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,
 
 # An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
 ISSUER_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）、 ]{2,40}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
-    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部)$"
+    r"^[\u4e00-\u9fff（）、 \u3000]{2,60}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
+    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部|总队|支队|联合会|管理中心)$"
 )
 # （此件公开发布） and similar publication notes after the signature, and the contact note that
 # often follows the date: （联系人：王某，联系电话：0000-1234567）.
@@ -150,22 +150,19 @@ COPY_LINE = re.compile(r"^(?:抄送|抄报|分送|发送|报送)[：:]")
 PRINT_LINE = re.compile(
     r"^(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)?\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?:印发|印制)$")
 
-# An annotation written as a line of its own after an item, not in brackets:
-# 责任单位：各镇（街道）；区生态环境局负责指导 / 完成时限：2025年12月底前. One clause, never split at ；.
-ANNOTATION_LINE = re.compile(
-    r"^(?:牵头单位|牵头部门|配合单位|配合部门|责任单位|责任部门|协办单位|主办单位|实施单位|责任主体|完成时限|完成时间|时间节点|时限要求)"
-    r"\s*[：:]")
-
 # A paragraph that is only a responsibility annotation, standing on its own line after the items
 # it is about: （牵头单位：各县（市、区）人民政府；完成时限：持续推进）.
 ANNOTATION_PARAGRAPH = re.compile(
     r"^（(?=[^。]*?(?:牵头|配合|责任单位|责任部门|主办单位|协办单位|完成时限|完成时间))[^。]*）[。；]?$")
 
-# An annotation written as a line of its own under an item: 牵头单位：区生态环境局 /
+# An annotation written as a line of its own under an item (not in brackets; one clause, never split
+# at ；): 牵头单位：区生态环境局 /
 # 责任单位：区水务局，各街道办事处 / 完成时限：2025年12月底前. Like ANNOTATION_PARAGRAPH it belongs to
 # the item above it: it never makes the item's sentence a heading, nor starts the closing.
+# (责任分工：X牵头，Y配合 and a line naming the leader in charge, 责任领导：…, belong to the item too.)
 ANNOTATION_LINE = re.compile(
-    r"^(?:牵头|配合|责任|参与|协办|主办|主责|实施|落实)(?:单位|部门)[：:]|^(?:完成时限|完成时间|时间节点|完成期限)[：:]")
+    r"^(?:牵头|配合|责任|参与|协办|主办|主责|实施|落实)(?:单位|部门)[：:]|^(?:完成时限|完成时间|时间节点|完成期限)[：:]"
+    r"|^(?:责任分工|职责分工|任务分工|工作分工|责任领导|牵头领导|分管领导|包保领导)[：:]")
 
 # Closing paragraphs that follow the last numbered provision.
 CLOSING_CUE = re.compile(
@@ -199,7 +196,9 @@ NOTICE_TITLE = re.compile(
     r"^(?P<issuer>[^。；：《》]{0,40}?)(?:关于)?(?:印发|转发|批转|下发|修订印发)"
     # whose plan: 转发地区生态环境局《X》的通知, 批转县发展改革局关于X的通知
     r"(?:(?P<origin>[^《》〈〉。；]{2,40}?)(?=[《〈]|关于))?(?:关于)?"
-    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知$"
+    r"[《〈]?(?P<inner>[^《》〈〉。；]{2,80}?)[》〉]?的通知"
+    # …的通知（枫教联〔2026〕3号）: the 文号 in brackets after the title, as some pages print it
+    r"(?P<number>[（(][\u4e00-\u9fff]{1,12}[〔\[【](?:19|20)\d{2}[〕\]】]第?\d{1,4}号[）)])?$"
 )
 
 # Anaphoric references to a document cited before in the same text: 上述文件, 该意见, 前述方案.

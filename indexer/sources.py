@@ -463,15 +463,27 @@ def _label_attribute(el, rules: dict) -> str | None:
     return None
 
 
+_BRACKETED = re.compile(r"^[（(](.+)[）)]$")
+_TRAILING_NUMBER = re.compile(r"[（(](" + rx.DOC_NUMBER_ALONE.pattern + r")[）)]$")
+
+
 def _lone_doc_number(soup) -> str | None:
-    """A 文号 standing alone in an element of its own (<p class="doc-no">某政办〔2026〕6号</p> in the
-    page's header, outside the article's container): the document's own number."""
+    """A 文号 standing alone in an element of its own (<p class="doc-no">某政办〔2026〕6号</p> or
+    （某政办发〔2026〕9号） in the page's header, outside the article's container), else printed in
+    brackets after the page's heading (<h2>关于印发…的通知（某网办发〔2026〕3号）</h2>): the
+    document's own number."""
     for el in soup.find_all(["p", "div", "span", "h3", "h4", "h5", "h6", "td", "em", "strong"]):
         if el.find(["p", "div", "table", "li", "a"]) or el.find_parent(["a", "li"]):
             continue  # a link or a list item names another document (相关文件 lists)
         t = re.sub(r"\s+", "", el.get_text())
+        bracketed = _BRACKETED.match(t)
+        t = bracketed.group(1) if bracketed else t
         if len(t) <= 24 and rx.DOC_NUMBER_ALONE.fullmatch(t):
             return t
+    for el in soup.find_all(["h1", "h2", "h3"]):
+        m = _TRAILING_NUMBER.search(re.sub(r"\s+", "", el.get_text()))
+        if m:
+            return m.group(1)
     return None
 
 

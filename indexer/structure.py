@@ -38,8 +38,8 @@ ID_SEGMENT = {
 PART_TYPES = {"division", "chapter", "section", "cn_comma"}
 ARTICLE_TYPES = {"tiao", "cn_paren"}
 HEADING_MAX = 40  # a first sentence longer than this is text, not a heading
-OPEN = "（“‘《「『(["
-CLOSE = "）”’》」』)]"
+OPEN = "（“‘《「『([【〔"
+CLOSE = "）”’》」』)]】〕"
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ def split_clauses(text: str, start: int) -> list[tuple[int, int]]:
         b -= len(piece) - len(piece.rstrip())
         if a >= b:
             continue
-        if out and text[a] in "（(" and text[b - 1] in "）)。；" and _is_annotation(text[a:b]):
+        if out and text[a] in "（(【〔" and text[b - 1] in "）)】〕。；" and _is_annotation(text[a:b]):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))

@@ -144,13 +144,14 @@ def test_a_sentence_line_between_pasted_rows_ends_the_table():
     ("县财政局负责统筹安排配套资金。", "owner"),       # the body doing the work
     ("县水利局负责河湖水域岸线日常管理。", "owner"),
     ("县水利局负责统筹协调全县节水工作。", "lead"),   # coordinating others
-    ("县工信局负责督促园区企业实施雨污分流改造。", "lead"),  # overseeing the doers
+    ("县工信局负责督促园区企业实施雨污分流改造。", "lead"),  # overseeing the doers (园区企业 own it)
     ("由县水利局负责河道清淤。", "lead"),             # 由X负责: the task is assigned to X
 ])
 def test_a_lone_unit_in_running_text_owns_the_work_unless_it_coordinates(sentence, role):
     pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
     t = pd.tasks[-1]
-    assert {r for r, _ in roles(t)} == {role}, roles(t)
+    # (the body overseen to do the work owns it, as docs/forms.md has said since set j*)
+    assert {r for r, n in roles(t) if n != "园区企业"} == {role}, roles(t)
 
 
 def test_a_running_text_duty_stated_again_in_the_annotation_keeps_the_annotations_role():
@@ -510,20 +511,23 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
     ("extract_real_forms_fresh4.jsonl", _reached((0.972, 0.972), (0.973, 1.0), (0.923, 0.857), (0.913, 1.0),
                                                  (0.902, 0.881), support=(0.956, 0.956))),
     # set k*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh5.jsonl", _reached((1.0, 0.965), (0.985, 1.0), (1.0, 0.829), (0.875, 0.933),
-                                                 (0.962, 0.895), support=(1.0, 1.0))),
+    # (k*'s labels give no role to a body X负责指导 to do the work, and label one …组织实施 unit as support: docs/forms.md
+    # makes both carry out the work (owner); responsible, owner and support moved with that)
+    ("extract_real_forms_fresh5.jsonl", _reached((0.993, 0.965), (0.985, 1.0), (0.935, 0.829), (0.875, 0.933),
+                                                 (0.962, 0.895), support=(1.0, 0.977))),
     # set l*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh6.jsonl", _reached((0.927, 0.941), (0.964, 0.915), (0.833, 0.938), (0.737, 0.848),
+    ("extract_real_forms_fresh6.jsonl", _reached((0.927, 0.941), (0.964, 0.915), (0.833, 0.938), (0.763, 0.879),
                                                  (0.86, 0.845), support=(0.935, 0.977))),
     # set m*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh7.jsonl", _reached((0.981, 0.956), (1.0, 0.941), (0.977, 0.977), (0.838, 0.939),
                                                  (0.867, 0.848), support=(0.957, 0.957))),
     # set n*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh8.jsonl", _reached((1.0, 0.95), (1.0, 0.931), (1.0, 0.912), (0.969, 0.969),
+    ("extract_real_forms_fresh8.jsonl", _reached((1.0, 0.965), (1.0, 0.966), (1.0, 0.912), (0.969, 0.969),
                                                  (0.902, 0.925), support=(1.0, 1.0))),
     # set o*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh9.jsonl", _reached((1.0, 0.972), (0.984, 0.984), (1.0, 0.935), (0.97, 0.914),
-                                                 (0.915, 0.915), support=(1.0, 0.96))),
+    # (o*'s labels leave the Y of X与Y联合发布 out; y*'s make both lead, as the rule now does)
+    ("extract_real_forms_fresh9.jsonl", _reached((0.993, 0.972), (0.968, 0.984), (1.0, 0.935), (0.97, 0.914),
+                                                 (0.936, 0.936), support=(1.0, 0.96))),
     # set p*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh10.jsonl", _reached((0.97, 1.0), (0.953, 1.0), (0.981, 1.0), (0.892, 0.943),
                                                   (0.892, 0.943), support=(0.971, 1.0))),
@@ -534,20 +538,27 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
     ("extract_real_forms_fresh12.jsonl", _reached((0.992, 0.992), (0.935, 1.0), (0.978, 0.917), (0.824, 0.966),
                                                   (0.933, 0.977), support=(1.0, 1.0))),
     # set s*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh13.jsonl", _reached((0.982, 0.947), (1.0, 0.977), (0.946, 0.875), (1.0, 0.931),
+    # (s*'s labels give no role to the bodies X要督促 to do the work; docs/forms.md makes them owners)
+    ("extract_real_forms_fresh13.jsonl", _reached((0.973, 0.947), (1.0, 0.977), (0.921, 0.875), (1.0, 0.931),
                                                   (0.923, 0.96), support=(1.0, 1.0))),
     # set t*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh14.jsonl", _reached((0.983, 0.959), (0.98, 0.942), (0.969, 1.0), (0.963, 0.963),
                                                   (0.86, 0.907), support=(0.973, 0.923))),
     # set u*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh15.jsonl", _reached((0.989, 0.959), (1.0, 0.977), (1.0, 0.926), (1.0, 0.964),
+    ("extract_real_forms_fresh15.jsonl", _reached((0.99, 0.98), (1.0, 1.0), (1.0, 0.963), (1.0, 1.0),
                                                   (0.942, 0.942), support=(0.964, 0.964))),
     # set v*, after the fixes that followed its blind run (docs/forms.md)
-    ("extract_real_forms_fresh16.jsonl", _reached((0.992, 0.955), (1.0, 1.0), (1.0, 0.875), (1.0, 0.969),
+    ("extract_real_forms_fresh16.jsonl", _reached((0.992, 0.962), (1.0, 1.0), (1.0, 0.9), (1.0, 0.969),
                                                   (0.877, 0.91), support=(0.976, 0.976))),
     # set w*, after the fixes that followed its blind run (docs/forms.md)
     ("extract_real_forms_fresh17.jsonl", _reached((0.973, 0.964), (0.976, 0.976), (0.971, 0.919), (0.962, 0.962),
                                                   (0.868, 0.939), support=(0.912, 0.939))),
+    # set x*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh18.jsonl", _reached((0.991, 0.893), (1.0, 0.943), (0.957, 0.846), (0.974, 0.902),
+                                                  (0.908, 0.952), support=(0.968, 0.857))),
+    # set y*, after the fixes that followed its blind run (docs/forms.md)
+    ("extract_real_forms_fresh19.jsonl", _reached((0.992, 0.894), (1.0, 0.879), (0.878, 0.655), (1.0, 0.875),
+                                                  (0.841, 0.914), support=(0.771, 0.964))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT
@@ -1120,3 +1131,75 @@ def test_an_indicator_table_with_a_unit_column_makes_each_row_a_task_of_those_un
 @pytest.mark.parametrize("sentence", ["个人住房公积金最高贷款额度50万元。", "单船日采砂量不超过200吨。"])
 def test_caps_of_a_rule_are_no_targets(sentence):
     assert tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).targets == []
+
+
+@pytest.mark.parametrize("body, expected", [
+    # 【…】 annotations, and a sentence does not end inside them
+    ("（一）检查。对重点单位开展安全检查【牵头单位：县公安局网安大队；配合单位：各行业主管部门】。",
+     {("lead", "县公安局网安大队"), ("support", "各行业主管部门")}),
+    # a line that only says it assigns the work, the roles in its words
+    ("（一）排查。对全镇民宿开展隐患排查。\n　　责任分工：镇文化旅游服务中心牵头，镇派出所配合",
+     {("lead", "镇文化旅游服务中心"), ("support", "镇派出所")}),
+    # a table cell that says 牵头/配合 in words
+    ("序号｜重点任务｜责任单位｜完成时限\n1｜新增冷库库容5万吨｜县发展改革委牵头，县商务局、县交通运输局配合｜2025年12月底前",
+     {("lead", "县发展改革委"), ("support", "县商务局"), ("support", "县交通运输局")}),
+    # a deadline inside a duty annotation is no name
+    ("（一）建设。新建公办幼儿园3所（县发展改革委、县教育局负责，2026年8月底前完成）。",
+     {("lead", "县发展改革委"), ("lead", "县教育局")}),
+    # （X负责，Y组织实施）: Y carries it out
+    ("（一）床位。建设家庭养老床位200张（养老服务股负责，各乡镇人民政府组织实施）。",
+     {("lead", "养老服务股"), ("owner", "各乡镇人民政府")}),
+])
+def test_annotation_forms_found_in_sets_x_and_y(body, expected):
+    pd = tasks_of("一、重点任务\n\n" + body)
+    assert roles(pd.tasks[-1]) == expected
+
+
+def test_a_deadline_in_a_duty_annotation_is_the_tasks():
+    t = tasks_of("一、重点任务\n\n（一）建设。新建公办幼儿园3所（县发展改革委、县教育局负责，2026年8月底前完成）。").tasks[-1]
+    assert (t.deadline.year, t.deadline.month) == (2026, 8)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("在县供销合作社指导下，各乡镇农经站负责组织合作社规范提升。", {("lead", "县供销合作社"), ("owner", "各乡镇农经站")}),
+    ("县农业农村局与县财政局联合开展示范社评定。", {("lead", "县农业农村局"), ("lead", "县财政局")}),
+    ("县文旅局联合县公安局开展安全检查。", {("lead", "县文化广电和旅游局"), ("support", "县公安局")}),
+    ("县住房和城乡建设局负责督促物业服务企业落实电梯维护责任。",
+     {("lead", "县住房城乡建设局"), ("owner", "物业服务企业")}),
+    ("省应急管理厅协助省文物局开展消防检查。", {("lead", "省文物局"), ("support", "省应急管理厅")}),
+    ("由县司法局牵头，县数据局提供技术支撑，建成公共法律服务平台。", {("lead", "县司法局"), ("support", "县数据局")}),
+    ("县农村商业银行配合县农业农村局开展信贷支持。", {("lead", "县农业农村局"), ("support", "县农村商业银行")}),
+    ("县卫生健康局、县医疗保障局分工负责推进医养结合。", {("lead", "县卫生健康委"), ("lead", "县医保局")}),
+    ("各市（州）文物行政部门、公安机关要制定具体实施方案。",
+     {("owner", "各市（州）文物行政部门"), ("owner", "各市（州）公安机关")}),
+    ("县合作社质量提升工作领导小组办公室设在县农业农村局，负责日常协调调度。",
+     {("lead", "县合作社质量提升工作领导小组办公室"), ("mentioned", "县农业农村局")}),
+])
+def test_roles_found_in_sets_x_and_y(sentence, expected):
+    t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
+    assert roles(t) == expected
+
+
+@pytest.mark.parametrize("sentence, deadline", [
+    ("9月第三周举办网络安全宣传周活动。", (2025, 9)),
+    ("6月中旬举办非遗展演活动。", (2025, 6)),
+])
+def test_a_part_of_a_month_is_that_month(sentence, deadline):
+    t = tasks_of("一、重点任务\n\n（一）加强宣传。" + sentence).tasks[-1]
+    assert (t.deadline.year, t.deadline.month) == deadline
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("90分以上为优秀，75分至89分为良好。", []),
+    ("医疗废物暂时贮存时间不得超过48小时。", []),
+    ("正常退税平均办理时间不超过3个工作日。", [("正常退税平均办理时间", 3, "个工作日")]),
+    ("申报县级示范社的合作社应当成立满2年、成员数量不少于50户。", []),
+    ("5个县级服务中心全部完成功能分区改造。", []),
+    ("幼儿园每班配备2名专任教师。", []),
+    ("附属设施用地最多15亩。", []),
+    ("对全县2024年度卫片下发的300个图斑开展核查。", []),
+])
+def test_target_forms_found_in_sets_x_and_y(sentence, expected):
+    pd = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence)
+    assert [(g.indicator, g.value, g.unit) for g in pd.targets] == expected
+    assert all(t.deadline is None or t.deadline.year != 2024 for t in pd.tasks)

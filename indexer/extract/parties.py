@@ -37,7 +37,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract.patterns import HAN, CharMatch, trie_regex
 from indexer.extract.times import TimeInfo, interpret
 
-OPEN, CLOSE = "（(〔", "）)〕"  # 〔州住房城乡建设局牵头〕 is an annotation too
+OPEN, CLOSE = "（(〔【", "）)〕】"  # 〔州住房城乡建设局牵头〕 and 【牵头单位：…】 are annotations too
 SEPARATORS = ("、", "和", "及", "与", "以及", "，")  # between bodies of one list
 _LIST_SEPARATORS = ("以及", "、", "和", "及", "与")
 
@@ -249,6 +249,11 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                              [m.shifted(-offset) for m in orgs])
             names = [(n, cn, s + offset, e + offset, mk) for n, cn, s, e, mk in names]
             if role is None:
+                due = [interpret(m, doc_year) for m in times if ps <= m.start < pe]
+                due = [x for x in due if x.is_deadline]
+                if due and ann.deadline is None:  # （A、B负责，2027年8月底前完成）: the deadline, no name
+                    ann.deadline, ann.deadline_text = due[0], piece
+                    continue
                 # A piece with no cue continues the list before it (配合单位：A，B).
                 if roles and full.strip():
                     roles[-1][1].extend(names)
@@ -465,6 +470,15 @@ def _stop(text: str, pos: int, stops: str) -> int:
     return min(found, default=len(text))
 
 
+# 在X指导下 / 在X统筹下: X leads the work the sentence then gives to another.
+_GUIDED = ("指导下", "领导下", "统筹下", "组织下", "统一领导下", "统筹协调下")
+# The kinds of body one is told to urge or guide to work (督促物业服务企业落实…, 指导各市完善…), when
+# no known body stands there.
+_URGED = re.compile(r"(?:督促|指导)(?:和督促|和指导)?(?P<obj>各[市县区镇乡村](?:（[^（）]{1,8}）)?|"
+                    r"[\u4e00-\u9fff]{2,12}?(?:企业|单位|机构|经营者|运营者))(?=[\u4e00-\u9fff]{0,3}"
+                    r"(?:落实|完善|优化|开展|做好|建立|加强|推进|实施|履行|按时|足额|规范|整改|及时))")
+
+
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                          skip: list[tuple[int, int]]) -> list[tuple[Party, CharMatch]]:
     """Parties named in the running text of a clause (``text`` starts at ``offset``).
@@ -495,10 +509,13 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)
         w = _ends(left, c["support_before"]) if role is None else None
-        if w == "配合" and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
+        if w in ("配合", "协助") and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
             role, ev_s = "lead", gs - len(w)
         elif w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)
+        if role is None and left.endswith("在") and right.startswith(_GUIDED):
+            role, ev_s, ev_e = "lead", gs - 1, ge + len(next(x for x in _GUIDED if right.startswith(x)))
+            # 在县供销合作社指导下，Y负责…: the body guiding the work leads
         w = _ends(left, c["lead_before"]) if role is None else None
         if w and right.startswith(("在", "于")):
             # 由采砂单位在3个月内完成修复: the body named does the work itself within the time given
@@ -525,8 +542,10 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             # 工作专班设在县经济发展办，负责统筹协调…: the office has the duty, not the body it sits in
             seg_end = _stop(text, ge, "，。；")
             after = text[seg_end + 1:seg_end + 12] if text[seg_end:seg_end + 1] == "，" else ""
-            if _starts(after, c["lead_after"]):
-                role, ev_e = "lead", seg_end + 1 + len(_starts(after, c["lead_after"]))
+            nxt_end = _stop(text, seg_end + 1, "，。；") if after else seg_end
+            if _starts(after, c["lead_after"]) or (after.startswith("负责") and re.search(
+                    "|".join(c["coordinating_nouns"]) + "|协调|统筹", text[seg_end + 1:nxt_end])):
+                role, ev_e = "lead", nxt_end  # …，负责日常协调调度: coordinating, it leads
             elif _starts(after, c["owner_after"]):
                 role, ev_e = "owner", seg_end + 3
         if role is None:
@@ -602,6 +621,16 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             out.append((Party(org_name(m), role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e,
                               canonical=org_canonical(m)), m))
         prev_end = ge
+    known = [(m.start - offset, m.end - offset) for m in bodies]
+    for m in _URGED.finditer(text):
+        # X负责督促物业服务企业落实… / 指导各市完善…: the ones urged or guided to do the work own it
+        s0, e0 = m.span("obj")
+        if any(a < e0 and s0 < b for a, b in known) or any(a <= offset + s0 < b for a, b in skip):
+            continue
+        name = m.group("obj")
+        cm = CharMatch("ORG", "urged_body", offset + s0, offset + e0, name, {})
+        out.append((Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
+                          canonical=name), cm))
     if not any(p.role == "lead" for p, _ in out):
         # 市发展改革委、财政局按职责分工负责…, with no lead named: those bodies lead, as in brackets
         out = [(replace(p, role="lead") if p.role == "support" and p.evidence.endswith(_SHARED_DUTY) else p, m)
@@ -667,7 +696,7 @@ def _bare_generic() -> re.Pattern:
     a list (农业农村办, 规划建设办, 财政所, 邮政管理局, 供销社): it must end where a list member ends. Not companies or
     bodies with names of their own (中国铁路…集团): those share no level."""
     return re.compile(r"(?!中国|国家|国网|[省市县区镇乡])(?:(?!会同|牵头|配合|负责|参与|各|要|和|及|与)[\u4e00-\u9fff]){2,6}?"
-                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
+                      r"(?:办公室|办|所|站|大队|中队|队|中心|局|社|机关)(?=[、和及与，。；）)｜\n]|牵头|配合|负责|参与|会同|要|应|是|按|对|$)")
 
 
 # A department's section named alone after one named with its department (…执法稽查科、商标管理科).

@@ -234,8 +234,9 @@ def row_targets(row: Row, text: str, doc_year: int | None = None) -> list[dict]:
     return out
 
 
-# A cell that labels its units itself: 牵头：县住建局；配合：各镇人民政府.
-_CELL_LABEL = re.compile(r"(?:牵头|配合|协办|参与)(?:单位|部门)?[：:]")
+# A cell that labels its units itself: 牵头：县住建局；配合：各镇人民政府, or says it in words:
+# 市发展改革委牵头，市交通运输局、市商务局配合.
+_CELL_LABEL = re.compile(r"(?:牵头|配合|协办|参与)(?:单位|部门)?[：:]|牵头[，,；;]|(?:配合|协办|参与|协助)$")
 
 
 def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int | None) -> RowAnnotation:

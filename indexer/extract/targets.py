@@ -81,9 +81,9 @@ def _segment_start(text: str, pos: int, floor: int) -> int:
 
 
 def _segment_end(text: str, pos: int) -> int:
-    """The end of the comma segment from ``pos``; an annotation (（…）, 〔…〕) ends it too."""
+    """The end of the comma segment from ``pos``; an annotation (（…）, 〔…〕, 【…】) ends it too."""
     i = pos
-    while i < len(text) and text[i] not in BOUNDARY + "、（(〔":
+    while i < len(text) and text[i] not in BOUNDARY + "、（(〔【":
         i += 1
     return i
 
@@ -111,10 +111,11 @@ _AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区
                         r"(?=[\u4e00-\u9fff（])")
 # Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
 # (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
-_PER_UNIT = r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|平方米|立方米|床|张|件|批|项|艘|头|只)"
+_PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|"
+             r"平方米|立方米|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|单(?:船|车|次|笔|户|人)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
@@ -376,6 +377,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # 年综合能耗5000吨标准煤以上的重点用能单位: a threshold describing a noun
             value = number(g["value"])
             unit = normalise_unit((g.get("mult") or "") + g["unit"])
+            head_at = _segment_start(text, qs, 0)
+            sentence_at = max(text.rfind(c, 0, qs) for c in "。；;\n") + 1
             if before.endswith(_EXISTING_BEFORE) or any(w in text[qe:_segment_end(text, qe)] for w in _EXISTING_AFTER):
                 continue  # a count of what exists or was listed
             if value == 1 and g["unit"] in ("名", "人"):
@@ -389,14 +392,21 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 described.add(id(q))
                 continue  # 推进北部4个设区市供热管网改造 / 在6个县（市、区）各建设…: where, not how much
                 # (完成5个乡镇…建设 counts the places done)
+            if g["unit"] in _DURATIONS and re.search(r"(?:时间|时长|期限)(?:一般|原则上)?不得(?:超过|少于|低于|长于)$", before):
+                continue  # 暂时贮存时间不得超过48小时: a time the rules allow (办理时间不超过3个工作日 is a target)
+            if re.match(r"(?:申报|申请|参评|参与评定)[^，。；]{0,20}?的", text[sentence_at:qs]):
+                continue  # 申报县级示范社的合作社应当…成员数量不少于50户: criteria of whoever applies
+            if re.match(r"[\u4e00-\u9fff]{2,16}?(?:全部|均已|均|全都)(?:完成|建成|实现|达到|达标)", text[qe:_segment_end(text, qe)]):
+                described.add(id(q))
+                continue  # 7个县级中心全部完成功能分区改造: every one of them, done — the work is named, not counted
             if g["unit"] in _DURATIONS and (g.get("post") == "内" or (
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
                 described.add(id(q))
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
-            head_at = _segment_start(text, qs, 0)
-            sentence_at = max(text.rfind(c, 0, qs) for c in "。；;\n") + 1
+            if re.match(r"(?:(?:至|—|-)\d+分)?(?:及?以上|以下)?为(?:优秀|良好|合格|不合格|较好|一般|较差|差)", text[qe:]):
+                continue  # 90分以上为优秀 / 75分至89分为良好: a grade's threshold
             head, sentence = text[head_at:qs], text[sentence_at:qs]
             if _EXISTING_HEAD.match(head) or _EXISTING_HEAD.match(sentence) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is

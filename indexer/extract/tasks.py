@@ -527,7 +527,8 @@ def _extract_targets(ci: ClauseInfo, ct: ClauseTimes, ann_dl: pt.Annotation | No
     if row is not None and row.kind == "targets":  # 指标｜单位｜2025年｜2027年: a value per year column
         found = [FoundTarget(**t) for t in tables.row_targets(row, document.text, doc_year)] \
             if c.start <= row.start < c.end else []
-    recurs = any(f.kind == "frequency" for f in found)
+    # how often, or how much for each one (每个漂流点至少配备4名): work all the same, a task without a target
+    recurs = any(f.kind in ("frequency", "standard") for f in found)
     found = [f for f in found if f.kind not in ("frequency", "standard") and not (doc_year and f.year and f.year < doc_year)
              and not (in_preamble and f.year is None and f.verb in (None, "", "为", "是") and f.kind == "number")
              and not _where_things_stand(c.text, f.end - c.start, f, doc_year)]
@@ -890,8 +891,10 @@ def _split_actions(ci: ClauseInfo, a_abs: int, b_abs: int, vs: list[CharMatch], 
 
 @lru_cache(maxsize=1)
 def label_line() -> re.Pattern:
-    """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前."""
+    """An annotation written as a line of its own: 责任单位：区水务局，各镇（街道） / 完成时限：2025年底前 /
+    责任分工：X牵头，Y配合 (a label that only says the line assigns the work)."""
     labels = [w for ws in lx.load().mapping("annotation_labels").values() for w in ws if len(w) >= 3]
+    labels += lx.load().list("assignment_labels")
     return re.compile("^(?:" + "|".join(map(re.escape, lx.longest_first(labels))) + ")[：:]")
 
 
@@ -933,8 +936,12 @@ def duty_sentence(text: str, offset: int, matches: list[CharMatch]) -> bool:
 
 
 def label_line_annotations(c: Provision, matches: list[CharMatch], doc_year) -> list[pt.Annotation]:
-    """A label line read as the annotation it would be in brackets (offsets are the clause's)."""
-    anns = pt.parse_annotations(f"（{c.text}）", c.start - 1, matches, doc_year)
+    """A label line read as the annotation it would be in brackets (offsets are the clause's); after
+    a label that only says the line assigns the work (责任分工：), the cues in it give the roles."""
+    neutral = re.match("(?:" + "|".join(map(re.escape, lx.longest_first(lx.load().list("assignment_labels"))))
+                       + ")[：:]", c.text)
+    cut = neutral.end() if neutral else 0
+    anns = pt.parse_annotations(f"（{c.text[cut:]}）", c.start + cut - 1, matches, doc_year)
     for a in anns:
         a.start, a.end, a.text = c.start, c.end, c.text
     return anns
@@ -952,9 +959,10 @@ def closing_annotation(ci: ClauseInfo) -> pt.Annotation | None:
 
 
 def _annotation_only(ci: ClauseInfo) -> bool:
-    """A clause that is nothing but an annotation (a label line, or （…） alone)."""
+    """A clause that is nothing but an annotation (a label line, or （…） alone); a table row
+    is its own task's (an indicator row with its 牵头单位 cell is a task)."""
     return any(a.start <= ci.clause.start and a.end >= ci.clause.start + len(ci.clause.text.rstrip("。；！？ "))
-               for a in ci.annotations)
+               for a in ci.annotations if not isinstance(a, tables.RowAnnotation))
 
 
 def _merge_annotations(anns: list[pt.Annotation]) -> pt.Annotation:

@@ -576,6 +576,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh19.jsonl", ROOT / "eval" / "extract_real_forms_fresh18.jsonl")),
     "y": (8, 3, "y05-shideng-town-rural-tourism-safety-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh20.jsonl", ROOT / "eval" / "extract_real_forms_fresh19.jsonl")),
+    "a": (8, 3, "a05-qingao-town-emergency-teams-opinion-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh22.jsonl", ROOT / "eval" / "extract_real_forms_fresh21.jsonl")),
 }
 
 

@@ -578,6 +578,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh20.jsonl", ROOT / "eval" / "extract_real_forms_fresh19.jsonl")),
     "z": (8, 3, "z05-huankou-town-flood-supplies-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh21.jsonl", ROOT / "eval" / "extract_real_forms_fresh20.jsonl")),
+    "a": (8, 3, "a05-qingao-town-emergency-teams-opinion-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh22.jsonl", ROOT / "eval" / "extract_real_forms_fresh21.jsonl")),
 }
 
 

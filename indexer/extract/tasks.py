@@ -699,7 +699,11 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
         orgs = pt.prefer_orgs([m for m in ci.matches if m.label in ("ORG", "PLACE") and not _inside(m.start, ci.skip)])
         parties = []
         for m in orgs:
-            role = "lead" if text.startswith("牵头", m.end - ci.clause.start) else "owner"
+            # 均由X牵头，Y、Z配合: each body takes the cue that ends its comma segment
+            k = m.end - ci.clause.start
+            seg = text[k:next((i for i in range(k, len(text)) if text[i] in "，,；;。"), len(text))]
+            role = ("lead" if text.startswith("牵头", k) or seg.endswith("牵头") else
+                    "support" if seg.endswith(("配合", "协助", "参与", "协办")) else "owner")
             parties.append(Party(pt.org_name(m), role, "explicit", text.rstrip("。；"), ci.clause.start,
                                  ci.clause.start + len(text.rstrip("。；")), canonical=pt.org_canonical(m)))
         if parties:

@@ -241,6 +241,20 @@ class Facts:
     warnings: list[str] = field(default_factory=list)
 
 
+# A 办法's publication line under its title: （2026年6月5日沄州市司法局 沄州市公安局发布 自2026年7月1日起施行）.
+_PUBLICATION = re.compile(r"^[（(](?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?P<issuer>[\u4e00-\u9fff（）\s]{2,80}?)\s*"
+                          r"(?:发布|印发|公布)(?:\s*[，,；;]?\s*自[^）)]{4,30}?(?:起)?施行)?[）)]$")
+
+
+def _publication_line(paras: list[Paragraph]) -> tuple[str | None, str | None]:
+    """(date, issuer) of a publication line near the top, else (None, None)."""
+    for p in paras[:HEAD_SCAN]:
+        m = _PUBLICATION.match(p.text)
+        if m:
+            return parse_date(m["date"]), re.sub(r"\s+", " ", m["issuer"]).strip()
+    return None, None
+
+
 def _first(*candidates):
     """The first (value, source) whose value is set, else (None, None)."""
     for value, source in candidates:
@@ -352,8 +366,10 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
     issuer = sidecar.get("issuer")
     if isinstance(issuer, list):
         issuer = " ".join(issuer)
+    pub_date, pub_issuer = _publication_line(paras)
     issuer, i_src = _first((issuer, tag("issuer")), (sig.issuer, "signature"),
                            (notice.issuer if notice else None, "notice_signature"),
+                           (pub_issuer, "publication_line"),
                            (_title_issuer(h.title) or _title_issuer(notice.title if notice else None), "title"),
                            (_masthead_issuer(paras), "masthead"), (_organ(page.get("issuer")), "page_meta"),
                            (_organ(chrome.get("issuer")), "meta_line"),
@@ -362,7 +378,8 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
 
     published = page.get("published") or chrome.get("published")
     date, d_src = _first((sidecar.get("date"), tag("date")), (sig.date, "signature"),
-                         (notice.date if notice else None, "notice_signature"), (page.get("date"), "page_meta"),
+                         (notice.date if notice else None, "notice_signature"), (pub_date, "publication_line"),
+                         (page.get("date"), "page_meta"),
                          (chrome.get("date"), "meta_line"), (_imprint_date(paras), "imprint"),
                          (published, "published"))
     page_date = page.get("date") or chrome.get("date")
@@ -403,7 +420,26 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
     return Facts(title, number, issuer, date, level, fields, guessed, unit, warnings)
 
 
+# A title's period set on a line of its own (…三年行动方案 / （2026—2028年）), as a PDF or a large-type
+# title prints it.
+_PERIOD_LINE = re.compile(r"^[（(](?:19|20)\d{2}\s*[—–\-－~～至]\s*(?:19|20)\d{2}年[）)]$")
+
+
+def join_period_lines(text: str) -> str:
+    """Join a period line to the title line above it (…三年行动方案 + （2026—2028年）): a short line with
+    no sentence punctuation, ending as a title ends."""
+    paras = paragraphs(text)
+    out: list[str] = []
+    for p in paras:
+        if out and _PERIOD_LINE.match(p.text) and len(out[-1]) <= 60 and not re.search(r"[。；：，]", out[-1]) \
+                and re.search(r"(?:方案|计划|规划|要点|意见|办法|纲要|清单|细则)$", out[-1]):
+            out[-1] += p.text
+        else:
+            out.append(p.text)
+    return "\n\n".join(out) if len(out) < len(paras) else text
+
+
 def prepare(text: str) -> tuple[str, dict]:
     """Normalised text → the text the structure parser reads, and the chrome metadata taken out."""
     text, chrome = read_chrome(text)
-    return join_title_lines(join_broken_lines(text)), chrome
+    return join_title_lines(join_period_lines(join_broken_lines(text))), chrome

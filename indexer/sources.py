@@ -480,6 +480,9 @@ def _lone_doc_number(soup) -> str | None:
         t = bracketed.group(1) if bracketed else t
         if len(t) <= 24 and rx.DOC_NUMBER_ALONE.fullmatch(t):
             return t
+        first = re.split(r"[｜|丨]", t, maxsplit=1)[0]  # 琨文旅发〔2026〕8号｜琨江市文化广电和旅游局｜2026-03-06
+        if first != t and len(t) <= 80 and rx.DOC_NUMBER_ALONE.fullmatch(first):
+            return first
     for el in soup.find_all(["h1", "h2", "h3"]):
         m = _TRAILING_NUMBER.search(re.sub(r"\s+", "", el.get_text()))
         if m:
@@ -883,7 +886,7 @@ def _title_from(soup, meta: dict) -> str | None:
         if cjk_count(t) >= 6 and len(t) <= 120:
             return t
     title_re = html_rules()["title_re"]
-    for el in soup.find_all(lambda tag: tag.name not in ("title", "a", "meta")
+    for el in soup.find_all(lambda tag: tag.name in ("h3", "h4") or tag.name not in ("title", "a", "meta")
                             and title_re.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))):
         t = _clean(el.get_text(" "))
         if len(t) <= 120 and any(p.match(re.sub(r"\s+", "", t)) for p in (rx.TITLE_LINE, rx.TITLE_PLAIN,

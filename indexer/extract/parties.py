@@ -509,7 +509,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)
         w = _ends(left, c["support_before"]) if role is None else None
-        if w in ("配合", "协助") and prev_end == gs - len(w):  # Y配合X开展…: X is the one helped, the lead
+        between = text[prev_end:gs - len(w)] if w and prev_end is not None and prev_end <= gs - len(w) else None
+        if w in ("配合", "协助") and between is not None and (not between or between in c["role_modals"]):
+            # Y配合X开展… / Y应当配合X…: X is the one helped, the lead
             role, ev_s = "lead", gs - len(w)
         elif w:  # X会同Y统筹…: Y supports, whatever follows it
             role, ev_s = "support", gs - len(w)

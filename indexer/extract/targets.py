@@ -94,7 +94,7 @@ _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有
 _ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
 # What follows a body that is the subject of its clause (各市州交通运输局要…, 县水利局负责…).
-_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每")
+_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每", "协同", "配合", "协助", "联合")
 # Where the name of a counted thing ends and its doer begins.
 _DOER = re.compile(r"分别由|由|负责|要|应当")
 # 泄放设施改造8座 / 高标准农田建设任务3000亩: the work done to the thing is no part of its name (更新改造
@@ -392,6 +392,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 described.add(id(q))
                 continue  # 推进北部4个设区市供热管网改造 / 在6个县（市、区）各建设…: where, not how much
                 # (完成5个乡镇…建设 counts the places done)
+            if g["unit"] in ("岁", "周岁") and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
+                described.add(id(q))
+                continue  # 0—6岁儿童残疾筛查率: an age naming who is meant
             if g["unit"] in _DURATIONS and re.search(r"(?:时间|时长|期限)(?:一般|原则上)?不得(?:超过|少于|低于|长于)$", before):
                 continue  # 暂时贮存时间不得超过48小时: a time the rules allow (办理时间不超过3个工作日 is a target)
             if re.match(r"(?:申报|申请|参评|参与评定)[^，。；]{0,20}?的", text[sentence_at:qs]):
@@ -498,6 +501,12 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
         if indicator.endswith("分别"):  # 城区和镇区燃气普及率分别达到98%、90%
             indicator = indicator[:-2]
+        both = 0
+        if re.search(r"(?<![年平人户日月])均$", indicator) and re.search(r"、|和", indicator):
+            # 化肥、农药利用率均达到45%: each (not 年均增长)
+            indicator = indicator[:-1]
+            both = len([p for p in re.split(r"和|、|与|以及", indicator) if p]) - 1
+            respectively = True
         if baseline is not None:
             verb = base_text
             if "分别" in base_text:  # 起数和死亡人数较2025年分别下降10%、15%
@@ -586,12 +595,13 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 verb, indicator = verb or indicator, named
         if g.get("unit") and _WORK_TAIL.search(indicator):
             indicator = _WORK_TAIL.sub("", indicator)
-        if indicator.endswith("时限") and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
+        if indicator.endswith(("时限", "期限")) and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
             continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,
                                verb, kind, s_abs, e_abs, text[s_abs - offset:e_abs - offset], respectively, change))
+        out.extend([out[-1]] * both)  # one value for each of the names (split by split_respectively)
     out += dated_outcomes(text, offset, quants, time_at, skip, out)
     return split_respectively(out, text, offset)
 

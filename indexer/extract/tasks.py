@@ -306,6 +306,7 @@ class DocumentContext:
     container_ann: dict[str, pt.Annotation] = field(default_factory=dict)
     para_ann: dict[str, pt.Annotation] = field(default_factory=dict)
     blanket: list[tuple[int, list[Party]]] = field(default_factory=list)  # (start, owners) of blanket rules
+    default_rule_starts: set[int] = field(default_factory=set)  # those that hold only where no one is named
     stages: tuple[int, ...] = ()
     inherited: tuple[str, int | None, int | None] = ("主送", None, None)  # evidence, start, end
     candidates: list[an.Candidate] = field(default_factory=list)
@@ -689,7 +690,7 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
     later task. Returns (where the rule starts, its units as explicit owners — 牵头 after a unit
     makes it the lead); such a sentence is no task itself, and 不再列出 is no unit. An
     annotation saying the same (（各镇人民政府负责落实，以下不再列出）) holds for the later tasks too."""
-    words = lx.load().list("blanket_rules")
+    words = lx.load().list("blanket_rules") + lx.load().list("default_rules")
     out = []
     for ci in infos:
         text = ci.clause.text
@@ -698,7 +699,11 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
         orgs = pt.prefer_orgs([m for m in ci.matches if m.label in ("ORG", "PLACE") and not _inside(m.start, ci.skip)])
         parties = []
         for m in orgs:
-            role = "lead" if text.startswith("牵头", m.end - ci.clause.start) else "owner"
+            # 均由X牵头，Y、Z配合: each body takes the cue that ends its comma segment
+            k = m.end - ci.clause.start
+            seg = text[k:next((i for i in range(k, len(text)) if text[i] in "，,；;。"), len(text))]
+            role = ("lead" if text.startswith("牵头", k) or seg.endswith("牵头") else
+                    "support" if seg.endswith(("配合", "协助", "参与", "协办")) else "owner")
             parties.append(Party(pt.org_name(m), role, "explicit", text.rstrip("。；"), ci.clause.start,
                                  ci.clause.start + len(text.rstrip("。；")), canonical=pt.org_canonical(m)))
         if parties:
@@ -740,7 +745,10 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
     refs = tuple(r for r in references if r.role in RESPONSIBLE or a_abs <= r.start < b_abs)
     parties += extra
     if not ctx.under_safeguards(ci.clause):
-        blanket = [p for start, owners in ctx.blanket if start < ci.clause.start for p in owners]
+        # 凡未注明责任单位的，均由各村负责落实: a rule for the tasks that name no one only
+        named = any(p.source == "explicit" and p.role in ("lead", "support", "owner") for p in parties)
+        blanket = [p for start, owners in ctx.blanket if start < ci.clause.start
+                   and not (named and start in ctx.default_rule_starts) for p in owners]
         said = {(p.start, p.key) for p in blanket}
         parties = [p for p in parties if (p.start, p.key) not in said]  # the rule's own units, read as owners
         parties += blanket
@@ -790,6 +798,8 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     goal_clauses, preamble, no_task = _no_task_clauses(provisions, clauses, ctx)
     infos = [_extract_annotations(c, ctx) for c in clauses]
     ctx.blanket = _extract_blanket_rules(infos)
+    defaults = lx.load().list("default_rules")
+    ctx.default_rule_starts = {ci.clause.start for ci in infos if any(w in ci.clause.text for w in defaults)}
     no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
     ctx.container_ann = _extract_container_annotations(provisions, infos, ctx)
     ctx.para_ann = _extract_paragraph_annotations(document.text, infos)

@@ -69,6 +69,8 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
     if m.id == "year_range":
         y0, y1 = int(g["year0"]), int(g["year"])
         return TimeInfo("period", y1, _month_word(g.get("part")), None, period=(min(y0, y1), y1), **base)
+    if m.id == "year_part":  # 上半年 / 第三季度末前: that part of the document's year
+        return TimeInfo("deadline", doc_year, _month_word(g.get("part")), None, relative=True, **base)
     if m.id == "month_part":  # 6月中旬 / 9月第三周: in that month of the document's year
         return TimeInfo("deadline", doc_year, int(g["month"]), None, relative=True, **base)
     if m.id == "month_window":  # 4月10日至5月15日: a stage, due by the end of its window

@@ -479,6 +479,11 @@ _URGED = re.compile(r"(?:督促|指导)(?:和督促|和指导)?(?P<obj>各[市�
                     r"(?:落实|完善|优化|开展|做好|建立|加强|推进|实施|履行|按时|足额|规范|整改|及时))")
 
 
+# A kind of body that a rule binds, as the subject of its sentence (养护责任人应当…, 燃气经营企业要…, 互联网医院不得…).
+_DUTY_BEARER = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<obj>[\u4e00-\u9fff]{2,10}?(?:责任人|主体|企业|医院|经营者|运营者|管理人|使用人))"
+                          r"(?=应当|要|须|必须|不得|应)")
+
+
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                          skip: list[tuple[int, int]]) -> list[tuple[Party, CharMatch]]:
     """Parties named in the running text of a clause (``text`` starts at ``offset``).
@@ -624,6 +629,15 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                               canonical=org_canonical(m)), m))
         prev_end = ge
     known = [(m.start - offset, m.end - offset) for m in bodies]
+    for m in _DUTY_BEARER.finditer(text):
+        # 养护责任人应当… / 燃气经营企业要… / 互联网医院不得…: the kind of body a rule binds does the work
+        s0, e0 = m.span("obj")
+        if any(a < e0 and s0 < b for a, b in known) or any(a <= offset + s0 < b for a, b in skip):
+            continue
+        name = m.group("obj")
+        cm = CharMatch("ORG", "duty_bearer", offset + s0, offset + e0, name, {})
+        out.append((Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
+                          canonical=name), cm))
     for m in _URGED.finditer(text):
         # X负责督促物业服务企业落实… / 指导各市完善…: the ones urged or guided to do the work own it
         s0, e0 = m.span("obj")

@@ -484,6 +484,21 @@ _DUTY_BEARER = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<obj>[\u4e00-\u9fff]{2
                           r"(?=应当|要|须|必须|不得|应)")
 
 
+def _kind_owners(text: str, offset: int, known: list[tuple[int, int]],
+                 skip: list[tuple[int, int]]) -> list[tuple[Party, CharMatch]]:
+    """Owners named by their kind where no known body stands (``_DUTY_BEARER``, ``_URGED``)."""
+    out = []
+    for pattern, kind in ((_DUTY_BEARER, "duty_bearer"), (_URGED, "urged_body")):
+        for m in pattern.finditer(text):
+            s0, e0 = m.span("obj")
+            if any(a < e0 and s0 < b for a, b in known) or any(a <= offset + s0 < b for a, b in skip):
+                continue
+            name = m.group("obj")
+            out.append((Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
+                              canonical=name), CharMatch("ORG", kind, offset + s0, offset + e0, name, {})))
+    return out
+
+
 def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                          skip: list[tuple[int, int]]) -> list[tuple[Party, CharMatch]]:
     """Parties named in the running text of a clause (``text`` starts at ``offset``).
@@ -628,25 +643,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             out.append((Party(org_name(m), role, "explicit", text[ev_s:ev_e], offset + ev_s, offset + ev_e,
                               canonical=org_canonical(m)), m))
         prev_end = ge
-    known = [(m.start - offset, m.end - offset) for m in bodies]
-    for m in _DUTY_BEARER.finditer(text):
-        # 养护责任人应当… / 燃气经营企业要… / 互联网医院不得…: the kind of body a rule binds does the work
-        s0, e0 = m.span("obj")
-        if any(a < e0 and s0 < b for a, b in known) or any(a <= offset + s0 < b for a, b in skip):
-            continue
-        name = m.group("obj")
-        cm = CharMatch("ORG", "duty_bearer", offset + s0, offset + e0, name, {})
-        out.append((Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
-                          canonical=name), cm))
-    for m in _URGED.finditer(text):
-        # X负责督促物业服务企业落实… / 指导各市完善…: the ones urged or guided to do the work own it
-        s0, e0 = m.span("obj")
-        if any(a < e0 and s0 < b for a, b in known) or any(a <= offset + s0 < b for a, b in skip):
-            continue
-        name = m.group("obj")
-        cm = CharMatch("ORG", "urged_body", offset + s0, offset + e0, name, {})
-        out.append((Party(name, "owner", "explicit", m.group(0), offset + m.start(), offset + m.end(),
-                          canonical=name), cm))
+    # 养护责任人应当… (the kind of body a rule binds) / X负责督促物业服务企业落实… (the ones urged or guided
+    # to do the work): kinds of body no lexicon names, owners of the work
+    out += _kind_owners(text, offset, [(m.start - offset, m.end - offset) for m in bodies], skip)
     if not any(p.role == "lead" for p, _ in out):
         # 市发展改革委、财政局按职责分工负责…, with no lead named: those bodies lead, as in brackets
         out = [(replace(p, role="lead") if p.role == "support" and p.evidence.endswith(_SHARED_DUTY) else p, m)

@@ -305,8 +305,8 @@ class DocumentContext:
     rows: list[tables.Row]
     container_ann: dict[str, pt.Annotation] = field(default_factory=dict)
     para_ann: dict[str, pt.Annotation] = field(default_factory=dict)
-    blanket: list[tuple[int, list[Party]]] = field(default_factory=list)  # (start, owners) of blanket rules
-    default_rule_starts: set[int] = field(default_factory=set)  # those that hold only where no one is named
+    # (start, owners, only where no one is named?) of blanket rules
+    blanket: list[tuple[int, list[Party], bool]] = field(default_factory=list)
     stages: tuple[int, ...] = ()
     inherited: tuple[str, int | None, int | None] = ("主送", None, None)  # evidence, start, end
     candidates: list[an.Candidate] = field(default_factory=list)
@@ -685,12 +685,14 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
     return None
 
 
-def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Party]]]:
+def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Party], bool]]:
     """以下任务均由各镇人民政府负责落实，不再一一列出: a sentence naming the implementers of every
     later task. Returns (where the rule starts, its units as explicit owners — 牵头 after a unit
     makes it the lead); such a sentence is no task itself, and 不再列出 is no unit. An
-    annotation saying the same (（各镇人民政府负责落实，以下不再列出）) holds for the later tasks too."""
-    words = lx.load().list("blanket_rules") + lx.load().list("default_rules")
+    annotation saying the same (（各镇人民政府负责落实，以下不再列出）) holds for the later tasks too. The
+    flag: the rule holds only for the tasks that name no one (凡未注明责任单位的，均由…)."""
+    defaults = lx.load().list("default_rules")
+    words = lx.load().list("blanket_rules") + defaults
     out = []
     for ci in infos:
         text = ci.clause.text
@@ -707,7 +709,7 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
             parties.append(Party(pt.org_name(m), role, "explicit", text.rstrip("。；"), ci.clause.start,
                                  ci.clause.start + len(text.rstrip("。；")), canonical=pt.org_canonical(m)))
         if parties:
-            out.append((ci.clause.start, parties))
+            out.append((ci.clause.start, parties, any(w in text for w in defaults)))
     for ci in infos:  # （各镇人民政府负责落实，以下不再列出）: the annotation's units, for the later tasks too
         for a in ci.annotations:
             k = min((a.text.find(w) for w in words if w in a.text), default=-1)
@@ -718,7 +720,7 @@ def _extract_blanket_rules(infos: list[ClauseInfo]) -> list[tuple[int, list[Part
             seg = a.start + max(a.text.rfind(x, 0, k) for x in "。；;") + 1
             owners = [replace(p, role="owner") for p, (s, _e) in zip(a.parties, a.name_spans) if s >= seg]
             if owners:
-                out.append((ci.clause.start - 1, owners))
+                out.append((ci.clause.start - 1, owners, False))
     return sorted(out, key=lambda x: x[0])
 
 
@@ -747,8 +749,8 @@ def _extract_parties(ci: ClauseInfo, a_abs: int, b_abs: int, ann_parties: list[P
     if not ctx.under_safeguards(ci.clause):
         # 凡未注明责任单位的，均由各村负责落实: a rule for the tasks that name no one only
         named = any(p.source == "explicit" and p.role in ("lead", "support", "owner") for p in parties)
-        blanket = [p for start, owners in ctx.blanket if start < ci.clause.start
-                   and not (named and start in ctx.default_rule_starts) for p in owners]
+        blanket = [p for start, owners, unnamed_only in ctx.blanket if start < ci.clause.start
+                   and not (named and unnamed_only) for p in owners]
         said = {(p.start, p.key) for p in blanket}
         parties = [p for p in parties if (p.start, p.key) not in said]  # the rule's own units, read as owners
         parties += blanket
@@ -798,9 +800,7 @@ def extract_document(document: Document, provisions: list[Provision], header_rec
     goal_clauses, preamble, no_task = _no_task_clauses(provisions, clauses, ctx)
     infos = [_extract_annotations(c, ctx) for c in clauses]
     ctx.blanket = _extract_blanket_rules(infos)
-    defaults = lx.load().list("default_rules")
-    ctx.default_rule_starts = {ci.clause.start for ci in infos if any(w in ci.clause.text for w in defaults)}
-    no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _ in ctx.blanket)}
+    no_task |= {ci.clause.id for ci in infos if any(ci.clause.start == s for s, _, _ in ctx.blanket)}
     ctx.container_ann = _extract_container_annotations(provisions, infos, ctx)
     ctx.para_ann = _extract_paragraph_annotations(document.text, infos)
     ctx.candidates = _candidates(document, ctx.matches.all, infos)

@@ -134,9 +134,22 @@ def load() -> Names:
     return names
 
 
+# A level prefix written as several levels or a kind of place at one level, beyond the listed ones:
+# 县（市、区）司法局, 旗（县、市、区）, 各县（区、市）, 各沿海市农业农村局, 沿海各市人民政府, 各山区县.
+COMPOUND_PREFIX = (r"(?:各|(?:沿海|沿江|沿边|沿湖|沿黄|边境|山区|牧区)各)?(?:沿海|沿江|沿边|沿湖|沿黄|边境|山区|牧区)?"
+                   r"[省市州盟县区旗乡镇](?:（[市县区州盟旗乡镇、]{1,8}）)"
+                   r"|(?:各(?:沿海|沿江|沿边|沿湖|沿黄|边境|山区|牧区)|(?:沿海|沿江|沿边|沿湖|沿黄|边境|山区|牧区)各)"
+                   r"[省市州盟县区旗乡镇]")
+_COMPOUND = re.compile(COMPOUND_PREFIX)
+
+
 def split_prefix(name: str, names: Names | None = None) -> tuple[str, str]:
-    """A body's name → (level prefix or place, the rest): 市发改委 → (市, 发改委)."""
+    """A body's name → (level prefix or place, the rest): 市发改委 → (市, 发改委),
+    县（市、区）司法局 → (县（市、区）, 司法局)."""
     names = names or load()
+    m = _COMPOUND.match(name)
+    if m and len(name) > m.end():
+        return m.group(), name[m.end():]
     for p in (*names.places, *names.prefixes):
         if name.startswith(p) and len(name) > len(p):
             return p, name[len(p):]
@@ -208,7 +221,7 @@ def generic_department(name: str, names: Names | None = None) -> tuple[str, Depa
     for d in sorted((d for d in names.departments if d.stem), key=lambda d: -len(d.stem)):
         if head.endswith(d.stem):
             prefix = head[:-len(d.stem)]
-            return (prefix, d) if prefix == "" or prefix in known else None
+            return (prefix, d) if prefix == "" or prefix in known or _COMPOUND.fullmatch(prefix) else None
     return None
 
 

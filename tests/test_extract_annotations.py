@@ -1269,3 +1269,56 @@ def test_target_forms_found_in_sets_z_and_a(sentence, expected):
 def test_the_kind_of_body_a_rule_binds_owns_the_work(sentence, expected):
     t = tasks_of("一、重点任务\n\n（一）加强管理。" + sentence).tasks[-1]
     assert roles(t) == expected
+
+
+@pytest.mark.parametrize("item, expected", [
+    # 负总责 leads, 具体承办 implements, inside an annotation
+    ("年内完成老旧管网更新30公里（县住房和城乡建设局负总责，各镇人民政府具体承办）。",
+     {("lead", "县住房城乡建设局"), ("owner", "各镇人民政府")}),
+    # a level prefix of several levels (县（市、区）) or of a kind of place (各沿海县, 沿海各市)
+    ("县（市、区）司法局负责辖区普法阵地的日常管理。", {("owner", "县（市、区）司法局")}),
+    ("各沿海县农业农村局每年组织渔民安全培训2期。", {("owner", "各沿海县农业农村局")}),
+    ("督促沿海各县人民政府落实渔港管理。", {("owner", "沿海各县人民政府")}),
+    ("县（市、区）林业主管部门应当每月巡查一次古树。", {("owner", "县（市、区）林业主管部门")}),
+    # 保证 commits a body to a standard it keeps
+    ("各村文化服务站要保证每周开放不少于4天。", {("owner", "各村文化服务站")}),
+])
+def test_more_ways_to_name_a_role_or_a_body(item, expected):
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
+    assert pd.tasks, item
+    assert roles(pd.tasks[-1]) == expected
+
+
+def test_a_compound_prefix_is_split_like_a_listed_one():
+    from kb.names import canonical_name, split_prefix
+
+    assert split_prefix("县（市、区）住建局") == ("县（市、区）", "住建局")
+    assert canonical_name("各沿海市住建局") == "各沿海市住房城乡建设局"
+    assert canonical_name("县林草局") == "县林业局"
+
+
+@pytest.mark.parametrize("item, expected", [
+    # a body opening the sentence is its subject however much stands before the verb
+    ("县司法局联合同级人力资源社会保障部门开展技能培训。", ("lead", "县司法局")),
+    ("县财政局按照每户每年300元的标准安排管护经费。", ("owner", "县财政局")),
+])
+def test_a_body_opening_a_sentence_makes_it_a_task_whatever_stands_before_its_verb(item, expected):
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
+    assert pd.tasks and expected in roles(pd.tasks[-1])
+
+
+def test_a_body_followed_by_no_verb_is_no_task():
+    pd = tasks_of("一、基本情况\n\n（一）现状。县人民医院是全县唯一的三级医院。")
+    assert not pd.tasks
+
+
+@pytest.mark.parametrize("sentence, indicator, unit", [
+    ("汛期期间，全县出动巡堤人员3000人次。", None, "人次"),
+    ("禁渔期间出动执法船艇600艘次。", "出动执法船艇", "艘次"),
+    ("社区矫正对象矫正期间再犯罪率控制在0.2%以下。", "社区矫正对象矫正期间再犯罪率", "%"),
+])
+def test_the_time_of_the_work_is_no_part_of_a_count_of_it(sentence, indicator, unit):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    t = pd.targets[0]
+    assert t.unit == unit
+    assert t.indicator == indicator if indicator else "期间" not in t.indicator

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from indexer.extract import lexicon as lx
 from kb.errors import DataFileError
+from kb.names import COMPOUND_PREFIX
 
 HAN = r"[\u4e00-\u9fff]"
 
@@ -104,6 +105,11 @@ def _suffixes(words) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
+def _compound() -> str:
+    """A compound level prefix (县（市、区）, 各沿海市), never the end of a longer word (社区（村）)."""
+    return "(?:(?<![城社园景地山湖街辖全本该超都小片矿])(?:" + COMPOUND_PREFIX + "))"
+
+
 def han_except(chars) -> str:
     """A character class of every CJK ideograph except ``chars`` (faster than a lookahead per character)."""
     cut = sorted({ord(c) for c in chars if "\u4e00" <= c <= "\u9fff"})
@@ -127,8 +133,8 @@ def macros() -> dict[str, str]:
     stems = [d.stem for d in lex.departments if d.stem]
     return {
         "PLACE": trie_regex(lex.places),
-        "LEVEL": _guarded(lex.prefixes),
-        "PREFIX": "(?:" + trie_regex(lex.places) + "|" + _guarded(lex.prefixes) + ")",
+        "LEVEL": "(?:" + _compound() + "|" + _guarded(lex.prefixes) + ")",
+        "PREFIX": "(?:" + _compound() + "|" + trie_regex(lex.places) + "|" + _guarded(lex.prefixes) + ")",
         "DEPARTMENT": trie_regex(dep_words),
         "COLLECTIVE": trie_regex(lex.collective),
         "STEM": trie_regex(stems),

@@ -279,11 +279,19 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
                 cut += len(t)
                 changed = True
                 break
+    # 伏季休渔期间出动执法船艇: the time of the work is no part of a count of it (a measure keeps it:
+    # 矫正期间再犯罪率, 活动期间销售额)
+    during = _DURING.match(s)
+    if during and len(s) > during.end() + 1 and not s.endswith(tuple(lx.load().list("measure_tails"))):
+        s, cut = s[during.end():], cut + during.end()
     for lv in ("达到", "实现", "完成", "建成"):  # a leading verb left over: 实现全覆盖
         if s == lv:
             verb, s, cut = lv, "", cut + len(lv)
     return s.strip("的 "), cut, verb, aspirational
 
+
+# A stretch of time named by what happens in it (汛期期间, 伏季休渔期间, 活动期内), opening an indicator.
+_DURING = re.compile(r"[\u4e00-\u9fff“”]{1,10}?(?:期间|期内)")
 
 # A base named in words before a change (在上年基础上降低1个百分点): no part of the indicator.
 _BASE_PHRASE = re.compile(r"在(?:上年|上一年|去年|基期|现有)(?:的)?基础上")

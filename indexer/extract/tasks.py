@@ -170,10 +170,13 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
     verbs = [m for m in matches if m.label == "ACTION" and not _inside(m.start, skip)]
     by_start = {m.start - offset: m for m in verbs}
     skippable = {}
+    bodies = set()
     for m in matches:
         if m.label in ("TIME", "ORG", "PLACE", "ANAPHOR") and not _inside(m.start, skip):
             s = m.start - offset
             skippable[s] = max(skippable.get(s, s), m.end - offset)
+            if m.label in ("ORG", "ANAPHOR"):
+                bodies.add(s)
     found: list[CharMatch] = []
     for s, e in _segments(text, a, b):
         i = s
@@ -184,6 +187,7 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
             i = obliged.end()
         hit = None
         after_object = None
+        subject_end = skippable[i] if i in bodies else None  # the segment opens with a body
         frame_at = None  # 区财政局按照…标准落实资金 / 某站每月对在建项目开展…: a frame after the body
         for _ in range(12):
             if i in by_start:
@@ -215,7 +219,9 @@ def command_verbs(text: str, offset: int, a: int, b: int, matches: list[CharMatc
         # 由X统筹推进 inside a segment: the verb after the body.
         lead_at = [skippable[k] for k in skippable if s < k < e and text[k - 1:k] == "由"]
         opener = next((x for x in frames if text.startswith(x, s)), None)
-        after = min(lead_at) if lead_at else (s + len(opener) if opener else after_object or frame_at)
+        # 县司法局联合同级人社部门开展… / 市财政局按照…标准安排…: a body opening the segment is its
+        # subject, and the first verb after it is its work however much stands between.
+        after = min(lead_at) if lead_at else (s + len(opener) if opener else after_object or frame_at or subject_end)
         if after is not None:
             inner = [v for v in verbs if after <= v.start - offset < e]
             if inner:

@@ -511,6 +511,13 @@ def read_meta_table(soup) -> tuple[dict, list]:
             own = f"{attr}：{own}"
             m = rules["label_re"].match(own)
         if not m:
+            # 来源：市政府办公室　发文字号：濮政办发〔2026〕19号　发布时间：…: a line of fields that opens
+            # with a chrome label (来源) still holds the fields after it
+            pairs = [(name, v) for name, v in (split_meta_line(own) or []) if name and v]
+            if pairs and not containers & stats[id(el)].names:
+                for name, v in pairs:
+                    found.setdefault(name, v)
+                holders.append(el)
             continue
         fieldname = rules["labels"][re.sub(r"\s+", "", m["label"])]
         value = m["value"]

@@ -879,7 +879,7 @@ def test_target_forms_found_in_set_r(sentence, expected):
 def test_a_number_before_the_tasks_without_year_or_verb_says_where_things_stand():
     pd = tasks_of("全县现有中小学校57所，在校学生4.1万人；全县住房公积金缴存职工8.2万人。\n\n"
                   "一、重点任务\n\n（一）扩容。到2027年新增学位3000个。")
-    assert [(g.indicator, g.value) for g in pd.targets] == [("学位", 3000)]
+    assert [(g.indicator, g.value) for g in pd.targets] == [("新增学位", 3000)]  # a two-character name keeps its verb
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -892,7 +892,7 @@ def test_a_number_before_the_tasks_without_year_or_verb_says_where_things_stand(
     ("省地方金融管理局会同人民银行某某省分行开展金融服务。",
      {("lead", "省地方金融管理局"), ("support", "人民银行某某省分行")}),
     # a level shared into offices named by suffix, never into a name already carrying one or a place's station
-    ("县商务局、县供销社要建设回收网点。", {("owner", "县商务局"), ("owner", "县供销社")}),
+    ("县商务局、县供销社要建设回收网点。", {("owner", "县商务局"), ("owner", "县供销合作社")}),
     ("镇综治办、栎山派出所要加强巡查。", {("owner", "镇综治办"), ("owner", "栎山派出所")}),
 ])
 def test_subjects_found_in_set_s(sentence, expected):
@@ -1039,7 +1039,7 @@ def test_annotation_forms_found_in_set_v(body, expected):
      {("lead", "省住房城乡建设厅"), ("support", "省能源局")}),
     # the department in charge that coordinates leads; bodies jointly responsible lead
     ("县应急管理局是全县危化品安全监管的主管部门，负责统筹协调专项整治。", {("lead", "县应急管理局")}),
-    ("县商务局、县供销社共同负责培育农村电商企业。", {("lead", "县商务局"), ("lead", "县供销社")}),
+    ("县商务局、县供销社共同负责培育农村电商企业。", {("lead", "县商务局"), ("lead", "县供销合作社")}),
     # those taking part after a lead support
     ("县人力资源和社会保障局就业科牵头建立联席机制，县民政局、县总工会参加。",
      {("lead", "县人力资源和社会保障局就业科"), ("support", "县民政局"), ("support", "县总工会")}),
@@ -1475,3 +1475,20 @@ def test_a_date_in_running_text_is_still_no_deadline():
 def test_the_area_and_fen_bie_before_a_count_are_no_part_of_its_name():
     pd = tasks_of("一、工作目标\n\n2026年至2028年，全省分别投放人工鱼礁25万空方、30万空方、19万空方。")
     assert [t.indicator for t in pd.targets] == ["人工鱼礁"] * 3
+
+
+def test_a_line_of_page_fields_opening_with_a_chrome_label_still_gives_the_number():
+    from indexer.sources import read_meta_table
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup('<div class="info">来源：市政府办公室　　发文字号：某政办发〔2026〕19号　　'
+                         '发布时间：2026-05-20 10:12　　浏览次数：<span>1386</span></div>'
+                         '<div class="content"><p>各县（市、区）人民政府：</p></div>', "html.parser")
+    meta, _ = read_meta_table(soup)
+    assert meta.get("doc_number") == "某政办发〔2026〕19号"
+
+
+def test_a_company_signs_a_joint_notice():
+    from indexer.regexes import ISSUER_LINE
+
+    assert ISSUER_LINE.match("国网某某供电公司")

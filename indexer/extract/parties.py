@@ -573,8 +573,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             after = text[seg_end + 1:seg_end + 12] if text[seg_end:seg_end + 1] == "，" else ""
             nxt_end = _stop(text, seg_end + 1, "，。；") if after else seg_end
             if _starts(after, c["lead_after"]) or (after.startswith("负责") and re.search(
-                    "|".join(c["coordinating_nouns"]) + "|协调|统筹|调度|督促", text[seg_end + 1:nxt_end])):
-                role, ev_e = "lead", nxt_end  # …，负责日常协调调度 / 负责日常调度和督促检查: it leads
+                    "|".join(c["coordinating_nouns"]) + "|协调|统筹|日常调度|督促", text[seg_end + 1:nxt_end])):
+                # …，负责日常协调调度 / 负责日常调度和督促检查: it leads (负责每月调度建设进展 is its own work)
+                role, ev_e = "lead", nxt_end
             elif _starts(after, c["owner_after"]):
                 role, ev_e = "owner", seg_end + 3
         if role is None:

@@ -99,7 +99,8 @@ _SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于"
 # Where the name of a counted thing ends and its doer begins.
 _DOER = re.compile(r"分别由|由|负责|要|应当")
 # 高标准农田建设任务3000亩: the word for the work assigned is no part of the thing's name (the work
-# itself stays: 农贸市场标准化改造30个, 老旧燃气管道更新改造).
+# itself stays before a value: 农贸市场标准化改造30个, 老旧燃气管道更新改造; after one it goes:
+# 6座泵站改造 counts 泵站).
 _WORK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff“”]{2})(?:建设任务|改造任务|任务)$")
 _LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千)?(?:—|－|-|~|～|至|到)$")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
@@ -490,6 +491,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             base_text = before[b0:]
             before = before[:b0]
         indicator, cut, verb, aspirational = _strip_indicator(before)
+        counted_first = False  # the value before the name of what it counts (完成30个…项目)
         body = next((m for m in reversed(matches) if m.label == "ORG" and seg <= m.start - offset
                      and m.end - offset <= seg + len(before)
                      and text.startswith(_SUBJECT_NEXT, m.end - offset)), None) if not share else None
@@ -589,6 +591,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 indicator = tail
                 ind_start = seg + cut
                 qe_ev = tail_end
+                counted_first = True
             elif out and (not before.strip() or time_before is not None or (
                     out[-1].end - offset > max(text.rfind(c, 0, qs) for c in "。；;\n"))):
                 # 分别达到75%、50% / 2026年完成18公里，2027年完成24公里 / 增长10%，力争达到260亿元: the
@@ -614,8 +617,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             named = _object_before(text, offset, qs, matches, w)
             if named:
                 verb, indicator = verb or indicator, named
-        if g.get("unit") and _WORK_TAIL.search(indicator):
-            indicator = _WORK_TAIL.sub("", indicator)
+        if g.get("unit") and (_WORK_TAIL.search(indicator) or (counted_first and indicator.endswith("改造"))):
+            # 6座泵站改造分别由…实施: after the count, the thing counted, then the work done to it
+            indicator = _WORK_TAIL.sub("", indicator) if _WORK_TAIL.search(indicator) else indicator[:-2]
         if indicator.endswith(("时限", "期限")) and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
             continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
         if _ONLY_A_VERB.fullmatch(indicator):

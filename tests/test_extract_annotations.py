@@ -1322,3 +1322,49 @@ def test_the_time_of_the_work_is_no_part_of_a_count_of_it(sentence, indicator, u
     t = pd.targets[0]
     assert t.unit == unit
     assert t.indicator == indicator if indicator else "期间" not in t.indicator
+
+
+def test_a_heading_lead_is_for_the_items_that_name_no_one():
+    pd = tasks_of("一、重点任务（县发展改革局总牵头）\n\n（一）建设充电桩。新建公共充电桩200个。\n\n"
+                  "（二）改造配套电网。县供电公司负责实施农村电网配套改造。")
+    assert roles(task_with(pd, "新建公共充电桩")) == {("lead", "县发展改革委")}
+    assert roles(task_with(pd, "县供电公司负责")) == {("owner", "县供电公司")}
+
+
+@pytest.mark.parametrize("item, expected", [
+    ("各市、州人民政府要建立本地区数据质量责任清单。", {("owner", "各市、州人民政府")}),
+    ("各旗县市人民政府负责本地区工作的组织实施。", {("owner", "各旗县市人民政府")}),
+    # kinds of body: with a bracket in the name, or ending in 企业 before a duty word
+    ("村（居）民委员会应当为调解员提供工作场所。", {("owner", "村（居）民委员会")}),
+    ("物业服务企业应当做好小区消防通道管理。", {("owner", "物业服务企业")}),
+    ("律师事务所、公证处应当支持本单位人员参加值班。", {("owner", "律师事务所"), ("owner", "公证处")}),
+])
+def test_kinds_and_lists_of_bodies_as_subjects(item, expected):
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
+    assert pd.tasks and roles(pd.tasks[-1]) == expected
+
+
+def test_a_kind_of_firm_inside_an_indicator_is_no_subject():
+    pd = tasks_of("一、工作目标\n\n到2026年底，重大危险源企业在线监测系统接入率保持100%。")
+    assert not pd.tasks
+    assert pd.targets[0].indicator.startswith("重大危险源企业")
+
+
+def test_a_compound_prefix_never_eats_the_first_character_of_a_name():
+    from kb.names import split_prefix
+
+    assert split_prefix("各区县市场监督管理局") == ("各区县", "市场监督管理局")
+
+
+def test_the_short_name_of_the_one_leading_group_is_that_group():
+    pd = tasks_of("一、保障措施\n\n（一）加强组织领导。成立县秸秆禁烧工作领导小组，由分管副县长任组长。"
+                  "领导小组办公室设在县农业农村局，负责日常协调调度。\n\n（二）强化督查。领导小组办公室每月组织一次督查。")
+    office = "县秸秆禁烧工作领导小组办公室"
+    assert ("lead", office) in roles(task_with(pd, "设在县农业农村局"))
+    assert roles(task_with(pd, "每月组织")) == {("owner", office)}
+
+
+def test_a_short_group_name_with_two_groups_named_is_left_as_written():
+    pd = tasks_of("一、保障措施\n\n（一）加强组织领导。成立县秸秆禁烧工作领导小组和县河道保洁工作领导小组。"
+                  "领导小组办公室每月组织一次督查。")
+    assert all("秸秆" not in p.name and "河道" not in p.name for p in task_with(pd, "每月组织").parties)

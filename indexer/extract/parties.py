@@ -776,3 +776,52 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
                                  {"prefix": shared, "core": d.group(), "shared_prefix": shared}))
             pos = d.end()
     return out
+
+
+# A leading group or task force (and its office) named in short after the document named it whole:
+# 成立县农业面源污染治理工作领导小组……领导小组办公室设在县农业农村局 → 县农业面源污染治理工作领导小组办公室.
+_GROUP_KINDS = ("领导小组", "工作专班", "专班", "指挥部", "协调小组", "工作小组", "联席会议")
+_SHORT_GROUP = re.compile(r"(?<![\u4e00-\u9fff])(?:由|经|请|向)?(?P<short>(?P<kind>领导小组|工作专班|专班|指挥部|协调小组|工作小组|联席会议)"
+                          r"(?:办公室)?)(?![\u4e00-\u9fff]{0,2}(?:组长|成员|主任|会议(?!办公室)))")
+
+
+def _group_kind(name: str) -> str | None:
+    stem = name[:-3] if name.endswith("办公室") else name
+    return next((k for k in _GROUP_KINDS if stem.endswith(k)), None)
+
+
+def short_group_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
+    """Short mentions of the one leading group (task force, command) the document names whole:
+    each an ORG match of its own, its text as written (领导小组办公室) and the words the whole
+    name adds before it in ``groups`` (its name is then the whole name). Only when the document
+    names exactly one group of that kind, so the short name can mean nothing else."""
+    whole: dict[str, set[str]] = {}  # kind → the names before the kind word (县…工作)
+    for m in matches:
+        if m.label != "ORG":
+            continue
+        kind = _group_kind(m.text)
+        if kind is None:
+            continue
+        stem = m.text[:-3] if m.text.endswith("办公室") else m.text
+        head = stem[:-len(kind)]
+        if len(head) >= 2:
+            whole.setdefault(kind, set()).add(head)
+    if not whole:
+        return []
+    # (a match of the short name alone is replaced: 领导小组办公室每季度… read as a subject)
+    taken = [(m.start, m.end) for m in matches if m.label in ("ORG", "ANAPHOR")
+             and (m.label != "ORG" or _group_kind(m.text) is None or len(m.text) > 7)]
+    out = []
+    for g in _SHORT_GROUP.finditer(text):
+        s, e = g.start("short"), g.end("short")
+        kind = g.group("kind")
+        heads, head_of = whole.get(kind), ""
+        if not heads and kind == "专班":  # 专班办公室 after 区…工作专班: the same task force
+            heads, head_of = whole.get("工作专班"), "工作"
+        if not heads or len(heads) != 1 or any(a < e and s < b for a, b in taken):
+            continue
+        head = next(iter(heads)) + head_of
+        out.append(CharMatch("ORG", "group_office", s, e, g.group("short"),
+                             {"prefix": head, "core": g.group("short"), "shared_prefix": head}))
+    return out
+

@@ -310,6 +310,7 @@ class DocumentContext:
     matches: Matches
     rows: list[tables.Row]
     container_ann: dict[str, pt.Annotation] = field(default_factory=dict)
+    heading_ann: set[str] = field(default_factory=set)  # the containers whose annotation is in their heading
     para_ann: dict[str, pt.Annotation] = field(default_factory=dict)
     # (start, owners, only where no one is named?) of blanket rules
     blanket: list[tuple[int, list[Party], bool]] = field(default_factory=list)
@@ -365,6 +366,12 @@ def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Match
         found = [m for m in found if m.label != "ORG" or not any(s < m.end and m.start < e for s, e in refs_at)]
     # 县财政局、审计局、统计局: the later names share the first one's level
     members = pt.shared_prefix_members(document.text, found)
+    # 领导小组办公室设在… after 成立县…领导小组: the short name of the one group the document names
+    groups = pt.short_group_members(document.text, found)
+    if groups:
+        spans = {(m.start, m.end) for m in groups}
+        found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + groups,
+                       key=lambda c: (c.start, -(c.end - c.start), c.label))
     if members:  # … replacing the same name read without its level
         spans = {(m.start, m.end) for m in members}
         found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + members,
@@ -410,6 +417,7 @@ def _extract_container_annotations(provisions: list[Provision], infos: list[Clau
                 anns = pt.parse_annotations(p.heading, off, ms, ctx.doc_year)
                 if anns:
                     out[p.id] = anns[-1]
+                    ctx.heading_ann.add(p.id)
     pt.apply_first_listed(list(out.values()) + [a for ci in infos for a in ci.annotations]
                           + pt.first_listed_lines(ctx.document.text))
     own_clauses: dict[str, list[ClauseInfo]] = {}
@@ -473,11 +481,14 @@ def applicable_annotation(ci: ClauseInfo, ctx: DocumentContext) -> tuple[list[Pa
             parties = list(pa.parties)
         if dl is None and (pa.deadline or pa.open_deadline):
             dl = pa
+    # 二、重点任务（市发展改革委总牵头） over 国网供电公司负责实施…: a heading's parties are for the
+    # sentences that name no one of their own
+    names_own = any(p.role in ("lead", "owner") and p.source == "explicit" for p, _ in ci.running)
     for anc in ctx.chain(ci.clause):
         a = ctx.container_ann.get(anc.id)
         if a is None:
             continue
-        if not parties and a.parties:
+        if not parties and a.parties and not (names_own and anc.id in ctx.heading_ann):
             parties = list(a.parties)
         if dl is None and (a.deadline or a.open_deadline):
             dl = a

@@ -1368,3 +1368,21 @@ def test_a_short_group_name_with_two_groups_named_is_left_as_written():
     pd = tasks_of("一、保障措施\n\n（一）加强组织领导。成立县秸秆禁烧工作领导小组和县河道保洁工作领导小组。"
                   "领导小组办公室每月组织一次督查。")
     assert all("秸秆" not in p.name and "河道" not in p.name for p in task_with(pd, "每月组织").parties)
+
+
+def test_a_years_budget_is_no_deadline_but_money_due_within_the_year_is():
+    pd = tasks_of("一、重点任务\n\n（一）落实经费。县财政局负责将管护经费纳入预算，2026年安排管护资金不少于850万元。\n\n"
+                  "（二）配齐装备。镇财政所负责安排装备资金，年内投入不少于25万元。")
+    assert all(t.deadline is None for t in pd.tasks if "850" in t.text or "纳入预算" in t.text)
+    assert task_with(pd, "年内投入").deadline.year == 2025
+    assert any(x.value == 850 and x.year == 2026 for x in pd.targets)  # the year stays the target's
+
+
+def test_a_blanket_rule_names_the_village_and_community_committees_whole():
+    pd = tasks_of("一、重点任务\n\n以下任务由各社区居民委员会负责落实，不再一一列出。\n\n（一）开展评估。对老旧电梯开展安全评估。")
+    assert roles(task_with(pd, "开展安全评估")) == {("owner", "各社区居民委员会")}
+
+
+def test_each_of_the_street_offices_and_town_governments():
+    pd = tasks_of("一、重点任务\n\n（一）布局网点。各街道办事处、镇人民政府要在第三季度完成网点布局。")
+    assert roles(pd.tasks[-1]) == {("owner", "各街道办事处"), ("owner", "各镇人民政府")}

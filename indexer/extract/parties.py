@@ -733,6 +733,9 @@ def _department_of_section(m: CharMatch) -> str | None:
     return own.group(1) if own else None
 
 
+_LOCAL_GOVERNMENT = re.compile(r"(?:镇|乡|街道)(?:人民政府|政府|办事处)$")
+
+
 def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
     """Departments written without their level after one written with it: in 县财政局、审计局、
     统计局 the later two are 县 bodies too. Each becomes an ORG match of its own, its text as
@@ -741,6 +744,17 @@ def shared_prefix_members(text: str, matches: list[CharMatch]) -> list[CharMatch
     # a name standing alone as a subject (…、统计局要…) is a member still without its level
     starts = {m.start for m in matches if m.label == "ORG" and m.id != "subject_body"}
     out = []
+    # 各街道办事处、镇人民政府: each town's government too, though 镇人民政府 is a name of its own
+    by_start = {m.start: m for m in matches if m.label == "ORG"}
+    for m in matches:
+        if m.label == "ORG" and m.text.startswith("各") and _LOCAL_GOVERNMENT.search(m.text):
+            pos = m.end
+            while (sep := _MEMBER_SEP.match(text, pos)) and (n := by_start.get(sep.end())) is not None \
+                    and _LOCAL_GOVERNMENT.fullmatch(n.text):
+                out.append(CharMatch("ORG", n.id, n.start, n.end, n.text,
+                                     {**n.groups, "prefix": "各" + (n.groups.get("prefix") or ""),
+                                      "shared_prefix": "各"}))
+                pos = n.end
     for m in matches:
         dept = _department_of_section(m)
         if dept:

@@ -656,6 +656,13 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
     return pieces
 
 
+# A year's budget: a bare year (2026年) over money set aside (安排…不少于850万元); 年内投入… is
+# money due within the year.
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}年(?:度)?")
+_BUDGET = re.compile(r"(?:安排|投入|筹集|落实|统筹|保障|下达|拨付|争取)[\u4e00-\u9fff“”]{0,20}?"
+                     r"(?:不少于|不低于|达到|超过)?\d+(?:\.\d+)?(?:万|亿)?元")
+
+
 def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: int,
                       ann_dl: pt.Annotation | None, stages: tuple[int, ...]) -> Deadline | None:
     """The deadline of piece ``n`` (1-based): the time phrase in force at its verb, else one
@@ -685,6 +692,8 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
     if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
         recurring = ann_dl.open_deadline  # 完成时限：长期坚持
         rec = ann_dl
+    if t is not None and _BARE_YEAR.fullmatch(t.text) and _BUDGET.search(text, a, b):
+        t = None  # 2026年安排资金不少于850万元: the year the money is for (its target's year), no deadline
     if t is not None:
         year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
         year_source = None if year is None else "document" if t.scope else "explicit"

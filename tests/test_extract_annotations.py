@@ -1386,3 +1386,22 @@ def test_a_blanket_rule_names_the_village_and_community_committees_whole():
 def test_each_of_the_street_offices_and_town_governments():
     pd = tasks_of("一、重点任务\n\n（一）布局网点。各街道办事处、镇人民政府要在第三季度完成网点布局。")
     assert roles(pd.tasks[-1]) == {("owner", "各街道办事处"), ("owner", "各镇人民政府")}
+
+
+@pytest.mark.parametrize("sentence, want", [
+    # 分别 after the body: the indicator starts after its verb, one per value
+    ("2026年至2028年，县档案馆分别完成馆藏档案数字化4万卷、6万卷、5万卷。",
+     [("馆藏档案数字化", 4, "万卷"), ("馆藏档案数字化", 6, "万卷"), ("馆藏档案数字化", 5, "万卷")]),
+    ("全年检查文物点不少于300处次。", [("检查文物点", 300, "处次")]),
+    ("城市核心区公共充电服务半径缩小到1公里以内。", [("城市核心区公共充电服务半径", 1, "公里")]),
+    ("年内完成农贸市场标准化改造30个。", [("农贸市场标准化改造", 30, "个")]),
+    # no targets: where the work is done, a rule in principle, a standard per kilowatt or per pair
+    ("在全县486处不可移动文物点公示责任人。", []),
+    ("轮换架空期原则上不超过4个月。", []),
+    ("补贴标准为每千瓦200元。", []),
+    ("每对服务区建设快充桩8个。", []),
+    ("PM2.5浓度控制在30微克/立方米以内。", [("PM2.5浓度", 30, "微克/立方米")]),
+])
+def test_more_forms_of_targets_and_of_what_is_no_target(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

@@ -94,12 +94,13 @@ _EXISTING_BEFORE = ("共有", "现有", "共计", "涉及", "包括", "其中有
 _ONLY_A_VERB = re.compile(r"(?:每[\u4e00-\u9fff]{1,6})?(?:至少|不少于)?(?:组织)?(?:开展|举办|召开|进行)")
 _RANGE_DASHES = ("—", "－", "-", "~", "～", "至", "到", "—―")
 # What follows a body that is the subject of its clause (各市州交通运输局要…, 县水利局负责…).
-_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每", "协同", "配合", "协助", "联合")
+_SUBJECT_NEXT = ("要", "应", "须", "负责", "会同", "牵头", "在", "于", "将", "全年", "年内", "每", "协同", "配合", "协助", "联合",
+                 "分别")
 # Where the name of a counted thing ends and its doer begins.
 _DOER = re.compile(r"分别由|由|负责|要|应当")
-# 泄放设施改造8座 / 高标准农田建设任务3000亩: the work done to the thing is no part of its name (更新改造
-# stays: the earlier gold sets name 老旧燃气管道更新改造 as written).
-_WORK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff“”]{2})(?:建设任务|改造任务|任务|(?<!更新)改造)$")
+# 高标准农田建设任务3000亩: the word for the work assigned is no part of the thing's name (the work
+# itself stays: 农贸市场标准化改造30个, 老旧燃气管道更新改造).
+_WORK_TAIL = re.compile(r"(?<=[\u4e00-\u9fff“”]{2})(?:建设任务|改造任务|任务)$")
 _LOW_BOUND = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<mult>万|亿|千)?(?:—|－|-|~|～|至|到)$")
 _EXISTING_AFTER = ("纳入", "列入", "入选", "被列为", "被评为", "获评")
 # The document's whole area (全省, 全地区, 全镇 …).
@@ -112,15 +113,15 @@ _AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区
 # Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
 # (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
 _PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|"
-             r"平方米|立方米|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|单位|企业|机构)")
+             r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
-# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查: a count right after 对 (and the area)
-# names what the work is done to.
-_OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$")
+# 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查 / 在全县486处文物点公示…: a count right
+# after 对 or 在 (and the area) names what the work is done to or where.
+_OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$|(?<![控制定持])在(?:" + _AREA + r"|辖区内?|区域内)$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
 _EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
 

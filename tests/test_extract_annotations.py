@@ -1405,3 +1405,22 @@ def test_each_of_the_street_offices_and_town_governments():
 def test_more_forms_of_targets_and_of_what_is_no_target(sentence, want):
     pd = tasks_of("一、工作目标\n\n" + sentence)
     assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+@pytest.mark.parametrize("item, expected", [
+    # a 州 body after a role verb (配合州医疗保障局) is a body, not the end of a place name
+    ("州卫生健康局配合州医疗保障局开展诊疗行为检查。", {("support", "州卫生健康委"), ("lead", "州医保局")}),
+    # sections named bare in a department's own document, as partners and as subjects
+    ("安全仓储处会同规划建设处推进绿色储粮改造。", {("lead", "安全仓储处"), ("support", "规划建设处")}),
+    ("驻局纪检监察组配合执法督查处开展专项巡察。", {("support", "驻局纪检监察组"), ("lead", "执法督查处")}),
+    ("局办公室每半年对要点落实情况进行一次通报。", {("owner", "局办公室")}),
+    ("县供销合作社联合社负责建设农资配送中心。", {("owner", "县供销合作社")}),
+])
+def test_bodies_in_a_departments_own_document_and_after_role_verbs(item, expected):
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
+    assert pd.tasks and roles(pd.tasks[-1]) == expected
+
+
+def test_a_time_after_its_preposition_counts_though_the_segmenter_joins_the_two():
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。县水利局要于第三季度末前完成河道清淤。")
+    assert (pd.tasks[-1].deadline.year, pd.tasks[-1].deadline.month) == (2025, 9)

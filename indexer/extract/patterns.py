@@ -70,8 +70,8 @@ def _guarded(prefixes) -> str:
     for p in lx.longest_first(prefixes):
         if p in ("州", "地区", "街道", "盟", "旗"):
             # 州住房城乡建设局, 地区生态环境局, 街道财政所 — but never the end of a longer word
-            # (扬州建设…, 苏州市, 重点地区, 背街道路)
-            parts.append(f"{p}(?<!{han_except('由同各和及与暨、')}{p})")
+            # (扬州建设…, 苏州市, 重点地区, 背街道路); after a role verb it is one (配合州医疗保障局)
+            parts.append(f"{p}(?<!{han_except('由同各和及与暨、合助导促向报经请')}{p})")
             continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
         after = _PREFIX_NOT_BEFORE.get(p)
@@ -308,7 +308,9 @@ def find_matches(text: str, patterns=None) -> list[CharMatch]:
                 continue
             if p.trim:
                 s = _trim_left(text, s, e, trim_words)
-            if p.word_start and not _begins_word(text, s):
+            # (a time word after its preposition: the word itself must begin one — 要于第三季度末前
+            # is cut 要于 / 第三季度 …, 照明年 holds no 明年)
+            if p.word_start and not _begins_word(text, m.end("pre") if m.re.groupindex.get("pre") and m.group("pre") else s):
                 continue
             raw.setdefault(p.label, []).append((s, e, order, p, m))
     out: list[CharMatch] = []

@@ -1424,3 +1424,18 @@ def test_bodies_in_a_departments_own_document_and_after_role_verbs(item, expecte
 def test_a_time_after_its_preposition_counts_though_the_segmenter_joins_the_two():
     pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。县水利局要于第三季度末前完成河道清淤。")
     assert (pd.tasks[-1].deadline.year, pd.tasks[-1].deadline.month) == (2025, 9)
+
+
+def test_a_level_list_inside_one_name_is_not_split_in_an_annotation():
+    pd = tasks_of("一、重点任务\n\n（一）夯实基础。培训统计人员1.2万人次（省统计局牵头，各市、州人民政府配合）。")
+    assert ("support", "各市、州人民政府") in roles(pd.tasks[-1])
+
+
+@pytest.mark.parametrize("body, office", [
+    ("成立省数据质量提升工作协调小组，协调小组办公室设在省统计局，负责日常调度。", "省数据质量提升工作协调小组办公室"),
+    ("成立街道电梯安全专项整治工作领导小组，领导小组办公室设在街道平安建设办公室，负责日常调度。",
+     "街道电梯安全专项整治工作领导小组办公室"),
+])
+def test_groups_named_after_cheng_li_and_their_offices(body, office):
+    pd = tasks_of("一、组织领导\n\n（一）加强领导。" + body)
+    assert ("lead", office) in roles(pd.tasks[-1])

@@ -133,7 +133,14 @@ def names_in(text: str, a: int, b: int, orgs: list[CharMatch]) -> list[tuple[str
     else between 、 as written (an unknown body is still a body). The mark flags a name
     written with （牵头） after it (责任单位：市发展改革委（牵头）、…)."""
     out = []
+    pieces: list[list[int]] = []
     for pa, pb in split_top(text[a:b], "、，,"):
+        # 各市、州人民政府: a 、 inside a recognised name parts nothing
+        if pieces and any(m.start < a + pa - 1 < m.end for m in orgs):
+            pieces[-1][1] = pb
+        else:
+            pieces.append([pa, pb])
+    for pa, pb in pieces:
         s, e = a + pa, a + pb
         piece = text[s:e]
         # strip filler around a name: 等 / 各自 / spaces
@@ -566,8 +573,8 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             after = text[seg_end + 1:seg_end + 12] if text[seg_end:seg_end + 1] == "，" else ""
             nxt_end = _stop(text, seg_end + 1, "，。；") if after else seg_end
             if _starts(after, c["lead_after"]) or (after.startswith("负责") and re.search(
-                    "|".join(c["coordinating_nouns"]) + "|协调|统筹", text[seg_end + 1:nxt_end])):
-                role, ev_e = "lead", nxt_end  # …，负责日常协调调度: coordinating, it leads
+                    "|".join(c["coordinating_nouns"]) + "|协调|统筹|调度|督促", text[seg_end + 1:nxt_end])):
+                role, ev_e = "lead", nxt_end  # …，负责日常协调调度 / 负责日常调度和督促检查: it leads
             elif _starts(after, c["owner_after"]):
                 role, ev_e = "owner", seg_end + 3
         if role is None:

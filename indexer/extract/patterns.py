@@ -70,8 +70,8 @@ def _guarded(prefixes) -> str:
     for p in lx.longest_first(prefixes):
         if p in ("州", "地区", "街道", "盟", "旗"):
             # 州住房城乡建设局, 地区生态环境局, 街道财政所 — but never the end of a longer word
-            # (扬州建设…, 苏州市, 重点地区, 背街道路); after a role verb it is one (配合州医疗保障局)
-            parts.append(f"{p}(?<!{han_except('由同各和及与暨、合助导促向报经请')}{p})")
+            # (扬州建设…, 苏州市, 重点地区, 背街道路); after a role verb it is one (配合州医疗保障局, 成立街道…领导小组, 设在街道…办公室)
+            parts.append(f"{p}(?<!{han_except('由同各和及与暨、合助导促向报经请立设在')}{p})")
             continue
         guard = _PREFIX_GUARD.get(p) if len(p) == 1 else None
         after = _PREFIX_NOT_BEFORE.get(p)

@@ -580,6 +580,10 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh21.jsonl", ROOT / "eval" / "extract_real_forms_fresh20.jsonl")),
     "a": (8, 3, "a05-qingao-town-emergency-teams-opinion-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh22.jsonl", ROOT / "eval" / "extract_real_forms_fresh21.jsonl")),
+    "b": (8, 3, "b05-tongwu-town-forest-chief-points-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh23.jsonl", ROOT / "eval" / "extract_real_forms_fresh22.jsonl")),
+    "c": (8, 3, "c05-liuan-street-elevator-safety-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh24.jsonl", ROOT / "eval" / "extract_real_forms_fresh23.jsonl")),
 }
 
 

@@ -580,6 +580,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh21.jsonl", ROOT / "eval" / "extract_real_forms_fresh20.jsonl")),
     "a": (8, 3, "a05-qingao-town-emergency-teams-opinion-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh22.jsonl", ROOT / "eval" / "extract_real_forms_fresh21.jsonl")),
+    "ea": (8, 3, "ea05-nanmen-street-food-vendors-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh26.jsonl", ROOT / "eval" / "extract_real_forms_fresh25.jsonl")),
 }
 
 

@@ -582,6 +582,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh22.jsonl", ROOT / "eval" / "extract_real_forms_fresh21.jsonl")),
     "e": (8, 3, "e05-likou-town-invasive-plants-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh25.jsonl", ROOT / "eval" / "extract_real_forms_fresh24.jsonl")),
+    "ea": (8, 3, "ea05-nanmen-street-food-vendors-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh26.jsonl", ROOT / "eval" / "extract_real_forms_fresh25.jsonl")),
 }
 
 

@@ -1439,3 +1439,21 @@ def test_a_level_list_inside_one_name_is_not_split_in_an_annotation():
 def test_groups_named_after_cheng_li_and_their_offices(body, office):
     pd = tasks_of("一、组织领导\n\n（一）加强领导。" + body)
     assert ("lead", office) in roles(pd.tasks[-1])
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("对县人民医院、县政务服务中心等28处公共服务场所实施无障碍改造。", []),  # the things acted on
+    ("市级财政按照工程投资额的30%给予补助。", []),  # a share of a base: a rule for each case
+    ("设置比例不低于总车位2%。", []),
+    ("运营企业要按照每500辆车配备1名运维人员。", []),  # 每500辆: what one is for
+    ("街道辖9个社区。", []),  # what there is
+    ("礁区之间间隔500米以上。", []),  # spacing: a standard
+    ("到2026年底，旅游投诉按期办结率达到98%以上。", [("旅游投诉按期办结率", 98, "%")]),
+    ("在全县15个乡镇设立临时检验点30个。", [("临时检验点", 30, "个")]),
+    ("全年新增投放人工鱼礁25万空方。", [("人工鱼礁", 25, "万空方")]),
+    ("完成改造道路18条。", [("改造道路", 18, "条")]),  # a two-character name keeps its verb
+    ("新建改造城镇污水管网40公里。", [("城镇污水管网", 40, "公里")]),
+])
+def test_targets_against_rules_for_each_case_and_places(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

@@ -116,14 +116,17 @@ _PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|
              r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+# A share of a base named between the comparator and the value (不低于总车位2%, 按照投资额的30%): a rule for
+# each case, not a level to reach (覆盖率不低于95% names no base).
+_SHARE_OF_BASE = re.compile(r"(?:按照|按(?![期时月季年日])|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{1,12}?(?:的)?$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查 / 在全县486处文物点公示…: a count right
 # after 对 or 在 (and the area) names what the work is done to or where.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$|(?<![控制定持])在(?:" + _AREA + r"|辖区内?|区域内)$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
-_EXISTING_HEAD = re.compile("(?:" + _AREA + r")?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
+_EXISTING_HEAD = re.compile("(?:" + _AREA + r"|本?(?:街道|镇|乡|县|区|市|村|社区))?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -393,7 +396,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
-                    m.label == "ACTION" and seg <= m.start - offset < qs for m in matches)):
+                    m.label == "ACTION" and seg <= m.start - offset < qs and not any(
+                        o.label == "ORG" and o.start <= m.start < o.end for o in matches) for m in matches)):
                 described.add(id(q))
                 continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯…: the things acted on
             area = _AREA_KIND.match(text, qe) if g["unit"] == "个" else None
@@ -435,6 +439,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 kind = "standard"
             if re.search(_AREA + "$", before) and _INSPECTION_TAIL.search(text, qe, _segment_end(text, qe)):
                 continue  # 完成全市11个水源地环境风险排查: every one there is, looked over — not an amount
+            if before.endswith("每"):
+                continue  # 按照每500辆车配备1名: the number of things one of something is for
+            if g["unit"] == "%" and _SHARE_OF_BASE.search(before) and not before.endswith(tuple(w["link"])):
+                kind = "standard"  # 设置比例不低于总车位2% / 按照工程投资额的30%给予补助: a share of a base
             if "按每" in head or text.startswith("时", q.end - offset):
                 continue  # 按每千人不少于10个托位的标准配套 / 流量低于2.6立方米每秒时: a standard or a condition
             if g.get("post") in ("以上", "以下", "及以上", "及以下") and g["unit"] not in w["count_units"] \
@@ -559,11 +567,12 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             # 每个镇（街道）建成1座垃圾分类转运站: where, the count verb, then the count of what
             verb, indicator = end_verb, tail
             qe_ev = tail_end
-        elif lead_verb and len(indicator) - len(lead_verb) >= 2 and q.id == "number" \
+        elif lead_verb and len(indicator) - len(lead_verb) >= 3 and q.id == "number" \
                 and not indicator.endswith(w["increment"]):
-            # 新建改造城镇污水管网40公里 → 城镇污水管网 (verb 新建改造)
+            # 新建改造城镇污水管网40公里 → 城镇污水管网 (verb 新建改造); a name of two characters keeps
+            # its verb (改造道路18条: 道路 alone names no work)
             verb = ""
-            while lead_verb and len(indicator) - len(lead_verb) >= 2:
+            while lead_verb and len(indicator) - len(lead_verb) >= 3:
                 verb += lead_verb
                 indicator = indicator[len(lead_verb):]
                 ind_start += len(lead_verb)

@@ -1457,3 +1457,21 @@ def test_groups_named_after_cheng_li_and_their_offices(body, office):
 def test_targets_against_rules_for_each_case_and_places(sentence, want):
     pd = tasks_of("一、工作目标\n\n" + sentence)
     assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+def test_a_bare_date_in_a_due_date_cell_or_label_is_the_deadline():
+    pd = tasks_of("一、重点任务\n\n（一）推进改造。以下项目按表中责任单位和完成时限推进：\n\n"
+                  "序号｜改造内容｜责任单位｜完成时限\n\n1｜完成改造道路18条｜县住房和城乡建设局（牵头）、县公安局｜2026年10月31日\n\n"
+                  "（二）清淤。县水利局完成河道清淤（完成时限：2026年9月30日）。")
+    assert (task_with(pd, "改造道路").deadline.year, task_with(pd, "改造道路").deadline.month) == (2026, 10)
+    assert (task_with(pd, "河道清淤").deadline.year, task_with(pd, "河道清淤").deadline.month) == (2026, 9)
+
+
+def test_a_date_in_running_text_is_still_no_deadline():
+    pd = tasks_of("一、重点任务\n\n（一）召开会议。2026年3月5日召开全县动员会议，部署清淤工作。")
+    assert all(t.deadline is None or t.deadline.source != "explicit" or t.deadline.month != 3 for t in pd.tasks)
+
+
+def test_the_area_and_fen_bie_before_a_count_are_no_part_of_its_name():
+    pd = tasks_of("一、工作目标\n\n2026年至2028年，全省分别投放人工鱼礁25万空方、30万空方、19万空方。")
+    assert [t.indicator for t in pd.targets] == ["人工鱼礁"] * 3

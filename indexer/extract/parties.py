@@ -35,7 +35,7 @@ from functools import lru_cache
 from kb.models import Party
 from indexer.extract import lexicon as lx
 from indexer.extract.patterns import HAN, CharMatch, trie_regex
-from indexer.extract.times import TimeInfo, interpret
+from indexer.extract.times import TimeInfo, due_date, interpret
 
 OPEN, CLOSE = "（(〔【", "）)〕】"  # 〔州住房城乡建设局牵头〕 and 【牵头单位：…】 are annotations too
 SEPARATORS = ("、", "和", "及", "与", "以及", "，")  # between bodies of one list
@@ -243,7 +243,7 @@ def parse_annotations(text: str, offset: int, matches: list[CharMatch],
                         break
             if role == "deadline":
                 ann.deadline_text = text[names_from - offset:pe - offset]
-                t = [interpret(m, doc_year) for m in times if names_from <= m.start < pe]
+                t = [due_date(interpret(m, doc_year)) for m in times if names_from <= m.start < pe]
                 t = [x for x in t if x.is_deadline or x.kind == "recurring"]
                 if t:
                     ann.deadline = t[0]

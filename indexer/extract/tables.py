@@ -36,7 +36,7 @@ from indexer import regexes as rx
 from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch
-from indexer.extract.times import interpret
+from indexer.extract.times import due_date, interpret
 
 ROLES = ("lead", "support", "responsible", "owner", "deadline")
 
@@ -276,7 +276,7 @@ def row_annotation(row: Row, text: str, matches: list[CharMatch], doc_year: int 
         if s >= e:
             continue
         ann.deadline_text = text[s:e]
-        times = [interpret(m, doc_year) for m in matches if m.label == "TIME" and s <= m.start < e]
+        times = [due_date(interpret(m, doc_year)) for m in matches if m.label == "TIME" and s <= m.start < e]
         times = [t for t in times if t.is_deadline or t.kind == "recurring"]
         if times:
             ann.deadline = times[0]

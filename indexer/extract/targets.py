@@ -270,6 +270,9 @@ def _strip_indicator(s: str) -> tuple[str, int, str | None, bool]:
                 changed = True
                 break
     cut = 0
+    area = re.match(_AREA + "(?=分别)", s)  # 全省分别投放人工鱼礁: the area, then 分别, are no part of the name
+    if area:
+        s, cut = s[area.end():], area.end()
     aspirational = False
     changed = True
     while changed:  # left end: 确保 / 力争 / adverbs

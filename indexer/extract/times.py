@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from indexer.extract import lexicon as lx
@@ -98,6 +99,14 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
     else:
         kind = "deadline"
     return TimeInfo(kind, year, month, None, **base)
+
+
+def due_date(t: TimeInfo) -> TimeInfo:
+    """A time read where the text gives the due date (a 完成时限 cell or label): a bare date there
+    (2026年10月31日) is the deadline, not just a date."""
+    if t.kind == "date" and t.year:
+        return dataclasses.replace(t, kind="deadline")
+    return t
 
 
 def deadline_text(year: int | None, month: int | None, recurring: str | None = None) -> str:

@@ -584,6 +584,10 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh23.jsonl", ROOT / "eval" / "extract_real_forms_fresh22.jsonl")),
     "c": (8, 3, "c05-liuan-street-elevator-safety-plan-gb18030.txt",
           (ROOT / "eval" / "doc_facts_fresh24.jsonl", ROOT / "eval" / "extract_real_forms_fresh23.jsonl")),
+    "e": (8, 3, "e05-likou-town-invasive-plants-plan-gb18030.txt",
+          (ROOT / "eval" / "doc_facts_fresh25.jsonl", ROOT / "eval" / "extract_real_forms_fresh24.jsonl")),
+    "ea": (8, 3, "ea05-nanmen-street-food-vendors-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh26.jsonl", ROOT / "eval" / "extract_real_forms_fresh25.jsonl")),
 }
 
 

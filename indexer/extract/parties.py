@@ -447,7 +447,8 @@ def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: li
         if not w:
             f = _starts(text[i:], frames)
             if f:
-                end = next((k for k in range(i, len(text)) if text[k] in _SEGMENT_START), len(text))
+                # (a 、 inside the frame's object parts nothing: 对履职不力、造成严重后果的单位…追究)
+                end = next((k for k in range(i, len(text)) if text[k] in "，。；："), len(text))
                 return any(i + len(f) < v.start < end for v in verbs)
             return False
         i += len(w)
@@ -807,6 +808,10 @@ _SHORT_GROUP = re.compile(r"(?<![\u4e00-\u9fff])(?:由|经|请|向)?(?P<short>(?
                           r"(?:办公室)?)(?![\u4e00-\u9fff]{0,2}(?:组长|成员|主任|会议(?!办公室)))")
 
 
+_FOUNDED_GROUP = re.compile(r"(?:^|(?<=[，。；：\n）]))(?P<level>[省市县区镇乡]|街道)(?:人民政府|政府|办事处)?成立"
+                            r"(?P<name>[\u4e00-\u9fff]{2,24}?)(?P<kind>领导小组|工作专班|指挥部|协调小组|工作小组)(?![\u4e00-\u9fff])")
+
+
 def _group_kind(name: str) -> str | None:
     stem = name[:-3] if name.endswith("办公室") else name
     return next((k for k in _GROUP_KINDS if stem.endswith(k)), None)
@@ -828,6 +833,9 @@ def short_group_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
         head = stem[:-len(kind)]
         if len(head) >= 2:
             whole.setdefault(kind, set()).add(head)
+    # 县人民政府成立农机安全生产专项整治工作领导小组 / 街道成立…领导小组: the group is the level's
+    for m in _FOUNDED_GROUP.finditer(text):
+        whole.setdefault(m.group("kind"), set()).add(m.group("level") + m.group("name"))
     if not whole:
         return []
     # (a match of the short name alone is replaced: 领导小组办公室每季度… read as a subject)

@@ -1505,8 +1505,10 @@ def test_a_company_signs_a_joint_notice():
 
 def test_a_group_founded_by_a_level_is_named_with_that_level():
     pd = tasks_of("一、保障措施\n\n（一）加强领导。县人民政府成立农机安全专项整治工作领导小组，领导小组办公室设在县农业农村局，"
-                  "负责统筹推进和督促检查。\n\n（二）街道成立摊贩管理工作领导小组。")
+                  "负责统筹推进和督促检查。")
     assert ("lead", "县农机安全专项整治工作领导小组办公室") in roles(pd.tasks[0])
+    pd = tasks_of("一、保障措施\n\n（一）加强领导。街道成立摊贩管理工作领导小组，领导小组办公室设在街道城管办，负责日常协调。")
+    assert ("lead", "街道摊贩管理工作领导小组办公室") in roles(pd.tasks[0])
     assert all(not p.name.startswith("街道成立") for t in pd.tasks for p in t.parties)
 
 

@@ -588,6 +588,8 @@ HELD_BACK_SETS = {
           (ROOT / "eval" / "doc_facts_fresh25.jsonl", ROOT / "eval" / "extract_real_forms_fresh24.jsonl")),
     "ea": (8, 3, "ea05-nanmen-street-food-vendors-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh26.jsonl", ROOT / "eval" / "extract_real_forms_fresh25.jsonl")),
+    "ec": (8, 3, "ec05-wutong-street-floating-population-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh28.jsonl", ROOT / "eval" / "extract_real_forms_fresh27.jsonl")),
 }
 
 

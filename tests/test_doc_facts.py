@@ -590,6 +590,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh26.jsonl", ROOT / "eval" / "extract_real_forms_fresh25.jsonl")),
     "eb": (8, 3, "eb05-tongling-town-voluntary-tree-planting-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh27.jsonl", ROOT / "eval" / "extract_real_forms_fresh26.jsonl")),
+    "ec": (8, 3, "ec05-wutong-street-floating-population-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh28.jsonl", ROOT / "eval" / "extract_real_forms_fresh27.jsonl")),
 }
 
 

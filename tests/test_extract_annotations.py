@@ -1520,3 +1520,16 @@ def test_a_group_founded_by_a_level_is_named_with_that_level():
 def test_hotline_names_and_subjects_before_a_long_object(item, expected):
     pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
     assert pd.tasks and roles(pd.tasks[-1]) == expected
+
+
+def test_how_long_a_notice_stays_up_is_no_target():
+    pd = tasks_of("一、重点任务\n\n（一）公开选聘。选聘结果在各村公示不少于5个工作日。")
+    assert not pd.targets
+
+
+def test_a_breadcrumb_line_of_a_pasted_page_is_no_title():
+    from indexer.sources import html_rules
+
+    furniture = html_rules()["furniture_re"]
+    assert furniture.search("某县人民政府门户网站 > 信息公开 > 部门文件")
+    assert not furniture.search("关于做好2026年白蚁防治工作的通知")

@@ -412,6 +412,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if g["unit"] in ("岁", "周岁") and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
                 described.add(id(q))
                 continue  # 0—6岁儿童残疾筛查率: an age naming who is meant
+            if g["unit"] in _DURATIONS and re.search(r"(?:公示|公告|征求意见)(?:期|时间)?(?:不少于|不低于)?$", before):
+                continue  # 选聘结果公示不少于5个工作日: how long a notice stays up, a rule of procedure
             if g["unit"] in _DURATIONS and re.search(r"(?:时间|时长|期限)(?:一般|原则上)?不得(?:超过|少于|低于|长于)$", before):
                 continue  # 暂时贮存时间不得超过48小时: a time the rules allow (办理时间不超过3个工作日 is a target)
             if re.match(r"(?:申报|申请|参评|参与评定)[^，。；]{0,20}?的", text[sentence_at:qs]):

@@ -574,6 +574,11 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
                                                   (0.861, 0.861), support=(0.973, 0.923))),
     ("extract_real_forms_fresh25.jsonl", _reached((0.976, 0.957), (0.968, 0.968), (0.933, 0.884), (1.0, 0.855),
                                                   (0.885, 0.958), support=(1.0, 1.0))),
+    # sets eb*, ec* (blind run at 48322e0), after the fixes that followed
+    ("extract_real_forms_fresh26.jsonl", _reached((0.971, 0.948), (0.929, 0.907), (0.942, 0.89), (0.983, 0.881),
+                                                  (0.914, 0.987), support=(0.982, 1.0))),
+    ("extract_real_forms_fresh27.jsonl", _reached((0.952, 0.932), (0.955, 0.913), (0.927, 0.903), (0.963, 0.897),
+                                                  (0.824, 0.918), support=(0.909, 0.909))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT

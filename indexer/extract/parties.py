@@ -448,7 +448,8 @@ def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: li
             f = _starts(text[i:], frames)
             if f:
                 # (a 、 inside the frame's object parts nothing: 对履职不力、造成严重后果的单位…追究)
-                end = next((k for k in range(i, len(text)) if text[k] in "，。；："), len(text))
+                end = next((k for k in range(i, len(text)) if text[k] in _SEGMENT_START and text[k] != "、"),
+                           len(text))
                 return any(i + len(f) < v.start < end for v in verbs)
             return False
         i += len(w)
@@ -812,9 +813,13 @@ _FOUNDED_GROUP = re.compile(r"(?:^|(?<=[，。；：\n）]))(?P<level>[省市县
                             r"(?P<name>[\u4e00-\u9fff]{2,24}?)(?P<kind>领导小组|工作专班|指挥部|协调小组|工作小组)(?![\u4e00-\u9fff])")
 
 
+def _group_stem(name: str) -> str:
+    """The group a name stands for: 县…领导小组办公室 → 县…领导小组."""
+    return name[:-3] if name.endswith("办公室") else name
+
+
 def _group_kind(name: str) -> str | None:
-    stem = name[:-3] if name.endswith("办公室") else name
-    return next((k for k in _GROUP_KINDS if stem.endswith(k)), None)
+    return next((k for k in _GROUP_KINDS if _group_stem(name).endswith(k)), None)
 
 
 def short_group_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
@@ -829,8 +834,7 @@ def short_group_members(text: str, matches: list[CharMatch]) -> list[CharMatch]:
         kind = _group_kind(m.text)
         if kind is None:
             continue
-        stem = m.text[:-3] if m.text.endswith("办公室") else m.text
-        head = stem[:-len(kind)]
+        head = _group_stem(m.text)[:-len(kind)]
         if len(head) >= 2:
             whole.setdefault(kind, set()).add(head)
     # 县人民政府成立农机安全生产专项整治工作领导小组 / 街道成立…领导小组: the group is the level's

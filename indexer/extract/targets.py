@@ -355,6 +355,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
               and text[a.end - offset:b.start - offset] in _RANGE_DASHES}
     upper = {id(b) for b in ranges.values()}
     described: set[int] = set()  # thresholds inside a name (10亿元以上项目): no value before an indicator
+    # verbs of the text, not those inside a body's name (县政务服务中心 does no 服务)
+    orgs = [(m.start, m.end) for m in matches if m.label == "ORG"]
+    free_verbs = [m for m in matches if m.label == "ACTION" and not any(a <= m.start < b for a, b in orgs)]
     for q in quants:
         if id(q) in upper:
             continue
@@ -400,8 +403,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
-                    m.label == "ACTION" and seg <= m.start - offset < qs and not any(
-                        o.label == "ORG" and o.start <= m.start < o.end for o in matches) for m in matches)):
+                    seg <= v.start - offset < qs for v in free_verbs)):
                 described.add(id(q))
                 continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯…: the things acted on
             area = _AREA_KIND.match(text, qe) if g["unit"] == "个" else None
@@ -619,9 +621,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             named = _object_before(text, offset, qs, matches, w)
             if named:
                 verb, indicator = verb or indicator, named
-        if g.get("unit") and (_WORK_TAIL.search(indicator) or (counted_first and indicator.endswith("改造"))):
-            # 6座泵站改造分别由…实施: after the count, the thing counted, then the work done to it
-            indicator = _WORK_TAIL.sub("", indicator) if _WORK_TAIL.search(indicator) else indicator[:-2]
+        if g.get("unit") and _WORK_TAIL.search(indicator):
+            indicator = _WORK_TAIL.sub("", indicator)
+        elif g.get("unit") and counted_first and indicator.endswith("改造"):
+            indicator = indicator[:-2]  # 6座泵站改造分别由…实施: after the count, the thing counted, then the work done to it
         if indicator.endswith(("时限", "期限")) and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
             continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
         if _ONLY_A_VERB.fullmatch(indicator):

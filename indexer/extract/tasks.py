@@ -368,15 +368,17 @@ def _extract_matches(document: Document, clauses: list[Provision], nlp) -> Match
     members = pt.shared_prefix_members(document.text, found)
     # 领导小组办公室设在… after 成立县…领导小组: the short name of the one group the document names
     groups = pt.short_group_members(document.text, found)
-    if groups:
-        spans = {(m.start, m.end) for m in groups}
-        found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + groups,
-                       key=lambda c: (c.start, -(c.end - c.start), c.label))
-    if members:  # … replacing the same name read without its level
-        spans = {(m.start, m.end) for m in members}
-        found = sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + members,
-                       key=lambda c: (c.start, -(c.end - c.start), c.label))
-    return Matches(found)
+    # … each replacing the same name read alone (without its level, or in short)
+    return Matches(_replacing(_replacing(found, groups), members))
+
+
+def _replacing(found: list[CharMatch], new: list[CharMatch]) -> list[CharMatch]:
+    """``found`` with ``new`` ORG matches in place of the ORG matches of the same spans, in order."""
+    if not new:
+        return found
+    spans = {(m.start, m.end) for m in new}
+    return sorted([m for m in found if (m.start, m.end) not in spans or m.label != "ORG"] + new,
+                  key=lambda c: (c.start, -(c.end - c.start), c.label))
 
 
 def _extract_annotations(c: Provision, ctx: DocumentContext) -> ClauseInfo:

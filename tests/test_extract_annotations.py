@@ -1538,3 +1538,27 @@ def test_a_breadcrumb_line_of_a_pasted_page_is_no_title():
     furniture = html_rules()["furniture_re"]
     assert furniture.search("某县人民政府门户网站 > 信息公开 > 部门文件")
     assert not furniture.search("关于做好2026年白蚁防治工作的通知")
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("县就业服务中心每季度至少举办1场专场招聘会。", []),  # how often: a frequency
+    ("全年举办专场招聘会50场。", [("专场招聘会", 50, "场")]),
+    ("组织对全区418家旅馆、126家民宿逐家开展治安检查。", []),  # a list of the things acted on
+    ("对连续两次考评排名末位的运营企业，核减其投放配额的20%。", []),  # a penalty for each case
+    ("制定家政服务地方标准3项。", [("制定家政服务地方标准", 3, "项")]),  # a count of standards to write
+    ("补助标准为每公里50万元。", []),
+    ("年内评定星级牧家乐50家以上。", [("评定星级牧家乐", 50, "家")]),
+    ("辖区食品摊贩登记备案率达到100%。", [("辖区食品摊贩登记备案率", 100, "%")]),  # 辖区 is a place, not 辖
+    ("全镇辖12个行政村。", []),
+    ("工作场所职业病危害因素定期检测率不低于90%。", [("工作场所职业病危害因素定期检测率", 90, "%")]),
+    ("定期组织培训500人次。", [("组织培训", 500, "人次")]),
+])
+def test_frequencies_penalties_lists_acted_on_and_names_with_recurrence_words(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+def test_a_list_of_years_then_fen_bie_gives_each_value_its_year_and_the_thing_named_before():
+    pd = tasks_of("一、工作目标\n\n推进公共充电设施建设，2026年新建公共充电桩4000个，2027年、2028年分别新建4500个、5000个。")
+    assert [(t.indicator, t.value, t.year) for t in pd.targets] == [
+        ("公共充电桩", 4000, 2026), ("公共充电桩", 4500, 2027), ("公共充电桩", 5000, 2028)]

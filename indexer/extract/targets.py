@@ -65,7 +65,52 @@ def _words() -> dict:
         "zai_words": tuple(lex.list("zai_words")),
         "change": tuple(lex.list("change_verbs")),
         "change_units": frozenset(lex.list("change_units")),
+        "sanction": tuple(lex.list("sanction_verbs")),
     }
+
+
+def _in_measure_name(t: CharMatch, text: str, offset: int, qs: int) -> bool:
+    """定期检测率不低于90%: a recurrence word that is part of the measure's name (not 每年新增…)."""
+    if t.id != "recurring" or text.startswith("每", t.start - offset):
+        return False
+    return bool(_measure_name().fullmatch(text, t.end - offset, qs))
+
+
+@lru_cache(maxsize=1)
+def _measure_name() -> re.Pattern:
+    """A name ending in a measure (检测率, 处理量), then the comparator or link verb before a value."""
+    lex = lx.load()
+    links = trie_regex(list(lex.mapping("pre_qualifiers")) + lex.list("link_verbs"))
+    return re.compile(r"[\u4e00-\u9fff]{0,11}(?:" + trie_regex(lex.list("measure_tails")) + r")(?:" + links + r")*")
+
+
+def _respective_time(q: CharMatch, time_before: CharMatch | None, times: list[CharMatch],
+                     quants: list[CharMatch], text: str, offset: int) -> int:
+    """Where to read the year of ``q`` from: its own place, or, after a list of years and 分别
+    (2027年、2028年分别新建4500个、5000个), the end of the year in the same place of its list."""
+    if time_before is None or "分别" not in text[time_before.end - offset:q.start - offset]:
+        return q.start
+    chain = [time_before]
+    for t in reversed([t for t in times if t.end <= time_before.start]):
+        if text[t.end - offset:chain[0].start - offset] not in ("、", "和", "及", "与"):
+            break
+        chain.insert(0, t)
+    k = sum(1 for p in quants if time_before.end <= p.start < q.start)
+    return chain[k].end if len(chain) > 1 and k < len(chain) else q.start
+
+
+def _count_verbs_only(s: str, w: dict) -> bool:
+    """新建 / 完成改造: count verbs and nothing they count."""
+    while s:
+        v = next((v for v in w["lead_verbs"] if s.startswith(v)), None)
+        if v is None:
+            return False
+        s = s[len(v):]
+    return True
+
+
+# Years or dates and what joins them, nothing else (2027年、2028年).
+_TIMES_ONLY = re.compile(r"(?:(?:19|20)\d\d年(?:\d{1,2}月)?(?:底|末)?[、和及至—-]?)+")
 
 
 def number(s: str) -> int | float:
@@ -117,17 +162,21 @@ _PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|
              r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)$|(?<!地方|行业|团体|国家)标准$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级$|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
 # A share of a base named between the comparator and the value (不低于总车位2%, 按照投资额的30%): a rule for
 # each case, not a level to reach (覆盖率不低于95% names no base).
 _SHARE_OF_BASE = re.compile(r"(?:按照|按(?![期时月季年日])|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{1,12}?(?:的)?$")
 # Units of a length of time: 在3个月内完成 is the time allowed, not a target.
+# counts of occasions: after 每年/每季度 in the same segment they say how often (每季度至少举办1场)
+_EVENT_UNITS = frozenset({"次", "场次", "场", "期", "轮"})
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查 / 在全县486处文物点公示…: a count right
 # after 对 or 在 (and the area) names what the work is done to or where.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$|(?<![控制定持])在(?:" + _AREA + r"|辖区内?|区域内)$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
-_EXISTING_HEAD = re.compile("(?:" + _AREA + r"|本?(?:街道|镇|乡|县|区|市|村|社区))?(?:共有|现有|共辖|下辖|辖有|共计|辖)")
+# what joins the next count of a list to the one before it: the thing counted, then 、/和 (418家旅馆、126家民宿)
+_LISTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,12}[、和及与]")
+_EXISTING_HEAD = re.compile("(?:" + _AREA + r"|本?(?:街道|镇|乡|县|区|市|村|社区))?(?:共有|现有|共辖|下辖|辖有|共计|辖(?![区内]))")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -355,6 +404,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
               and text[a.end - offset:b.start - offset] in _RANGE_DASHES}
     upper = {id(b) for b in ranges.values()}
     described: set[int] = set()  # thresholds inside a name (10亿元以上项目): no value before an indicator
+    scoped: list[CharMatch] = []  # counts of the things acted on (对全区418家旅馆…)
     # verbs of the text, not those inside a body's name (县政务服务中心 does no 服务)
     orgs = [(m.start, m.end) for m in matches if m.label == "ORG"]
     free_verbs = [m for m in matches if m.label == "ACTION" and not any(a <= m.start < b for a, b in orgs)]
@@ -369,7 +419,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         floor, time_before = value_floor, None
         for t in times:  # … and after a time phrase in its segment
             if value_floor <= t.start - offset and t.end - offset <= qs and not t.groups.get("base") \
-                    and t.end - offset > floor:
+                    and t.end - offset > floor and not _in_measure_name(t, text, offset, qs):
                 floor, time_before = t.end - offset, t
         seg = _segment_start(text, qs, floor)
         while seg < qs and text[seg] in "、和及与 ":
@@ -403,9 +453,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
             if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
-                    seg <= v.start - offset < qs for v in free_verbs)):
+                    seg <= v.start - offset < qs for v in free_verbs)) or (
+                    scoped and _LISTED_AFTER.fullmatch(text, scoped[-1].end - offset, qs)):
                 described.add(id(q))
-                continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯…: the things acted on
+                scoped.append(q)
+                continue  # 对全镇12个行政村…开展评估 / 对使用超过15年的3160台电梯… / 对418家旅馆、126家民宿…: the things acted on
             area = _AREA_KIND.match(text, qe) if g["unit"] == "个" else None
             if area and _word_ends(text[qe:qe + 12], area.end() - qe) and not before.endswith(tuple(w["lead_verbs"])):
                 described.add(id(q))
@@ -427,6 +479,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
                 described.add(id(q))
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
+            if any(v in before for v in w["sanction"]):
+                continue  # 对…的运营企业，核减其投放配额的20%: a penalty for each case, not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
             if re.match(r"(?:(?:至|—|-)\d+分)?(?:及?以上|以下)?为(?:优秀|良好|合格|不合格|较好|一般|较差|差)", text[qe:]):
@@ -434,7 +488,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             head, sentence = text[head_at:qs], text[sentence_at:qs]
             if _EXISTING_HEAD.match(head) or _EXISTING_HEAD.match(sentence) or "范围为" in head or "范围包括" in head:
                 continue  # 全县共辖10个乡镇、2个街道 / 整治范围为全区7个街道、2个镇: what there is
-            since = head_at if g["unit"] in ("次", "场次") else sentence_at if g["unit"] in _DURATIONS else qs
+            since = head_at if g["unit"] in _EVENT_UNITS else sentence_at if g["unit"] in _DURATIONS else qs
             if any(t.id == "recurring" and since <= t.start - offset < qs for t in times):
                 # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
                 # out of the targets), not an amount to reach
@@ -515,6 +569,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             t0 = time_before.start - offset
             seg0 = _segment_start(text, t0, value_floor)
             named, cut0, _, asp0 = _strip_indicator(text[seg0:t0])
+            if _TIMES_ONLY.fullmatch(named):
+                named = ""  # 2027年、2028年分别新建4500个、5000个: the years before are no name
             if named == "其中" and out:  # 新增泊位3000个，其中2026年新增1200个: part of the same thing
                 named = out[-1].indicator
             if len(named) >= 2 and named not in w["trim"]:
@@ -589,6 +645,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 if lead_verb is None and indicator[:1] in "或和及、":  # 新建或更新社区健身路径120条
                     lead_verb = next((indicator[0] + v for v in w["lead_verbs"] if indicator.startswith(v, 1)), None)
             qe_ev = qe
+        elif _count_verbs_only(indicator, w) and out and time_before is not None \
+                and out[-1].end - offset > max(text.rfind(c, 0, qs) for c in "。；;\n"):
+            # 2026年新建充电桩4000个，2027年、2028年分别新建4500个、5000个: the verb again, the thing
+            # counted named before in the sentence
+            verb, indicator, qe_ev = indicator, out[-1].indicator, qe
         elif not indicator:
             # Value first (完成30个农村生活污水治理项目): the indicator follows the value.
             if tail and q.id == "number":
@@ -610,7 +671,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             qe_ev = qe
         if aspirational:
             qualifier = "力争" if not qualifier else f"力争…{qualifier}"
-        t: TimeInfo | None = time_at(q.start)
+        t: TimeInfo | None = time_at(_respective_time(q, time_before, times, quants, text, offset))
         year = t.year if t else None
         # 全年淘汰…: a phrase naming no year gives the document's year, a guess said to be one
         year_source = None if not year else ("annotation" if t.from_annotation else

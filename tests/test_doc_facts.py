@@ -592,6 +592,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh27.jsonl", ROOT / "eval" / "extract_real_forms_fresh26.jsonl")),
     "ec": (8, 3, "ec05-wutong-street-floating-population-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh28.jsonl", ROOT / "eval" / "extract_real_forms_fresh27.jsonl")),
+    "ee": (8, 3, "ee05-putang-town-animal-immunization-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh30.jsonl", ROOT / "eval" / "extract_real_forms_fresh29.jsonl")),
 }
 
 

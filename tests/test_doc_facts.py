@@ -594,6 +594,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh28.jsonl", ROOT / "eval" / "extract_real_forms_fresh27.jsonl")),
     "ed": (8, 3, "ed05-lanbu-town-drowning-prevention-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh29.jsonl", ROOT / "eval" / "extract_real_forms_fresh28.jsonl")),
+    "ee": (8, 3, "ee05-putang-town-animal-immunization-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh30.jsonl", ROOT / "eval" / "extract_real_forms_fresh29.jsonl")),
 }
 
 

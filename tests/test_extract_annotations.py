@@ -1562,3 +1562,29 @@ def test_a_list_of_years_then_fen_bie_gives_each_value_its_year_and_the_thing_na
     pd = tasks_of("一、工作目标\n\n推进公共充电设施建设，2026年新建公共充电桩4000个，2027年、2028年分别新建4500个、5000个。")
     assert [(t.indicator, t.value, t.year) for t in pd.targets] == [
         ("公共充电桩", 4000, 2026), ("公共充电桩", 4500, 2027), ("公共充电桩", 5000, 2028)]
+
+
+@pytest.mark.parametrize("item, expected", [
+    # 按照职责分工负责 as 按职责分工负责: with no lead named, those bodies lead
+    ("县教育局、县卫生健康局按照职责分工负责，做好学生健康管理。", {("lead", "县教育局"), ("lead", "县卫生健康委")}),
+    # 负责人才公寓 is 负责 + 人才公寓, not the noun 负责人
+    ("县财政局、县自然资源局按照职责分工负责人才公寓的相关管理工作。", {("lead", "县财政局"), ("lead", "县自然资源局")}),
+    # the department in charge, coordinating said at the end of the next segment
+    ("县城市管理局是本县建筑垃圾管理的主管部门，负责建筑垃圾处置的统筹协调和监督管理。", {("lead", "县城管局")}),
+    # 由X + a sanction of its own: X does it
+    ("对拒不改正的，由县交通运输局依法吊销其车辆营运证。", {("owner", "县交通运输局")}),
+    ("违反本办法规定的，由县住房和城乡建设局责令改正。", {("owner", "县住房城乡建设局")}),
+    # a school as the subject, the schools it urges owning the work
+    ("镇中心学校负责督促各中小学校在放假前开展防溺水专题教育。", {("lead", "镇中心学校"), ("owner", "各中小学校")}),
+    ("县教育局要督促各中小学校在暑假前开展安全教育。", {("owner", "县教育局"), ("owner", "各中小学校")}),
+    ("各乡镇人民政府、各学校完成适龄儿童入学情况排查。", {("owner", "各乡镇人民政府"), ("owner", "各学校")}),
+])
+def test_shared_duty_variants_departments_in_charge_sanctions_and_schools(item, expected):
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。" + item)
+    assert pd.tasks and roles(pd.tasks[-1]) == expected
+
+
+def test_every_city_and_prefecture_written_with_a_comma_is_a_subject():
+    pd = parse_text(HEAD + "一、重点任务\n\n（一）抓好日常工作。各市、州要在6月底前组织开展一轮排查。",
+                    {"id": "t", "date": "2025-03-01", "level": "provincial", "issuer": "某省人民政府"}, name="t.txt")
+    assert ("owner", "各市、州") in roles(pd.tasks[-1])

@@ -456,6 +456,15 @@ def _starts_with_action(text: str, pos: int, verbs: list[CharMatch], adverbs: li
     return any(v.start == i for v in verbs)
 
 
+def _coordinating_duty(text: str, at: int, c: dict) -> int | None:
+    """负责…的统筹协调 (…的组织协调 …) from ``at`` to the segment's end: where the coordinating noun
+    ends, or None."""
+    seg_end = _stop(text, at, "，。；")
+    coord = next((k + 1 for k in range(at, seg_end) if text[k] == "的"
+                  and _starts(text[k + 1:seg_end], c["coordinating_nouns"])), None)
+    return None if coord is None else coord + len(_starts(text[coord:seg_end], c["coordinating_nouns"]))
+
+
 @lru_cache(maxsize=1)
 def _owner_cues() -> list[str]:
     return lx.longest_first(lx.load().mapping("annotation_suffixes")["owner"])
@@ -586,11 +595,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 role, ev_e = "lead", ge + len(r)
         if role is None and right.startswith("负责"):
             # 市农业农村局负责全市高标准农田建设的统筹协调和监督指导: coordinating, said at the end
-            seg_end = _stop(text, ge, "，。；")
-            coord = next((k + 1 for k in range(ge, seg_end) if text[k] == "的"
-                          and _starts(text[k + 1:seg_end], c["coordinating_nouns"])), None)
-            if coord is not None:
-                role, ev_e = "lead", coord + len(_starts(text[coord:seg_end], c["coordinating_nouns"]))
+            coord = _coordinating_duty(text, ge, c)
+            if coord:
+                role, ev_e = "lead", coord
         if role is None:
             # X要会同Y / X应配合…: the same cues after a modal verb.
             mv = _starts(right, c["role_modals"])
@@ -640,6 +647,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
                 if duty.group() == "主管部门" and _starts(after, c["lead_after"]):
                     # X是…的主管部门，负责统筹协调…: the department in charge leads
                     role, ev_e = "lead", seg_end + 1 + len(_starts(after, c["lead_after"]))
+                elif duty.group() == "主管部门" and after.startswith("负责") and _coordinating_duty(text, seg_end + 1, c):
+                    # X是…的主管部门，负责…的统筹协调和监督管理: the same, the coordinating said at the end
+                    role, ev_e = "lead", _coordinating_duty(text, seg_end + 1, c)
         if role is None:
             claim = DUTY_CLAIM.match(text, ge)
             if claim:

@@ -238,13 +238,21 @@ def entity_patterns() -> tuple[Pattern, ...]:
     return tuple(_compile(e, "entity_patterns.jsonl") for e in lx.read_jsonl("entity_patterns.jsonl"))
 
 
+def _noun_compounds(lex) -> re.Pattern:
+    """The noun compounds that start with a verb, each unless its last character begins the next word."""
+    breaks = lex.mapping("noun_compound_breaks")
+    alts = [re.escape(w) + ("(?![" + "".join(breaks[w]) + "])" if w in breaks else "")
+            for w in lx.longest_first(lex.list("noun_compounds"))]
+    return re.compile("|".join(alts))
+
+
 @lru_cache(maxsize=1)
 def cue_patterns() -> tuple[Pattern, ...]:
     """Action verbs (ACTION, with noun compounds as exclusions), references to bodies named
     before (ANAPHOR) and topic keywords (TOPIC)."""
     lex = lx.load()
     out = [
-        Pattern("ACTION", "not_action", re.compile(trie_regex(lex.list("noun_compounds"))), exclude=True),
+        Pattern("ACTION", "not_action", _noun_compounds(lex), exclude=True),
         # 得到有效保障 / 得以落实: a passive result, not an order.
         Pattern("ACTION", "not_action_passive",
                 re.compile(r"(?:得到|得以|受到)(?:有效|进一步|明显|全面|切实)?" + HAN + "{2}"), exclude=True),

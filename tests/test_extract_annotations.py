@@ -1588,3 +1588,20 @@ def test_every_city_and_prefecture_written_with_a_comma_is_a_subject():
     pd = parse_text(HEAD + "一、重点任务\n\n（一）抓好日常工作。各市、州要在6月底前组织开展一轮排查。",
                     {"id": "t", "date": "2025-03-01", "level": "provincial", "issuer": "某省人民政府"}, name="t.txt")
     assert ("owner", "各市、州") in roles(pd.tasks[-1])
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("到2028年，甲北区、甲东区、滨湖区分别筹集人才公寓不少于1200套、900套、700套。",
+     [("甲北区筹集人才公寓", 1200, "套"), ("甲东区筹集人才公寓", 900, "套"), ("滨湖区筹集人才公寓", 700, "套")]),
+    ("重点时段每2小时巡逻不少于1次。", []),  # how often
+    ("组建护水队，每支护水队不少于5人。", []),  # for each one
+    ("建立协作机制，与周边4个市签订联合执法协议。", []),  # the partners
+    ("加快推进12座病险水库除险加固，6月30日前完成主体工程。", []),  # what the work covers
+    ("对2025年卫片下发的37个疑似图斑逐一核查。", []),
+    ("对2025年排查录入的自建房逐栋复核，录入准确率达到100%。", [("录入准确率", 100, "%")]),  # 2025年 describes the object
+    ("新建检测点14个，检测数据实现与省信息系统联网全覆盖。",
+     [("检测点", 14, "个"), ("检测数据与省信息系统联网", "全覆盖", None)]),
+])
+def test_doers_before_fen_bie_per_hour_frequencies_partners_and_times_of_the_object(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

@@ -69,6 +69,15 @@ def _words() -> dict:
     }
 
 
+# A time that describes the object of 对 (对2025年排查录入的自建房逐栋复核): no time of the clause.
+_DESCRIBED_OBJECT = re.compile(r"[\u4e00-\u9fff]{1,10}?的")
+
+
+def describes_object(text: str, start: int, end: int) -> bool:
+    """Whether the time phrase text[start:end] describes the object of 对 (对2025年卫片下发的图斑)."""
+    return text[start - 1:start] == "对" and bool(_DESCRIBED_OBJECT.match(text, end))
+
+
 def _in_measure_name(t: CharMatch, text: str, offset: int, qs: int) -> bool:
     """定期检测率不低于90%: a recurrence word that is part of the measure's name (not 每年新增…)."""
     if t.id != "recurring" or text.startswith("每", t.start - offset):
@@ -159,7 +168,7 @@ _AREA_KIND = re.compile(r"(?:设区市|县（市、区）|县（市）|县市区
 # Each one of a kind (每个行政村, 每所学校, 每人): a value for each is a standard, not a total to reach
 # (每万人口…拥有量 is a rate, named with its base, and stays a target; 毫克每立方米 is a unit).
 _PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|名|位|座|处|村|镇|乡|条|辆|台|行政村|社区|学校|公里|千米|米|亩|吨|"
-             r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|单位|企业|机构)")
+             r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|支|队|组|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
 _STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)$|(?<!地方|行业|团体|国家)标准$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级$|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
@@ -174,6 +183,8 @@ _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作�
 # after 对 or 在 (and the area) names what the work is done to or where.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$|(?<![控制定持])在(?:" + _AREA + r"|辖区内?|区域内)$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
+# The bodies worked with, opening a segment (与周边4个市签订…).
+_PARTNERS = re.compile(r"(?:^|(?<=[，,；;：]))(?:与|同)[\u4e00-\u9fff]{0,4}$")
 # what joins the next count of a list to the one before it: the thing counted, then 、/和 (418家旅馆、126家民宿)
 _LISTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,12}[、和及与]")
 _EXISTING_HEAD = re.compile("(?:" + _AREA + r"|本?(?:街道|镇|乡|县|区|市|村|社区))?(?:共有|现有|共辖|下辖|辖有|共计|辖(?![区内]))")
@@ -201,7 +212,12 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
             j += 1
         run = out[i:j + 1]
         parts = [p for p in re.split(r"和|、|与|以及", run[0].indicator) if p] if len(run) > 1 else []  # not 及: 普及率
-        if len(run) > 1 and run[0].respectively and len(parts) == len(run):
+        subjects, _, shared = run[0].indicator.partition("分别")
+        doers = [p for p in re.split(r"和|、|与|以及", subjects) if p]
+        if len(run) > 1 and run[0].respectively and shared and len(doers) == len(run):
+            # 甲区、乙区、丙区分别筹集人才公寓1200套、900套、700套: each doer, the shared work after 分别
+            run = [replace(t, indicator=d + shared) for t, d in zip(run, doers)]
+        elif len(run) > 1 and run[0].respectively and len(parts) == len(run):
             # 全省城市和县城燃气…率: the scope (全省) is no part of the first modifier (城市)
             scope = _SCOPE.match(parts[0])
             first = parts[0][scope.end():] if scope else parts[0]
@@ -419,7 +435,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         floor, time_before = value_floor, None
         for t in times:  # … and after a time phrase in its segment
             if value_floor <= t.start - offset and t.end - offset <= qs and not t.groups.get("base") \
-                    and t.end - offset > floor and not _in_measure_name(t, text, offset, qs):
+                    and t.end - offset > floor and not _in_measure_name(t, text, offset, qs) \
+                    and not describes_object(text, t.start - offset, t.end - offset):
                 floor, time_before = t.end - offset, t
         seg = _segment_start(text, qs, floor)
         while seg < qs and text[seg] in "、和及与 ":
@@ -452,8 +469,11 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # a count of what exists or was listed
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
-            if _OBJECT_SCOPE.search(before) or (before.startswith("对") and not any(
-                    seg <= v.start - offset < qs for v in free_verbs)) or (
+            if _PARTNERS.search(text, max(0, qs - 8), qs):
+                described.add(id(q))
+                continue  # 与周边4个市签订联合执法协议: the partners, not an amount to reach
+            if _OBJECT_SCOPE.search(before) or (before.startswith("对") and (before.endswith("的") or not any(
+                    seg <= v.start - offset < qs for v in free_verbs))) or (
                     scoped and _LISTED_AFTER.fullmatch(text, scoped[-1].end - offset, qs)):
                 described.add(id(q))
                 scoped.append(q)
@@ -580,7 +600,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             indicator = out[-1].indicator  # …新建体育公园4个，2027年底前再建成3个: the same thing again
         if q.id == "ratio" and not indicator.endswith(w["dimensionless"]):
             continue  # 达到3: a bare number is a target only of a coefficient, index or ratio
-        respectively = indicator.endswith("分别") or (not indicator and bool(out) and out[-1].respectively)
+        respectively = "分别" in indicator or (not indicator and bool(out) and out[-1].respectively)
         if indicator.endswith("分别"):  # 城区和镇区燃气普及率分别达到98%、90%
             indicator = indicator[:-2]
         both = 0
@@ -682,12 +702,16 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
             named = _object_before(text, offset, qs, matches, w)
             if named:
                 verb, indicator = verb or indicator, named
+            elif not _count_verbs_only(indicator, w) and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
+                continue  # 加快推进12座病险水库除险加固: the things the work covers, after a verb that counts nothing
         if g.get("unit") and _WORK_TAIL.search(indicator):
             indicator = _WORK_TAIL.sub("", indicator)
         elif g.get("unit") and counted_first and indicator.endswith("改造"):
             indicator = indicator[:-2]  # 6座泵站改造分别由…实施: after the count, the thing counted, then the work done to it
         if indicator.endswith(("时限", "期限")) and not (verb or "").startswith(("压缩", "缩短", "减少", "降")):
             continue  # 审批时限不超过15个工作日: a time limit the rules set (压缩至5个工作日 is a target)
+        if q.id == "coverage" and "实现" in indicator[1:]:
+            indicator = indicator[0] + indicator[1:].replace("实现", "", 1)  # 检测数据实现与…联网全覆盖: the subject, then what is covered
         if _ONLY_A_VERB.fullmatch(indicator):
             continue  # 每个重点乡镇至少开展1次: how often, of nothing named — no indicator, no target
         out.append(FoundTarget(indicator, value, unit, qualifier, year, year_source,

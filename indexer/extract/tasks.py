@@ -50,7 +50,7 @@ from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
 from indexer.extract import tables
-from indexer.extract.targets import FoundTarget, find_targets
+from indexer.extract.targets import FoundTarget, describes_object, find_targets
 from indexer.extract.times import TimeInfo, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
@@ -523,7 +523,10 @@ class ClauseTimes:
 
 
 def _extract_times(ci: ClauseInfo, doc_year, carry: TimeInfo | None) -> ClauseTimes:
-    times = [interpret(m, doc_year) for m in ci.matches if m.label == "TIME" and not _inside(m.start, ci.skip)]
+    text, off = ci.clause.text, ci.clause.start
+    # 对2025年排查录入的自建房逐栋复核: a time describing the object of 对 is no time of the clause
+    times = [interpret(m, doc_year) for m in ci.matches if m.label == "TIME" and not _inside(m.start, ci.skip)
+             and not describes_object(text, m.start - off, m.end - off)]
     return ClauseTimes(times, [t for t in times if t.is_deadline], carry)
 
 

@@ -609,7 +609,8 @@ def _milestone_verbs() -> frozenset[str]:
 
 
 def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
-                    has_targets: bool, has_ann_parties: bool, has_own_parties: bool = False) -> list[list]:
+                    has_targets: bool, has_ann_parties: bool, has_own_parties: bool = False,
+                    doc_year: int | None = None) -> list[list]:
     """The clause cut into pieces [start, end, command verbs] (offsets relative to the clause),
     one task each.
 
@@ -632,10 +633,13 @@ def _extract_pieces(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None,
     milestone = _milestone_verbs()
     for a, b in zip(bounds, bounds[1:]) if row is None else ():
         vs = command_verbs(text, off, a, b, ci.matches, ci.skip)
-        if not vs and not pieces and any(a <= t.start - off <= a + 1 for t in ct.deadlines):
+        if not vs and not any(p[2] for p in pieces) and any(
+                a <= t.start - off <= a + 1 and not (doc_year and t.year and t.year < doc_year) for t in ct.deadlines):
             # 到2027年，全市大中型灌区全部完成现代化改造: a dated milestone whose subject is the
             # work, not a body, states an action all the same (its verb of completion); after
-            # a task it stays part of that task (…加快管网更新，2027年底前累计改造…).
+            # a task it stays part of that task (…加快管网更新，2027年底前累计改造…); after bodies
+            # and roles only (X牵头，Y配合，年底前关闭…) it is their task; a year gone by (2025年全镇
+            # 完成义务植树8.6万株) reports what was done.
             vs = [m for m in ci.matches if m.label == "ACTION" and a <= m.start - off < b
                   and not _inside(m.start, ci.skip) and text[m.start - off:m.end - off] in milestone][:1]
         if not vs and pieces:
@@ -700,7 +704,11 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
     if t is not None and _BARE_YEAR.fullmatch(t.text) and _BUDGET.search(text, a, b):
         t = None  # 2026年安排资金不少于850万元: the year the money is for (its target's year), no deadline
     if t is not None:
-        year = None if (recurring and t.relative) else t.year  # 每年12月底前: every year
+        # 每年12月底前 / 每年汛前5月底前: every year — not when the recurrence is another segment's
+        # (各中小学校要在5月底前开展…，每周利用…进行提醒)
+        governs = recurring and not (isinstance(rec, TimeInfo) and rec.start is not None and t.start is not None and (
+            rec.start > t.start or any(ch in text[rec.end - off:t.start - off] for ch in "，；。")))
+        year = None if (governs and t.relative) else t.year
         year_source = None if year is None else "document" if t.scope else "explicit"
         return Deadline(year, t.month, dl_text or t.text, "explicit",
                         recurring or t.recurring, t.start, t.end, period=t.period, year_source=year_source)
@@ -877,7 +885,8 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
     clause states how often some work is done, which makes it work like a target does)."""
     c = ci.clause
     own_parties = any(a.parties for a in ci.annotations)
-    pieces = _extract_pieces(ci, ct, row, bool(clause_targets) or recurs, bool(ann_parties), own_parties)
+    pieces = _extract_pieces(ci, ct, row, bool(clause_targets) or recurs, bool(ann_parties), own_parties,
+                             ctx.doc_year)
     if not pieces:
         return []
     text, off = c.text, c.start

@@ -596,6 +596,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh29.jsonl", ROOT / "eval" / "extract_real_forms_fresh28.jsonl")),
     "ee": (8, 3, "ee05-putang-town-animal-immunization-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh30.jsonl", ROOT / "eval" / "extract_real_forms_fresh29.jsonl")),
+    "eg": (8, 3, "eg05-taoao-town-abandoned-farmland-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh32.jsonl", ROOT / "eval" / "extract_real_forms_fresh31.jsonl")),
 }
 
 

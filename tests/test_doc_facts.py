@@ -598,6 +598,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh30.jsonl", ROOT / "eval" / "extract_real_forms_fresh29.jsonl")),
     "ef": (8, 3, "ef05-ruoxi-town-customs-reform-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh31.jsonl", ROOT / "eval" / "extract_real_forms_fresh30.jsonl")),
+    "eg": (8, 3, "eg05-taoao-town-abandoned-farmland-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh32.jsonl", ROOT / "eval" / "extract_real_forms_fresh31.jsonl")),
 }
 
 

@@ -409,7 +409,7 @@ def _cues() -> dict:
         "lead_before", "lead_after", "support_before", "support_after", "recipient_before",
         "recipient_before_to", "recipient_after_to", "owner_after", "causative_before", "adverbs",
         "modals", "owner_role_before", "owner_role_after", "role_modals", "lead_after_modal", "support_after_modal",
-        "self_done_after_you", "lead_after_you", "coordinating_nouns")}
+        "self_done_after_you", "lead_after_you", "coordinating_nouns", "person_titles")}
 
 
 def _ends(s: str, words: list[str]) -> str | None:
@@ -494,12 +494,13 @@ _GUIDED = ("指导下", "领导下", "统筹下", "组织下", "统一领导下"
 # no known body stands there.
 _URGED = re.compile(r"(?:督促|指导)(?:和督促|和指导)?(?P<obj>各[市县区镇乡村](?:（[^（）]{1,8}）)?|"
                     r"[\u4e00-\u9fff]{2,12}?(?:企业|单位|机构|经营者|运营者))(?=[\u4e00-\u9fff]{0,3}"
-                    r"(?:落实|完善|优化|开展|做好|建立|加强|推进|实施|履行|按时|足额|规范|整改|及时))")
+                    r"(?:落实|完善|优化|开展|做好|建立|加强|推进|实施|履行|按时|足额|规范|整改|及时|主动|依法|严格))")
 
 
 # A kind of body that a rule binds, as the subject of its sentence (养护责任人应当…, 燃气经营企业要…, 互联网医院不得…).
-_DUTY_BEARER = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<obj>[\u4e00-\u9fff]{2,10}?(?:责任人|主体|企业|医院|经营者|运营者|管理人|使用人))"
-                          r"(?=应当|要|须|必须|不得|应)")
+# Also a person named by what they do (养犬人应当…, 携犬人应当…, 承租人应当…), not 任何单位和个人.
+_DUTY_BEARER = re.compile(r"(?:^|(?<=[，。；：\n]))(?P<obj>(?!任何)[\u4e00-\u9fff]{2,10}?(?:责任人|主体|企业|医院|经营者|运营者|管理人|使用人"
+                          r"|(?<=[\u4e00-\u9fff]{2})(?<!个)人))(?=应当|要|须|必须|不得|应)")
 
 
 def _kind_owners(text: str, offset: int, known: list[tuple[int, int]],
@@ -543,6 +544,9 @@ def running_text_parties(text: str, offset: int, matches: list[CharMatch],
             ge = etc.end()
         left, right = text[max(0, gs - 8):gs], text[ge:ge + 10]
         role, ev_s, ev_e = None, gs, ge
+        if _starts(right, c["person_titles"]):
+            prev_end = ge
+            continue  # 由街道办事处主任任组长: the body's officer, a person — no role for the body
         r = _starts(right, _owner_cues())
         if r:  # 由X牵头，Y配合，各镇具体实施: the implementers, in running text as in brackets
             role, ev_e = "owner", ge + len(r)

@@ -1667,3 +1667,22 @@ def test_issuing_bodies_on_lines_of_their_own_above_the_title_include_a_service_
     from indexer.regexes import ISSUER_LINE
 
     assert ISSUER_LINE.match("某县机关事务服务中心") and ISSUER_LINE.match("某县融媒体中心")
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("全州常住人口、重点人群家庭医生签约服务覆盖率分别达到42%、80%。",
+     [("全州常住人口家庭医生签约服务覆盖率", 42, "%"), ("重点人群家庭医生签约服务覆盖率", 80, "%")]),
+    ("全县水稻、茶叶保险承保面分别达到80%、60%。", [("全县水稻保险承保面", 80, "%"), ("茶叶保险承保面", 60, "%")]),
+    ("东岙村、石门村、上塘村3个重点村分别完成复耕复种420亩、360亩、290亩。",
+     [("东岙村完成复耕复种", 420, "亩"), ("石门村完成复耕复种", 360, "亩"), ("上塘村完成复耕复种", 290, "亩")]),  # 3个: the villages
+    ("全区建成区现有各类窨井盖约4.3万座。", []),  # what there is
+    ("丧事办理时间一般不超过3天。", []),  # a rule for each case
+    ("对拒不改正的，可以处50元以上200元以下罚款。", []),  # a fine
+    ("新建社会公用计量标准9项。", [("社会公用计量标准", 9, "项")]),  # a count of standards
+    ("县市场监督管理局要培育诚信计量示范单位，各推荐10家。", []),  # each
+    ("对未完成年度目标的单位，由县机关事务服务中心进行约谈。", []),  # a condition, no benchmark
+    ("刊播公益广告200条次。", [("刊播公益广告", 200, "条次")]),
+])
+def test_parallel_modifiers_listed_things_fines_and_conditions(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

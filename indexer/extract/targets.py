@@ -171,7 +171,7 @@ _PER_UNIT = (r"(?<![克吨米升时瓦亩元])每(?:一)?(?:个|所|家|户|人|
              r"平方米|立方米|千瓦|床|张|件|批|项|艘|头|只|班|生|间|期|次|场|套|对|支|队|组|单位|企业|机构)")
 # A standard or a rule (补助标准为…, 给予…一次性奖励, 不得超过, 最高贷款额度, 单船日采砂量, 各建设1个),
 # or a value for each one.
-_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)$|(?<!地方|行业|团体|国家)标准$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级$|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)])各[\u4e00-\u9fff]{0,3}$")
+_STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)$|标准$|一般(?:不超过|不得超过|不少于|不低于|控制在)?$|给予|不得|最高(?!人民)|最低|最多|至多|最长|原则上|单(?:船|车|次|笔|户|人)|为(?:优秀|良好|合格|不合格)|评为|星级$|总分|百分制|之间(?:的)?(?:距离|间隔|间距)|(?<=[\u4e00-\u9fff）)，、])各[\u4e00-\u9fff]{0,3}$")
 # A share of a base named between the comparator and the value (不低于总车位2%, 按照投资额的30%): a rule for
 # each case, not a level to reach (覆盖率不低于95% names no base).
 _SHARE_OF_BASE = re.compile(r"(?:按照|按(?![期时月季年日])|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{1,12}?(?:的)?$")
@@ -183,11 +183,14 @@ _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作�
 # after 对 or 在 (and the area) names what the work is done to or where.
 _OBJECT_SCOPE = re.compile(r"对(?:" + _AREA + r"|辖区内?|区域内)?$|(?<![控制定持])在(?:" + _AREA + r"|辖区内?|区域内)$")
 # A segment that states what there is (全镇共有12个行政村、2个社区 / 全县共辖10个乡镇): every count in it.
+# Names listed with 、 and nothing else (东岙村、石门村、上塘村), before the count of them.
+_LISTED_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:、[\u4e00-\u9fff]{1,8})+")
 # The bodies worked with, opening a segment (与周边4个市签订…).
 _PARTNERS = re.compile(r"(?:^|(?<=[，,；;：]))(?:与|同)[\u4e00-\u9fff]{0,4}$")
 # what joins the next count of a list to the one before it: the thing counted, then 、/和 (418家旅馆、126家民宿)
 _LISTED_AFTER = re.compile(r"[\u4e00-\u9fff]{1,12}[、和及与]")
-_EXISTING_HEAD = re.compile("(?:" + _AREA + r"|本?(?:街道|镇|乡|县|区|市|村|社区))?(?:共有|现有|共辖|下辖|辖有|共计|辖(?![区内]))")
+_EXISTING_HEAD = re.compile("(?:(?:" + _AREA + r")[\u4e00-\u9fff]{0,4}?|本?(?:街道|镇|乡|县|区|市|村|社区))?"
+                            r"(?:共有|现有|共辖|下辖|辖有|共计|辖(?![区内]))")
 
 
 def normalise_unit(unit: str | None) -> str | None:
@@ -213,6 +216,7 @@ def split_respectively(out: list["FoundTarget"], text: str, offset: int) -> list
         run = out[i:j + 1]
         parts = [p for p in re.split(r"和|、|与|以及", run[0].indicator) if p] if len(run) > 1 else []  # not 及: 普及率
         subjects, _, shared = run[0].indicator.partition("分别")
+        subjects = re.sub(r"\d+个[\u4e00-\u9fff]{1,6}$", "", subjects)  # 甲村、乙村2个重点村: the count of them
         doers = [p for p in re.split(r"和|、|与|以及", subjects) if p]
         if len(run) > 1 and run[0].respectively and shared and len(doers) == len(run):
             # 甲区、乙区、丙区分别筹集人才公寓1200套、900套、700套: each doer, the shared work after 分别
@@ -271,8 +275,10 @@ def _shared_head(last: str, sibling: str) -> str:
     if scoped:
         return last[scoped[-1]:]
     scope = _SCOPE.match(sibling)  # 全县小学、初中…: the area is no part of the modifier
-    n = len(_words_of(sibling[scope.end():] if scope else sibling))
-    return last[ends[min(n, len(ends)) - 1]:]
+    modifier = sibling[scope.end():] if scope else sibling
+    # parallel modifiers are about as long: the word end nearest the sibling's length (常住人口、重点人群
+    # 家庭医生签约服务覆盖率 → 家庭医生签约服务覆盖率), the earlier one on a tie
+    return last[min(ends, key=lambda e: (abs(e - len(modifier)), e)):]
 
 
 def _word_ends(s: str, at: int) -> bool:
@@ -469,6 +475,9 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 continue  # a count of what exists or was listed
             if value == 1 and g["unit"] in ("名", "人"):
                 continue  # 明确1名消防安全管理员 / 为每名人才配备1名联络员: someone assigned, not an amount to reach
+            if _LISTED_BEFORE.fullmatch(before) and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):
+                described.add(id(q))
+                continue  # 东岙村、石门村、上塘村3个重点村…: the count of the things just listed
             if _PARTNERS.search(text, max(0, qs - 8), qs):
                 described.add(id(q))
                 continue  # 与周边4个市签订联合执法协议: the partners, not an amount to reach
@@ -499,7 +508,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                     not g.get("post") and re.match(r"[\u4e00-\u9fff“]", text[qe:qe + 1]) and text[qe] not in "和及与")):
                 described.add(id(q))
                 continue  # 在3个月内完成… / 15分钟健身圈: the time allowed, or a name — not an amount to reach
-            if any(v in before for v in w["sanction"]):
+            if any(v in before for v in w["sanction"]) or re.search("罚款|罚金", text[qe:_segment_end(text, qe)]):
                 continue  # 对…的运营企业，核减其投放配额的20%: a penalty for each case, not an amount to reach
             if text.startswith(("范围", "半径"), qe):
                 continue  # 校园周边200米范围内: where the work is done
@@ -513,7 +522,8 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
                 # 每季度至少入园巡诊1次 / 每周5天、每天2小时: how often (kind "frequency"; the caller keeps it
                 # out of the targets), not an amount to reach
                 kind = "frequency"
-            elif _STANDARD.search(text, head_at, qs) and not any(
+            elif (std := _STANDARD.search(text, head_at, qs)) and not (
+                    std.group() == "标准" and g["unit"] in w["count_units"]) and not any(
                     t.id in ("year", "relative_month") and head_at <= t.start - offset < qs for t in times):
                 # 每个行政村至少设置1处 / 给予每人5万元 / 补助标准为每公里50万元 / 单次收费不得超过5000元 /
                 # 东、西两区各建设1个: a standard for each one or a rule's cap (kind "standard", kept out of

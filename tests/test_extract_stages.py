@@ -73,3 +73,13 @@ def test_parties_stage_infers_a_lead_only_without_an_explicit_one():
     parties, refs = tk._extract_parties(ci, 0, len(text), [], ci.running, [], [], ctx)
     assert refs == ()
     assert [p.source for p in parties if p.role == "lead"] == ["inferred"]
+
+
+def test_a_stage_window_in_a_heading_sentence_ending_in_a_full_stop_dates_its_work():
+    from indexer.pipeline import parse_text
+
+    body = ("三、实施步骤\n\n（一）摸底排查阶段（2026年2月—3月）。各村（社区）完成撂荒耕地核实和台账建立工作。\n\n"
+            "（二）集中复耕阶段（2026年4月—9月）。各村（社区）组织集中复耕，镇农业农村办公室每月通报一次进度。")
+    pd = parse_text("某镇撂荒耕地复耕工作方案\n\n" + body,
+                    {"id": "t", "date": "2026-02-01", "level": "town", "issuer": "某镇人民政府"}, name="t.txt")
+    assert [(t.deadline.year, t.deadline.month) for t in pd.tasks] == [(2026, 3), (2026, 9)]

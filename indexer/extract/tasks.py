@@ -253,6 +253,23 @@ def _heading_offset(doc: Document, p: Provision) -> int | None:
     return i if i >= 0 else None
 
 
+def heading_deadline(c: Provision, ctx: "DocumentContext") -> TimeInfo | None:
+    """（一）摸底排查阶段（2026年2月—3月）。各村完成…: the time in the heading sentence of the
+    clause's article or item (a stage's window, a 5月底前), when the heading is not part of the
+    clause's own text (a heading ending in ： is)."""
+    for anc in ctx.chain(c):
+        if anc.kind not in ("article", "item") or not anc.heading:
+            continue
+        off = _heading_offset(ctx.document, anc)
+        if off is None or off <= c.start < off + len(anc.heading):
+            return None
+        times = [interpret(m, ctx.doc_year) for m in ctx.matches.within(off, off + len(anc.heading))
+                 if m.label == "TIME"]
+        due = [t for t in times if t.is_deadline]
+        return due[-1] if due else None
+    return None
+
+
 def _stage_years(infos: list[ClauseInfo], goal: set[str], doc_year) -> tuple[int, ...]:
     years = set()
     for ci in infos:
@@ -673,7 +690,8 @@ _BUDGET = re.compile(r"(?:安排|投入|筹集|落实|统筹|保障|下达|拨�
 
 
 def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: int,
-                      ann_dl: pt.Annotation | None, stages: tuple[int, ...]) -> Deadline | None:
+                      ann_dl: pt.Annotation | None, stages: tuple[int, ...],
+                      heading_dl: TimeInfo | None = None) -> Deadline | None:
     """The deadline of piece ``n`` (1-based): the time phrase in force at its verb, else one
     inside it, else the milestone after it, else the annotation's 完成时限, else the stage years."""
     text, off = ci.clause.text, ci.clause.start
@@ -698,6 +716,8 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
     if t is None and ann_dl is not None and ann_dl.deadline is not None:
         t = ann_dl.deadline  # the annotation's 完成时限
         dl_text = ann_dl.deadline_text
+    if t is None and heading_dl is not None:
+        t = heading_dl  # the stage's window in the heading sentence of the article
     if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
         recurring = ann_dl.open_deadline  # 完成时限：长期坚持
         rec = ann_dl
@@ -890,6 +910,7 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
     if not pieces:
         return []
     text, off = c.text, c.start
+    heading_dl = heading_deadline(c, ctx)
     running, references = _resolve_references(
         ci.running, ann_parties, ctx.name_span, ctx.candidates, ctx.document.text, ctx.scope_start(c))
     known_spans = [(m.start, m.end) for _, m in running]
@@ -899,7 +920,7 @@ def _clause_tasks(ci: ClauseInfo, ct: ClauseTimes, row: tables.Row | None, claus
     for n, (a, b, vs) in enumerate(pieces, 1):
         a_abs, b_abs = off + a, off + b
         parties, refs = _extract_parties(ci, a_abs, b_abs, ann_parties, running, references, extra, ctx)
-        deadline = _extract_deadline(ci, ct, pieces, n, ann_dl, ctx.stages)
+        deadline = _extract_deadline(ci, ct, pieces, n, ann_dl, ctx.stages, heading_dl)
         for sa, sb, svs, sparties in _split_actions(ci, a_abs, b_abs, vs, parties, ctx):
             assignment = _assignment(sparties)
             k = len(out) + 1

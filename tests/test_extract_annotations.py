@@ -1686,3 +1686,10 @@ def test_issuing_bodies_on_lines_of_their_own_above_the_title_include_a_service_
 def test_parallel_modifiers_listed_things_fines_and_conditions(sentence, want):
     pd = tasks_of("一、工作目标\n\n" + sentence)
     assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+def test_the_period_in_a_plans_name_is_no_deadline_and_da_ji_is_work():
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。县林业局牵头编制全县林下经济发展规划（2026—2030年）。")
+    assert pd.tasks[-1].deadline is None or pd.tasks[-1].deadline.year != 2030
+    pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。县公安局配合县林业局依法打击非法猎捕鸟类。")
+    assert roles(pd.tasks[-1]) == {("support", "县公安局"), ("lead", "县林业局")}

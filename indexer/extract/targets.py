@@ -73,9 +73,16 @@ def _words() -> dict:
 _DESCRIBED_OBJECT = re.compile(r"[\u4e00-\u9fff]{1,10}?的")
 
 
+# A plan's name ending just before a bracketed period (林下经济发展规划（2026—2030年）).
+_PLAN_NAME = re.compile(r"(?:规划|方案|计划|纲要|行动|意见)（$")
+
+
 def describes_object(text: str, start: int, end: int) -> bool:
-    """Whether the time phrase text[start:end] describes the object of 对 (对2025年卫片下发的图斑)."""
-    return text[start - 1:start] == "对" and bool(_DESCRIBED_OBJECT.match(text, end))
+    """Whether the time phrase text[start:end] describes a thing, not when the work is due: the
+    object of 对 (对2025年卫片下发的图斑), or the period in a plan's name (…发展规划（2026—2030年））."""
+    if text[start - 1:start] == "对" and _DESCRIBED_OBJECT.match(text, end):
+        return True
+    return bool(_PLAN_NAME.search(text, max(0, start - 3), start)) and text[end:end + 1] == "）"
 
 
 def _in_measure_name(t: CharMatch, text: str, offset: int, qs: int) -> bool:

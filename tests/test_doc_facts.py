@@ -600,6 +600,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh31.jsonl", ROOT / "eval" / "extract_real_forms_fresh30.jsonl")),
     "eg": (8, 3, "eg05-taoao-town-abandoned-farmland-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh32.jsonl", ROOT / "eval" / "extract_real_forms_fresh31.jsonl")),
+    "eh": (8, 3, "eh05-qinghuang-town-bamboo-industry-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh33.jsonl", ROOT / "eval" / "extract_real_forms_fresh32.jsonl")),
 }
 
 

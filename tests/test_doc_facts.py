@@ -600,6 +600,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh31.jsonl", ROOT / "eval" / "extract_real_forms_fresh30.jsonl")),
     "eg": (8, 3, "eg05-taoao-town-abandoned-farmland-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh32.jsonl", ROOT / "eval" / "extract_real_forms_fresh31.jsonl")),
+    "ei": (8, 3, "ei05-luokou-town-rice-fish-farming-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh34.jsonl", ROOT / "eval" / "extract_real_forms_fresh33.jsonl")),
 }
 
 

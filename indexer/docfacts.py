@@ -255,6 +255,15 @@ def _publication_line(paras: list[Paragraph]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _titled(title: str | None) -> str | None:
+    """A title candidate, unless it is only a 文号 (a PDF's Title property 栎卫联发〔2026〕4号) or only
+    the name of a body (a page heading 瑞平市人民防空办公室 over the notice): those name no document."""
+    t = (title or "").strip()
+    if not t or rx.DOC_NUMBER.fullmatch(t) or rx.DOC_NUMBER_ALONE.fullmatch(t) or rx.ISSUER_LINE.fullmatch(t):
+        return None
+    return title
+
+
 def _first(*candidates):
     """The first (value, source) whose value is set, else (None, None)."""
     for value, source in candidates:
@@ -349,10 +358,11 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
 
     header_title, title_number = _trailing_number(h.title)
     page_title, _ = _trailing_number(page.get("page_title"))
+    header_title, page_title = _titled(header_title), _titled(page_title)
     original = Path(str(sidecar.get("original") or name)).stem
     title, t_src = _first((sidecar.get("title"), tag("title")), (header_title, "header"),
-                          (page.get("title"), "page_meta"), (page_title, "page_title"),
-                          (chrome.get("title"), "meta_line"), (_first_line_title(paras), "first_line"),
+                          (_titled(page.get("title")), "page_meta"), (page_title, "page_title"),
+                          (_titled(chrome.get("title")), "meta_line"), (_first_line_title(paras), "first_line"),
                           (original, "file_name"))
     if notice is not None and notice.plan_title_start is not None and t_src != "sidecar" and (
             rx.NOTICE_TITLE.match(title or "") or re.sub(r"\s+", "", title or "") == re.sub(r"\s+", "", notice.title)):

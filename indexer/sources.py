@@ -890,8 +890,8 @@ def _title_from(soup, meta: dict) -> str | None:
         return meta["page_title"]
     for h in soup.find_all(["h1", "h2"]):
         t = _clean(h.get_text(" "))
-        if cjk_count(t) >= 6 and len(t) <= 120:
-            return t
+        if cjk_count(t) >= 6 and len(t) <= 120 and not rx.ISSUER_LINE.fullmatch(re.sub(r"\s+", "", t)):
+            return t  # (a heading that is only a body's name, 瑞平市人民防空办公室, is the site's, not a title)
     title_re = html_rules()["title_re"]
     for el in soup.find_all(lambda tag: tag.name in ("h3", "h4") or tag.name not in ("title", "a", "meta")
                             and title_re.search(" ".join(tag.get("class") or []) + " " + (tag.get("id") or ""))):

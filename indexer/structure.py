@@ -192,6 +192,13 @@ def _title_piece(line: str) -> bool:
             and not _titleish(line))
 
 
+def _title_head(line: str) -> bool:
+    """The long first piece of a broken title that names several issuers (甲局 乙局 丙局 丁局关于印发
+    《…实施方 / 案》的通知): up to 关于/印发 and on, no sentence punctuation, not a title by itself."""
+    return (len(line) <= 90 and bool(re.search(r"关于|印发|转发", line)) and not re.search(r"[。；：，！？]", line)
+            and not numbering(line) and not rx.DOC_NUMBER.search(line) and not _titleish(line))
+
+
 def _issuer_lines(paras: list[Paragraph], i: int) -> int:
     """How many lines from ``i`` on name issuing bodies only (at most three)."""
     n = 0
@@ -236,7 +243,7 @@ def join_title_lines(text: str) -> str:
                 and _titleish(line + paras[i + 1].text):
             # a title by itself whose last word wrapped: …重点工作任务 / 清单
             return text[:paras[i].start] + line + paras[i + 1].text + text[paras[i + 1].end:]
-        if not _title_piece(line):
+        if not (_title_piece(line) or _title_head(line)):
             continue
         for j in (i + 1, i + 2):
             if j >= len(paras) or not _title_piece(paras[j].text):

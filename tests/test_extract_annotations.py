@@ -1693,3 +1693,27 @@ def test_the_period_in_a_plans_name_is_no_deadline_and_da_ji_is_work():
     assert pd.tasks[-1].deadline is None or pd.tasks[-1].deadline.year != 2030
     pd = tasks_of("一、重点任务\n\n（一）抓好日常工作。县公安局配合县林业局依法打击非法猎捕鸟类。")
     assert roles(pd.tasks[-1]) == {("support", "县公安局"), ("lead", "县林业局")}
+
+
+def test_a_title_naming_four_issuers_broken_over_two_lines_is_joined():
+    from indexer.structure import join_title_lines
+
+    text = ("甲卫联发〔2026〕4号\n\n甲县卫生健康局 甲县公安局 甲县民政局 甲县医疗保障局关于印发《甲县严重精神障碍患者服务管理实施方\n\n"
+            "案》的通知\n\n各乡镇人民政府：\n\n现将方案印发给你们。")
+    assert "甲县医疗保障局关于印发《甲县严重精神障碍患者服务管理实施方案》的通知" in join_title_lines(text)
+
+
+def test_a_number_or_a_bodys_name_is_no_title():
+    from indexer.docfacts import _titled
+
+    assert _titled("甲卫联发〔2026〕4号") is None and _titled("瑞平市人民防空办公室") is None
+    assert _titled("瑞平市2026年人民防空工作要点") == "瑞平市2026年人民防空工作要点"
+
+
+def test_a_page_heading_that_only_names_the_body_is_passed_over():
+    from bs4 import BeautifulSoup
+    from indexer.sources import _title_from
+
+    soup = BeautifulSoup('<h2>瑞平市人民防空办公室</h2><h3 class="d-title">瑞平市人民防空办公室关于印发2026年全市人民防空'
+                         '工作要点的通知</h3>', "html.parser")
+    assert _title_from(soup, {}) == "瑞平市人民防空办公室关于印发2026年全市人民防空工作要点的通知"

@@ -1717,3 +1717,14 @@ def test_a_page_heading_that_only_names_the_body_is_passed_over():
     soup = BeautifulSoup('<h2>瑞平市人民防空办公室</h2><h3 class="d-title">瑞平市人民防空办公室关于印发2026年全市人民防空'
                          '工作要点的通知</h3>', "html.parser")
     assert _title_from(soup, {}) == "瑞平市人民防空办公室关于印发2026年全市人民防空工作要点的通知"
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("县财政局负责安排无偿献血宣传招募和献血者激励经费，2026年安排不少于45万元。",
+     [("无偿献血宣传招募和献血者激励经费", 45, "万元")]),  # the object of the same verb before
+    ("超采区浅层、深层地下水位分别回升0.5米、1米。",
+     [("超采区浅层地下水位", 0.5, "米"), ("深层地下水位", 1, "米")]),  # a verb alone after 分别
+])
+def test_the_same_verb_before_and_a_verb_alone_after_fen_bie(sentence, want):
+    pd = tasks_of("一、工作目标\n\n" + sentence)
+    assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want

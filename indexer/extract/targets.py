@@ -307,15 +307,22 @@ def _only_verbs(s: str) -> bool:
         and all(p.flag.startswith("v") for p in jieba.posseg.cut(s))
 
 
-def _object_before(text: str, offset: int, qs: int, matches: list[CharMatch], w: dict) -> str | None:
+def _object_before(text: str, offset: int, qs: int, matches: list[CharMatch], w: dict,
+                   verb: str | None = None) -> str | None:
     """The object of the last verb of the comma segment before the one at ``qs`` in its sentence
-    (组织企业参加境外重点展会，全年组织参展60场次 → 境外重点展会), or None."""
+    (组织企业参加境外重点展会，全年组织参展60场次 → 境外重点展会) — of the same verb when it stands there
+    (负责安排无偿献血宣传招募经费，2026年安排不少于45万元 → 无偿献血宣传招募经费) — or None."""
     seg = _segment_start(text, qs, 0)
     sentence_at = max(text.rfind(c, 0, qs) for c in "。；;\n") + 1
     end = seg - 1
     if end <= sentence_at or text[end] not in "，,":
         return None
     start = _segment_start(text, end, sentence_at)
+    same = text.rfind(verb, start, end) if verb and len(verb) >= 2 else -1
+    if same >= 0:
+        named = text[same + len(verb):end].strip("的 ")
+        if len(named) >= 3 and not re.search(r"[\d（(“]", named):
+            return named
     ends = {m.end - offset for m in matches if m.label == "ACTION" and start <= m.start - offset < end}
     for v in w["lead_verbs"]:
         at = text.find(v, start, end)
@@ -620,6 +627,10 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         respectively = "分别" in indicator or (not indicator and bool(out) and out[-1].respectively)
         if indicator.endswith("分别"):  # 城区和镇区燃气普及率分别达到98%、90%
             indicator = indicator[:-2]
+        elif "分别" in indicator and len(indicator.partition("分别")[2]) <= 3:
+            # 浅层、深层地下水位分别回升0.5米、1米: a verb alone after 分别 (not 甲区、乙区分别筹集人才公寓)
+            indicator, _, after = indicator.partition("分别")
+            verb = verb or after
         both = 0
         if re.search(r"(?<![年平人户日月])均$", indicator) and re.search(r"、|和", indicator):
             # 化肥、农药利用率均达到45%: each (not 年均增长)
@@ -716,7 +727,7 @@ def find_targets(text: str, offset: int, matches: list[CharMatch],
         s_abs, e_abs = offset + min(ind_start, qs), offset + qe_ev
         if q.id == "number" and kind == "number" and not indicator.startswith("每") and _only_verbs(indicator):
             # 负责培育…服务组织，全年培育不少于30家: the verb again, its object named in the segment before
-            named = _object_before(text, offset, qs, matches, w)
+            named = _object_before(text, offset, qs, matches, w, indicator)
             if named:
                 verb, indicator = verb or indicator, named
             elif not _count_verbs_only(indicator, w) and re.match(r"[\u4e00-\u9fff]", text[qe:qe + 1]):

@@ -83,3 +83,16 @@ def test_a_stage_window_in_a_heading_sentence_ending_in_a_full_stop_dates_its_wo
     pd = parse_text("某镇撂荒耕地复耕工作方案\n\n" + body,
                     {"id": "t", "date": "2026-02-01", "level": "town", "issuer": "某镇人民政府"}, name="t.txt")
     assert [(t.deadline.year, t.deadline.month) for t in pd.tasks] == [(2026, 3), (2026, 9)]
+
+
+def test_a_window_across_years_and_undated_months_inside_a_stage_of_a_stated_year():
+    from indexer.pipeline import parse_text
+
+    body = ("三、实施步骤\n\n（一）集中推进阶段（2026年7月—2028年9月）：区应急管理局牵头推进年度改造提升任务。\n\n"
+            "（二）总结评估阶段（2027年7月—9月）。县卫生健康局对实施情况开展评估，9月30日前形成评估报告。\n\n"
+            "（三）验收阶段（2028年10月—12月）。区应急管理局年底前组织验收评估。\n\n"
+            "四、其他\n\n（一）落实。6月底前将2026年取水总量控制指标分解下达到各乡镇。")
+    pd = parse_text("某区某某行动方案\n\n" + body,
+                    {"id": "t", "date": "2026-04-01", "level": "district", "issuer": "某区人民政府"}, name="t.txt")
+    assert [(t.deadline.year, t.deadline.month) for t in pd.tasks] == [(2028, 9), (2027, 9), (2027, 9), (2028, 12),
+                                                                       (2026, 6)]

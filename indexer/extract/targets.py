@@ -82,6 +82,8 @@ def describes_object(text: str, start: int, end: int) -> bool:
     object of 对 (对2025年卫片下发的图斑), or the period in a plan's name (…发展规划（2026—2030年））."""
     if text[start - 1:start] == "对" and _DESCRIBED_OBJECT.match(text, end):
         return True
+    if text[start - 1:start] in ("将", "把"):
+        return True  # 6月底前将2026年取水总量控制指标分解下达: the year names the object moved, not when
     return bool(_PLAN_NAME.search(text, max(0, start - 3), start)) and text[end:end + 1] == "）"
 
 

@@ -718,6 +718,11 @@ def _extract_deadline(ci: ClauseInfo, ct: ClauseTimes, pieces: list[list], n: in
         dl_text = ann_dl.deadline_text
     if t is None and heading_dl is not None:
         t = heading_dl  # the stage's window in the heading sentence of the article
+    elif t is not None and t.relative and t.year and heading_dl is not None and heading_dl.year \
+            and not heading_dl.relative and t.kind == "deadline":
+        # （三）总结评估阶段（2027年7月—9月）。…9月30日前形成评估报告: a month or 年底前 named
+        # without a year, inside a stage of a stated year, is in that year
+        t = replace(t, year=heading_dl.year)
     if recurring is None and ann_dl is not None and ann_dl.open_deadline and t is None:
         recurring = ann_dl.open_deadline  # 完成时限：长期坚持
         rec = ann_dl

@@ -75,8 +75,9 @@ def interpret(m: CharMatch, doc_year: int | None = None) -> TimeInfo:
     if m.id == "month_part":  # 6月中旬 / 9月第三周: in that month of the document's year
         return TimeInfo("deadline", doc_year, int(g["month"]), None, relative=True, **base)
     if m.id == "month_window":  # 4月10日至5月15日: a stage, due by the end of its window
-        year = int(g["year"]) if g.get("year") else doc_year
-        return TimeInfo("deadline", year, int(g["month"]), None, relative=not g.get("year"), **base)
+        year = int(g["year_end"]) if g.get("year_end") else int(g["year"]) if g.get("year") else doc_year
+        return TimeInfo("deadline", year, int(g["month"]), None, relative=not (g.get("year") or g.get("year_end")),
+                        **base)
     post = g.get("post")
     if m.id in ("relative_year", "relative_month"):
         rel = g.get("rel")

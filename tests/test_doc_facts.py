@@ -604,6 +604,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh33.jsonl", ROOT / "eval" / "extract_real_forms_fresh32.jsonl")),
     "ei": (8, 3, "ei05-luokou-town-rice-fish-farming-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh34.jsonl", ROOT / "eval" / "extract_real_forms_fresh33.jsonl")),
+    "ej": (8, 3, "ej05-songtan-town-courtyard-economy-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh35.jsonl", ROOT / "eval" / "extract_real_forms_fresh34.jsonl")),
 }
 
 

@@ -604,6 +604,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh33.jsonl", ROOT / "eval" / "extract_real_forms_fresh32.jsonl")),
     "ei": (8, 3, "ei05-luokou-town-rice-fish-farming-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh34.jsonl", ROOT / "eval" / "extract_real_forms_fresh33.jsonl")),
+    "ek": (8, 3, "ek05-langu-town-citrus-disease-control-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh36.jsonl", ROOT / "eval" / "extract_real_forms_fresh35.jsonl")),
 }
 
 

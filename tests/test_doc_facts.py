@@ -606,6 +606,8 @@ HELD_BACK_SETS = {
            (ROOT / "eval" / "doc_facts_fresh34.jsonl", ROOT / "eval" / "extract_real_forms_fresh33.jsonl")),
     "ej": (8, 3, "ej05-songtan-town-courtyard-economy-plan-gb18030.txt",
            (ROOT / "eval" / "doc_facts_fresh35.jsonl", ROOT / "eval" / "extract_real_forms_fresh34.jsonl")),
+    "ek": (8, 3, "ek05-langu-town-citrus-disease-control-plan-gb18030.txt",
+           (ROOT / "eval" / "doc_facts_fresh36.jsonl", ROOT / "eval" / "extract_real_forms_fresh35.jsonl")),
 }
 
 

@@ -361,6 +361,7 @@ def resolve(parse, text: str, *, sidecar: dict, page: dict, chrome: dict, notice
     header_title, page_title = _titled(header_title), _titled(page_title)
     original = Path(str(sidecar.get("original") or name)).stem
     title, t_src = _first((sidecar.get("title"), tag("title")), (header_title, "header"),
+                          (notice.title if notice is not None else None, "header"),
                           (_titled(page.get("title")), "page_meta"), (page_title, "page_title"),
                           (_titled(chrome.get("title")), "meta_line"), (_first_line_title(paras), "first_line"),
                           (original, "file_name"))

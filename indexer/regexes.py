@@ -118,7 +118,7 @@ DATE_IN_TEXT = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,
 # An issuing body alone on a line at the end (signature), e.g. 扬州市人民政府.
 ISSUER_LINE = re.compile(
     r"^[\u4e00-\u9fff（）、 \u3000]{2,60}(?:人民政府|政府|委员会|办公厅|办公室|厅|局|委|部|中共[\u4e00-\u9fff]*委员会|党委|"
-    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部|总队|支队|联合会|管理中心|服务中心|事务中心|保障中心|发展中心|融媒体中心|公司)$"
+    r"党工委|工委|办事处|管委会|管理委员会|行政公署|行署|领导小组|指挥部|总队|支队|联合会|管理中心|服务中心|事务中心|保障中心|发展中心|融媒体中心|公司|工会|妇联|残联|科协|团委|红十字会)$"
 )
 # （此件公开发布） and similar publication notes after the signature, and the contact note that
 # often follows the date: （联系人：王某，联系电话：0000-1234567）.
@@ -147,6 +147,8 @@ MASTHEAD_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,30}文件$")
 # The 版记 at the very end of a printed document: the copy-to line and the printing line
 # (抄送：市委各部门，市人大常委会办公室。 / 青川市人民政府办公室　2025年3月14日印发).
 COPY_LINE = re.compile(r"^(?:抄送|抄报|分送|发送|报送)[：:]")
+# A page's links to the articles next to it, copied with the text (上一篇：…的通知（渌政办函〔2026〕11号）).
+NEIGHBOUR_LINK = re.compile(r"^(?:上一篇|下一篇|上一条|下一条)[：:]")
 PRINT_LINE = re.compile(
     r"^(?P<issuer>[\u4e00-\u9fff（）]{2,40}?)?\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?:印发|印制)$")
 

@@ -300,7 +300,8 @@ def parse_signature(paras: list[Paragraph], first_body: int) -> tuple[Signature,
     sig = Signature()
     end = len(paras)
     # The 版记 below the signature (抄送：…, …2025年3月14日印发) is not body text.
-    while end > first_body and (rx.COPY_LINE.match(paras[end - 1].text) or rx.PRINT_LINE.match(paras[end - 1].text)):
+    while end > first_body and (rx.COPY_LINE.match(paras[end - 1].text) or rx.PRINT_LINE.match(paras[end - 1].text)
+                                or rx.NEIGHBOUR_LINK.match(paras[end - 1].text)):
         end -= 1
     imprint = end
     while end > first_body:

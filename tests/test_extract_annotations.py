@@ -1742,3 +1742,34 @@ def test_a_page_heading_that_only_names_the_body_is_passed_over():
 def test_the_same_verb_before_and_a_verb_alone_after_fen_bie(sentence, want):
     pd = tasks_of("一、工作目标\n\n" + sentence)
     assert [(t.indicator, t.value, t.unit) for t in pd.targets] == want
+
+
+def test_bare_sections_listed_in_brackets_under_a_first_listed_rule():
+    pd = tasks_of("各项工作后括号内所列为牵头科室和配合单位，列第一位者为牵头科室。\n\n一、重点工作\n\n（一）加强监测。"
+                  "8月底前完成市级地震监测台网升级改造（监测预报科、市地震监测中心）。")
+    assert roles(pd.tasks[-1]) == {("lead", "监测预报科"), ("support", "市地震监测中心")}
+
+
+def test_links_to_neighbouring_articles_after_the_signature_are_no_body():
+    from indexer.structure import paragraphs, parse_signature
+
+    paras = paragraphs("一、任务\n\n（一）做好工作。\n\n某县人民政府办公室\n\n2026年3月27日\n\n（此件公开发布）\n\n"
+                       "上一篇：某县人民政府办公室关于做好养护工作的通知（某政办函〔2026〕11号）\n\n下一篇：某县人民政府办公室关于…的通知")
+    sig, _ = parse_signature(paras, 0)
+    assert sig.date == "2026-03-27" and sig.issuer == "某县人民政府办公室"
+
+
+def test_a_trade_union_signs_a_joint_notice():
+    from indexer.regexes import ISSUER_LINE
+
+    assert ISSUER_LINE.match("某县总工会") and ISSUER_LINE.match("某县妇联")
+
+
+def test_the_notice_title_stands_in_when_the_header_has_none():
+    from indexer.pipeline import parse_text
+
+    text = ("甲县科学技术局 甲县农业农村局 甲县人力资源和社会保障局\n\n甲科联〔2026〕3号\n\n"
+            "关于印发甲县2026年科技特派员服务工作实施方案的通知\n\n各乡镇人民政府：\n\n现将《甲县2026年科技特派员服务工作实施方案》"
+            "印发给你们，请认真贯彻执行。\n\n甲县2026年科技特派员服务工作实施方案\n\n一、重点任务\n\n（一）选派特派员。县科技局负责选派。")
+    pd = parse_text(text, {}, name="x.txt")
+    assert pd.document.title == "甲县2026年科技特派员服务工作实施方案"

@@ -600,6 +600,11 @@ def _reached(responsible, lead, owner, deadline, indicators, **more):
                                                   (0.857, 0.865), support=(0.982, 0.947))),
     ("extract_real_forms_fresh33.jsonl", _reached((0.988, 0.931), (0.961, 0.949), (0.969, 0.861), (0.984, 1.0),
                                                   (0.937, 0.937), support=(1.0, 0.973))),
+    # sets ej*, ek* (blind run at 574f49c), after the fixes that followed
+    ("extract_real_forms_fresh34.jsonl", _reached((0.953, 0.931), (0.861, 0.912), (0.945, 0.905), (0.983, 0.983),
+                                                  (0.924, 0.936), support=(0.98, 0.889))),
+    ("extract_real_forms_fresh35.jsonl", _reached((0.974, 0.919), (0.944, 0.838), (0.895, 0.867), (0.971, 0.957),
+                                                  (0.895, 0.919), support=(0.97, 0.941))),
 ])
 def test_real_form_sets_keep_the_figures_they_reached(gold, floors):
     from conftest import ROOT

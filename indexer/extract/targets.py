@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from indexer.extract import lexicon as lx
 from indexer.extract.patterns import CharMatch, trie_regex
-from indexer.extract.times import TimeInfo
+from indexer.extract.times import TimeInfo, describes_object
 
 BOUNDARY = "，；。：！？\n｜"  # ｜ separates the cells of a table row
 
@@ -67,24 +67,6 @@ def _words() -> dict:
         "change_units": frozenset(lex.list("change_units")),
         "sanction": tuple(lex.list("sanction_verbs")),
     }
-
-
-# A time that describes the object of 对 (对2025年排查录入的自建房逐栋复核): no time of the clause.
-_DESCRIBED_OBJECT = re.compile(r"[\u4e00-\u9fff]{1,10}?的")
-
-
-# A plan's name ending just before a bracketed period (林下经济发展规划（2026—2030年）).
-_PLAN_NAME = re.compile(r"(?:规划|方案|计划|纲要|行动|意见)（$")
-
-
-def describes_object(text: str, start: int, end: int) -> bool:
-    """Whether the time phrase text[start:end] describes a thing, not when the work is due: the
-    object of 对 (对2025年卫片下发的图斑), or the period in a plan's name (…发展规划（2026—2030年））."""
-    if text[start - 1:start] == "对" and _DESCRIBED_OBJECT.match(text, end):
-        return True
-    if text[start - 1:start] in ("将", "把"):
-        return True  # 6月底前将2026年取水总量控制指标分解下达: the year names the object moved, not when
-    return bool(_PLAN_NAME.search(text, max(0, start - 3), start)) and text[end:end + 1] == "）"
 
 
 def _in_measure_name(t: CharMatch, text: str, offset: int, qs: int) -> bool:
@@ -184,9 +166,9 @@ _STANDARD = re.compile(_PER_UNIT + r"|标准(?:为|是)$|标准$|一般(?:不超
 # A share of a base named between the comparator and the value (不低于总车位2%, 按照投资额的30%): a rule for
 # each case, not a level to reach (覆盖率不低于95% names no base).
 _SHARE_OF_BASE = re.compile(r"(?:按照|按(?![期时月季年日])|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{1,12}?(?:的)?$")
-# Units of a length of time: 在3个月内完成 is the time allowed, not a target.
-# counts of occasions: after 每年/每季度 in the same segment they say how often (每季度至少举办1场)
+# Counts of occasions: after 每年/每季度 in the same segment they say how often (每季度至少举办1场).
 _EVENT_UNITS = frozenset({"次", "场次", "场", "期", "轮"})
+# Units of a length of time: 在3个月内完成 is the time allowed, not a target.
 _DURATIONS = frozenset({"个月", "天", "日", "小时", "分钟", "个工作日", "工作日", "周", "年"})
 # 对全镇12个行政村…开展运行评估 / 对辖区内35家企业…检查 / 在全县486处文物点公示…: a count right
 # after 对 or 在 (and the area) names what the work is done to or where.

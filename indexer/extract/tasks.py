@@ -50,8 +50,8 @@ from indexer.extract import lexicon as lx
 from indexer.extract import parties as pt
 from indexer.extract.patterns import CharMatch, find_matches
 from indexer.extract import tables
-from indexer.extract.targets import FoundTarget, describes_object, find_targets
-from indexer.extract.times import TimeInfo, interpret
+from indexer.extract.targets import FoundTarget, find_targets
+from indexer.extract.times import TimeInfo, describes_object, interpret
 
 TITLE_RE = re.compile(r"《[^《》]*》")
 PURPOSE_CLAUSE = re.compile(
@@ -263,10 +263,11 @@ def heading_deadline(c: Provision, ctx: "DocumentContext") -> TimeInfo | None:
         off = _heading_offset(ctx.document, anc)
         if off is None or off <= c.start < off + len(anc.heading):
             return None
-        times = [interpret(m, ctx.doc_year) for m in ctx.matches.within(off, off + len(anc.heading))
-                 if m.label == "TIME"]
-        due = [t for t in times if t.is_deadline]
-        return due[-1] if due else None
+        if anc.id not in ctx.heading_due:  # read once per heading, not once per clause under it
+            times = [interpret(m, ctx.doc_year) for m in ctx.matches.within(off, off + len(anc.heading))
+                     if m.label == "TIME"]
+            ctx.heading_due[anc.id] = next((t for t in reversed(times) if t.is_deadline), None)
+        return ctx.heading_due[anc.id]
     return None
 
 
@@ -332,6 +333,7 @@ class DocumentContext:
     # (start, owners, only where no one is named?) of blanket rules
     blanket: list[tuple[int, list[Party], bool]] = field(default_factory=list)
     stages: tuple[int, ...] = ()
+    heading_due: dict[str, TimeInfo | None] = field(default_factory=dict)  # see heading_deadline
     inherited: tuple[str, int | None, int | None] = ("主送", None, None)  # evidence, start, end
     candidates: list[an.Candidate] = field(default_factory=list)
     name_span: dict = field(default_factory=dict)

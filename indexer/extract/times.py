@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from indexer.extract import lexicon as lx
@@ -143,3 +144,22 @@ def stated_years(text: str) -> set[int]:
         if t.is_deadline and t.year and (m.groups.get("pre") or m.groups.get("part") or m.groups.get("post")):
             out.add(t.year)
     return out
+
+
+# A time that describes the object of 对 (对2025年排查录入的自建房逐栋复核): no time of the clause.
+_DESCRIBED_OBJECT = re.compile(r"[\u4e00-\u9fff]{1,10}?的")
+
+
+# A plan's name ending just before a bracketed period (林下经济发展规划（2026—2030年）).
+_PLAN_NAME = re.compile(r"(?:规划|方案|计划|纲要|行动|意见)（$")
+
+
+def describes_object(text: str, start: int, end: int) -> bool:
+    """Whether the time phrase text[start:end] describes a thing, not when the work is due: the
+    object of 对 (对2025年卫片下发的图斑) or of 将/把 (将2026年…指标分解下达), or the period in a plan's
+    name (…发展规划（2026—2030年））. Shared by the deadlines (indexer.extract.tasks) and the targets."""
+    if text[start - 1:start] == "对" and _DESCRIBED_OBJECT.match(text, end):
+        return True
+    if text[start - 1:start] in ("将", "把"):
+        return True  # 6月底前将2026年取水总量控制指标分解下达: the year names the object moved, not when
+    return bool(_PLAN_NAME.search(text, max(0, start - 3), start)) and text[end:end + 1] == "）"
